@@ -1,0 +1,1 @@
+"""SiteWatch: alerts when a tracked site is attacked, once per incident."""

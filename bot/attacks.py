@@ -1,0 +1,376 @@
+"""Does a story report an attack on a tracked site? If so: which site, which local day, what hit it, the toll,
+and who claimed it. Pure: a story and a gazetteer in, attacks out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.casualties import count_casualties
+from bot.dates import DayMention, find_days
+from bot.models import Attack, Story
+from bot.sites import ARTICLES, Gazetteer, Mention
+from bot.tokens import Token, tokenize
+
+# What hit the site, in the vocabulary of DOMAIN.md. Order matters only for reading.
+WEAPON_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((weapon, re.compile(pattern, re.I)) for weapon, pattern in (
+    ("rocket", r"\brockets?\b(?![- ](?:launchers?\s+(?:was|were)\s+found|system|defen[cs]e))|\bkatyushas?\b|"
+               r"\b(?:107|122|240)\s?mm\b|\brpgs?\b"),
+    ("missile", r"\bmissiles?\b|\bballistic\b|\bcruise\b"),
+    ("mortar", r"\bmortars?\b"),
+    ("drone", r"\bdrones?\b|\buavs?\b|\bunmanned\s+aerial|\bquadcopters?\b|\bkamikaze\b|\bone-way\s+attack"),
+    ("explosive", r"\bieds?\b|\bimprovised\s+explosive|\broadside\s+bombs?\b|\bcar\s+bombs?\b|\bvbieds?\b|"
+                  r"\bsuicide\s+(?:bomb|bomber|bombing|attack|vest)|\bexplosive\s+devices?\b|"
+                  r"\bbomb(?:s|ing|ings)?\b(?![- ]laden)|\bsticky\s+bombs?\b|\bbooby[- ]trap"),
+    ("airstrike", r"\bair\s?strikes?\b|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\baerial\s+bombardment"),
+    ("artillery", r"\bartillery\b|\bshelling\b|\bshelled\b|\bhowitzers?\b|\bartillery\s+shells?\b"),
+    ("gunfire", r"\bgunfire\b|\bgunmen\b|\bopened\s+fire\b|\bsmall[- ]arms\b|\bsnipers?\b|\bshooting\b|"
+                r"\bmachine[- ]?guns?\b|\bshots\s+(?:were\s+)?fired\b|\bfired\s+shots\b"),
+    ("other", r"\bgrenades?\b(?<!propelled grenade)|\bgrenade\b"),
+))
+# Verbs and nouns that report something happening to a place.
+_HIT = re.compile(
+    r"\b(attack(?:ed|s|ing)?|struck|strikes?|hit(?:s|ting)?|target(?:ed|ing|s)?|fired|landed|land(?:s|ing)?|"
+    r"shell(?:ed|ing)|bombard(?:ed|ment)|explo(?:sion|sions|ded|de)|blasts?|impact(?:ed|s)?|intercept(?:ed|ion|s)?|"
+    r"shot\s+down|downed|assault(?:ed)?|raid(?:ed)?|ambush(?:ed)?|came\s+under|fell|crashed|slammed|"
+    r"rocketed|pounded|salvos?|barrage|volley|detonat(?:ed|ion)|set\s+off|sirens?)\b", re.I)
+# Verbs for a real, physical event (not the noun "attacks" in analysis).
+_EVENT = re.compile(
+    r"\b(struck|hit|fired|landed|exploded|shot\s+down|downed|intercepted|shelled|crashed|slammed|targeted|"
+    r"came\s+under|fell|detonated|pounded|rocketed|was\s+attacked|were\s+attacked|attacked|impacted)\b", re.I)
+# Modal and threat words: an attack that has not happened.
+_HYPOTHETICAL = re.compile(
+    r"\b(could|would|might|may|will|shall|threat(?:en(?:ed|s)?)?|vow(?:ed|s)?|warn(?:ed|s|ing)?|plan(?:ned|s)?|"
+    r"intend(?:ed|s)?|prepar(?:e|ed|ing)|capable|potential|possible|risk|fear(?:ed|s)?|if|unless|pledged|"
+    r"promised|wants?\s+to|seek(?:s|ing)?\s+to|aim(?:ed|s)?\s+to)\b", re.I)
+_DENIAL = re.compile(r"\b(denied|denies|deny|denying|rejected|dismissed|false|fake|rumou?rs?|no\s+attack|"
+                     r"did\s+not\s+(?:attack|target|strike|hit)|never\s+happened)\b", re.I)
+_NOT_ATTACK = re.compile(
+    r"\b(exercises?|drills?|training|rehearsal|visit(?:ed|s|ing)?|toured?|handover|handed\s+over|withdraw(?:al|n)?|"
+    r"contract|accident|fire\s+broke\s+out|weather|sandstorm|crash\s+landing|ceremony|inspected)\b", re.I)
+# Words before a site that make it where an attack came from, not what it hit.
+_ORIGIN = re.compile(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|deployed\s+(?:at|to|in)|"
+                     r"took\s+off\s+from|launched\s+from|operating\s+(?:from|out\s+of)|departed|flew\s+from|"
+                     r"housed\s+(?:at|in)|forces\s+at|troops\s+at|jets\s+at|aircraft\s+at)\s*"
+                     r"(?:the\s+|\w+\s+)?$", re.I)
+_TARGET = re.compile(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|struck|hit|"
+                     r"attacked|hitting|striking|outside|over|in)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}$", re.I)
+# Counts and ranges that make a sentence about attacks in general.
+_GENERAL = re.compile(r"\b(dozens|scores|hundreds|more\s+than\s+\d+|at\s+least\s+\d+|some\s+\d+|\d+)\s+"
+                      r"(?:\w+\s+){0,2}attacks\b|\b(series|string|spate|wave|campaign|pace|number|frequency)\s+"
+                      r"of\s+(?:\w+\s+){0,2}attacks\b|\battacks\s+(?:\w+\s+){0,4}since\b|\bsince\s+(?:the\s+)?"
+                      r"(?:start|beginning|outbreak)", re.I)
+_CLAUSE_BREAK = re.compile(r",\s+(?=(?:where|which|when|while|after|following|as|before|whereas|though|"
+                           r"although|but)\b)|\s+(?=(?:after|following|days\s+after|a\s+day\s+after|weeks\s+after|"
+                           r"months\s+after|since)\b)|\s[—–-]\s|;\s|\(|\)", re.I)
+_CLAIM = (
+    re.compile(r"((?:[A-Z][\w'’-]*|al-[\w'’-]+|of|the|for|in|al|bin|wa)(?:\s+(?:[A-Z][\w'’-]*|al-[\w'’-]+|of|the|"
+               r"for|in|al|bin|wa|\([A-Z]+\)))*)\s*,?\s+(?:\w+\s+){0,2}(?:has\s+|have\s+|had\s+)?claimed\s+"
+               r"(?:responsibility|the\s+attack|the\s+strike|credit|the\s+drone|the\s+rocket|it)"),
+    re.compile(r"claimed\s+by\s+(?:an?\s+|the\s+)?(?:little-known\s+|shadowy\s+|obscure\s+|Iran-backed\s+|"
+               r"Iraqi\s+|militia\s+|group\s+|armed\s+)*((?:[A-Z][\w'’-]*|al-[\w'’-]+)(?:\s+(?:[A-Z][\w'’-]*|"
+               r"al-[\w'’-]+|of|the|for|in|al|wa|\([A-Z]+\)))*)"),
+    re.compile(r"responsibility\s+(?:was|has\s+been)\s+claimed\s+by\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?"
+               r"((?:[A-Z][\w'’-]*|al-[\w'’-]+)(?:\s+(?:[A-Z][\w'’-]*|al-[\w'’-]+|of|the|for|in|al|wa))*)"),
+)
+_NOT_A_GROUP = re.compile(r"^(?:no|nobody|none|it|they|he|she|the|a|an|who|which|officials?|security|"
+                          r"sources?|iraqi|u\.?s\.?|there)$", re.I)
+_CLAIM_TRAILING = re.compile(r"^(?:The|A|An|In|On|At|But|And|Later|Earlier|Meanwhile|However|Separately|"
+                             r"Statement|Telegram|Saturday|Sunday|Monday|Tuesday|Wednesday|Thursday|Friday)\s+")
+_ANAPHOR_WINDOW = 4  # sentences back that "the base" may reach
+
+
+@dataclass
+class _Draft:
+    site_id: str
+    day: date | None
+    explicit: bool  # dated by an event day in its own sentence, not by the story's lead or publish time
+    from_title: bool  # only the headline told it: it belongs to the story's dated attack on the site
+    weapons: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    killed: list[tuple[int, bool]] = field(default_factory=list)  # (figure, superseded)
+    wounded: list[tuple[int, bool]] = field(default_factory=list)
+    claim: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    text: str
+    tokens: list[Token]
+    mentions: list[Mention]
+
+
+def local_publish_time(story: Story, timezone: str) -> datetime:
+    try:
+        zone = ZoneInfo(timezone)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return story.published.astimezone(zone)
+
+
+def find_attacks(story: Story, gazetteer: Gazetteer) -> list[Attack]:
+    """Every attack on a tracked site that the story reports, one per (site, local day)."""
+    sentences = _read_sentences(story, gazetteer)
+    drafts: list[_Draft] = []
+    lead_days: dict[str, DayMention | None] = {}
+    for index, sentence in enumerate(sentences):
+        for mention in sentence.mentions:
+            site = gazetteer.sites[mention.site_id]
+            published = local_publish_time(story, site.timezone)
+            clause = _clause_of(sentence.text, sentence.tokens[mention.start].start)
+            if not _reports_attack(sentence, mention, clause):
+                continue
+            days = find_days(sentence.text, published)
+            chosen = _day_for(days, clause, sentence.tokens[mention.start].start)
+            if chosen is not None and chosen.old:
+                continue
+            if chosen is not None and chosen.day is not None:
+                draft = _draft_for(drafts, site.id, chosen.day, explicit=not chosen.is_report_date,
+                                   from_title=index == 0 and bool(story.title))
+            else:
+                draft = _latest_draft(drafts, site.id) if mention.strength == "anaphor" or not _has_recent_day(
+                    days) else None
+                if draft is None:
+                    if site.id not in lead_days:
+                        lead_days[site.id] = _lead_day(sentences, published)
+                    lead = lead_days[site.id]
+                    if lead is not None and lead.old:
+                        continue
+                    day = lead.day if lead is not None and lead.day else published.date()
+                    draft = _draft_for(drafts, site.id, day, explicit=False,
+                                       from_title=index == 0 and bool(story.title))
+            _gather(draft, sentence, clause, index, sentences, gazetteer)
+    return [_finish(draft) for draft in _merge_inferred(drafts)]
+
+
+def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
+    texts = [story.title, *story.sentences] if story.title else list(story.sentences)
+    tokenised = [tokenize(text) for text in texts]
+    story_words = frozenset(t.norm for tokens in tokenised for t in tokens)
+    sentences: list[_Sentence] = []
+    recent: list[tuple[int, str]] = []  # (sentence index, site id) of named mentions, newest last
+    for index, (text, tokens) in enumerate(zip(texts, tokenised, strict=True)):
+        mentions = gazetteer.find(tokens, story_words)
+        named = {m.site_id for m in mentions}
+        for extra in gazetteer.find_by_nationality(tokens, story_words):
+            if extra.site_id not in named:
+                mentions.append(extra)
+                named.add(extra.site_id)
+        mentions += _anaphors(tokens, named, recent, index, gazetteer)
+        for mention in mentions:
+            if mention.strength == "name":
+                recent.append((index, mention.site_id))
+        sentences.append(_Sentence(text, tokens, mentions))
+    return sentences
+
+
+def _anaphors(tokens: list[Token], named: set[str], recent: list[tuple[int, str]], index: int,
+              gazetteer: Gazetteer) -> list[Mention]:
+    """"The base", "the airport", "the compound": the latest named site of that kind, a few sentences back."""
+    found: list[Mention] = []
+    for position, token in enumerate(tokens[1:], start=1):
+        if tokens[position - 1].norm not in ("the", "its") and not (
+                position > 1 and tokens[position - 2].norm == "the" and tokens[position - 1].norm in (
+                    "air", "military", "oil", "gas", "u", "us", "american", "same", "sprawling", "main")):
+            continue
+        for sentence_index, site_id in reversed(recent):
+            if index - sentence_index > _ANAPHOR_WINDOW:
+                break
+            if token.norm in gazetteer.anchor_words(site_id):
+                if site_id not in named:
+                    found.append(Mention(site_id, position, position + 1, "anaphor"))
+                    named.add(site_id)
+                break
+    return found
+
+
+def _clause_of(sentence: str, offset: int) -> tuple[int, int]:
+    start, end = 0, len(sentence)
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if match.end() <= offset:
+            start = match.end()
+        elif match.start() > offset:
+            end = match.start()
+            break
+    return start, end
+
+
+def _reports_attack(sentence: _Sentence, mention: Mention, clause: tuple[int, int]) -> bool:
+    text = sentence.text
+    clause_text = text[clause[0]:clause[1]]
+    site_at = sentence.tokens[mention.start].start
+    weapons = _weapons_in(clause_text) or _weapons_in(text)
+    hits = _HIT.search(clause_text) or (_HIT.search(text) if weapons else None)
+    if not (weapons or hits):
+        return False
+    before = text[max(0, site_at - 40):site_at]
+    if _ORIGIN.search(before) and not re.search(r"\b(at|on|targeting|against|hit|struck)\s+(?:the\s+)?"
+                                                r"(?:[\w.'’-]+\s+){0,2}$", before[-25:], re.I):
+        return False
+    if _HYPOTHETICAL.search(clause_text) and not _EVENT.search(clause_text):
+        return False
+    if _DENIAL.search(text) and not _EVENT.search(text):
+        return False
+    if _NOT_ATTACK.search(clause_text) and not (_EVENT.search(clause_text) or weapons):
+        return False
+    if _GENERAL.search(text) and not _EVENT.search(clause_text):
+        return False
+    if not _EVENT.search(text) and not weapons:
+        # The noun alone ("attacks on the base"): only a specific attack counts ("the attack on", "Monday's").
+        return bool(re.search(r"\b(the|this|an|a|latest|monday|tuesday|wednesday|thursday|friday|saturday|"
+                              r"sunday)['’s]*\s+(?:\w+\s+){0,2}attack\b", text, re.I))
+    if not _TARGET.search(text[max(0, site_at - 60):site_at]) and not re.search(
+            r"^[^.]{0,40}\b(was|were|had\s+been|has\s+been|came|come)\s+(?:\w+\s+)?(attacked|hit|struck|targeted|"
+            r"under|shelled|rocketed|bombarded)", text[sentence.tokens[mention.end - 1].end:], re.I):
+        # The site is the sentence's subject doing something else ("Ain al-Asad hosts U.S. troops"), unless
+        # the attack words sit right beside it.
+        return bool(re.search(r"\b(attack|strike|rocket|drone|missile|mortar)s?\b",
+                              text[max(0, site_at - 25):sentence.tokens[mention.end - 1].end + 25], re.I))
+    return True
+
+
+def _weapons_in(text: str) -> list[str]:
+    text = re.sub(r"\b(?:explosives?|bomb)[- ]laden\b", "", text, flags=re.I)
+    text = re.sub(r"\b(?:counter|anti)[- ](?:rocket|drone|missile|mortar)\w*|\bc-ram\b|\bair[- ]defen[cs]e\w*",
+                  "", text, flags=re.I)
+    return [weapon for weapon, pattern in WEAPON_PATTERNS if pattern.search(text)]
+
+
+def _day_for(days: list[DayMention], clause: tuple[int, int], site_at: int) -> DayMention | None:
+    """The day expression that dates this mention: in its clause first, then in its sentence; a date of
+    telling ("said on Wednesday") only when nothing else dates it."""
+    def distance(day: DayMention) -> int:
+        return min(abs(day.start - site_at), abs(day.end - site_at))
+
+    in_clause = [d for d in days if clause[0] <= d.start < clause[1]]
+    # Outside its clause only what opens the sentence ("On Tuesday, a drone struck ..."): a day in a later
+    # relative clause ("..., where troops were wounded on June 28") dates something else.
+    leading = [d for d in days if d.end <= clause[0] and d.start < 20]
+    for pool in (in_clause, leading):
+        events = [d for d in pool if not d.is_report_date and (d.day is not None or d.old)]
+        if events:
+            return min(events, key=distance)
+    reports = [d for d in days if d.day is not None and d.is_report_date]
+    if reports:
+        return min(reports, key=distance)
+    olds = [d for d in in_clause if d.old]
+    return olds[0] if olds else None
+
+
+def _has_recent_day(days: list[DayMention]) -> bool:
+    return any(d.day is not None and not d.old for d in days)
+
+
+def _lead_day(sentences: list[_Sentence], published: datetime) -> DayMention | None:
+    """The day a story's opening gives ("officials said on Wednesday"): it dates attacks told without one."""
+    for sentence in sentences[:4]:
+        for day in find_days(sentence.text, published):
+            if day.day is not None:
+                return day
+    return None
+
+
+def _draft_for(drafts: list[_Draft], site_id: str, day: date, *, explicit: bool, from_title: bool) -> _Draft:
+    for draft in drafts:
+        if draft.site_id == site_id and draft.day == day:
+            draft.explicit = draft.explicit or explicit
+            draft.from_title = draft.from_title and from_title
+            return draft
+    draft = _Draft(site_id, day, explicit, from_title)
+    drafts.append(draft)
+    return draft
+
+
+def _latest_draft(drafts: list[_Draft], site_id: str) -> _Draft | None:
+    for draft in reversed(drafts):
+        if draft.site_id == site_id:
+            return draft
+    return None
+
+
+def _gather(draft: _Draft, sentence: _Sentence, clause: tuple[int, int], index: int,
+            sentences: list[_Sentence], gazetteer: Gazetteer) -> None:
+    """Add what this sentence, and the next ones that go on about the same attack, say of it."""
+    draft.evidence.append(sentence.text)
+    clause_text = sentence.text[clause[0]:clause[1]]
+    for weapon in _weapons_in(clause_text) or _weapons_in(sentence.text):
+        if weapon not in draft.weapons:
+            draft.weapons.append(weapon)
+    _add_toll(draft, sentence.text, len(sentence.mentions) > 1 and clause_text or sentence.text)
+    draft.claim = draft.claim or _claim_in(sentence.text)
+    for follower in sentences[index + 1:index + 3]:
+        others = {m.site_id for m in follower.mentions} - {draft.site_id}
+        if others or draft.site_id in {m.site_id for m in follower.mentions}:
+            break
+        if re.fullmatch(r"[A-Z\s]+", follower.text):  # a section heading: the story moves on
+            break
+        _add_toll(draft, follower.text, follower.text)
+        draft.claim = draft.claim or _claim_in(follower.text)
+
+
+def _add_toll(draft: _Draft, sentence: str, scope: str) -> None:
+    toll = count_casualties(scope)
+    if toll.killed is not None:
+        draft.killed.append((toll.killed, toll.superseded))
+    if toll.wounded is not None:
+        draft.wounded.append((toll.wounded, toll.superseded))
+
+
+def _claim_in(sentence: str) -> str | None:
+    if re.search(r"\b(no|not|nobody|none)\b[^.]{0,40}\bclaim", sentence, re.I):
+        return None
+    for pattern in _CLAIM:
+        match = pattern.search(sentence)
+        if match:
+            group = _CLAIM_TRAILING.sub("", match.group(1).strip(" ,"))
+            group = re.sub(r"\s+(?:of|the|for|in|al|wa)$", "", group)
+            if group and not _NOT_A_GROUP.match(group) and len(group) > 2:
+                return group
+    return None
+
+
+def _merge_inferred(drafts: list[_Draft]) -> list[_Draft]:
+    """A headline without a day ("Rockets hit Ain al-Asad") tells the story's dated attack on that site."""
+    kept: list[_Draft] = []
+    for draft in drafts:
+        dated = [d for d in drafts if d.site_id == draft.site_id and d.explicit and d is not draft]
+        if draft.from_title and not draft.explicit and dated:
+            target = min(dated, key=lambda d: abs((d.day - draft.day).days) if d.day and draft.day else 0)
+            target.evidence.extend(e for e in draft.evidence if e not in target.evidence)
+            target.weapons.extend(w for w in draft.weapons if w not in target.weapons)
+            target.killed.extend(draft.killed)
+            target.wounded.extend(draft.wounded)
+            target.claim = target.claim or draft.claim
+            continue
+        kept.append(draft)
+    return kept
+
+
+def _best_figure(figures: list[tuple[int, bool]]) -> int | None:
+    current = [value for value, superseded in figures if not superseded]
+    pool = current or [value for value, _ in figures]
+    return max(pool) if pool else None
+
+
+def _finish(draft: _Draft) -> Attack:
+    return Attack(
+        site_id=draft.site_id,
+        day=draft.day,
+        day_is_explicit=draft.explicit,
+        weapons=tuple(draft.weapons),
+        killed=_best_figure(draft.killed),
+        wounded=_best_figure(draft.wounded),
+        claim=draft.claim,
+        evidence=tuple(dict.fromkeys(draft.evidence)),
+    )
+
+
+def days_apart(first: date | None, second: date | None) -> int | None:
+    if first is None or second is None:
+        return None
+    return abs((first - second).days)
+
+
+__all__ = ["ARTICLES", "find_attacks", "days_apart", "local_publish_time", "timedelta"]

@@ -1,0 +1,172 @@
+"""Killed and wounded counts in a sentence: "two members", "injuring 14", "no casualties"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.tokens import tokenize
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100, "dozen": 12, "both": 2,
+    "couple": 2, "pair": 2,
+}
+KILLED_WORDS = frozenset({"killed", "dead", "died", "slain", "killing", "deaths", "fatalities", "dying",
+                          "kills", "kill", "perished", "fatally"})
+WOUNDED_WORDS = frozenset({"wounded", "injured", "hurt", "injuring", "wounding", "injuries", "wounds",
+                           "injures", "wounds", "casualties"})
+_ACTIVE_FORMS = frozenset({"killing", "wounding", "injuring", "killed", "wounded", "injured", "kills",
+                           "injures", "wounds", "kill"})
+PERSON_NOUNS = frozenset({
+    "people", "person", "persons", "soldier", "soldiers", "troops", "troop", "servicemen", "serviceman",
+    "servicemembers", "members", "member", "personnel", "contractor", "contractors", "civilian", "civilians",
+    "worker", "workers", "employee", "employees", "staff", "staffer", "guard", "guards", "officer", "officers",
+    "americans", "american", "iraqis", "iraqi", "marines", "marine", "sailors", "airmen", "fighters",
+    "children", "child", "women", "men", "man", "woman", "policemen", "police", "others", "security",
+    "engineers", "engineer", "diplomats", "diplomat", "citizens", "nationals", "individuals", "pilots",
+    "service", "them", "servicemembers",
+})
+# People on the attacking side: "two gunmen were killed" is not the site's toll.
+ATTACKER_NOUNS = frozenset({"attackers", "attacker", "gunmen", "gunman", "militants", "militant", "assailants",
+                            "assailant", "bomber", "bombers", "insurgents", "insurgent", "terrorists",
+                            "terrorist", "infiltrators", "jihadists", "fighters"})
+# After a number these are things, not people: "three rockets", "14 km".
+_NOT_PEOPLE = frozenset({"rockets", "rocket", "missiles", "missile", "drones", "drone", "mortars", "mortar",
+                         "shells", "rounds", "bombs", "days", "day", "hours", "hour", "km", "kilometers",
+                         "kilometres", "miles", "meters", "metres", "percent", "years", "year", "times",
+                         "weeks", "months", "attacks", "attack", "projectiles", "vehicles", "minutes",
+                         "sites", "bases", "explosions", "blasts", "am", "pm", "gmt", "utc"})
+_QUANTIFIERS = frozenset({"at", "least", "more", "than", "about", "around", "nearly", "almost", "some",
+                          "over", "up", "to", "another", "additional", "further", "of", "the", "those"})
+_SUPERSEDED = re.compile(r"\b(first|initially|originally|earlier|previously|initial)\b\s*(said|reported|"
+                         r"put|gave|stated|announced|counted|reports?|toll|figure|statement)?", re.I)
+_NO_CASUALTIES = re.compile(
+    r"\b(no|without\s+(?:causing\s+)?(?:any\s+)?|did\s+not\s+cause\s+(?:any\s+)?|caused\s+no\s+|zero\s+)"
+    r"(?:reported\s+|immediate\s+reported\s+)?casualties\b", re.I)
+_NO_ONE = re.compile(r"\b(?:no\s*(?:one|body)|nobody|none\s+of\s+(?:the\s+)?\w+)\s+(?:\w+\s+){0,2}"
+                     r"(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(killed|hurt|injured|wounded|harmed)",
+                     re.I)
+_NO_PEOPLE = re.compile(r"\bno\s+(?:[\w.-]+\s+){0,5}?(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?"
+                        r"(killed|hurt|injured|wounded|harmed)", re.I)
+_NO_NOUN = re.compile(r"\bno\s+(?:immediate\s+)?(?:reported\s+)?(injuries|deaths|fatalities|dead|wounded)\b"
+                      r"(?!\s+(?:were\s+)?(?:immediately\s+)?reported)", re.I)
+_NO_NOUN_REPORTED = re.compile(r"\bno\s+(injuries|deaths|fatalities)\s+(?:were\s+|have\s+been\s+)?reported",
+                               re.I)
+_TOLL = re.compile(r"\b(death|injury|casualty)?\s*toll\s+(?:\w+\s+){0,3}?(?:rose|risen|climbed|increased|"
+                   r"reached|stands|stood|jumped|rises|climbs)\s+(?:at\s+|to\s+)?(?:at\s+least\s+)?(\w+)", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Toll:
+    killed: int | None
+    wounded: int | None
+    superseded: bool  # "he first said three people were injured": an older figure
+
+
+def _number(word: str) -> int | None:
+    if word.isdigit():
+        return int(word) if len(word) < 5 else None
+    return NUMBER_WORDS.get(word)
+
+
+def count_casualties(sentence: str) -> Toll:
+    tokens = tokenize(sentence)
+    words = [t.norm for t in tokens]
+    killed: list[int] = []
+    wounded: list[int] = []
+    for index, word in enumerate(words):
+        if word in KILLED_WORDS:
+            target = killed
+        elif word in WOUNDED_WORDS and word != "casualties" and not (word == "wounds" and index > 0 and
+                                                                    words[index - 1] in ("his", "her", "their")):
+            target = wounded
+        else:
+            continue
+        value = _count_after(words, index) if word in _ACTIVE_FORMS else None
+        if value is None:
+            value = _count_before(words, index)
+        if value is not None:
+            target.append(value)
+    for match in _TOLL.finditer(sentence):
+        value = _number(match.group(2).lower())
+        if value is not None:
+            (wounded if (match.group(1) or "").lower() == "injury" else killed).append(value)
+    zero_killed, zero_wounded = _zeros(sentence)
+    return Toll(
+        max(killed) if killed else (0 if zero_killed else None),
+        max(wounded) if wounded else (0 if zero_wounded else None),
+        bool(_SUPERSEDED.search(sentence)) and bool(killed or wounded),
+    )
+
+
+def _zeros(sentence: str) -> tuple[bool, bool]:
+    zero_killed = zero_wounded = False
+    if _NO_CASUALTIES.search(sentence):
+        return True, True
+    for pattern in (_NO_ONE, _NO_PEOPLE):
+        for match in pattern.finditer(sentence):
+            what = match.group(1).lower()
+            if what == "killed":
+                zero_killed = True
+            elif what == "harmed":
+                zero_killed = zero_wounded = True
+            else:
+                zero_wounded = True
+    for pattern in (_NO_NOUN, _NO_NOUN_REPORTED):
+        for match in pattern.finditer(sentence):
+            what = match.group(1).lower()
+            if what in ("deaths", "fatalities", "dead"):
+                zero_killed = True
+            else:
+                zero_wounded = True
+    return zero_killed, zero_wounded
+
+
+def _count_after(words: list[str], index: int) -> int | None:
+    """Active voice: "killing two", "wounded three soldiers", "injuring at least 14"."""
+    j = index + 1
+    while j < len(words) and j <= index + 4 and words[j] in _QUANTIFIERS:
+        j += 1
+    if j >= len(words):
+        return None
+    value = _number(words[j])
+    if value is None or words[j] in ("a", "an") and not _person_follows(words, j):
+        return None
+    following = words[j + 1] if j + 1 < len(words) else ""
+    if following in _NOT_PEOPLE or following in ATTACKER_NOUNS:
+        return None
+    return value
+
+
+def _count_before(words: list[str], index: int) -> int | None:
+    """Passive or adjective: "two people were lightly wounded", "34 wounded", "a contractor died"."""
+    saw_person = False
+    for j in range(index - 1, max(-1, index - 9), -1):
+        word = words[j]
+        if word in ATTACKER_NOUNS:
+            return None
+        if word in PERSON_NOUNS:
+            saw_person = True
+        if word in KILLED_WORDS or word in WOUNDED_WORDS or word in _NOT_PEOPLE:
+            return None
+        value = _number(word)
+        if value is None:
+            continue
+        following = words[j + 1] if j + 1 < len(words) else ""
+        if following in _NOT_PEOPLE:
+            return None
+        if word in ("a", "an", "one", "single") and not saw_person:
+            return None
+        if word in ("a", "an") and j > 0 and words[j - 1] in ("of", "in", "at", "on", "near", "by"):
+            return None
+        if saw_person or index - j <= 3:
+            return value
+        return None
+    return None
+
+
+def _person_follows(words: list[str], j: int) -> bool:
+    return any(w in PERSON_NOUNS for w in words[j + 1:j + 4])

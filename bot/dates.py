@@ -1,0 +1,130 @@
+"""Day expressions in news text ("on Wednesday", "early Thursday", "July 7", "in January 2020"), resolved
+against the story's publish time in the site's time zone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = {"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+          "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+          "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12}
+# Days before the publish day that a relative phrase means.
+RELATIVE_DAYS = {
+    "yesterday": 1, "last night": 1, "the previous day": 1, "the day before": 1, "a day earlier": 1,
+    "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0, "overnight": 0,
+    "earlier today": 0, "earlier in the day": 0, "on the same day": 0,
+}
+# Phrases that put an attack in the past beyond "recent" (days, not years).
+OLD_PHRASES = ("last year", "years ago", "a year ago", "months ago", "last month", "anniversary",
+               "previous year", "in the past year", "earlier this year", "last summer", "last winter",
+               "last spring", "last autumn", "last fall", "a decade", "years earlier", "years before")
+# Phrases that say "recently" without naming a day.
+VAGUE_RECENT = ("this week", "earlier this week", "in the past 24 hours", "in recent days", "last week",
+                "over the weekend", "this weekend", "past few days", "past week")
+# How old an attack may be and still be news rather than background.
+RECENT_DAYS = 14
+
+_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|" \
+         r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("month_day", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)),
+    ("day_month", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?", re.I)),
+    ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
+    ("weekday", re.compile(r"\b(?:(early|late|last|this|past)\s+)?(monday|tuesday|wednesday|thursday|friday|"
+                           r"saturday|sunday)(?:['’]s)?(?:\s+(morning|afternoon|evening|night))?\b", re.I)),
+    ("month_year", re.compile(rf"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\s+(\d{{4}})\b",
+                              re.I)),
+    ("year", re.compile(r"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?((?:19|20)\d{2})\b", re.I)),
+    ("month", re.compile(rf"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\b(?!\s+\d)", re.I)),
+    ("relative", re.compile(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True))
+                            + r")\b", re.I)),
+    ("old", re.compile(r"\b(" + "|".join(map(re.escape, OLD_PHRASES)) + r")\b", re.I)),
+    ("vague", re.compile(r"\b(" + "|".join(map(re.escape, VAGUE_RECENT)) + r")\b", re.I)),
+)
+_REPORT_VERBS = re.compile(r"\b(said|says|told|announced|reported|confirmed|added|stated|statement|"
+                           r"tweeted|wrote|posted)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class DayMention:
+    start: int  # character offsets in the sentence
+    end: int
+    day: date | None  # None: recent, day not stated ("this week"), or old without a day
+    old: bool  # background: beyond RECENT_DAYS before the publish day
+    is_report_date: bool  # "officials said on Wednesday": when it was told, a weaker clue
+
+
+def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
+    """Every day expression in a sentence, resolved. Overlapping matches keep the first pattern's."""
+    found: list[DayMention] = []
+    taken: list[tuple[int, int]] = []
+    today = published_local.date()
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(sentence):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            resolved = _resolve(kind, match, published_local)
+            if resolved is None:
+                continue
+            day, old = resolved
+            if day is not None and (today - day).days > RECENT_DAYS:
+                old = True
+            if day is not None and (day - today).days > 1:  # the future: a plan, not an attack
+                continue
+            report = bool(_REPORT_VERBS.search(sentence[:match.start()]))
+            taken.append((match.start(), match.end()))
+            found.append(DayMention(match.start(), match.end(), day, old, report))
+    return sorted(found, key=lambda d: d.start)
+
+
+def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tuple[date | None, bool] | None:
+    today = published_local.date()
+    if kind == "weekday":
+        qualifier = (match.group(1) or "").lower()
+        weekday = WEEKDAYS.index(match.group(2).lower())
+        back = (today.weekday() - weekday) % 7
+        if qualifier == "last" and back == 0:
+            back = 7
+        return today - timedelta(days=back), False
+    if kind == "relative":
+        return today - timedelta(days=RELATIVE_DAYS[match.group(1).lower()]), False
+    if kind in ("month_day", "day_month"):
+        month_word, day_text = (match.group(1), match.group(2)) if kind == "month_day" else (
+            match.group(2), match.group(1))
+        month = MONTHS[month_word.lower().rstrip(".")]
+        year = int(match.group(3)) if match.group(3) else None
+        return _calendar_day(year, month, int(day_text), today)
+    if kind == "iso":
+        try:
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3))), False
+        except ValueError:
+            return None
+    if kind == "month_year":
+        month = MONTHS[match.group(1).lower().rstrip(".")]
+        year = int(match.group(2))
+        return None, (year, month) < (today.year, today.month)
+    if kind == "year":
+        return None, int(match.group(1)) < today.year
+    if kind == "month":
+        month = MONTHS[match.group(1).lower().rstrip(".")]
+        if match.group(1).lower() in ("may", "mar") and match.group(1)[0].islower():
+            return None  # "in may", "mar": verbs, not months
+        return None, month != today.month
+    if kind == "old":
+        return None, True
+    return None, False  # vague but recent
+
+
+def _calendar_day(year: int | None, month: int, day: int, today: date) -> tuple[date | None, bool] | None:
+    try:
+        if year is not None:
+            return date(year, month, day), False
+        candidate = date(today.year, month, day)
+        if (candidate - today).days > 1:  # "on December 30" read in January is last year's
+            candidate = date(today.year - 1, month, day)
+        return candidate, False
+    except ValueError:
+        return None

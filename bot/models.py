@@ -1,0 +1,89 @@
+"""Plain frozen records that flow through the pipeline: story -> attack -> incident -> alert."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+WEAPONS = ("rocket", "missile", "mortar", "drone", "explosive", "airstrike", "artillery", "gunfire", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    country: str
+    lat: float
+    lon: float
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One feed entry, cleaned: `text` is plain prose with paragraphs separated by blank lines."""
+
+    key: str  # stable identity within a feed: the guid, else the link
+    url: str
+    feed: str
+    title: str
+    text: str
+    published: datetime  # timezone-aware
+    sentences: tuple[str, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Attack:
+    """One attack on one site, as one story tells it."""
+
+    site_id: str
+    day: date | None
+    day_is_explicit: bool  # False when the day was inferred from the story's lead or publish time
+    weapons: tuple[str, ...]
+    killed: int | None
+    wounded: int | None
+    claim: str | None
+    evidence: tuple[str, ...]  # the sentences that report it, best first
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    url: str
+    feed: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What one story said about one incident; an incident's facts derive from its reports."""
+
+    story_id: int
+    published: datetime
+    source: Source
+    weapons: tuple[str, ...]
+    killed: int | None
+    wounded: int | None
+    claim: str | None
+    evidence: tuple[str, ...]
+    is_copy: bool  # a near-duplicate of an earlier story
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFacts:
+    site_id: str
+    day: date | None
+    weapons: tuple[str, ...]
+    killed: int | None
+    wounded: int | None
+    claim: str | None
+    title: str
+    summary: str
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    action: str  # "new" or "update"
+    incident_id: int
+    facts: IncidentFacts
+    site: Site

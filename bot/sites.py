@@ -1,0 +1,309 @@
+"""The site gazetteer: finds tracked sites in a sentence, whatever the spelling.
+
+Every site name and alias is split into its *core* (Ain al-Asad), its *kind* words (air base) and articles.
+Core words are indexed by a coarse sound key (tokens.sound_key), so a sentence costs one dictionary look-up
+per word however many sites are tracked; the few candidates that share a key are confirmed with rapidfuzz.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+
+from bot.models import Site
+from bot.tokens import Token, sound_key, spelling, tokenize
+
+ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "at", "an", "ash", "az", "the", "a"})
+
+# Words that say what kind of place a name is; each maps to the words a story may use for it later
+# ("the base", "the airport") or next to its core ("Erbil airport", "the airport in Erbil").
+_KIND_GROUPS: dict[str, frozenset[str]] = {
+    "base": frozenset({"base", "airbase", "garrison", "outpost", "camp", "installation", "airfield", "facility",
+                       "compound", "complex"}),
+    "airport": frozenset({"airport", "airfield", "base", "airbase", "compound"}),
+    "embassy": frozenset({"embassy", "compound", "mission", "chancery"}),
+    "consulate": frozenset({"consulate", "compound", "mission"}),
+    "field": frozenset({"field", "oilfield", "gasfield", "plant", "facility", "installation", "site"}),
+    "facility": frozenset({"facility", "plant", "installation", "complex", "refinery"}),
+}
+_KIND_OF_WORD = {
+    "base": "base", "airbase": "base", "garrison": "base", "outpost": "base", "camp": "base",
+    "installation": "base", "zone": "base", "station": "base", "tower": "base",
+    "airport": "airport", "airfield": "airport",
+    "embassy": "embassy", "consulate": "consulate",
+    "field": "field", "oilfield": "field", "gasfield": "field",
+    "facility": "facility", "plant": "facility", "refinery": "facility", "complex": "facility",
+}
+# Words that may stand right beside a core to name the site: "Erbil airport", "Camp Taji".
+_KIND_NEIGHBOURS: dict[str, frozenset[str]] = {
+    "base": frozenset({"base", "airbase", "garrison", "outpost", "camp", "installation", "airfield"}),
+    "airport": frozenset({"airport", "airfield", "airbase"}),
+    "embassy": frozenset({"embassy"}),
+    "consulate": frozenset({"consulate"}),
+    "field": frozenset({"field", "oilfield", "gasfield", "fields"}),
+    "facility": frozenset({"facility", "plant", "refinery", "complex"}),
+}
+# English words that a sound key can confuse with a name (in/Ain, said/Saida): never a site's core.
+STOPWORDS = frozenset({
+    "in", "on", "an", "and", "at", "as", "is", "it", "its", "of", "or", "to", "the", "a", "i", "we", "he",
+    "she", "was", "were", "are", "be", "been", "by", "for", "from", "with", "into", "near", "said", "says",
+    "one", "two", "new", "old", "not", "no", "all", "any", "also", "after", "before", "over", "under", "out",
+    "up", "down", "off", "than", "that", "this", "there", "their", "they", "them", "his", "her", "who", "which",
+    "while", "when", "where", "about", "air", "base", "field", "oil", "gas", "us", "our", "has", "had", "have",
+    "if", "so", "but", "do", "did", "done", "may", "can", "will", "would", "could", "north", "south", "east",
+    "west", "near", "area", "said", "told", "city", "town", "military", "forces", "troops", "attack",
+})
+# Words of a name that are neither core nor kind: dropped when splitting a name.
+_NAME_FILLER = frozenset({"air", "military", "international", "oil", "gas", "general", "landing", "joint",
+                          "processing", "of", "in", "and", "us"}) - {"us"}
+_KIND_WORDS = frozenset(_KIND_OF_WORD) - {"tower"}  # "Tower 22" is a name, not a kind
+# Words that may stand between a core and its kind word: "Erbil's international airport".
+_BRIDGE = frozenset({"s", "international", "air", "military", "oil", "gas", "main", "in", "of", "near", "at",
+                     "the", "us", "american", "coalition", "joint", "major", "sprawling", "nearby", "key"})
+
+NATIONALITY_GROUPS = (
+    frozenset({"us", "usa", "american", "america", "united", "states"}),
+    frozenset({"uk", "british", "britain"}),
+    frozenset({"french", "france"}),
+    frozenset({"turkish", "turkey"}),
+    frozenset({"iranian", "iran"}),
+    frozenset({"russian", "russia"}),
+)
+_NATIONALITY_OF = {word: group for group in NATIONALITY_GROUPS for word in group}
+
+# Before a matched name these mark a person, not a place (Bashar al-Assad, President Assad) ...
+PERSON_MARKERS = frozenset({
+    "bashar", "hafez", "hafiz", "maher", "asma", "rifaat", "bushra", "president", "presidents", "mr", "mrs",
+    "ms", "dr", "sheikh", "shaikh", "imam", "minister", "general", "gen", "colonel", "col", "ahmed", "ahmad",
+    "mohammed", "muhammad", "mohammad", "ali", "hassan", "hussein", "abu", "ibn", "bin", "umm", "mahmoud",
+    "khalid", "khaled", "omar", "abdul", "abdel", "said", "saeed", "mustafa", "salah", "leader", "ruler",
+    "dictator", "regime", "spokesman", "commander",
+})
+# ... and after it, a government or family rather than a site.
+GROUP_MARKERS = frozenset({
+    "government", "regime", "family", "loyalists", "loyalist", "administration", "dynasty", "clan", "era",
+    "rule", "forces", "army", "troops", "supporters", "ally", "allies", "cabinet", "presidency", "s",
+})
+
+# A core word is compared by spelling with this Indel similarity: 0.75 accepts Erbil/Irbil (0.8),
+# Udeid/Udaid (0.8), Konoko/Koniko (0.83), and rejects Omar/Amir (0.5), Asad/Assem (0.44).
+_SAME_WORD = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    site_id: str
+    core: tuple[str, ...]  # folded core words: ("ain", "asad")
+    core_spellings: tuple[str, ...]
+    kinds: frozenset[str]  # kind groups named: {"base"}
+    article_before_core: bool  # "Al-Tanf": a bare "al-Tanf" in text still means the site
+    has_kind: bool
+
+    @property
+    def nationality_positions(self) -> tuple[int, ...]:
+        return tuple(i for i, word in enumerate(self.core) if word in _NATIONALITY_OF)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    site_id: str
+    start: int  # token index within the sentence
+    end: int
+    strength: str  # "name": the name itself; "anaphor": "the base" referring back
+
+
+def split_name(name: str) -> tuple[tuple[str, ...], frozenset[str], bool, bool]:
+    """'Ain al-Asad Air Base' -> (("ain", "asad"), {"base"}, article_before_core, has_kind)."""
+    words = [token.norm for token in tokenize(name)]
+    core: list[str] = []
+    kinds: set[str] = set()
+    article_before_core = False
+    for index, word in enumerate(words):
+        kind = _KIND_OF_WORD.get(word)
+        if kind and (word != "tower" or index + 1 == len(words)):
+            kinds.add(kind)
+        elif word in ARTICLES and index + 1 < len(words):
+            article_before_core = article_before_core or not core
+        elif word not in _NAME_FILLER:
+            core.append(word)
+    if not core:  # a name made only of kind words ("The Base"): keep it whole
+        core = [w for w in words if w not in ARTICLES]
+        kinds = set()
+    return tuple(core), frozenset(kinds), article_before_core, bool(kinds)
+
+
+class Gazetteer:
+    def __init__(self, sites: Iterable[Site]) -> None:
+        self.sites: dict[str, Site] = {}
+        self._forms: list[NameForm] = []
+        self._index: dict[str, list[tuple[NameForm, int]]] = defaultdict(list)
+        self._anchor_words: dict[str, frozenset[str]] = {}
+        for site in sites:
+            self.add(site)
+
+    def add(self, site: Site) -> None:
+        self.sites[site.id] = site
+        anchors: set[str] = set()
+        for name in (site.name, *site.aliases):
+            core, kinds, article_before_core, has_kind = split_name(name)
+            form = NameForm(site.id, core, tuple(spelling(w) for w in core), kinds, article_before_core,
+                            has_kind)
+            self._forms.append(form)
+            for position, word in enumerate(core):
+                if word not in _NATIONALITY_OF:
+                    self._index[sound_key(word)].append((form, position))
+            if len(core) > 1:  # "Khor Mor" is also written "Khormor", "K-1" is "K1"
+                self._index[sound_key("".join(core))].append((form, -1))
+            for kind in kinds:
+                anchors |= _KIND_GROUPS[kind]
+                anchors.add(kind)
+        self._anchor_words[site.id] = frozenset(anchors | self._anchor_words.get(site.id, frozenset()))
+
+    def anchor_words(self, site_id: str) -> frozenset[str]:
+        """The words by which a story may refer back to the site: "the base", "the airport"."""
+        return self._anchor_words.get(site_id, frozenset())
+
+    def find(self, tokens: list[Token], story_words: frozenset[str] = frozenset()) -> list[Mention]:
+        """Sites named in one sentence's tokens. `story_words` (all folded words of the story) lets
+        "the U.S. embassy" count when the story names Baghdad elsewhere."""
+        mentions: dict[str, Mention] = {}
+        norms = [t.norm for t in tokens]
+        spellings = [spelling(n) for n in norms]
+        for i, norm in enumerate(norms):
+            if i + 1 < len(norms):  # "Q-West", "K-1", "Khor Mor" written as two words of a joined name
+                joined = norm + norms[i + 1]
+                for form, position in self._index.get(sound_key(joined), ()):
+                    if position == -1 and _same_word(spelling(joined), "".join(form.core_spellings)):
+                        self._keep(mentions, form.site_id, (i, i + 2))
+            if norm in ARTICLES or norm in STOPWORDS or len(norm) < 2 and not norm.isdigit():
+                continue
+            for form, position in self._index.get(sound_key(norm), ()):
+                span = self._match_at(form, position, i, norms, spellings, tokens, story_words)
+                if span:
+                    self._keep(mentions, form.site_id, span)
+        return sorted(mentions.values(), key=lambda m: m.start)
+
+    @staticmethod
+    def _keep(mentions: dict[str, Mention], site_id: str, span: tuple[int, int]) -> None:
+        """One mention per site and sentence: the first, widened to cover overlapping matches."""
+        known = mentions.get(site_id)
+        if known is None:
+            mentions[site_id] = Mention(site_id, span[0], span[1], "name")
+        elif span[0] < known.end and known.start < span[1]:
+            mentions[site_id] = Mention(site_id, min(span[0], known.start), max(span[1], known.end), "name")
+
+    def _match_at(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
+                  tokens: list[Token], story_words: frozenset[str]) -> tuple[int, int] | None:
+        if position == -1:  # the joined core: "Khormor" for Khor Mor
+            if not _same_word(spellings[i], "".join(form.core_spellings)):
+                return None
+            span = (i, i + 1)
+            whole = True
+        else:
+            if not _same_word(spellings[i], form.core_spellings[position]):
+                return None
+            span = self._extend(form, position, i, norms, spellings)
+            whole = span is not None
+            if span is None:
+                span = (i, i + 1)
+        if form.nationality_positions:
+            return self._match_with_nationality(form, span, norms, story_words)
+        if whole and (len(form.core) > 1 or not form.has_kind):
+            return None if self._names_person(span, norms, tokens, partial=False) else span
+        # One core word alone (Erbil, Tanf, or Asad out of Ain al-Asad): it needs its kind word beside it,
+        # or, for names written with an article (Al-Tanf), the article.
+        if self._kind_beside(form, span, norms):
+            return None if self._names_person(span, norms, tokens, partial=True, kind_after=True) else span
+        article_written = span[0] > 0 and norms[span[0] - 1] in ARTICLES - {"the", "a", "an", "at"} or (
+            span[0] > 0 and tokens[span[0] - 1].text in ("At", "As", "Ad", "Ar"))
+        if whole and form.article_before_core and article_written:
+            return None if self._names_person((span[0] - 1, span[1]), norms, tokens, partial=True) else span
+        return None
+
+    def _extend(self, form: NameForm, position: int, i: int, norms: list[str],
+                spellings: list[str]) -> tuple[int, int] | None:
+        """Match the whole core around word `position` found at token i, articles skipped."""
+        if position != 0:
+            return None
+        j = i + 1
+        for expected in form.core_spellings[1:]:
+            while j < len(norms) and norms[j] in ARTICLES:
+                j += 1
+            if j >= len(norms) or not _same_word(spellings[j], expected):
+                return None
+            j += 1
+        return (i, j)
+
+    def _kind_beside(self, form: NameForm, span: tuple[int, int], norms: list[str]) -> bool:
+        """Erbil airport, Erbil's international airport, the airport in Erbil, Camp Taji, Tanf garrison."""
+        anchors = set().union(*(_KIND_NEIGHBOURS[kind] for kind in form.kinds))
+        if not anchors:
+            return False
+        for j in range(span[1], min(len(norms), span[1] + 4)):
+            if norms[j] in anchors:
+                return True
+            if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
+                break
+        for j in range(span[0] - 1, max(-1, span[0] - 5), -1):
+            if norms[j] in anchors:
+                return True
+            if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
+                break
+        return False
+
+    def _match_with_nationality(self, form: NameForm, span: tuple[int, int], norms: list[str],
+                                story_words: frozenset[str]) -> tuple[int, int] | None:
+        """An embassy or consulate: "the U.S. embassy in Baghdad", or "the U.S. embassy" in a story that
+        names Baghdad. A British embassy in Baghdad is not the U.S. one."""
+        groups = [_NATIONALITY_OF[form.core[p]] for p in form.nationality_positions]
+        anchors = {k for k in form.kinds} | {"compound"} if form.kinds else set()
+        window = range(max(0, span[0] - 8), min(len(norms), span[1] + 8))
+        kind_at = [j for j in window if norms[j] in anchors]
+        if not kind_at:
+            return None
+        nationality_ok = all(any(norms[j] in group for j in range(max(0, k - 3), k)) for group in groups
+                             for k in kind_at[:1])
+        return span if nationality_ok else None
+
+    def find_by_nationality(self, tokens: list[Token], story_words: frozenset[str]) -> list[Mention]:
+        """"The U.S. embassy" with no city: the site whose other core words the story names elsewhere."""
+        norms = [t.norm for t in tokens]
+        found: list[Mention] = []
+        for form in self._forms:
+            if not form.nationality_positions or not form.kinds:
+                continue
+            rest = [w for p, w in enumerate(form.core) if p not in form.nationality_positions]
+            if not all(w in story_words for w in rest):
+                continue
+            groups = [_NATIONALITY_OF[form.core[p]] for p in form.nationality_positions]
+            for k, norm in enumerate(norms):
+                if norm in form.kinds and all(any(norms[j] in g for j in range(max(0, k - 3), k)) for g in groups):
+                    found.append(Mention(form.site_id, max(0, k - 1), k + 1, "name"))
+                    break
+        return found
+
+    def _names_person(self, span: tuple[int, int], norms: list[str], tokens: list[Token], *, partial: bool,
+                      kind_after: bool = False) -> bool:
+        """Bashar al-Assad, President Assad, the Assad government: a person or a group, not the site."""
+        before = span[0] - 1
+        while before >= 0 and norms[before] in ARTICLES - {"the"}:
+            before -= 1
+        if before >= 0 and norms[before] in PERSON_MARKERS:
+            return True
+        if not partial or kind_after:
+            return False
+        after = span[1]
+        return after < len(norms) and norms[after] in GROUP_MARKERS
+
+
+def _same_word(written: str, expected: str) -> bool:
+    if written == expected:
+        return True
+    if len(written) < 4 or len(expected) < 4:  # short words differ by a letter from other words: exact only
+        return False
+    if written[:1] != expected[:1] and not (written[:1] in "aeiouy" and expected[:1] in "aeiouy"):
+        return False
+    return Indel.normalized_similarity(written, expected) >= _SAME_WORD

@@ -1,0 +1,66 @@
+"""Word tokens with the normalised forms that name matching compares."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Dotted abbreviations (U.S., U.A.E.) are one token; hyphens and apostrophes split words (al-Asad -> al, Asad).
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+", re.UNICODE)
+_VOWELS = frozenset("aeiouy")
+# Spellings that transliterations swap freely: Conoco/Koniko, Qayyarah/Kayara, Khor/Kor, Baghdad/Bagdad.
+_LETTER_SWAPS = (("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("q", "k"), ("c", "k"),
+                 ("ou", "u"), ("ee", "i"), ("oo", "u"))
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # as written
+    norm: str  # lower-case ASCII without diacritics or dots: "U.S." -> "us", "Ḥarīr" -> "harir"
+    start: int
+    end: int
+
+    @property
+    def is_capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def fold(word: str) -> str:
+    """Lower-case ASCII: diacritics and Arabic transliteration marks dropped."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if c.isascii() and (c.isalnum())).lower()
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        norm = fold(match.group())
+        if norm:
+            tokens.append(Token(match.group(), norm, match.start(), match.end()))
+    return tokens
+
+
+def spelling(norm: str) -> str:
+    """A word's spelling with transliteration noise removed: swaps applied, doubled letters collapsed,
+    a final -ah/-eh reduced (Qayyarah/Qayara)."""
+    word = norm
+    for old, new in _LETTER_SWAPS:
+        word = word.replace(old, new)
+    word = re.sub(r"(.)\1+", r"\1", word)
+    if len(word) > 3 and word.endswith("h") and word[-2] in _VOWELS:
+        word = word[:-1]
+    return word
+
+
+def sound_key(norm: str) -> str:
+    """A coarse key that most transliterations of one name share: Ain/Ayn/Ein -> "an", Erbil/Irbil/Arbil ->
+    "arbl", Asad/Assad -> "asd". Candidates sharing a key are then checked with rapidfuzz."""
+    word = spelling(norm)
+    if not word:
+        return ""
+    if word.isdigit():
+        return word
+    head = "a" if word[0] in _VOWELS else word[0]
+    tail = "".join(c for c in word[1:] if c not in _VOWELS)
+    return re.sub(r"(.)\1+", r"\1", head + tail)
