@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.casualties import count_casualties
 from bot.dates import DayMention, find_days
 from bot.models import Attack, Story
-from bot.sites import ARTICLES, Gazetteer, Mention
+from bot.sites import Gazetteer, Mention
 from bot.tokens import Token, tokenize
 
 # What hit the site, in the vocabulary of DOMAIN.md. Order matters only for reading.
@@ -112,7 +112,13 @@ def local_publish_time(story: Story, timezone: str) -> datetime:
 
 def find_attacks(story: Story, gazetteer: Gazetteer) -> list[Attack]:
     """Every attack on a tracked site that the story reports, one per (site, local day)."""
+    return analyse_story(story, gazetteer)[0]
+
+
+def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], list[str]]:
+    """The attacks a story reports, and every tracked site it names (attacked or not)."""
     sentences = _read_sentences(story, gazetteer)
+    named = list(dict.fromkeys(m.site_id for s in sentences for m in s.mentions))
     drafts: list[_Draft] = []
     lead_days: dict[str, DayMention | None] = {}
     for index, sentence in enumerate(sentences):
@@ -142,7 +148,7 @@ def find_attacks(story: Story, gazetteer: Gazetteer) -> list[Attack]:
                     draft = _draft_for(drafts, site.id, day, explicit=False,
                                        from_title=index == 0 and bool(story.title))
             _gather(draft, sentence, clause, index, sentences, gazetteer)
-    return [_finish(draft) for draft in _merge_inferred(drafts)]
+    return [_finish(draft) for draft in _merge_inferred(drafts)], named
 
 
 def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
@@ -366,11 +372,3 @@ def _finish(draft: _Draft) -> Attack:
         evidence=tuple(dict.fromkeys(draft.evidence)),
     )
 
-
-def days_apart(first: date | None, second: date | None) -> int | None:
-    if first is None or second is None:
-        return None
-    return abs((first - second).days)
-
-
-__all__ = ["ARTICLES", "find_attacks", "days_apart", "local_publish_time", "timedelta"]

@@ -60,12 +60,24 @@ class Report:
     story_id: int
     published: datetime
     source: Source
+    day: date | None
+    day_is_explicit: bool
     weapons: tuple[str, ...]
     killed: int | None
     wounded: int | None
     claim: str | None
     evidence: tuple[str, ...]
     is_copy: bool  # a near-duplicate of an earlier story
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentState:
+    """A stored incident with every report so far: what the pipeline needs to add one more."""
+
+    id: int
+    site_id: str
+    day: date | None
+    reports: tuple[Report, ...]
 
 
 @dataclass(frozen=True, slots=True)

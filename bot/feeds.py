@@ -1,0 +1,84 @@
+"""Feed bytes -> stories. feedparser reads RSS, Atom and RDF; this picks the full body and the publish time."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from bot.errors import FeedError
+from bot.models import Story
+from bot.stories import clean_text, clean_title, split_sentences
+
+# feedparser resolves relative links and sanitises HTML; it must never reach the network for us.
+feedparser.RESOLVE_RELATIVE_URIS = True
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    title: str
+    stories: tuple[Story, ...]
+    skipped: int  # entries without a title or body
+    warning: str | None  # what feedparser tolerated ("bozo"), for the log
+
+
+def parse_feed(data: bytes, source: str, *, fallback_time: datetime | None = None) -> ParsedFeed:
+    """Parse one feed document. Raises FeedError when it is not a feed at all."""
+    try:
+        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    except Exception as error:  # feedparser's own bugs on hostile input must not stop a replay
+        raise FeedError(f"{source}: unreadable feed: {type(error).__name__}: {error}") from error
+    problem = _describe(parsed.get("bozo_exception")) if parsed.get("bozo") else None
+    if not parsed.get("version") and not parsed.entries:
+        raise FeedError(f"{source}: not a feed ({problem or 'no RSS, Atom or RDF document found'})")
+    feed_title = clean_title(str(parsed.feed.get("title") or "")) or source
+    feed_time = _struct_time(parsed.feed.get("updated_parsed") or parsed.feed.get("published_parsed"))
+    stories: list[Story] = []
+    skipped = 0
+    for entry in parsed.entries:
+        story = story_from_entry(entry, feed_title, feed_time or fallback_time)
+        if story is None:
+            skipped += 1
+        else:
+            stories.append(story)
+    return ParsedFeed(feed_title, tuple(stories), skipped, problem)
+
+
+def story_from_entry(entry: Any, feed_title: str, fallback_time: datetime | None) -> Story | None:
+    title = clean_title(str(entry.get("title") or ""))
+    body = clean_text(_body_html(entry))
+    if not title and not body:
+        return None
+    published = _struct_time(entry.get("published_parsed") or entry.get("updated_parsed")
+                             or entry.get("created_parsed")) or fallback_time
+    if published is None:
+        return None
+    url = str(entry.get("link") or "")
+    key = str(entry.get("id") or url or "sha1:" + hashlib.sha1(f"{title}\n{body}".encode()).hexdigest())
+    return Story(key=key, url=url, feed=feed_title, title=title, text=body, published=published,
+                 sentences=split_sentences(body))
+
+
+def _body_html(entry: Any) -> str:
+    """The fullest body the entry carries: content:encoded / Atom content, else the description."""
+    contents = [str(c.get("value") or "") for c in entry.get("content") or [] if isinstance(c, dict)]
+    candidates = [*contents, str(entry.get("summary") or entry.get("description") or "")]
+    return max(candidates, key=len)
+
+
+def _struct_time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    except (OverflowError, ValueError, TypeError):
+        return None
+
+
+def _describe(error: Any) -> str:
+    text = str(error).strip().splitlines()[0] if error else "malformed"
+    return f"{type(error).__name__}: {text}" if error else text

@@ -1,0 +1,75 @@
+"""Merging attacks into incidents: one attack on one site on one local day, whoever reports it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+
+from bot.models import Attack, IncidentState, Report
+
+# A report that gives no day of its own ("the toll from the attack on the base rose to three") belongs to
+# the site's latest incident up to this many days before its inferred day: follow-ups and recaps come
+# within days, and a site attacked twice in three days is told with days ("Monday", "Wednesday").
+FOLLOW_UP_DAYS = 3
+# A first report without a day is dated by its publish time; a later report with a day a day or two
+# earlier is the same attack, now dated.
+REDATE_DAYS = 2
+
+
+def match_incident(attack: Attack, incidents: Sequence[IncidentState]) -> IncidentState | None:
+    """The incident this attack report belongs to, or None for a new one."""
+    same_site = [i for i in incidents if i.site_id == attack.site_id]
+    if attack.day is None:
+        return max(same_site, key=_latest_report, default=None)
+    if attack.day_is_explicit:
+        for incident in same_site:
+            if incident.day == attack.day:
+                return incident
+        undated = [i for i in same_site if not incident_day(i.reports)[1] and i.day is not None
+                   and abs((i.day - attack.day).days) <= REDATE_DAYS]
+        return min(undated, key=lambda i: abs((i.day - attack.day).days), default=None)  # type: ignore[operator]
+    recent = [i for i in same_site if i.day is not None and 0 <= (attack.day - i.day).days <= FOLLOW_UP_DAYS]
+    if recent:
+        return max(recent, key=lambda i: (i.day, _latest_report(i)))
+    ahead = [i for i in same_site if i.day is not None and 0 < (i.day - attack.day).days <= 1]
+    return ahead[0] if ahead else None
+
+
+def _latest_report(incident: IncidentState) -> object:
+    return max((r.published for r in incident.reports), default=None) or 0
+
+
+def incident_day(reports: Sequence[Report]) -> tuple[date | None, bool]:
+    """The day most reports that date the attack themselves give; else the earliest report's guess."""
+    explicit = Counter(r.day for r in reports if r.day_is_explicit and r.day is not None)
+    if explicit:
+        best = max(explicit.items(), key=lambda item: (item[1], item[0]))
+        return best[0], True
+    guessed = [r for r in sorted(reports, key=lambda r: r.published) if r.day is not None]
+    return (guessed[0].day if guessed else None), False
+
+
+def latest_figure(reports: Sequence[Report], field: str) -> int | None:
+    """The latest figure any report gives; a copy republished late cannot lower it."""
+    value: int | None = None
+    for report in sorted(reports, key=lambda r: r.published):
+        figure = getattr(report, field)
+        if figure is None:
+            continue
+        if report.is_copy and value is not None and figure < value:
+            continue
+        value = figure
+    return value
+
+
+def merged_weapons(reports: Sequence[Report]) -> tuple[str, ...]:
+    weapons: dict[str, None] = {}
+    for report in sorted(reports, key=lambda r: r.published):
+        weapons.update(dict.fromkeys(report.weapons))
+    return tuple(weapons)
+
+
+def latest_claim(reports: Sequence[Report]) -> str | None:
+    claims = [r.claim for r in sorted(reports, key=lambda r: r.published) if r.claim]
+    return claims[-1] if claims else None

@@ -1,0 +1,136 @@
+"""The pure pipeline: a story, and the state it may touch, in; the incident changes it causes out.
+
+    analyse(story)                      -> which sites, which attacks, the dedupe fingerprint
+    decide(analysis, candidates, state) -> copy of what?, which incidents are new or changed, their facts
+
+The caller (bot/processing.py) reads the state from the store, and writes the decision back in one
+transaction; nothing here touches a database, the network or the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from bot.attacks import analyse_story
+from bot.dedupe import Candidate, find_original, fingerprint
+from bot.incidents import incident_day, latest_claim, latest_figure, match_incident, merged_weapons
+from bot.models import Attack, IncidentFacts, IncidentState, Report, Site, Source, Story
+from bot.sites import Gazetteer
+from bot.summary import incident_summary, incident_title
+
+PENDING_STORY = 0  # story_id of reports from the story being decided; the store fills in the real id
+
+
+@dataclass(frozen=True, slots=True)
+class StoryAnalysis:
+    story: Story
+    attacks: tuple[Attack, ...]
+    site_ids: tuple[str, ...]  # every tracked site the story names, attacked or not
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentChange:
+    incident_id: int | None  # None: a new incident
+    site_id: str
+    report: Report
+    facts: IncidentFacts
+    action: str | None  # "new", "update", or None when nothing a reader sees changed
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    original: Candidate | None  # the earlier story this one copies or updates
+    changes: tuple[IncidentChange, ...]
+
+
+def analyse(story: Story, gazetteer: Gazetteer) -> StoryAnalysis:
+    attacks, site_ids = analyse_story(story, gazetteer)
+    return StoryAnalysis(story, tuple(attacks), tuple(site_ids), fingerprint(story))
+
+
+def decide(analysis: StoryAnalysis, candidates: Iterable[Candidate], incidents: Sequence[IncidentState],
+           sites: Mapping[str, Site]) -> Decision:
+    story = analysis.story
+    original = find_original(story, analysis.words, candidates)
+    is_copy = original is not None and original.key != story.key and original.url != story.url
+    is_revision = original is not None and not is_copy
+    source = Source(story.url, story.feed, story.title)
+    # An updated article replaces what its earlier version said.
+    state = {i.id: _without_source(i, source, story.key) if is_revision else i for i in incidents}
+    pending: dict[int, IncidentState] = {}
+    next_new = -1
+    touched: dict[int, Report] = {}
+    for attack in analysis.attacks:
+        report = _report(story, source, attack, is_copy)
+        # Attacks of one story were already told apart by (site, day): match only earlier incidents.
+        incident = match_incident(attack, list(state.values()))
+        if incident is None:
+            if is_copy:
+                continue  # copies never add an incident
+            incident = IncidentState(next_new, attack.site_id, attack.day, ())
+            next_new -= 1
+        if incident.id in touched:  # a second attack of this story on the same incident: keep the richer
+            report = _richer(touched[incident.id], report)
+        touched[incident.id] = report
+        updated = replace(incident, reports=(*[r for r in incident.reports if r.story_id != PENDING_STORY],
+                                             report))
+        (pending if incident.id < 0 else state)[incident.id] = updated
+    if is_copy and original is not None:
+        for incident in incidents:  # the copy is a source of everything its original reported
+            if incident.id not in touched and any(r.story_id == original.story_id for r in incident.reports):
+                report = Report(PENDING_STORY, story.published, source, None, False, (), None, None, None, (),
+                                True)
+                touched[incident.id] = report
+                state[incident.id] = replace(incident, reports=(*incident.reports, report))
+    changes = []
+    before = {i.id: i for i in incidents}
+    for incident_id, report in touched.items():
+        current = pending.get(incident_id) or state[incident_id]
+        site = sites[current.site_id]
+        facts = incident_facts(site, current.reports)
+        if incident_id < 0:
+            changes.append(IncidentChange(None, site.id, report, facts, "new"))
+            continue
+        previous = incident_facts(site, before[incident_id].reports)
+        action = "update" if _visible(facts) != _visible(previous) else None
+        changes.append(IncidentChange(incident_id, site.id, report, facts, action))
+    return Decision(original, tuple(changes))
+
+
+def incident_facts(site: Site, reports: Sequence[Report]) -> IncidentFacts:
+    day, _ = incident_day(reports)
+    weapons = merged_weapons(reports)
+    killed = latest_figure(reports, "killed")
+    wounded = latest_figure(reports, "wounded")
+    sources: dict[str, Source] = {}
+    for report in sorted(reports, key=lambda r: r.published):
+        sources.setdefault(report.source.url or report.source.title, report.source)
+    return IncidentFacts(
+        site_id=site.id, day=day, weapons=weapons, killed=killed, wounded=wounded,
+        claim=latest_claim(reports), title=incident_title(site, day, weapons, killed, wounded),
+        summary=incident_summary(reports), sources=tuple(sources.values()),
+    )
+
+
+def _visible(facts: IncidentFacts) -> tuple[object, ...]:
+    """What an alert shows that is worth an edit: not a reworded summary alone."""
+    return (facts.day, facts.weapons, facts.killed, facts.wounded, facts.claim, facts.sources)
+
+
+def _report(story: Story, source: Source, attack: Attack, is_copy: bool) -> Report:
+    return Report(PENDING_STORY, story.published, source, attack.day, attack.day_is_explicit, attack.weapons,
+                  attack.killed, attack.wounded, attack.claim, attack.evidence, is_copy)
+
+
+def _richer(first: Report, second: Report) -> Report:
+    return replace(first, weapons=tuple(dict.fromkeys((*first.weapons, *second.weapons))),
+                   killed=first.killed if first.killed is not None else second.killed,
+                   wounded=first.wounded if first.wounded is not None else second.wounded,
+                   claim=first.claim or second.claim, evidence=(*first.evidence, *second.evidence),
+                   day_is_explicit=first.day_is_explicit or second.day_is_explicit)
+
+
+def _without_source(incident: IncidentState, source: Source, key: str) -> IncidentState:
+    return replace(incident, reports=tuple(r for r in incident.reports if r.source.url != source.url))

@@ -1,0 +1,50 @@
+"""The Store interface. SQLite implements it; a server database can implement it later."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from bot.dedupe import Candidate
+from bot.models import IncidentFacts, IncidentState, Story
+from bot.pipeline import IncidentChange, StoryAnalysis
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedChange:
+    incident_id: int
+    change: IncidentChange
+
+
+@dataclass(frozen=True, slots=True)
+class StoredIncident:
+    id: int
+    facts: IncidentFacts
+    created_at: datetime
+    updated_at: datetime
+
+
+class Store(Protocol):
+    def seen(self, story: Story, words: Sequence[str]) -> bool:
+        """Has exactly this entry (feed, key, same text) been processed already?"""
+        ...
+
+    def dedupe_candidates(self, story: Story, site_ids: Sequence[str], window_days: int) -> list[Candidate]:
+        """Stored originals that name one of these sites near the story's time, or share its key or link."""
+        ...
+
+    def incidents_between(self, site_ids: Sequence[str], first: date, last: date) -> list[IncidentState]:
+        ...
+
+    def record(self, analysis: StoryAnalysis, original: Candidate | None,
+               changes: Sequence[IncidentChange], now: datetime) -> list[RecordedChange]:
+        """Store the story and apply the changes (and queue their alerts) in one transaction."""
+        ...
+
+    def incident(self, incident_id: int) -> StoredIncident | None:
+        ...
+
+    def close(self) -> None:
+        ...

@@ -1,0 +1,85 @@
+"""Schema migrations, applied in order; PRAGMA user_version records how far a database has come."""
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: stories, the sites they name, incidents and the reports that make them, feed state, the outbox.
+    """
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        feed TEXT NOT NULL,
+        key TEXT NOT NULL,
+        url TEXT NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,          -- empty for a copy: near-duplicates are stored once
+        words TEXT NOT NULL,         -- dedupe fingerprint, space-separated
+        published TEXT NOT NULL,     -- ISO 8601, UTC
+        copy_of INTEGER REFERENCES stories(id),
+        UNIQUE (feed, key)
+    );
+    CREATE INDEX stories_url ON stories(url);
+    CREATE INDEX stories_published ON stories(published);
+    CREATE TABLE story_sites (
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        site_id TEXT NOT NULL,
+        PRIMARY KEY (story_id, site_id)
+    );
+    CREATE INDEX story_sites_site ON story_sites(site_id, story_id);
+    CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        day TEXT,                    -- the attack's local day, ISO
+        facts TEXT NOT NULL,         -- JSON of IncidentFacts, derived from the reports
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX incidents_site_day ON incidents(site_id, day);
+    CREATE TABLE reports (
+        incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+        story_id INTEGER NOT NULL REFERENCES stories(id),
+        published TEXT NOT NULL,
+        url TEXT NOT NULL,
+        feed TEXT NOT NULL,
+        title TEXT NOT NULL,
+        day TEXT,
+        day_is_explicit INTEGER NOT NULL,
+        weapons TEXT NOT NULL,       -- JSON list
+        killed INTEGER,
+        wounded INTEGER,
+        claim TEXT,
+        evidence TEXT NOT NULL,      -- JSON list of sentences
+        is_copy INTEGER NOT NULL,
+        PRIMARY KEY (incident_id, story_id)
+    );
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        name TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        last_poll TEXT,
+        last_success TEXT,
+        last_error TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        next_poll TEXT,
+        flagged INTEGER NOT NULL DEFAULT 0,
+        added_by_command INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        action TEXT NOT NULL,        -- new | update
+        facts TEXT NOT NULL,         -- JSON of the facts to show
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt TEXT,
+        sent_at TEXT,
+        last_error TEXT
+    );
+    CREATE INDEX outbox_pending ON outbox(sent_at, id);
+    CREATE TABLE messages (
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        channel_id INTEGER NOT NULL,
+        message_id INTEGER,
+        nonce TEXT NOT NULL,
+        PRIMARY KEY (incident_id, channel_id)
+    );
+    """,
+)

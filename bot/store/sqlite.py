@@ -1,0 +1,212 @@
+"""The default store: one SQLite file (or ":memory:" for a throwaway replay)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from bot.dedupe import Candidate
+from bot.errors import StoreError
+from bot.models import IncidentFacts, IncidentState, Report, Source, Story
+from bot.pipeline import PENDING_STORY, IncidentChange, StoryAnalysis
+from bot.store.base import RecordedChange, StoredIncident
+from bot.store.migrations import MIGRATIONS
+
+
+class SQLiteStore:
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        try:
+            self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise StoreError(f"{path}: cannot open database: {error}") from error
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA foreign_keys = ON")
+        if str(path) != ":memory:":
+            self._db.execute("PRAGMA journal_mode = WAL")
+        self._migrate(path)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        return self._db
+
+    def _migrate(self, path: str | Path) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{path}: database schema {version} is newer than this SiteWatch "
+                             f"({len(MIGRATIONS)}); upgrade SiteWatch")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            try:
+                self._db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+            except sqlite3.Error as error:
+                self._db.execute("ROLLBACK") if self._db.in_transaction else None
+                raise StoreError(f"{path}: migration {number} failed: {error}") from error
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- stories -------------------------------------------------------------------------------------
+
+    def seen(self, story: Story, words: Sequence[str]) -> bool:
+        row = self._db.execute("SELECT words, copy_of, title FROM stories WHERE feed = ? AND key = ?",
+                               (story.feed, story.key)).fetchone()
+        if row is None:
+            return False
+        if row["copy_of"] is not None:
+            return row["title"] == story.title  # copies keep no text: the same title means the same entry
+        return row["words"] == " ".join(words)
+
+    def dedupe_candidates(self, story: Story, site_ids: Sequence[str], window_days: int) -> list[Candidate]:
+        low = _iso(story.published - timedelta(days=window_days))
+        high = _iso(story.published + timedelta(days=1))
+        marks = ",".join("?" * len(site_ids))
+        rows = self._db.execute(
+            f"""SELECT DISTINCT s.id, s.key, s.url, s.words FROM stories s
+                WHERE s.copy_of IS NULL AND (
+                    (s.key = ? AND s.feed = ?) OR (s.url != '' AND s.url = ?)
+                    OR (s.published BETWEEN ? AND ? AND s.id IN (
+                        SELECT story_id FROM story_sites WHERE site_id IN ({marks}))))
+                ORDER BY s.published""",
+            (story.key, story.feed, story.url, low, high, *site_ids)).fetchall()
+        return [Candidate(r["id"], r["key"], r["url"], tuple(r["words"].split())) for r in rows]
+
+    # -- incidents -----------------------------------------------------------------------------------
+
+    def incidents_between(self, site_ids: Sequence[str], first: date, last: date) -> list[IncidentState]:
+        if not site_ids:
+            return []
+        marks = ",".join("?" * len(site_ids))
+        rows = self._db.execute(
+            f"""SELECT id, site_id, day FROM incidents WHERE site_id IN ({marks})
+                AND (day IS NULL OR day BETWEEN ? AND ?) ORDER BY id""",
+            (*site_ids, first.isoformat(), last.isoformat())).fetchall()
+        return [IncidentState(r["id"], r["site_id"], _day(r["day"]), self._reports(r["id"])) for r in rows]
+
+    def _reports(self, incident_id: int) -> tuple[Report, ...]:
+        rows = self._db.execute("SELECT * FROM reports WHERE incident_id = ? ORDER BY published, story_id",
+                                (incident_id,)).fetchall()
+        return tuple(Report(
+            story_id=r["story_id"], published=datetime.fromisoformat(r["published"]),
+            source=Source(r["url"], r["feed"], r["title"]), day=_day(r["day"]),
+            day_is_explicit=bool(r["day_is_explicit"]), weapons=tuple(json.loads(r["weapons"])),
+            killed=r["killed"], wounded=r["wounded"], claim=r["claim"],
+            evidence=tuple(json.loads(r["evidence"])), is_copy=bool(r["is_copy"])) for r in rows)
+
+    def incident(self, incident_id: int) -> StoredIncident | None:
+        row = self._db.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+        return _stored_incident(row) if row else None
+
+    def recent_incidents(self, since_day: date, site_id: str | None = None, limit: int = 50) -> list[StoredIncident]:
+        query = "SELECT * FROM incidents WHERE (day IS NULL OR day >= ?)"
+        params: list[object] = [since_day.isoformat()]
+        if site_id:
+            query += " AND site_id = ?"
+            params.append(site_id)
+        query += " ORDER BY day DESC, id DESC LIMIT ?"
+        params.append(limit)
+        return [_stored_incident(row) for row in self._db.execute(query, params).fetchall()]
+
+    # -- the one write of a story --------------------------------------------------------------------
+
+    def record(self, analysis: StoryAnalysis, original: Candidate | None,
+               changes: Sequence[IncidentChange], now: datetime) -> list[RecordedChange]:
+        story = analysis.story
+        is_copy = original is not None and original.key != story.key and original.url != story.url
+        recorded: list[RecordedChange] = []
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            story_id = self._save_story(analysis, original if is_copy else None)
+            for change in changes:
+                incident_id = change.incident_id
+                facts_json = json.dumps(_facts_to_json(change.facts))
+                if incident_id is None:
+                    incident_id = self._db.execute(
+                        "INSERT INTO incidents (site_id, day, facts, created_at, updated_at) VALUES (?,?,?,?,?)",
+                        (change.site_id, _iso_day(change.facts.day), facts_json, _iso(now), _iso(now))).lastrowid
+                else:
+                    self._db.execute("UPDATE incidents SET day = ?, facts = ?, updated_at = ? WHERE id = ?",
+                                     (_iso_day(change.facts.day), facts_json, _iso(now), incident_id))
+                    # an updated article replaces its earlier version's report
+                    self._db.execute("DELETE FROM reports WHERE incident_id = ? AND url = ? AND url != ''",
+                                     (incident_id, change.report.source.url))
+                self._save_report(incident_id, story_id, change.report)
+                if change.action:
+                    self._db.execute(
+                        "INSERT INTO outbox (incident_id, action, facts, created_at) VALUES (?,?,?,?)",
+                        (incident_id, change.action, facts_json, _iso(now)))
+                assert incident_id is not None
+                recorded.append(RecordedChange(incident_id, change))
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+        return recorded
+
+    def _save_story(self, analysis: StoryAnalysis, copy_of: Candidate | None) -> int:
+        story = analysis.story
+        text = "" if copy_of else story.text
+        words = "" if copy_of else " ".join(analysis.words)
+        row = self._db.execute("SELECT id FROM stories WHERE feed = ? AND key = ?",
+                               (story.feed, story.key)).fetchone()
+        if row:
+            self._db.execute("UPDATE stories SET url=?, title=?, text=?, words=?, published=?, copy_of=? WHERE id=?",
+                             (story.url, story.title, text, words, _iso(story.published),
+                              copy_of.story_id if copy_of else None, row["id"]))
+            story_id = int(row["id"])
+        else:
+            story_id = int(self._db.execute(
+                "INSERT INTO stories (feed, key, url, title, text, words, published, copy_of) VALUES (?,?,?,?,?,?,?,?)",
+                (story.feed, story.key, story.url, story.title, text, words, _iso(story.published),
+                 copy_of.story_id if copy_of else None)).lastrowid or 0)
+        self._db.executemany("INSERT OR IGNORE INTO story_sites (story_id, site_id) VALUES (?, ?)",
+                             [(story_id, site_id) for site_id in analysis.site_ids])
+        return story_id
+
+    def _save_report(self, incident_id: int, story_id: int, report: Report) -> None:
+        assert report.story_id == PENDING_STORY
+        self._db.execute(
+            """INSERT OR REPLACE INTO reports (incident_id, story_id, published, url, feed, title, day,
+               day_is_explicit, weapons, killed, wounded, claim, evidence, is_copy)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (incident_id, story_id, _iso(report.published), report.source.url, report.source.feed,
+             report.source.title, _iso_day(report.day), int(report.day_is_explicit), json.dumps(report.weapons),
+             report.killed, report.wounded, report.claim, json.dumps(report.evidence), int(report.is_copy)))
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def _iso_day(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _facts_to_json(facts: IncidentFacts) -> dict[str, object]:
+    return {"site_id": facts.site_id, "day": _iso_day(facts.day), "weapons": list(facts.weapons),
+            "killed": facts.killed, "wounded": facts.wounded, "claim": facts.claim, "title": facts.title,
+            "summary": facts.summary,
+            "sources": [{"url": s.url, "feed": s.feed, "title": s.title} for s in facts.sources]}
+
+
+def facts_from_json(data: dict[str, object]) -> IncidentFacts:
+    sources = data.get("sources") or []
+    assert isinstance(sources, list)
+    return IncidentFacts(
+        site_id=str(data["site_id"]), day=_day(data.get("day")),  # type: ignore[arg-type]
+        weapons=tuple(data.get("weapons") or ()),  # type: ignore[arg-type]
+        killed=data.get("killed"), wounded=data.get("wounded"),  # type: ignore[arg-type]
+        claim=data.get("claim"), title=str(data.get("title") or ""),  # type: ignore[arg-type]
+        summary=str(data.get("summary") or ""),
+        sources=tuple(Source(s["url"], s["feed"], s["title"]) for s in sources))
+
+
+def _stored_incident(row: sqlite3.Row) -> StoredIncident:
+    return StoredIncident(row["id"], facts_from_json(json.loads(row["facts"])),
+                          datetime.fromisoformat(row["created_at"]), datetime.fromisoformat(row["updated_at"]))
