@@ -35,7 +35,9 @@ _HIT = re.compile(
     r"\b(attack(?:ed|s|ing)?|struck|strikes?|hit(?:s|ting)?|target(?:ed|ing|s)?|fired|landed|land(?:s|ing)?|"
     r"shell(?:ed|ing)|bombard(?:ed|ment)|explo(?:sion|sions|ded|de)|blasts?|impact(?:ed|s)?|intercept(?:ed|ion|s)?|"
     r"shot\s+down|downed|assault(?:ed)?|raid(?:ed)?|ambush(?:ed)?|came\s+under|fell|crashed|slammed|"
-    r"rocketed|pounded|salvos?|barrage|volley|detonat(?:ed|ion)|set\s+off|sirens?)\b", re.I)
+    r"rocketed|pounded|salvos?|barrage|volley|detonat(?:ed|ion)|set\s+off|sirens?|falls?|fallen|"
+    r"bombed|bombing)\b", re.I)
+_ATTACK_WORD = re.compile("|".join([_HIT.pattern, *(p.pattern for _, p in WEAPON_PATTERNS), r"\bfire\b"]), re.I)
 # Verbs for a real, physical event (not the noun "attacks" in analysis).
 _EVENT = re.compile(
     r"\b(struck|hit|fired|landed|exploded|shot\s+down|downed|intercepted|shelled|crashed|slammed|targeted|"
@@ -49,14 +51,16 @@ _DENIAL = re.compile(r"\b(denied|denies|deny|denying|rejected|dismissed|false|fa
                      r"did\s+not\s+(?:attack|target|strike|hit)|never\s+happened)\b", re.I)
 _NOT_ATTACK = re.compile(
     r"\b(exercises?|drills?|training|rehearsal|visit(?:ed|s|ing)?|toured?|handover|handed\s+over|withdraw(?:al|n)?|"
-    r"contract|accident|fire\s+broke\s+out|weather|sandstorm|crash\s+landing|ceremony|inspected)\b", re.I)
+    r"contract|accident|fire\s+broke\s+out|weather|sandstorm|crash\s+landing|ceremony|inspected|met|meet|meets|meeting|talks|discuss(?:ed)?|conference|signed|inaugurat(?:ed|ion)|opened)\b", re.I)
 # Words before a site that make it where an attack came from, not what it hit.
 _ORIGIN = re.compile(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|deployed\s+(?:at|to|in)|"
                      r"took\s+off\s+from|launched\s+from|operating\s+(?:from|out\s+of)|departed|flew\s+from|"
                      r"housed\s+(?:at|in)|forces\s+at|troops\s+at|jets\s+at|aircraft\s+at)\s*"
                      r"(?:the\s+|\w+\s+)?$", re.I)
-_TARGET = re.compile(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|struck|hit|"
-                     r"attacked|hitting|striking|outside|over|in)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}$", re.I)
+# After an attack word, the words that lead to its target: "fired at the", "landed inside", "attack on".
+_AIM = re.compile(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|struck|hit|attacked|"
+                  r"hitting|striking|outside|over|in|upon|hits|strikes|rocked|shelled|pounded|rocketed|"
+                  r"bombed|of)\s+(?:[\w.'’-]+\s+){0,4}$", re.I)
 # Counts and ranges that make a sentence about attacks in general.
 _GENERAL = re.compile(r"\b(dozens|scores|hundreds|more\s+than\s+\d+|at\s+least\s+\d+|some\s+\d+|\d+)\s+"
                       r"(?:\w+\s+){0,2}attacks\b|\b(series|string|spate|wave|campaign|pace|number|frequency)\s+"
@@ -93,6 +97,9 @@ class _Draft:
     killed: list[tuple[int, bool]] = field(default_factory=list)  # (figure, superseded)
     wounded: list[tuple[int, bool]] = field(default_factory=list)
     claim: str | None = None
+    headline: str | None = None  # kept last in the evidence: a headline reads worse than a sentence
+    headline_weapons: list[str] = field(default_factory=list)  # used only when the body names none
+    details: list[str] = field(default_factory=list)  # later sentences that add the toll or the claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,7 @@ class _Sentence:
     text: str
     tokens: list[Token]
     mentions: list[Mention]
+    is_title: bool = False
 
 
 def local_publish_time(story: Story, timezone: str) -> datetime:
@@ -132,6 +140,8 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
             chosen = _day_for(days, clause, sentence.tokens[mention.start].start)
             if chosen is not None and chosen.old:
                 continue
+            if chosen is None and any(d.old for d in days) and not _has_recent_day(days):
+                continue  # "... in January 2020, when Iranian missiles also struck the base": background
             if chosen is not None and chosen.day is not None:
                 draft = _draft_for(drafts, site.id, chosen.day, explicit=not chosen.is_report_date,
                                    from_title=index == 0 and bool(story.title))
@@ -168,7 +178,7 @@ def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
         for mention in mentions:
             if mention.strength == "name":
                 recent.append((index, mention.site_id))
-        sentences.append(_Sentence(text, tokens, mentions))
+        sentences.append(_Sentence(text, tokens, mentions, is_title=index == 0 and bool(story.title)))
     return sentences
 
 
@@ -227,14 +237,24 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: tuple[int, in
         # The noun alone ("attacks on the base"): only a specific attack counts ("the attack on", "Monday's").
         return bool(re.search(r"\b(the|this|an|a|latest|monday|tuesday|wednesday|thursday|friday|saturday|"
                               r"sunday)['’s]*\s+(?:\w+\s+){0,2}attack\b", text, re.I))
-    if not _TARGET.search(text[max(0, site_at - 60):site_at]) and not re.search(
-            r"^[^.]{0,40}\b(was|were|had\s+been|has\s+been|came|come)\s+(?:\w+\s+)?(attacked|hit|struck|targeted|"
-            r"under|shelled|rocketed|bombarded)", text[sentence.tokens[mention.end - 1].end:], re.I):
-        # The site is the sentence's subject doing something else ("Ain al-Asad hosts U.S. troops"), unless
-        # the attack words sit right beside it.
-        return bool(re.search(r"\b(attack|strike|rocket|drone|missile|mortar)s?\b",
-                              text[max(0, site_at - 25):sentence.tokens[mention.end - 1].end + 25], re.I))
-    return True
+    return _aimed_at_site(text, site_at, sentence.tokens[mention.end - 1].end)
+
+
+def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:
+    """The attack words point at the site: "rockets landed in X", "an attack on X", "X came under fire";
+    not "officials met at X to discuss recent rocket attacks on coalition sites"."""
+    before = text[max(0, site_start - 100):site_start]
+    for match in _ATTACK_WORD.finditer(before):
+        gap = before[match.end():]
+        if len(gap) <= 70 and not re.search(r"[.;:!?]|(said|says|told|and\s+then)", gap) and \
+                _AIM.search(gap):
+            return True
+    after = text[site_end:site_end + 70]
+    return bool(re.match(r"^[^.;]{0,45}?\b(was|were|had\s+been|has\s+been|came|comes|come|is|are|been)\s+"
+                         r"(?:\w+\s+){0,2}?(attacked|hit|struck|targeted|under|shelled|rocketed|bombarded|"
+                         r"rocked|shaken|bombed|stormed)\b", after, re.I)
+                or re.match(r"^[\W\w]{0,40}?\b(attack|strike|explosion|blast|bombing)s?\b", after[:45], re.I)
+                and not re.search(r"[.;]", after[:45]))
 
 
 def _weapons_in(text: str) -> list[str]:
@@ -299,29 +319,34 @@ def _latest_draft(drafts: list[_Draft], site_id: str) -> _Draft | None:
 def _gather(draft: _Draft, sentence: _Sentence, clause: tuple[int, int], index: int,
             sentences: list[_Sentence], gazetteer: Gazetteer) -> None:
     """Add what this sentence, and the next ones that go on about the same attack, say of it."""
-    draft.evidence.append(sentence.text)
     clause_text = sentence.text[clause[0]:clause[1]]
-    for weapon in _weapons_in(clause_text) or _weapons_in(sentence.text):
-        if weapon not in draft.weapons:
-            draft.weapons.append(weapon)
-    _add_toll(draft, sentence.text, len(sentence.mentions) > 1 and clause_text or sentence.text)
+    weapons = _weapons_in(clause_text) or _weapons_in(sentence.text)
+    if index == 0 and sentence.is_title:
+        draft.headline = sentence.text
+        draft.headline_weapons = weapons
+    else:
+        draft.evidence.append(sentence.text)
+        draft.weapons.extend(w for w in weapons if w not in draft.weapons)
+    _add_toll(draft, len(sentence.mentions) > 1 and clause_text or sentence.text)
     draft.claim = draft.claim or _claim_in(sentence.text)
     for follower in sentences[index + 1:index + 3]:
-        others = {m.site_id for m in follower.mentions} - {draft.site_id}
-        if others or draft.site_id in {m.site_id for m in follower.mentions}:
-            break
+        if {m.site_id for m in follower.mentions} - {draft.site_id}:
+            break  # the story has moved on to another site
         if re.fullmatch(r"[A-Z\s]+", follower.text):  # a section heading: the story moves on
             break
-        _add_toll(draft, follower.text, follower.text)
-        draft.claim = draft.claim or _claim_in(follower.text)
+        claim = _claim_in(follower.text)
+        if _add_toll(draft, follower.text) or claim:
+            draft.details.append(follower.text)
+        draft.claim = draft.claim or claim
 
 
-def _add_toll(draft: _Draft, sentence: str, scope: str) -> None:
+def _add_toll(draft: _Draft, scope: str) -> bool:
     toll = count_casualties(scope)
     if toll.killed is not None:
         draft.killed.append((toll.killed, toll.superseded))
     if toll.wounded is not None:
         draft.wounded.append((toll.wounded, toll.superseded))
+    return toll.killed is not None or toll.wounded is not None
 
 
 def _claim_in(sentence: str) -> str | None:
@@ -345,6 +370,9 @@ def _merge_inferred(drafts: list[_Draft]) -> list[_Draft]:
         if draft.from_title and not draft.explicit and dated:
             target = min(dated, key=lambda d: abs((d.day - draft.day).days) if d.day and draft.day else 0)
             target.evidence.extend(e for e in draft.evidence if e not in target.evidence)
+            target.headline = target.headline or draft.headline
+            target.headline_weapons = target.headline_weapons or draft.headline_weapons
+            target.details.extend(draft.details)
             target.weapons.extend(w for w in draft.weapons if w not in target.weapons)
             target.killed.extend(draft.killed)
             target.wounded.extend(draft.wounded)
@@ -365,10 +393,11 @@ def _finish(draft: _Draft) -> Attack:
         site_id=draft.site_id,
         day=draft.day,
         day_is_explicit=draft.explicit,
-        weapons=tuple(draft.weapons),
+        weapons=tuple(draft.weapons or draft.headline_weapons),
         killed=_best_figure(draft.killed),
         wounded=_best_figure(draft.wounded),
         claim=draft.claim,
-        evidence=tuple(dict.fromkeys(draft.evidence)),
+        evidence=tuple(dict.fromkeys([*draft.evidence, *draft.details,
+                                      *([draft.headline] if draft.headline else [])])),
     )
 

@@ -55,7 +55,7 @@ _NO_NOUN = re.compile(r"\bno\s+(?:immediate\s+)?(?:reported\s+)?(injuries|deaths
                       r"(?!\s+(?:were\s+)?(?:immediately\s+)?reported)", re.I)
 _NO_NOUN_REPORTED = re.compile(r"\bno\s+(injuries|deaths|fatalities)\s+(?:were\s+|have\s+been\s+)?reported",
                                re.I)
-_TOLL = re.compile(r"\b(death|injury|casualty)?\s*toll\s+(?:\w+\s+){0,3}?(?:rose|risen|climbed|increased|"
+_TOLL = re.compile(r"\b(death|injury|casualty)?\s*toll\s+(?:\w+\s+){0,6}?(?:rose|risen|climbed|increased|"
                    r"reached|stands|stood|jumped|rises|climbs)\s+(?:at\s+|to\s+)?(?:at\s+least\s+)?(\w+)", re.I)
 
 

@@ -264,9 +264,13 @@ class Gazetteer:
         kind_at = [j for j in window if norms[j] in anchors]
         if not kind_at:
             return None
-        nationality_ok = all(any(norms[j] in group for j in range(max(0, k - 3), k)) for group in groups
-                             for k in kind_at[:1])
-        return span if nationality_ok else None
+        for k in kind_at:
+            found = [next((j for j in range(k - 1, max(-1, k - 4), -1) if norms[j] in group), None)
+                     for group in groups]
+            if all(j is not None for j in found):
+                start = min([*(j for j in found if j is not None), span[0]])
+                return start, max(span[1], k + 1)
+        return None
 
     def find_by_nationality(self, tokens: list[Token], story_words: frozenset[str]) -> list[Mention]:
         """"The U.S. embassy" with no city: the site whose other core words the story names elsewhere."""
@@ -302,8 +306,9 @@ class Gazetteer:
 def _same_word(written: str, expected: str) -> bool:
     if written == expected:
         return True
-    if len(written) < 4 or len(expected) < 4:  # short words differ by a letter from other words: exact only
-        return False
+    if len(written) < 4 or len(expected) < 4:
+        # Short words are one letter from many others: only a vowel swap of the same length (Ain/Ayn/Ein).
+        return len(written) == len(expected) and sound_key(written) == sound_key(expected)
     if written[:1] != expected[:1] and not (written[:1] in "aeiouy" and expected[:1] in "aeiouy"):
         return False
     return Indel.normalized_similarity(written, expected) >= _SAME_WORD

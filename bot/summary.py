@@ -73,9 +73,9 @@ def _has_toll(sentence: str) -> bool:
 
 def _report_quality(report: Report) -> tuple[bool, bool, int, float]:
     """Prefer originals over copies (spun text reads badly), dated reports, then richer evidence, then the
-    newest."""
+    first report (usually the wire's)."""
     return (not report.is_copy, report.day_is_explicit, min(len(report.evidence), 3),
-            report.published.timestamp())
+            -report.published.timestamp())
 
 
 def _clip(text: str, limit: int) -> str:

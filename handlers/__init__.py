@@ -1,0 +1,1 @@
+"""Lookup command logic: plain functions over the store, testable without Discord."""

@@ -1,0 +1,110 @@
+"""Attack extraction, labelled by ../shared/DOMAIN.md."""
+
+from datetime import date
+
+from bot.attacks import find_attacks
+from bot.sites import Gazetteer
+from tests.conftest import make_story
+
+
+def attacks_of(gazetteer: Gazetteer, text: str, **kwargs: str) -> list[tuple[str, date | None]]:
+    return [(a.site_id, a.day) for a in find_attacks(make_story(text, **kwargs), gazetteer)]
+
+
+def test_rocket_attack_with_day_is_found(gazetteer: Gazetteer) -> None:
+    attacks = find_attacks(make_story("Three rockets struck Ain al-Asad air base on Wednesday, wounding two "
+                                      "contractors, officials said."), gazetteer)
+    assert [(a.site_id, a.day, a.weapons, a.killed, a.wounded) for a in attacks] == [
+        ("ain-al-asad", date(2021, 7, 7), ("rocket",), None, 2)]
+
+
+def test_intercepted_drone_near_airport_is_an_attack(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "A drone was shot down near Erbil airport early Thursday, "
+                                 "Kurdish officials said.") == [("erbil-airport", date(2021, 7, 8))]
+
+
+def test_visit_is_not_an_attack(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "The defence minister visited Ain al-Asad air base on Wednesday to meet "
+                                 "troops.") == []
+
+
+def test_exercise_is_not_an_attack(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "Troops held a live-fire exercise at Al-Tanf garrison on Monday.") == []
+
+
+def test_strike_launched_from_a_base_is_not_an_attack_on_it(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "U.S. warplanes that took off from Al Udeid Air Base struck militia "
+                                 "depots near Albu Kamal on Tuesday.") == []
+
+
+def test_old_attack_told_as_background_is_not_an_attack(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "Ain al-Asad was hit by Iranian ballistic missiles in January 2020, "
+                                 "injuring more than 100 troops.") == []
+
+
+def test_denial_without_attack_is_not_an_attack(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "Kataib Hezbollah denied it planned to attack the U.S. embassy in Baghdad.") == []
+
+
+def test_threat_is_not_an_attack(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "The militia warned it could target Erbil airport with drones.") == []
+
+
+def test_general_analysis_is_not_an_attack(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "Dozens of attacks on bases such as Ain al-Asad have followed since "
+                                 "October, analysts say.") == []
+
+
+def test_assad_the_president_is_not_the_base(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "Bashar al-Assad's forces shelled rebel positions on Wednesday.") == []
+
+
+def test_later_reference_to_the_base_carries_the_toll(gazetteer: Gazetteer) -> None:
+    attacks = find_attacks(make_story(
+        "Rockets were fired at Ain al-Asad on Wednesday, officials said.\n\n"
+        "Two rockets landed inside the base, wounding three contractors."), gazetteer)
+    assert [(a.site_id, a.day, a.wounded) for a in attacks] == [("ain-al-asad", date(2021, 7, 7), 3)]
+
+
+def test_roundup_gives_one_attack_per_site_and_day(gazetteer: Gazetteer) -> None:
+    text = ("Rockets hit Ain al-Asad air base on Wednesday, wounding two.\n\n"
+            "On Tuesday, a drone struck Erbil airport.\n\n"
+            "Three rockets also landed in Ain Al-Assad on Monday without causing any casualties.")
+    assert sorted(attacks_of(gazetteer, text)) == [
+        ("ain-al-asad", date(2021, 7, 5)), ("ain-al-asad", date(2021, 7, 7)), ("erbil-airport", date(2021, 7, 6))]
+
+
+def test_attack_near_but_not_at_the_site(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "A roadside bomb hit a convoy in Erbil city on Tuesday.") == []
+
+
+def test_claim_of_responsibility(gazetteer: Gazetteer) -> None:
+    attacks = find_attacks(make_story(
+        "A drone hit Erbil airport on Wednesday. Saraya Awliya al-Dam claimed responsibility for the attack."),
+        gazetteer)
+    assert attacks[0].claim == "Saraya Awliya al-Dam"
+
+
+def test_present_tense_report_without_day_is_publish_day(gazetteer: Gazetteer) -> None:
+    # Published 23:10 UTC Wednesday = Thursday 02:10 in Baghdad.
+    attacks = attacks_of(gazetteer, "Sirens sound as rockets hit the U.S. embassy in Baghdad.",
+                         published="2021-07-07T23:10:00+00:00")
+    assert attacks == [("us-embassy-baghdad", date(2021, 7, 8))]
+
+
+def test_shared_worked_example_gives_its_five_incidents(gazetteer: Gazetteer) -> None:
+    from tests.conftest import SHARED_EXAMPLES
+
+    from bot.config import load_config
+    from bot.feeds import parse_feed
+
+    example_sites = Gazetteer(load_config(SHARED_EXAMPLES / "config.yaml").site_records())
+    story = parse_feed((SHARED_EXAMPLES / "seed-feed.xml").read_bytes(), "seed").stories[0]
+    found = {(a.site_id, a.day, a.weapons, a.killed, a.wounded) for a in find_attacks(story, example_sites)}
+    assert found == {
+        ("ain-al-asad", date(2021, 7, 7), ("rocket",), None, 2),
+        ("us-embassy-baghdad", date(2021, 7, 8), ("rocket",), None, None),
+        ("al-omar-oil-field", date(2021, 7, 7), ("drone",), None, 0),
+        ("erbil-airport", date(2021, 7, 6), ("drone",), None, None),
+        ("ain-al-asad", date(2021, 7, 5), ("rocket",), 0, 0),
+    }

@@ -1,0 +1,36 @@
+import pytest
+
+from bot.casualties import count_casualties
+
+
+@pytest.mark.parametrize(("sentence", "killed", "wounded"), [
+    ("Two people were lightly wounded as a result of a rocket fired at the base", None, 2),
+    ("at least 14 rockets targeting a base, injuring two members of the American service.", None, 2),
+    ("Three rockets landed without causing any casualties.", 0, 0),
+    ("no members of the U.S. service were injured and no damage was reported", None, 0),
+    ("Three U.S. soldiers were killed and more than 40 were wounded", 3, 40),
+    ("a civilian contractor was killed", 1, None),
+    ("The death toll rose to three", 3, None),
+    ("a contractor later died of his wounds", 1, None),
+    ("No injuries were reported.", None, 0),
+    ("There were no immediate reports of casualties.", None, None),
+    ("killing 2 and wounding 34", 2, 34),
+    ("the attack killed three soldiers", 3, None),
+    ("Nobody was hurt.", None, 0),
+])
+def test_tolls_in_words_and_digits(sentence: str, killed: int | None, wounded: int | None) -> None:
+    toll = count_casualties(sentence)
+    assert (toll.killed, toll.wounded) == (killed, wounded)
+
+
+def test_attackers_killed_by_guards_are_not_counted() -> None:
+    toll = count_casualties("Guards opened fire and two gunmen were killed.")
+    assert toll.killed is None
+
+
+def test_first_figure_is_marked_superseded() -> None:
+    assert count_casualties("He first said three people were injured.").superseded
+
+
+def test_numbers_of_rockets_are_not_people() -> None:
+    assert count_casualties("Three rockets were fired and 14 drones launched.") == count_casualties("")

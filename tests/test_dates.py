@@ -1,0 +1,50 @@
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.dates import find_days
+
+# Thursday 2021-07-08 05:32 UTC is 08:32 in Baghdad.
+BAGHDAD_THURSDAY = datetime(2021, 7, 8, 5, 32, tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo("Asia/Baghdad"))
+
+
+def first_day(text: str, published: datetime = BAGHDAD_THURSDAY) -> date | None:
+    days = find_days(text, published)
+    return days[0].day if days else None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("rockets hit the base on Wednesday", date(2021, 7, 7)),
+    ("rockets hit the base early Thursday", date(2021, 7, 8)),
+    ("a drone struck late Monday", date(2021, 7, 5)),
+    ("Tuesday night's attack", date(2021, 7, 6)),
+    ("in Wednesday’s attack", date(2021, 7, 7)),
+    ("the attack yesterday", date(2021, 7, 7)),
+    ("overnight, rockets fell", date(2021, 7, 8)),
+    ("on July 7, 2021", date(2021, 7, 7)),
+    ("on 6 July", date(2021, 7, 6)),
+    ("last Thursday", date(2021, 7, 1)),
+])
+def test_day_words_resolve_against_publish_time(text: str, expected: date) -> None:
+    assert first_day(text) == expected
+
+
+def test_publish_time_late_in_utc_is_next_day_in_baghdad() -> None:
+    # Wednesday 22:30 UTC is Thursday 01:30 in Baghdad: "early Thursday" is that same Thursday.
+    published = datetime(2021, 7, 7, 22, 30, tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo("Asia/Baghdad"))
+    assert first_day("rockets hit early Thursday", published) == date(2021, 7, 8)
+    assert first_day("a drone hit on Wednesday", published) == date(2021, 7, 7)
+
+
+@pytest.mark.parametrize("text", ["hit by Iranian missiles in January 2020", "an attack last year",
+                                  "the base was struck two years ago", "wounded on June 1"])
+def test_old_attacks_are_background(text: str) -> None:
+    days = find_days(text, BAGHDAD_THURSDAY)
+    assert days and days[0].old
+
+
+def test_date_of_telling_is_marked() -> None:
+    days = find_days("officials said on Wednesday that rockets hit", BAGHDAD_THURSDAY)
+    assert days[0].is_report_date
+    assert not find_days("rockets hit on Wednesday, officials said", BAGHDAD_THURSDAY)[0].is_report_date

@@ -1,0 +1,43 @@
+from bot.stories import clean_text, split_sentences
+
+
+def test_line_breaks_after_us_are_mended() -> None:
+    text = clean_text("Iraqi and Syrian U.S.\n\n\n\ndiplomats and troops were targeted, U.S.\n\n\n\nofficials said.")
+    assert text == "Iraqi and Syrian U.S. diplomats and troops were targeted, U.S. officials said."
+
+
+def test_break_before_capitalised_word_after_abbreviation_is_mended() -> None:
+    assert clean_text("at least 14 rockets targeting a U.S.\n\n\n\nAir Force base.") == (
+        "at least 14 rockets targeting a U.S. Air Force base.")
+
+
+def test_paragraph_starting_with_comma_joins_and_drops_stray_period() -> None:
+    assert clean_text("targeting a base.\n\n\n\n, injuring two members.") == "targeting a base, injuring two members."
+
+
+def test_real_paragraphs_stay_apart() -> None:
+    text = clean_text("Rockets hit the base.\n\nThe Pentagon said nobody was hurt.\n\nCLIMBING\n\nTalks go on.")
+    assert text.split("\n\n") == ["Rockets hit the base.", "The Pentagon said nobody was hurt.", "CLIMBING",
+                                  "Talks go on."]
+
+
+def test_html_tags_and_entities_are_stripped() -> None:
+    text = clean_text("<p>Rockets hit the <b>Ain al-Asad</b> base&#8217;s perimeter &amp; runway.</p>"
+                      "<p>No one was hurt.<br/>Officials said.</p><script>var x=1;</script>")
+    assert text == "Rockets hit the Ain al-Asad base’s perimeter & runway.\n\nNo one was hurt.\n\nOfficials said."
+
+
+def test_mojibake_is_repaired() -> None:
+    assert clean_text("the baseâ€™s perimeter â€” officials said") == "the base’s perimeter — officials said"
+
+
+def test_sentences_do_not_split_at_titles_and_us() -> None:
+    sentences = split_sentences("U.S. Army Col. Wayne Marotto said two rockets hit. Gen. Smith agreed. "
+                                "The U.S. embassy was targeted.")
+    assert sentences == ("U.S. Army Col. Wayne Marotto said two rockets hit.", "Gen. Smith agreed.",
+                         "The U.S. embassy was targeted.")
+
+
+def test_sentence_ends_after_us_when_a_new_sentence_opens() -> None:
+    assert split_sentences("Drones were fired at the U.S. The Pentagon said.") == (
+        "Drones were fired at the U.S.", "The Pentagon said.")
