@@ -141,6 +141,9 @@ class Gazetteer:
         self._forms: list[NameForm] = []
         self._index: dict[str, list[tuple[NameForm, int]]] = defaultdict(list)
         self._anchor_words: dict[str, frozenset[str]] = {}
+        # Embassies and consulates by the words of their core besides the nationality (the city), so that
+        # "the U.S. embassy" costs a look-up per story word, not a loop over every site.
+        self._by_city: dict[str, list[NameForm]] = defaultdict(list)
         for site in sites:
             self.add(site)
 
@@ -152,9 +155,13 @@ class Gazetteer:
             form = NameForm(site.id, core, tuple(spelling(w) for w in core), kinds, article_before_core,
                             has_kind)
             self._forms.append(form)
-            for position, word in enumerate(core):
-                if word not in _NATIONALITY_OF:
-                    self._index[sound_key(word)].append((form, position))
+            if form.nationality_positions and form.kinds:
+                for position, word in enumerate(core):
+                    if position not in form.nationality_positions:
+                        self._by_city[word].append(form)
+            position = _index_position(core)
+            if position is not None:
+                self._index[sound_key(core[position])].append((form, position))
             if len(core) > 1:  # "Khor Mor" is also written "Khormor", "K-1" is "K1"
                 self._index[sound_key("".join(core))].append((form, -1))
             for kind in kinds:
@@ -225,17 +232,22 @@ class Gazetteer:
 
     def _extend(self, form: NameForm, position: int, i: int, norms: list[str],
                 spellings: list[str]) -> tuple[int, int] | None:
-        """Match the whole core around word `position` found at token i, articles skipped."""
-        if position != 0:
-            return None
-        j = i + 1
-        for expected in form.core_spellings[1:]:
-            while j < len(norms) and norms[j] in ARTICLES:
-                j += 1
-            if j >= len(norms) or not _same_word(spellings[j], expected):
+        """Match the whole core around its word `position`, found at token i; articles are skipped."""
+        start = i
+        for expected in reversed(form.core_spellings[:position]):
+            start -= 1
+            while start >= 0 and norms[start] in ARTICLES:
+                start -= 1
+            if start < 0 or not _same_word(spellings[start], expected):
                 return None
-            j += 1
-        return (i, j)
+        end = i + 1
+        for expected in form.core_spellings[position + 1:]:
+            while end < len(norms) and norms[end] in ARTICLES:
+                end += 1
+            if end >= len(norms) or not _same_word(spellings[end], expected):
+                return None
+            end += 1
+        return (start, end)
 
     def _kind_beside(self, form: NameForm, span: tuple[int, int], norms: list[str]) -> bool:
         """Erbil airport, Erbil's international airport, the airport in Erbil, Camp Taji, Tanf garrison."""
@@ -275,10 +287,11 @@ class Gazetteer:
     def find_by_nationality(self, tokens: list[Token], story_words: frozenset[str]) -> list[Mention]:
         """"The U.S. embassy" with no city: the site whose other core words the story names elsewhere."""
         norms = [t.norm for t in tokens]
+        if not any(norm in _NATIONALITY_OF for norm in norms):
+            return []
+        forms = {id(f): f for word in story_words for f in self._by_city.get(word, ())}
         found: list[Mention] = []
-        for form in self._forms:
-            if not form.nationality_positions or not form.kinds:
-                continue
+        for form in forms.values():
             rest = [w for p, w in enumerate(form.core) if p not in form.nationality_positions]
             if not all(w in story_words for w in rest):
                 continue
@@ -301,6 +314,24 @@ class Gazetteer:
             return False
         after = span[1]
         return after < len(norms) and norms[after] in GROUP_MARKERS
+
+
+# Words of a name that say little alone: a core is found through its most distinctive other word.
+GENERIC_NAME_WORDS = frozenset({
+    "ain", "ayn", "ein", "tal", "tell", "jabal", "jebel", "wadi", "bir", "abu", "umm", "bab", "deir", "dayr",
+    "kafr", "ras", "qasr", "khan", "new", "old", "north", "south", "east", "west", "upper", "lower", "great",
+    "greater", "little", "big", "village", "city", "town", "port", "gate", "tower", "camp", "green", "red",
+    "white", "black", "prince", "king", "queen", "sheikh", "saint", "st", "mount", "lake", "river", "al",
+})
+
+
+def _index_position(core: tuple[str, ...]) -> int | None:
+    """Which word of a core the index files it under: the longest distinctive one, the last on a tie."""
+    choices = [(p, w) for p, w in enumerate(core) if w not in _NATIONALITY_OF and w not in STOPWORDS]
+    if not choices:
+        return None
+    distinctive = [(p, w) for p, w in choices if w not in GENERIC_NAME_WORDS] or choices
+    return max(distinctive, key=lambda item: (len(item[1]), item[0]))[0]
 
 
 def _same_word(written: str, expected: str) -> bool:

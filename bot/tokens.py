@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Dotted abbreviations (U.S., U.A.E.) are one token; hyphens and apostrophes split words (al-Asad -> al, Asad).
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+", re.UNICODE)
@@ -41,6 +42,7 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+@lru_cache(maxsize=65536)
 def spelling(norm: str) -> str:
     """A word's spelling with transliteration noise removed: swaps applied, doubled letters collapsed,
     a final -ah/-eh reduced (Qayyarah/Qayara)."""
@@ -53,6 +55,7 @@ def spelling(norm: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def sound_key(norm: str) -> str:
     """A coarse key that most transliterations of one name share: Ain/Ayn/Ein -> "an", Erbil/Irbil/Arbil ->
     "arbl", Asad/Assad -> "asd". Candidates sharing a key are then checked with rapidfuzz."""
