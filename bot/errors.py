@@ -15,3 +15,7 @@ class FeedError(SiteWatchError):
 
 class StoreError(SiteWatchError):
     """The store cannot be opened or migrated."""
+
+
+class CommandError(SiteWatchError):
+    """A lookup command cannot answer: the message is shown to the person who asked, privately."""

@@ -26,6 +26,31 @@ class StoredIncident:
     updated_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class FoundStory:
+    id: int
+    title: str
+    url: str
+    feed: str
+    published: datetime
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHealth:
+    url: str
+    name: str | None
+    etag: str | None
+    last_modified: str | None
+    last_poll: datetime | None
+    last_success: datetime | None
+    last_error: str | None
+    consecutive_failures: int
+    next_poll: datetime | None
+    flagged: bool  # failing long enough to be shown in /status and announced once
+    added_by_command: bool
+
+
 class Store(Protocol):
     def seen(self, story: Story, words: Sequence[str]) -> bool:
         """Has exactly this entry (feed, key, same text) been processed already?"""

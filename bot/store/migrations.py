@@ -82,4 +82,25 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (incident_id, channel_id)
     );
     """,
+    # 2: full-text search over stored stories; sites added and removed in chat.
+    """
+    CREATE VIRTUAL TABLE story_search USING fts5(title, text, content='stories', content_rowid='id',
+                                                 tokenize='unicode61 remove_diacritics 2');
+    CREATE TRIGGER stories_search_insert AFTER INSERT ON stories BEGIN
+        INSERT INTO story_search(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TRIGGER stories_search_delete AFTER DELETE ON stories BEGIN
+        INSERT INTO story_search(story_search, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+    END;
+    CREATE TRIGGER stories_search_update AFTER UPDATE ON stories BEGIN
+        INSERT INTO story_search(story_search, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO story_search(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TABLE site_changes (
+        site_id TEXT PRIMARY KEY,
+        site TEXT,                   -- JSON of the site when added in chat; NULL when removed
+        changed_by TEXT,
+        changed_at TEXT NOT NULL
+    );
+    """,
 )

@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.dedupe import Candidate
+from bot.models import Site
 from bot.errors import StoreError
 from bot.models import IncidentFacts, IncidentState, Report, Source, Story
 from bot.pipeline import PENDING_STORY, IncidentChange, StoryAnalysis
-from bot.store.base import RecordedChange, StoredIncident
+from bot.store.base import FeedHealth, FoundStory, RecordedChange, StoredIncident
 from bot.store.migrations import MIGRATIONS
 
 
@@ -174,6 +175,102 @@ class SQLiteStore:
             (incident_id, story_id, _iso(report.published), report.source.url, report.source.feed,
              report.source.title, _iso_day(report.day), int(report.day_is_explicit), json.dumps(report.weapons),
              report.killed, report.wounded, report.claim, json.dumps(report.evidence), int(report.is_copy)))
+
+
+    # -- lookups for commands -------------------------------------------------------------------------
+
+    def incident_days(self, site_id: str) -> list[date]:
+        rows = self._db.execute("SELECT day FROM incidents WHERE site_id = ? AND day IS NOT NULL ORDER BY day",
+                                (site_id,)).fetchall()
+        return [date.fromisoformat(r["day"]) for r in rows]
+
+    def search_stories(self, words: str, limit: int = 10) -> list[FoundStory]:
+        """Stored stories matching every word (prefixes allowed), best first."""
+        terms = [t for t in (w.strip("\"'*()^:-") for w in words.split()) if t]
+        if not terms:
+            return []
+        query = " ".join(f'"{t}"*' for t in terms)
+        rows = self._db.execute(
+            """SELECT s.id, s.title, s.url, s.feed, s.published,
+                      snippet(story_search, 1, '**', '**', '…', 16) AS snippet
+               FROM story_search JOIN stories s ON s.id = story_search.rowid
+               WHERE story_search MATCH ? ORDER BY rank LIMIT ?""", (query, limit)).fetchall()
+        return [FoundStory(r["id"], r["title"], r["url"], r["feed"], datetime.fromisoformat(r["published"]),
+                           r["snippet"]) for r in rows]
+
+    def outbox_depth(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0])
+
+    # -- feeds ---------------------------------------------------------------------------------------
+
+    def ensure_feed(self, url: str, name: str | None, *, added_by_command: bool = False) -> None:
+        self._db.execute("""INSERT INTO feeds (url, name, added_by_command) VALUES (?, ?, ?)
+                            ON CONFLICT(url) DO UPDATE SET name = COALESCE(excluded.name, feeds.name)""",
+                         (url, name, int(added_by_command)))
+
+    def remove_feed(self, url: str) -> bool:
+        return self._db.execute("DELETE FROM feeds WHERE url = ?", (url,)).rowcount > 0
+
+    def feeds(self) -> list[FeedHealth]:
+        rows = self._db.execute("SELECT * FROM feeds ORDER BY url").fetchall()
+        return [FeedHealth(
+            url=r["url"], name=r["name"], etag=r["etag"], last_modified=r["last_modified"],
+            last_poll=_moment(r["last_poll"]), last_success=_moment(r["last_success"]), last_error=r["last_error"],
+            consecutive_failures=r["consecutive_failures"], next_poll=_moment(r["next_poll"]),
+            flagged=bool(r["flagged"]), added_by_command=bool(r["added_by_command"])) for r in rows]
+
+    def feed(self, url: str) -> FeedHealth | None:
+        return next((f for f in self.feeds() if f.url == url), None)
+
+    def record_poll(self, url: str, *, now: datetime, next_poll: datetime, ok: bool, error: str | None = None,
+                    etag: str | None = None, last_modified: str | None = None, new_url: str | None = None,
+                    flagged: bool | None = None) -> None:
+        """A poll's outcome: validators and health. A permanent redirect moves the feed to its new URL."""
+        if ok:
+            self._db.execute(
+                """UPDATE feeds SET etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),
+                   last_poll = ?, last_success = ?, consecutive_failures = 0, next_poll = ?, flagged = 0,
+                   last_error = NULL WHERE url = ?""",
+                (etag, last_modified, _iso(now), _iso(now), _iso(next_poll), url))
+        else:
+            self._db.execute(
+                """UPDATE feeds SET last_poll = ?, last_error = ?, consecutive_failures = consecutive_failures + 1,
+                   next_poll = ?, flagged = COALESCE(?, flagged) WHERE url = ?""",
+                (_iso(now), error, _iso(next_poll), None if flagged is None else int(flagged), url))
+        if new_url and new_url != url:
+            self._db.execute("UPDATE OR IGNORE feeds SET url = ? WHERE url = ?", (new_url, url))
+
+    # -- sites changed in chat -----------------------------------------------------------------------
+
+    def add_site(self, site: Site, *, by: str, now: datetime) -> None:
+        self._db.execute("INSERT OR REPLACE INTO site_changes (site_id, site, changed_by, changed_at) VALUES (?,?,?,?)",
+                         (site.id, json.dumps(_site_to_json(site)), by, _iso(now)))
+
+    def remove_site(self, site_id: str, *, by: str, now: datetime) -> None:
+        self._db.execute("INSERT OR REPLACE INTO site_changes (site_id, site, changed_by, changed_at) VALUES (?,?,?,?)",
+                         (site_id, None, by, _iso(now)))
+
+    def tracked_sites(self, configured: Sequence[Site]) -> list[Site]:
+        """The config's sites, with those added in chat and without those removed in chat."""
+        changes = {r["site_id"]: r["site"] for r in self._db.execute("SELECT site_id, site FROM site_changes")}
+        sites = [s for s in configured if s.id not in changes]
+        sites += [_site_from_json(json.loads(v)) for v in changes.values() if v]
+        return sites
+
+
+def _site_to_json(site: Site) -> dict[str, object]:
+    return {"id": site.id, "name": site.name, "aliases": list(site.aliases), "country": site.country,
+            "lat": site.lat, "lon": site.lon, "timezone": site.timezone}
+
+
+def _site_from_json(data: dict[str, object]) -> Site:
+    return Site(str(data["id"]), str(data["name"]), tuple(data.get("aliases") or ()),  # type: ignore[arg-type]
+                str(data["country"]), float(data["lat"]), float(data["lon"]),  # type: ignore[arg-type]
+                str(data.get("timezone") or "UTC"))
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
 
 
 def _iso(moment: datetime) -> str:
