@@ -15,7 +15,7 @@ from bot.sites import Gazetteer, Mention
 from bot.tokens import Token, tokenize
 
 # What hit the site, in the vocabulary of DOMAIN.md. Order matters only for reading.
-WEAPON_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((weapon, re.compile(pattern, re.I)) for weapon, pattern in (
+_WEAPON_REGEXES = (
     ("rocket", r"\brockets?\b(?![- ](?:launchers?\s+(?:was|were)\s+found|system|defen[cs]e))|\bkatyushas?\b|"
                r"\b(?:107|122|240)\s?mm\b|\brpgs?\b"),
     ("missile", r"\bmissiles?\b|\bballistic\b|\bcruise\b"),
@@ -29,7 +29,9 @@ WEAPON_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((weapon, re.com
     ("gunfire", r"\bgunfire\b|\bgunmen\b|\bopened\s+fire\b|\bsmall[- ]arms\b|\bsnipers?\b|\bshooting\b|"
                 r"\bmachine[- ]?guns?\b|\bshots\s+(?:were\s+)?fired\b|\bfired\s+shots\b"),
     ("other", r"\bgrenades?\b(?<!propelled grenade)|\bgrenade\b"),
-))
+)
+WEAPON_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (weapon, re.compile(pattern, re.I)) for weapon, pattern in _WEAPON_REGEXES)
 # Verbs and nouns that report something happening to a place.
 _HIT = re.compile(
     r"\b(attack(?:ed|s|ing)?|struck|strikes?|hit(?:s|ting)?|target(?:ed|ing|s)?|fired|landed|land(?:s|ing)?|"
@@ -51,7 +53,8 @@ _DENIAL = re.compile(r"\b(denied|denies|deny|denying|rejected|dismissed|false|fa
                      r"did\s+not\s+(?:attack|target|strike|hit)|never\s+happened)\b", re.I)
 _NOT_ATTACK = re.compile(
     r"\b(exercises?|drills?|training|rehearsal|visit(?:ed|s|ing)?|toured?|handover|handed\s+over|withdraw(?:al|n)?|"
-    r"contract|accident|fire\s+broke\s+out|weather|sandstorm|crash\s+landing|ceremony|inspected|met|meet|meets|meeting|talks|discuss(?:ed)?|conference|signed|inaugurat(?:ed|ion)|opened)\b", re.I)
+    r"contract|accident|fire\s+broke\s+out|weather|sandstorm|crash\s+landing|ceremony|inspected|met|meet|meets|"
+    r"meeting|talks|discuss(?:ed)?|conference|signed|inaugurat(?:ed|ion)|opened)\b", re.I)
 # Words before a site that make it where an attack came from, not what it hit.
 _ORIGIN = re.compile(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|deployed\s+(?:at|to|in)|"
                      r"took\s+off\s+from|launched\s+from|operating\s+(?:from|out\s+of)|departed|flew\s+from|"
@@ -253,8 +256,8 @@ def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:
     return bool(re.match(r"^[^.;]{0,45}?\b(was|were|had\s+been|has\s+been|came|comes|come|is|are|been)\s+"
                          r"(?:\w+\s+){0,2}?(attacked|hit|struck|targeted|under|shelled|rocketed|bombarded|"
                          r"rocked|shaken|bombed|stormed)\b", after, re.I)
-                or re.match(r"^[\W\w]{0,40}?\b(attack|strike|explosion|blast|bombing)s?\b", after[:45], re.I)
-                and not re.search(r"[.;]", after[:45]))
+                or (re.match(r"^[\W\w]{0,40}?\b(attack|strike|explosion|blast|bombing)s?\b", after[:45], re.I)
+                and not re.search(r"[.;]", after[:45])))
 
 
 def _weapons_in(text: str) -> list[str]:
@@ -327,7 +330,7 @@ def _gather(draft: _Draft, sentence: _Sentence, clause: tuple[int, int], index: 
     else:
         draft.evidence.append(sentence.text)
         draft.weapons.extend(w for w in weapons if w not in draft.weapons)
-    _add_toll(draft, len(sentence.mentions) > 1 and clause_text or sentence.text)
+    _add_toll(draft, (len(sentence.mentions) > 1 and clause_text) or sentence.text)
     draft.claim = draft.claim or _claim_in(sentence.text)
     for follower in sentences[index + 1:index + 3]:
         if {m.site_id for m in follower.mentions} - {draft.site_id}:

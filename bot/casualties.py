@@ -17,7 +17,7 @@ NUMBER_WORDS = {
 KILLED_WORDS = frozenset({"killed", "dead", "died", "slain", "killing", "deaths", "fatalities", "dying",
                           "kills", "kill", "perished", "fatally"})
 WOUNDED_WORDS = frozenset({"wounded", "injured", "hurt", "injuring", "wounding", "injuries", "wounds",
-                           "injures", "wounds", "casualties"})
+                           "injures", "casualties"})
 _ACTIVE_FORMS = frozenset({"killing", "wounding", "injuring", "killed", "wounded", "injured", "kills",
                            "injures", "wounds", "kill"})
 PERSON_NOUNS = frozenset({
@@ -27,7 +27,7 @@ PERSON_NOUNS = frozenset({
     "americans", "american", "iraqis", "iraqi", "marines", "marine", "sailors", "airmen", "fighters",
     "children", "child", "women", "men", "man", "woman", "policemen", "police", "others", "security",
     "engineers", "engineer", "diplomats", "diplomat", "citizens", "nationals", "individuals", "pilots",
-    "service", "them", "servicemembers",
+    "service", "them",
 })
 # People on the attacking side: "two gunmen were killed" is not the site's toll.
 ATTACKER_NOUNS = frozenset({"attackers", "attacker", "gunmen", "gunman", "militants", "militant", "assailants",
@@ -133,7 +133,7 @@ def _count_after(words: list[str], index: int) -> int | None:
     if j >= len(words):
         return None
     value = _number(words[j])
-    if value is None or words[j] in ("a", "an") and not _person_follows(words, j):
+    if value is None or (words[j] in ("a", "an") and not _person_follows(words, j)):
         return None
     following = words[j + 1] if j + 1 < len(words) else ""
     if following in _NOT_PEOPLE or following in ATTACKER_NOUNS:

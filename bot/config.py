@@ -79,11 +79,22 @@ class FeedConfig(_Strict):
 
 
 class DiscordConfig(_Strict):
-    alert_channel_id: int | None = None
-    admin_channel_id: int | None = None
-    api_base: str | None = None
-    gateway_url: str | None = None
-    guild_id: int | None = None
+    alert_channel_id: int | None = None  # the default alert channel
+    admin_channel_id: int | None = None  # failing feeds are announced here, once
+    site_channels: dict[str, int] = Field(default_factory=dict)  # site id -> channel
+    country_channels: dict[str, int] = Field(default_factory=dict)  # ISO country -> channel
+    casualty_role_id: int | None = None  # mentioned on alerts of incidents with casualties
+    guild_id: int | None = None  # slash commands sync to this guild at start (instant), else globally
+    api_base: str | None = None  # a Discord API proxy; DISCORD_API_BASE overrides
+    gateway_url: str | None = None  # DISCORD_GATEWAY_URL overrides
+
+    @property
+    def effective_api_base(self) -> str | None:
+        return os.environ.get("DISCORD_API_BASE") or self.api_base
+
+    @property
+    def effective_gateway_url(self) -> str | None:
+        return os.environ.get("DISCORD_GATEWAY_URL") or self.gateway_url
 
 
 class Config(_Strict):
@@ -91,7 +102,10 @@ class Config(_Strict):
     feeds: list[FeedConfig] = Field(default_factory=list)
     database: str = "sitewatch.sqlite3"
     poll_interval: float = Field(default=5.0, gt=0, description="minutes")
-    backlog_hours: float = Field(default=24.0, ge=0)
+    backlog_hours: float = Field(default=24.0, ge=0, description="older entries of a new feed do not alert")
+    allow_private_feeds: bool = False  # feed URLs on private, loopback or link-local addresses
+    failing_feed_threshold: int = Field(default=5, ge=1, description="consecutive failures before flagging")
+    metrics_port: int | None = None  # Prometheus metrics on 127.0.0.1:PORT; off by default
     discord: DiscordConfig = Field(default_factory=DiscordConfig)
 
     @model_validator(mode="after")

@@ -14,8 +14,10 @@ from bot.store.base import Store
 DEDUPE_WINDOW_DAYS = 7
 
 
-def process_story(store: Store, gazetteer: Gazetteer, story: Story, now: datetime) -> list[Alert]:
-    """Store the story if it names a tracked site; return the alerts (new or updated incidents) it causes."""
+def process_story(store: Store, gazetteer: Gazetteer, story: Story, now: datetime, *,
+                  quiet: bool = False) -> list[Alert]:
+    """Store the story if it names a tracked site; return the alerts (new or updated incidents) it causes.
+    A quiet story (a new feed's old backlog) updates incidents but queues no alert."""
     analysis = analyse(story, gazetteer)
     if not analysis.site_ids or store.seen(story, analysis.words):
         return []
@@ -26,6 +28,6 @@ def process_story(store: Store, gazetteer: Gazetteer, story: Story, now: datetim
     last = max(days) + timedelta(days=REDATE_DAYS + 1)
     incidents = store.incidents_between(analysis.site_ids, first, last)
     decision = decide(analysis, candidates, incidents, gazetteer.sites)
-    recorded = store.record(analysis, decision.original, decision.changes, now)
+    recorded = store.record(analysis, decision.original, decision.changes, now, quiet=quiet)
     return [Alert(r.change.action, r.incident_id, r.change.facts, gazetteer.sites[r.change.site_id])
-            for r in recorded if r.change.action]
+            for r in recorded if r.change.action and not quiet]

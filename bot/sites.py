@@ -54,7 +54,7 @@ STOPWORDS = frozenset({
     "up", "down", "off", "than", "that", "this", "there", "their", "they", "them", "his", "her", "who", "which",
     "while", "when", "where", "about", "air", "base", "field", "oil", "gas", "us", "our", "has", "had", "have",
     "if", "so", "but", "do", "did", "done", "may", "can", "will", "would", "could", "north", "south", "east",
-    "west", "near", "area", "said", "told", "city", "town", "military", "forces", "troops", "attack",
+    "west", "area", "told", "city", "town", "military", "forces", "troops", "attack",
 })
 # Words of a name that are neither core nor kind: dropped when splitting a name.
 _NAME_FILLER = frozenset({"air", "military", "international", "oil", "gas", "general", "landing", "joint",
@@ -185,7 +185,7 @@ class Gazetteer:
                 for form, position in self._index.get(sound_key(joined), ()):
                     if position == -1 and _same_word(spelling(joined), "".join(form.core_spellings)):
                         self._keep(mentions, form.site_id, (i, i + 2))
-            if norm in ARTICLES or norm in STOPWORDS or len(norm) < 2 and not norm.isdigit():
+            if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
                 continue
             for form, position in self._index.get(sound_key(norm), ()):
                 span = self._match_at(form, position, i, norms, spellings, tokens, story_words)
@@ -224,7 +224,7 @@ class Gazetteer:
         # or, for names written with an article (Al-Tanf), the article.
         if self._kind_beside(form, span, norms):
             return None if self._names_person(span, norms, tokens, partial=True, kind_after=True) else span
-        article_written = span[0] > 0 and norms[span[0] - 1] in ARTICLES - {"the", "a", "an", "at"} or (
+        article_written = (span[0] > 0 and norms[span[0] - 1] in ARTICLES - {"the", "a", "an", "at"}) or (
             span[0] > 0 and tokens[span[0] - 1].text in ("At", "As", "Ad", "Ar"))
         if whole and form.article_before_core and article_written:
             return None if self._names_person((span[0] - 1, span[1]), norms, tokens, partial=True) else span

@@ -51,6 +51,23 @@ class FeedHealth:
     added_by_command: bool
 
 
+@dataclass(frozen=True, slots=True)
+class PendingAlert:
+    incident_id: int
+    outbox_ids: tuple[int, ...]  # every unsent row of the incident: one send covers them all
+    facts: IncidentFacts  # the newest
+    attempts: int
+    is_new: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PostedMessage:
+    incident_id: int
+    channel_id: int
+    message_id: int | None  # None: the post was attempted with this nonce but not confirmed
+    nonce: str
+
+
 class Store(Protocol):
     def seen(self, story: Story, words: Sequence[str]) -> bool:
         """Has exactly this entry (feed, key, same text) been processed already?"""
@@ -64,8 +81,23 @@ class Store(Protocol):
         ...
 
     def record(self, analysis: StoryAnalysis, original: Candidate | None,
-               changes: Sequence[IncidentChange], now: datetime) -> list[RecordedChange]:
-        """Store the story and apply the changes (and queue their alerts) in one transaction."""
+               changes: Sequence[IncidentChange], now: datetime, *, quiet: bool = False) -> list[RecordedChange]:
+        """Store the story and apply the changes, and queue their alerts unless quiet, in one transaction."""
+        ...
+
+    def pending_alerts(self, now: datetime, limit: int = 50) -> list[PendingAlert]:
+        ...
+
+    def mark_sent(self, outbox_ids: Sequence[int], now: datetime) -> None:
+        ...
+
+    def defer(self, outbox_ids: Sequence[int], *, error: str, retry_at: datetime) -> None:
+        ...
+
+    def message_for(self, incident_id: int, channel_id: int) -> PostedMessage | None:
+        ...
+
+    def remember_message(self, message: PostedMessage) -> None:
         ...
 
     def incident(self, incident_id: int) -> StoredIncident | None:

@@ -9,11 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.dedupe import Candidate
-from bot.models import Site
 from bot.errors import StoreError
-from bot.models import IncidentFacts, IncidentState, Report, Source, Story
+from bot.models import IncidentFacts, IncidentState, Report, Site, Source, Story
 from bot.pipeline import PENDING_STORY, IncidentChange, StoryAnalysis
-from bot.store.base import FeedHealth, FoundStory, RecordedChange, StoredIncident
+from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, RecordedChange, StoredIncident
 from bot.store.migrations import MIGRATIONS
 
 
@@ -112,7 +111,7 @@ class SQLiteStore:
     # -- the one write of a story --------------------------------------------------------------------
 
     def record(self, analysis: StoryAnalysis, original: Candidate | None,
-               changes: Sequence[IncidentChange], now: datetime) -> list[RecordedChange]:
+               changes: Sequence[IncidentChange], now: datetime, *, quiet: bool = False) -> list[RecordedChange]:
         story = analysis.story
         is_copy = original is not None and original.key != story.key and original.url != story.url
         recorded: list[RecordedChange] = []
@@ -133,7 +132,7 @@ class SQLiteStore:
                     self._db.execute("DELETE FROM reports WHERE incident_id = ? AND url = ? AND url != ''",
                                      (incident_id, change.report.source.url))
                 self._save_report(incident_id, story_id, change.report)
-                if change.action:
+                if change.action and not quiet:
                     self._db.execute(
                         "INSERT INTO outbox (incident_id, action, facts, created_at) VALUES (?,?,?,?)",
                         (incident_id, change.action, facts_json, _iso(now)))
@@ -200,6 +199,47 @@ class SQLiteStore:
 
     def outbox_depth(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0])
+
+    # -- the outbox: alerts recorded before they are sent ---------------------------------------------
+
+    def pending_alerts(self, now: datetime, limit: int = 50) -> list[PendingAlert]:
+        """Unsent alerts due now, one per incident: its newest facts, and every row it stands for."""
+        rows = self._db.execute(
+            """SELECT incident_id, MAX(id) AS last_id, MIN(id) AS first_id, GROUP_CONCAT(id) AS ids,
+                      MAX(attempts) AS attempts, SUM(action = 'new') AS news
+               FROM outbox WHERE sent_at IS NULL AND (next_attempt IS NULL OR next_attempt <= ?)
+               GROUP BY incident_id ORDER BY first_id LIMIT ?""", (_iso(now), limit)).fetchall()
+        pending = []
+        for row in rows:
+            facts = self._db.execute("SELECT facts FROM outbox WHERE id = ?", (row["last_id"],)).fetchone()
+            pending.append(PendingAlert(
+                incident_id=row["incident_id"], outbox_ids=tuple(int(i) for i in str(row["ids"]).split(",")),
+                facts=facts_from_json(json.loads(facts["facts"])), attempts=row["attempts"],
+                is_new=bool(row["news"])))
+        return pending
+
+    def mark_sent(self, outbox_ids: Sequence[int], now: datetime) -> None:
+        marks = ",".join("?" * len(outbox_ids))
+        self._db.execute(f"UPDATE outbox SET sent_at = ?, last_error = NULL WHERE id IN ({marks})",
+                         (_iso(now), *outbox_ids))
+
+    def defer(self, outbox_ids: Sequence[int], *, error: str, retry_at: datetime) -> None:
+        marks = ",".join("?" * len(outbox_ids))
+        self._db.execute(f"UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt = ? "
+                         f"WHERE id IN ({marks})", (error, _iso(retry_at), *outbox_ids))
+
+    def message_for(self, incident_id: int, channel_id: int) -> PostedMessage | None:
+        row = self._db.execute("SELECT * FROM messages WHERE incident_id = ? AND channel_id = ?",
+                               (incident_id, channel_id)).fetchone()
+        return PostedMessage(row["incident_id"], row["channel_id"], row["message_id"], row["nonce"]) if row else None
+
+    def remember_message(self, message: PostedMessage) -> None:
+        """Record the nonce before posting and the message id after: a crash in between re-posts with the
+        same nonce, which Discord answers with the first message instead of a second one."""
+        self._db.execute(
+            """INSERT INTO messages (incident_id, channel_id, message_id, nonce) VALUES (?, ?, ?, ?)
+               ON CONFLICT(incident_id, channel_id) DO UPDATE SET message_id = excluded.message_id""",
+            (message.incident_id, message.channel_id, message.message_id, message.nonce))
 
     # -- feeds ---------------------------------------------------------------------------------------
 

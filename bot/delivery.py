@@ -1,0 +1,156 @@
+"""The outbox -> Discord (or the console), exactly once.
+
+Alerts are recorded in the outbox in the same transaction as the incident change (bot/store). Delivery
+then sends them: one message per incident and channel, edited for every later change. Before a post the
+nonce is recorded; the post carries it with enforce_nonce, so a retry after a crash returns Discord's first
+message instead of a second one. When the nonce window has passed, the sink looks for its own earlier
+post (the incident id is in the footer) before posting again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.alert_view import AlertView, has_casualties, render_alert, view_as_text
+from bot.config import DiscordConfig
+from bot.models import Site
+from bot.store.base import PendingAlert, PostedMessage, Store
+
+log = logging.getLogger("sitewatch.delivery")
+
+CONSOLE_CHANNEL = 0
+# Retry a failing delivery after 5 s, doubling up to 5 minutes: an hour-long outage costs a few dozen tries.
+RETRY_FIRST_SECONDS = 5.0
+RETRY_MAX_SECONDS = 300.0
+
+
+class DeliveryUnavailable(Exception):
+    """The destination failed in a way worth retrying later (5xx, 429, connection lost)."""
+
+
+class MessageGone(Exception):
+    """The message to edit no longer exists (deleted by a moderator): post a new one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    channel_id: int
+    incident_id: int
+    view: AlertView
+    mention_role_id: int | None
+
+
+class AlertSink(Protocol):
+    async def post(self, outgoing: Outgoing, nonce: str) -> int:
+        """Post a new message; return its id. Raises DeliveryUnavailable."""
+        ...
+
+    async def edit(self, outgoing: Outgoing, message_id: int) -> None:
+        """Replace the message's content. Raises DeliveryUnavailable or MessageGone."""
+        ...
+
+    async def find_posted(self, channel_id: int, incident_id: int) -> int | None:
+        """The id of an earlier post of this incident in the channel, if the sink can tell."""
+        ...
+
+    async def announce(self, text: str) -> None:
+        """A message for the admins (a feed failing for long)."""
+        ...
+
+
+def channels_for(site: Site, config: DiscordConfig) -> list[int]:
+    """Where an incident at this site is posted: its site route, else its country route, else the default."""
+    if site.id in config.site_channels:
+        return [config.site_channels[site.id]]
+    if site.country in config.country_channels:
+        return [config.country_channels[site.country]]
+    return [config.alert_channel_id] if config.alert_channel_id else []
+
+
+def nonce_for(incident_id: int, channel_id: int) -> str:
+    """Deterministic and at most 25 characters, as Discord requires."""
+    return f"sw{incident_id}c{channel_id % 10**12}"[:25]
+
+
+async def deliver_pending(store: Store, sink: AlertSink, sites: Mapping[str, Site], config: DiscordConfig,
+                          *, now: datetime, channels: list[int] | None = None) -> int:
+    """Send what the outbox holds, oldest incident first. Stops at the first failure (Discord is down or
+    limiting us): everything left is retried later, in order. Returns how many incidents were delivered."""
+    delivered = 0
+    for pending in store.pending_alerts(now):
+        site = sites.get(pending.facts.site_id) or Site(pending.facts.site_id, pending.facts.site_id, (), "??",
+                                                         0.0, 0.0)
+        targets = channels if channels is not None else channels_for(site, config)
+        try:
+            for channel_id in targets:
+                await _deliver_one(store, sink, pending, site, channel_id, config)
+        except DeliveryUnavailable as error:
+            delay = min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2 ** pending.attempts)
+            store.defer(pending.outbox_ids, error=str(error)[:300], retry_at=now + timedelta(seconds=delay))
+            log.warning("event=delivery_deferred incident=%s attempts=%s retry_in=%.0fs error=%r",
+                        pending.incident_id, pending.attempts + 1, delay, str(error)[:200])
+            break
+        store.mark_sent(pending.outbox_ids, now)
+        delivered += 1
+    return delivered
+
+
+async def _deliver_one(store: Store, sink: AlertSink, pending: PendingAlert, site: Site, channel_id: int,
+                       config: DiscordConfig) -> None:
+    known = store.message_for(pending.incident_id, channel_id)
+    mention = config.casualty_role_id if has_casualties(pending.facts) else None
+    if known and known.message_id:
+        outgoing = Outgoing(channel_id, pending.incident_id,
+                            render_alert(pending.incident_id, pending.facts, site, updated=True), mention)
+        try:
+            await sink.edit(outgoing, known.message_id)
+            log.info("event=alert_edited incident=%s channel=%s message=%s", pending.incident_id, channel_id,
+                     known.message_id)
+            return
+        except MessageGone:
+            log.warning("event=alert_message_gone incident=%s channel=%s", pending.incident_id, channel_id)
+    outgoing = Outgoing(channel_id, pending.incident_id,
+                        render_alert(pending.incident_id, pending.facts, site, updated=not pending.is_new),
+                        mention)
+    nonce = known.nonce if known else nonce_for(pending.incident_id, channel_id)
+    if known and known.message_id is None:
+        # A post was attempted and not confirmed: look before posting again.
+        found = await sink.find_posted(channel_id, pending.incident_id)
+        if found is not None:
+            store.remember_message(PostedMessage(pending.incident_id, channel_id, found, nonce))
+            await sink.edit(outgoing, found)
+            return
+    store.remember_message(PostedMessage(pending.incident_id, channel_id, None, nonce))
+    message_id = await sink.post(outgoing, nonce)
+    store.remember_message(PostedMessage(pending.incident_id, channel_id, message_id, nonce))
+    log.info("event=alert_posted incident=%s channel=%s message=%s", pending.incident_id, channel_id, message_id)
+
+
+class ConsoleSink:
+    """Dry run: alerts are printed, never sent. Message ids are counted so edits print as updates."""
+
+    def __init__(self, write: object = print) -> None:
+        self._write = write
+        self._next_id = 1
+
+    async def post(self, outgoing: Outgoing, nonce: str) -> int:
+        message_id = self._next_id
+        self._next_id += 1
+        self._emit("NEW", outgoing)
+        return message_id
+
+    async def edit(self, outgoing: Outgoing, message_id: int) -> None:
+        self._emit("UPDATED", outgoing)
+
+    async def find_posted(self, channel_id: int, incident_id: int) -> int | None:
+        return None
+
+    async def announce(self, text: str) -> None:
+        self._write(f"[ADMIN] {text}")  # type: ignore[operator]
+
+    def _emit(self, head: str, outgoing: Outgoing) -> None:
+        self._write(f"[{head}] {view_as_text(outgoing.view)}\n")  # type: ignore[operator]

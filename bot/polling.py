@@ -1,0 +1,90 @@
+"""One poll of the due feeds: fetch (conditional GET), parse, run each new entry through the pipeline,
+record the feed's health. The alerts themselves wait in the outbox for bot/delivery.py."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.errors import FeedError
+from bot.feeds import parse_feed
+from bot.fetch import FeedFetcher, FetchRequest, FetchResult, next_poll_delay
+from bot.processing import process_story
+from bot.sites import Gazetteer
+from bot.store.base import FeedHealth
+from bot.store.sqlite import SQLiteStore
+
+log = logging.getLogger("sitewatch.polling")
+
+
+@dataclass(frozen=True, slots=True)
+class PollOutcome:
+    url: str
+    status: str  # ok | not_modified | error
+    stories: int
+    alerts: int
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PollSettings:
+    interval_seconds: float
+    backlog: timedelta  # entries published earlier than this before now are stored without alerting
+    failing_threshold: int  # consecutive failures before a feed is flagged and announced
+
+
+def is_due(feed: FeedHealth, now: datetime) -> bool:
+    return feed.next_poll is None or feed.next_poll <= now
+
+
+async def poll_due_feeds(store: SQLiteStore, fetcher: FeedFetcher, gazetteer: Gazetteer, settings: PollSettings,
+                         *, now: datetime, rng: random.Random,
+                         announce: Callable[[str], Awaitable[None]]) -> list[PollOutcome]:
+    """Fetch every due feed concurrently (the fetcher keeps to one request per host), then process the
+    answers one by one: the pipeline and the store stay single-threaded."""
+    due = [feed for feed in store.feeds() if is_due(feed, now)]
+    results = await asyncio.gather(*(fetcher.fetch(FetchRequest(f.url, f.etag, f.last_modified)) for f in due))
+    outcomes = []
+    for feed, result in zip(due, results, strict=True):
+        outcomes.append(await apply_fetch(feed, result, store, gazetteer, settings, now=now, jitter=rng.random(),
+                                          announce=announce))
+    return outcomes
+
+
+async def apply_fetch(feed: FeedHealth, result: FetchResult, store: SQLiteStore, gazetteer: Gazetteer,
+                      settings: PollSettings, *, now: datetime, jitter: float,
+                      announce: Callable[[str], Awaitable[None]]) -> PollOutcome:
+    error = result.error
+    stories = alerts = 0
+    if result.status == "ok" and result.body is not None:
+        try:
+            parsed = parse_feed(result.body, feed.url)
+        except FeedError as problem:
+            error = str(problem)
+        else:
+            quiet_before = now - settings.backlog
+            for story in sorted(parsed.stories, key=lambda s: s.published):
+                stories += 1
+                alerts += len(process_story(store, gazetteer, story, now, quiet=story.published < quiet_before))
+    elif result.status == "error" and not error:
+        error = f"HTTP {result.http_status}"
+    if error is None:
+        delay = next_poll_delay(settings.interval_seconds, 0, jitter)
+        store.record_poll(feed.url, now=now, next_poll=now + timedelta(seconds=delay), ok=True, etag=result.etag,
+                          last_modified=result.last_modified, new_url=result.permanent_redirect)
+        log.info("event=feed_polled url=%s status=%s stories=%d alerts=%d", feed.url, result.status, stories,
+                 alerts)
+        return PollOutcome(feed.url, result.status, stories, alerts, None)
+    failures = feed.consecutive_failures + 1
+    flag_now = failures >= settings.failing_threshold and not feed.flagged
+    delay = next_poll_delay(settings.interval_seconds, failures, jitter)
+    store.record_poll(feed.url, now=now, next_poll=now + timedelta(seconds=delay), ok=False, error=error,
+                      flagged=True if flag_now else None)
+    log.warning("event=feed_failed url=%s failures=%d retry_in=%.0fs error=%r", feed.url, failures, delay, error)
+    if flag_now:
+        await announce(f"Feed {feed.name or feed.url} has failed {failures} times in a row: {error}")
+    return PollOutcome(feed.url, "error", 0, 0, error)

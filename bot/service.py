@@ -1,0 +1,127 @@
+"""python -m bot run: the long-running service. Polls on a schedule (APScheduler, in the event loop),
+delivers the outbox, and, with a Discord token, runs the Discord client; without one, prints alerts."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.config import Config, load_config
+from bot.delivery import CONSOLE_CHANNEL, AlertSink, ConsoleSink, deliver_pending
+from bot.fetch import FeedFetcher
+from bot.polling import PollSettings, poll_due_feeds
+from bot.sites import Gazetteer
+from bot.store.sqlite import SQLiteStore
+
+log = logging.getLogger("sitewatch.service")
+
+POLL_TICK_SECONDS = 20  # how often due feeds are looked for; each feed keeps its own interval
+DELIVERY_TICK_SECONDS = 3
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Service:
+    """Everything a running bot holds; the Discord layer and the tests reach the store through it."""
+
+    config: Config
+    store: SQLiteStore
+    sink: AlertSink
+    console: bool
+    clock: Callable[[], datetime] = utc_now
+    started_at: datetime = field(default_factory=utc_now)
+    rng: random.Random = field(default_factory=random.Random)
+    fetcher: FeedFetcher | None = None
+    gazetteer: Gazetteer = field(init=False)
+    _poll_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _delivery_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def __post_init__(self) -> None:
+        for feed in self.config.feeds:
+            self.store.ensure_feed(feed.url, feed.name)
+        self.reload_sites()
+
+    def reload_sites(self) -> None:
+        self.gazetteer = Gazetteer(self.store.tracked_sites(self.config.site_records()))
+
+    @property
+    def settings(self) -> PollSettings:
+        return PollSettings(interval_seconds=self.config.poll_interval * 60,
+                            backlog=timedelta(hours=self.config.backlog_hours),
+                            failing_threshold=self.config.failing_feed_threshold)
+
+    async def poll_once(self) -> None:
+        if self.fetcher is None:
+            raise RuntimeError("the service has no fetcher: use it inside run()")
+        async with self._poll_lock:  # a slow poll is never overlapped by the next tick
+            await poll_due_feeds(self.store, self.fetcher, self.gazetteer, self.settings, now=self.clock(),
+                                 rng=self.rng, announce=self.sink.announce)
+        await self.deliver_once()
+
+    async def deliver_once(self) -> int:
+        async with self._delivery_lock:
+            return await deliver_pending(self.store, self.sink, self.gazetteer.sites, self.config.discord,
+                                         now=self.clock(), channels=[CONSOLE_CHANNEL] if self.console else None)
+
+
+async def run_service(service: Service, *, once: bool = False, stop: asyncio.Event | None = None) -> None:
+    async with FeedFetcher(allow_private=service.config.allow_private_feeds) as fetcher:
+        service.fetcher = fetcher
+        if once:
+            await service.poll_once()
+            return
+        stop = stop or asyncio.Event()
+        scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone="UTC")
+        scheduler.add_job(service.poll_once, "interval", seconds=POLL_TICK_SECONDS, next_run_time=service.clock(),
+                          max_instances=1, coalesce=True, id="poll")
+        scheduler.add_job(service.deliver_once, "interval", seconds=DELIVERY_TICK_SECONDS, max_instances=1,
+                          coalesce=True, id="deliver")
+        scheduler.start()
+        try:
+            await stop.wait()
+        finally:
+            scheduler.shutdown(wait=False)
+
+
+def configure_logging() -> None:
+    logging.basicConfig(level=os.environ.get("SITEWATCH_LOG_LEVEL", "INFO"),
+                        format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s")
+
+
+def main_run(config_path: str, *, dry_run: bool, once: bool) -> int:
+    configure_logging()
+    config = load_config(config_path)
+    database = os.environ.get("SITEWATCH_DATABASE") or config.database
+    store = SQLiteStore(database)
+    token = config.discord_token
+    if token and not dry_run:
+        from bot.discord_app import run_discord
+
+        return asyncio.run(run_discord(config, store, token))
+    log.info("event=start mode=console reason=%s database=%s sites=%d feeds=%d",
+             "dry-run" if dry_run else "no DISCORD_TOKEN", database, len(config.sites), len(config.feeds))
+
+    async def console() -> None:
+        service = Service(config, store, ConsoleSink(), console=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await run_service(service, once=once, stop=stop)
+
+    try:
+        asyncio.run(console())
+    finally:
+        store.close()
+    return 0
