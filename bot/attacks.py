@@ -63,7 +63,7 @@ _ORIGIN = re.compile(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|
 # After an attack word, the words that lead to its target: "fired at the", "landed inside", "attack on".
 _AIM = re.compile(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|struck|hit|attacked|"
                   r"hitting|striking|outside|over|in|upon|hits|strikes|rocked|shelled|pounded|rocketed|"
-                  r"bombed|of)\s+(?:[\w.'’-]+\s+){0,4}$", re.I)
+                  r"bombed|of)\s+(?:[\w.'’-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
 # Counts and ranges that make a sentence about attacks in general.
 _GENERAL = re.compile(r"\b(dozens|scores|hundreds|more\s+than\s+\d+|at\s+least\s+\d+|some\s+\d+|\d+)\s+"
                       r"(?:\w+\s+){0,2}attacks\b|\b(series|string|spate|wave|campaign|pace|number|frequency)\s+"
@@ -249,7 +249,7 @@ def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:
     before = text[max(0, site_start - 100):site_start]
     for match in _ATTACK_WORD.finditer(before):
         gap = before[match.end():]
-        if len(gap) <= 70 and not re.search(r"[.;:!?]|(said|says|told|and\s+then)", gap) and \
+        if len(gap) <= 70 and not re.search(r"[;!?]|(said|says|told|and\s+then)", gap) and \
                 _AIM.search(gap):
             return True
     after = text[site_end:site_end + 70]

@@ -222,7 +222,7 @@ class Gazetteer:
             return None if self._names_person(span, norms, tokens, partial=False) else span
         # One core word alone (Erbil, Tanf, or Asad out of Ain al-Asad): it needs its kind word beside it,
         # or, for names written with an article (Al-Tanf), the article.
-        if self._kind_beside(form, span, norms):
+        if self._kind_beside(form, span, norms, tokens):
             return None if self._names_person(span, norms, tokens, partial=True, kind_after=True) else span
         article_written = (span[0] > 0 and norms[span[0] - 1] in ARTICLES - {"the", "a", "an", "at"}) or (
             span[0] > 0 and tokens[span[0] - 1].text in ("At", "As", "Ad", "Ar"))
@@ -249,7 +249,7 @@ class Gazetteer:
             end += 1
         return (start, end)
 
-    def _kind_beside(self, form: NameForm, span: tuple[int, int], norms: list[str]) -> bool:
+    def _kind_beside(self, form: NameForm, span: tuple[int, int], norms: list[str], tokens: list[Token]) -> bool:
         """Erbil airport, Erbil's international airport, the airport in Erbil, Camp Taji, Tanf garrison."""
         anchors = set().union(*(_KIND_NEIGHBOURS[kind] for kind in form.kinds))
         if not anchors:
@@ -261,7 +261,10 @@ class Gazetteer:
                 break
         for j in range(span[0] - 1, max(-1, span[0] - 5), -1):
             if norms[j] in anchors:
-                return True
+                # "the Harir base in Erbil": a kind word with its own name before it is another place.
+                named_before = j > 0 and tokens[j - 1].is_capitalised and norms[j - 1] not in _BRIDGE \
+                    and norms[j - 1] not in ARTICLES and norms[j - 1] not in STOPWORDS
+                return not named_before
             if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
                 break
         return False

@@ -107,3 +107,8 @@ def test_shared_worked_example_gives_its_five_incidents(gazetteer: Gazetteer) ->
         ("erbil-airport", date(2021, 7, 6), ("drone",), None, None),
         ("ain-al-asad", date(2021, 7, 5), ("rocket",), 0, 0),
     }
+
+
+def test_attack_on_a_site_written_with_its_article(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "A drone attack on the U.S. garrison at al-Tanf was repelled on Sunday.") == [
+        ("al-tanf", date(2021, 7, 4))]

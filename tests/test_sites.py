@@ -60,3 +60,7 @@ def test_a_person_named_like_a_site_is_not_it(gazetteer: Gazetteer) -> None:
 
 def test_short_english_words_never_match_a_name(gazetteer: Gazetteer) -> None:
     assert found(gazetteer, "in an area near the border, as said") == set()
+
+
+def test_a_named_base_in_a_city_is_not_the_citys_airport(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "drones hit the Harir base in Erbil province") == {"harir-air-base"}
