@@ -249,7 +249,7 @@ def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:
     before = text[max(0, site_start - 100):site_start]
     for match in _ATTACK_WORD.finditer(before):
         gap = before[match.end():]
-        if len(gap) <= 70 and not re.search(r"[;!?]|(said|says|told|and\s+then)", gap) and \
+        if len(gap) <= 70 and not re.search(r"[;!?]|\b(said|says|told|and\s+then)\b", gap) and \
                 _AIM.search(gap):
             return True
     after = text[site_end:site_end + 70]
