@@ -58,6 +58,12 @@ _NO_NOUN_REPORTED = re.compile(r"\bno\s+(injuries|deaths|fatalities)\s+(?:were\s
 _TOLL = re.compile(r"\b(death|injury|casualty)?\s*toll\s+(?:\w+\s+){0,6}?(?:rose|risen|climbed|increased|"
                    r"reached|stands|stood|jumped|rises|climbs)\s+(?:at\s+|to\s+)?(?:at\s+least\s+)?(\w+)", re.I)
 
+# "bringing the number of wounded to three", "the number of dead rose to 4", "raising the death toll to 5"
+_NUMBER_OF = re.compile(r"\b(?:(?:bringing|raising|pushing|taking)\s+the\s+|the\s+)"
+                        r"(death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|killed|fatalities|wounded|"
+                        r"injured|injuries|casualties))\s+(?:\w+\s+){0,3}?(?:to|at)\s+(?:at\s+least\s+)?(\w+)",
+                        re.I)
+
 
 @dataclass(frozen=True, slots=True)
 class Toll:
@@ -94,6 +100,11 @@ def count_casualties(sentence: str) -> Toll:
         value = _number(match.group(2).lower())
         if value is not None:
             (wounded if (match.group(1) or "").lower() == "injury" else killed).append(value)
+    for match in _NUMBER_OF.finditer(sentence):
+        value = _number(match.group(2).lower())
+        what = match.group(1).lower()
+        if value is not None and "casualties" not in what:
+            (wounded if re.search(r"wounded|injured|injuries", what) else killed).append(value)
     zero_killed, zero_wounded = _zeros(sentence)
     return Toll(
         max(killed) if killed else (0 if zero_killed else None),

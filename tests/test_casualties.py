@@ -34,3 +34,13 @@ def test_first_figure_is_marked_superseded() -> None:
 
 def test_numbers_of_rockets_are_not_people() -> None:
     assert count_casualties("Three rockets were fired and 14 drones launched.") == count_casualties("")
+
+
+@pytest.mark.parametrize(("sentence", "killed", "wounded"), [
+    ("bringing the number of wounded to three", None, 3),
+    ("the number of dead rose to 4", 4, None),
+    ("raising the death toll to five", 5, None),
+])
+def test_running_totals(sentence: str, killed: int | None, wounded: int | None) -> None:
+    toll = count_casualties(sentence)
+    assert (toll.killed, toll.wounded) == (killed, wounded)
