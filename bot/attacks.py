@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.casualties import count_casualties
 from bot.dates import DayMention, find_days
 from bot.models import Attack, Story
-from bot.sites import Gazetteer, Mention
+from bot.sites import NEARBY_PLACE_WORDS, Gazetteer, Mention
 from bot.tokens import Token, tokenize
 
 # What hit the site, in the vocabulary of DOMAIN.md. Order matters only for reading.
@@ -40,6 +40,13 @@ _HIT = re.compile(
     r"rocketed|pounded|salvos?|barrage|volley|detonat(?:ed|ion)|set\s+off|sirens?|falls?|fallen|"
     r"bombed|bombing)\b", re.I)
 _ATTACK_WORD = re.compile("|".join([_HIT.pattern, *(p.pattern for _, p in WEAPON_PATTERNS), r"\bfire\b"]), re.I)
+# Without a weapon named, only these say "attack": not "landed", "fell", "hit", "fired" (a plane lands).
+_STRONG_HIT = re.compile(
+    r"\b(attack(?:ed|s|ing)?|struck|target(?:ed|ing)|shell(?:ed|ing)|bombard(?:ed|ment)|explo(?:sion|sions|ded)|"
+    r"blasts?|assault(?:ed)?|raid(?:ed)?|ambush(?:ed)?|came\s+under|rocketed|detonat(?:ed|ion)|"
+    r"bomb(?:ed|ing))\b", re.I)
+# Training, not fighting: mortars fired on a range during an exercise are no attack.
+_DRILL = re.compile(r"\b(exercises?|drills?|training|rehearsals?|simulated|live-fire|war\s+games)\b", re.I)
 # Verbs for a real, physical event (not the noun "attacks" in analysis).
 _EVENT = re.compile(
     r"\b(struck|hit|fired|landed|exploded|shot\s+down|downed|intercepted|shelled|crashed|slammed|targeted|"
@@ -50,9 +57,10 @@ _HYPOTHETICAL = re.compile(
     r"intend(?:ed|s)?|prepar(?:e|ed|ing)|capable|potential|possible|risk|fear(?:ed|s)?|if|unless|pledged|"
     r"promised|wants?\s+to|seek(?:s|ing)?\s+to|aim(?:ed|s)?\s+to)\b", re.I)
 _DENIAL = re.compile(r"\b(denied|denies|deny|denying|rejected|dismissed|false|fake|rumou?rs?|no\s+attack|"
+                     r"not\s+(?:an?\s+|the\s+result\s+of\s+an?\s+)?attack|no\s+sign\s+of\s+(?:an?\s+)?attack|"
                      r"did\s+not\s+(?:attack|target|strike|hit)|never\s+happened)\b", re.I)
 _NOT_ATTACK = re.compile(
-    r"\b(exercises?|drills?|training|rehearsal|visit(?:ed|s|ing)?|toured?|handover|handed\s+over|withdraw(?:al|n)?|"
+    r"\b(fire\s+breaks\s+out|blaze|caught\s+fire|short[- ]circuit|exercises?|drills?|training|rehearsal|visit(?:ed|s|ing)?|toured?|handover|handed\s+over|withdraw(?:al|n)?|"
     r"contract|accident|fire\s+broke\s+out|weather|sandstorm|crash\s+landing|ceremony|inspected|met|meet|meets|"
     r"meeting|talks|discuss(?:ed)?|conference|signed|inaugurat(?:ed|ion)|opened)\b", re.I)
 # Words before a site that make it where an attack came from, not what it hit.
@@ -62,15 +70,17 @@ _ORIGIN = re.compile(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|
                      r"(?:the\s+|\w+\s+)?$", re.I)
 # After an attack word, the words that lead to its target: "fired at the", "landed inside", "attack on".
 _AIM = re.compile(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|struck|hit|attacked|"
-                  r"hitting|striking|outside|over|in|upon|hits|strikes|rocked|shelled|pounded|rocketed|"
+                  r"hitting|striking|outside|over|in|upon|hits|strikes|rocked|shelled|pounded|rocketed|approaching|"
+                  r"heading\s+(?:for|toward|towards)|"
                   r"bombed|of)\s+(?:[\w.'’-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
 # Counts and ranges that make a sentence about attacks in general.
 _GENERAL = re.compile(r"\b(dozens|scores|hundreds|more\s+than\s+\d+|at\s+least\s+\d+|some\s+\d+|\d+)\s+"
                       r"(?:\w+\s+){0,2}attacks\b|\b(series|string|spate|wave|campaign|pace|number|frequency)\s+"
                       r"of\s+(?:\w+\s+){0,2}attacks\b|\battacks\s+(?:\w+\s+){0,4}since\b|\bsince\s+(?:the\s+)?"
                       r"(?:start|beginning|outbreak)", re.I)
+_RELATIVE = re.compile(r"(?:where|which|who|whose|whom)\b", re.I)
 _CLAUSE_BREAK = re.compile(r",\s+(?=(?:where|which|when|while|after|following|as|before|whereas|though|"
-                           r"although|but)\b)|\s+(?=(?:after|following|days\s+after|a\s+day\s+after|weeks\s+after|"
+                           r"although|but|who|whose|and)\b)|\s+(?=(?:after|following|days\s+after|a\s+day\s+after|weeks\s+after|"
                            r"months\s+after|since)\b)|\s[—–-]\s|;\s|\(|\)", re.I)
 _CLAIM = (
     re.compile(r"((?:[A-Z][\w'’-]*|al-[\w'’-]+|of|the|for|in|al|bin|wa)(?:\s+(?:[A-Z][\w'’-]*|al-[\w'’-]+|of|the|"
@@ -133,12 +143,9 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
     drafts: list[_Draft] = []
     lead_days: dict[str, DayMention | None] = {}
     for index, sentence in enumerate(sentences):
-        for mention in sentence.mentions:
+        for mention, clause in _attack_mentions(sentence):
             site = gazetteer.sites[mention.site_id]
             published = local_publish_time(story, site.timezone)
-            clause = _clause_of(sentence.text, sentence.tokens[mention.start].start)
-            if not _reports_attack(sentence, mention, clause):
-                continue
             days = find_days(sentence.text, published)
             chosen = _day_for(days, clause, sentence.tokens[mention.start].start)
             if chosen is not None and chosen.old:
@@ -164,6 +171,18 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
     return [_finish(draft) for draft in _merge_inferred(drafts)], named
 
 
+def _attack_mentions(sentence: _Sentence) -> list[tuple[Mention, Clause]]:
+    """For each site the sentence names, its first mention that reports an attack, with its clause."""
+    chosen: dict[str, tuple[Mention, Clause]] = {}
+    for mention in sentence.mentions:
+        if mention.site_id in chosen:
+            continue
+        clause = _clause_of(sentence.text, sentence.tokens[mention.start].start)
+        if _reports_attack(sentence, mention, clause):
+            chosen[mention.site_id] = (mention, clause)
+    return list(chosen.values())
+
+
 def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
     texts = [story.title, *story.sentences] if story.title else list(story.sentences)
     tokenised = [tokenize(text) for text in texts]
@@ -173,11 +192,10 @@ def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
     for index, (text, tokens) in enumerate(zip(texts, tokenised, strict=True)):
         mentions = gazetteer.find(tokens, story_words)
         named = {m.site_id for m in mentions}
-        for extra in gazetteer.find_by_nationality(tokens, story_words):
-            if extra.site_id not in named:
-                mentions.append(extra)
-                named.add(extra.site_id)
-        mentions += _anaphors(tokens, named, recent, index, gazetteer)
+        mentions += [extra for extra in gazetteer.find_by_nationality(tokens, story_words)
+                     if extra.site_id not in named]
+        mentions += _anaphors(tokens, mentions, recent, index, gazetteer)
+        mentions.sort(key=lambda m: m.start)
         for mention in mentions:
             if mention.strength == "name":
                 recent.append((index, mention.site_id))
@@ -185,44 +203,73 @@ def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
     return sentences
 
 
-def _anaphors(tokens: list[Token], named: set[str], recent: list[tuple[int, str]], index: int,
+def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int, str]], index: int,
               gazetteer: Gazetteer) -> list[Mention]:
-    """"The base", "the airport", "the compound": the latest named site of that kind, a few sentences back."""
+    """"The base", "the airport", "the compound": the latest site of that kind named before it, in this
+    sentence or a few sentences back."""
     found: list[Mention] = []
     for position, token in enumerate(tokens[1:], start=1):
         if tokens[position - 1].norm not in ("the", "its") and not (
                 position > 1 and tokens[position - 2].norm == "the" and tokens[position - 1].norm in (
                     "air", "military", "oil", "gas", "u", "us", "american", "same", "sprawling", "main")):
             continue
-        for sentence_index, site_id in reversed(recent):
+        if any(m.start <= position < m.end for m in named):
+            continue  # part of a name: "the Ain al-Asad air base"
+        following = tokens[position + 1].norm if position + 1 < len(tokens) else ""
+        if following in NEARBY_PLACE_WORDS:
+            continue
+        earlier = [(index, m.site_id) for m in named if m.end <= position]
+        for sentence_index, site_id in reversed([*recent, *earlier]):
             if index - sentence_index > _ANAPHOR_WINDOW:
                 break
             if token.norm in gazetteer.anchor_words(site_id):
-                if site_id not in named:
-                    found.append(Mention(site_id, position, position + 1, "anaphor"))
-                    named.add(site_id)
+                found.append(Mention(site_id, position, position + 1, "anaphor"))
                 break
     return found
 
 
-def _clause_of(sentence: str, offset: int) -> tuple[int, int]:
+Clause = tuple[tuple[int, int], ...]  # character ranges of a sentence
+
+
+def _clause_of(sentence: str, offset: int) -> Clause:
+    """The clause around `offset`. A relative clause after the site ("Balad air base, where contractors
+    once worked, on Saturday") is stepped over: what follows its closing comma is the main clause again."""
     start, end = 0, len(sentence)
+    ender: re.Match[str] | None = None
     for match in _CLAUSE_BREAK.finditer(sentence):
         if match.end() <= offset:
             start = match.end()
         elif match.start() > offset:
             end = match.start()
+            ender = match
             break
-    return start, end
+    ranges = [(start, end)]
+    if ender is not None and _RELATIVE.match(sentence, ender.end()):
+        comma = sentence.find(",", ender.end())
+        if comma != -1:
+            resume = comma + 1
+            stop = next((m.start() for m in _CLAUSE_BREAK.finditer(sentence) if m.start() > resume), len(sentence))
+            ranges.append((resume, stop))
+    return tuple(ranges)
 
 
-def _reports_attack(sentence: _Sentence, mention: Mention, clause: tuple[int, int]) -> bool:
+def _clause_text(sentence: str, clause: Clause) -> str:
+    return " ".join(sentence[a:b] for a, b in clause)
+
+
+def _in_clause(position: int, clause: Clause) -> bool:
+    return any(a <= position < b for a, b in clause)
+
+
+def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bool:
     text = sentence.text
-    clause_text = text[clause[0]:clause[1]]
+    clause_text = _clause_text(text, clause)
     site_at = sentence.tokens[mention.start].start
     weapons = _weapons_in(clause_text) or _weapons_in(text)
-    hits = _HIT.search(clause_text) or (_HIT.search(text) if weapons else None)
+    hits = _STRONG_HIT.search(clause_text) or (_HIT.search(text) if weapons else None)
     if not (weapons or hits):
+        return False  # "the Pope landed at Baghdad airport": landing, falling, hitting need a weapon
+    if _DRILL.search(text):
         return False
     before = text[max(0, site_at - 40):site_at]
     if _ORIGIN.search(before) and not re.search(r"\b(at|on|targeting|against|hit|struck)\s+(?:the\s+)?"
@@ -267,16 +314,16 @@ def _weapons_in(text: str) -> list[str]:
     return [weapon for weapon, pattern in WEAPON_PATTERNS if pattern.search(text)]
 
 
-def _day_for(days: list[DayMention], clause: tuple[int, int], site_at: int) -> DayMention | None:
+def _day_for(days: list[DayMention], clause: Clause, site_at: int) -> DayMention | None:
     """The day expression that dates this mention: in its clause first, then in its sentence; a date of
     telling ("said on Wednesday") only when nothing else dates it."""
     def distance(day: DayMention) -> int:
         return min(abs(day.start - site_at), abs(day.end - site_at))
 
-    in_clause = [d for d in days if clause[0] <= d.start < clause[1]]
+    in_clause = [d for d in days if _in_clause(d.start, clause)]
     # Outside its clause only what opens the sentence ("On Tuesday, a drone struck ..."): a day in a later
     # relative clause ("..., where troops were wounded on June 28") dates something else.
-    leading = [d for d in days if d.end <= clause[0] and d.start < 20]
+    leading = [d for d in days if d.end <= clause[0][0] and d.start < 20]
     for pool in (in_clause, leading):
         events = [d for d in pool if not d.is_report_date and (d.day is not None or d.old)]
         if events:
@@ -319,10 +366,10 @@ def _latest_draft(drafts: list[_Draft], site_id: str) -> _Draft | None:
     return None
 
 
-def _gather(draft: _Draft, sentence: _Sentence, clause: tuple[int, int], index: int,
+def _gather(draft: _Draft, sentence: _Sentence, clause: Clause, index: int,
             sentences: list[_Sentence], gazetteer: Gazetteer) -> None:
     """Add what this sentence, and the next ones that go on about the same attack, say of it."""
-    clause_text = sentence.text[clause[0]:clause[1]]
+    clause_text = _clause_text(sentence.text, clause)
     weapons = _weapons_in(clause_text) or _weapons_in(sentence.text)
     if index == 0 and sentence.is_title:
         draft.headline = sentence.text

@@ -32,7 +32,8 @@ PERSON_NOUNS = frozenset({
 # People on the attacking side: "two gunmen were killed" is not the site's toll.
 ATTACKER_NOUNS = frozenset({"attackers", "attacker", "gunmen", "gunman", "militants", "militant", "assailants",
                             "assailant", "bomber", "bombers", "insurgents", "insurgent", "terrorists",
-                            "terrorist", "infiltrators", "jihadists", "fighters"})
+                            "terrorist", "infiltrators", "jihadists", "fighters", "outlaws", "suspects",
+                            "perpetrators", "militiamen", "kidnappers", "raiders"})
 # After a number these are things, not people: "three rockets", "14 km".
 _NOT_PEOPLE = frozenset({"rockets", "rocket", "missiles", "missile", "drones", "drone", "mortars", "mortar",
                          "shells", "rounds", "bombs", "days", "day", "hours", "hour", "km", "kilometers",

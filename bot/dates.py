@@ -24,6 +24,7 @@ OLD_PHRASES = ("last year", "years ago", "a year ago", "months ago", "last month
 # Phrases that say "recently" without naming a day.
 VAGUE_RECENT = ("this week", "earlier this week", "in the past 24 hours", "in recent days", "last week",
                 "over the weekend", "this weekend", "past few days", "past week")
+_SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 # How old an attack may be and still be news rather than background.
 RECENT_DAYS = 14
 
@@ -39,6 +40,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                               re.I)),
     ("year", re.compile(r"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?((?:19|20)\d{2})\b", re.I)),
     ("month", re.compile(rf"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\b(?!\s+\d)", re.I)),
+    ("days_ago", re.compile(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+(?:ago|earlier|before|after|"
+                            r"prior)\b", re.I)),
     ("relative", re.compile(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True))
                             + r")\b", re.I)),
     ("old", re.compile(r"\b(" + "|".join(map(re.escape, OLD_PHRASES)) + r")\b", re.I)),
@@ -88,6 +91,10 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
         back = (today.weekday() - weekday) % 7
         if qualifier == "last" and back == 0:
             back = 7
+        return today - timedelta(days=back), False
+    if kind == "days_ago":
+        word = match.group(1).lower()
+        back = int(word) if word.isdigit() else _SMALL_NUMBERS[word]
         return today - timedelta(days=back), False
     if kind == "relative":
         return today - timedelta(days=RELATIVE_DAYS[match.group(1).lower()]), False

@@ -88,6 +88,13 @@ GROUP_MARKERS = frozenset({
     "rule", "forces", "army", "troops", "supporters", "ally", "allies", "cabinet", "presidency", "s",
 })
 
+# After a name these make it a place beside the site: "the Baghdad airport road", "the base's village".
+NEARBY_PLACE_WORDS = frozenset({
+    "road", "roads", "highway", "street", "route", "district", "neighbourhood", "neighborhood", "village",
+    "town", "city", "province", "governorate", "checkpoint", "bridge", "junction", "intersection",
+    "roundabout", "area", "outskirts", "market", "hospital", "crossing",
+})
+
 # A core word is compared by spelling with this Indel similarity: 0.75 accepts Erbil/Irbil (0.8),
 # Udeid/Udaid (0.8), Konoko/Koniko (0.83), and rejects Omar/Amir (0.5), Asad/Assem (0.44).
 _SAME_WORD = 0.75
@@ -176,7 +183,7 @@ class Gazetteer:
     def find(self, tokens: list[Token], story_words: frozenset[str] = frozenset()) -> list[Mention]:
         """Sites named in one sentence's tokens. `story_words` (all folded words of the story) lets
         "the U.S. embassy" count when the story names Baghdad elsewhere."""
-        mentions: dict[str, Mention] = {}
+        mentions: dict[str, list[Mention]] = {}
         norms = [t.norm for t in tokens]
         spellings = [spelling(n) for n in norms]
         for i, norm in enumerate(norms):
@@ -191,19 +198,32 @@ class Gazetteer:
                 span = self._match_at(form, position, i, norms, spellings, tokens, story_words)
                 if span:
                     self._keep(mentions, form.site_id, span)
-        return sorted(mentions.values(), key=lambda m: m.start)
+        return sorted((m for found in mentions.values() for m in found), key=lambda m: m.start)
 
     @staticmethod
-    def _keep(mentions: dict[str, Mention], site_id: str, span: tuple[int, int]) -> None:
-        """One mention per site and sentence: the first, widened to cover overlapping matches."""
-        known = mentions.get(site_id)
-        if known is None:
-            mentions[site_id] = Mention(site_id, span[0], span[1], "name")
-        elif span[0] < known.end and known.start < span[1]:
-            mentions[site_id] = Mention(site_id, min(span[0], known.start), max(span[1], known.end), "name")
+    def _keep(mentions: dict[str, list[Mention]], site_id: str, span: tuple[int, int]) -> None:
+        """Every separate mention of a site; overlapping matches of one name widen into one."""
+        found = mentions.setdefault(site_id, [])
+        for index, known in enumerate(found):
+            if span[0] < known.end and known.start < span[1]:
+                found[index] = Mention(site_id, min(span[0], known.start), max(span[1], known.end), "name")
+                return
+        found.append(Mention(site_id, span[0], span[1], "name"))
 
     def _match_at(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
                   tokens: list[Token], story_words: frozenset[str]) -> tuple[int, int] | None:
+        span = self._match_name(form, position, i, norms, spellings, tokens, story_words)
+        if span is None:
+            return None
+        after = span[1]
+        while after < len(norms) and norms[after] in _KIND_WORDS | {"s", "air", "international"}:
+            after += 1
+        if after < len(norms) and norms[after] in NEARBY_PLACE_WORDS:
+            return None  # "the Baghdad airport road" is a road near the site
+        return span
+
+    def _match_name(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
+                    tokens: list[Token], story_words: frozenset[str]) -> tuple[int, int] | None:
         if position == -1:  # the joined core: "Khormor" for Khor Mor
             if not _same_word(spellings[i], "".join(form.core_spellings)):
                 return None

@@ -48,3 +48,7 @@ def test_date_of_telling_is_marked() -> None:
     days = find_days("officials said on Wednesday that rockets hit", BAGHDAD_THURSDAY)
     assert days[0].is_report_date
     assert not find_days("rockets hit on Wednesday, officials said", BAGHDAD_THURSDAY)[0].is_report_date
+
+
+def test_days_ago() -> None:
+    assert first_day("The trip comes two days after rockets struck the base") == date(2021, 7, 6)
