@@ -45,8 +45,8 @@ _QUANTIFIERS = frozenset({"at", "least", "more", "than", "about", "around", "nea
 _SUPERSEDED = re.compile(r"\b(first|initially|originally|earlier|previously|initial)\b\s*(said|reported|"
                          r"put|gave|stated|announced|counted|reports?|toll|figure|statement)?", re.I)
 _NO_CASUALTIES = re.compile(
-    r"\b(no|without\s+(?:causing\s+)?(?:any\s+)?|did\s+not\s+cause\s+(?:any\s+)?|caused\s+no\s+|zero\s+)"
-    r"(?:reported\s+|immediate\s+reported\s+)?casualties\b", re.I)
+    r"\b(no\s+|without\s+(?:causing\s+|leaving\s+)?(?:any\s+)?|did\s+not\s+cause\s+(?:any\s+)?|caused\s+no\s+|"
+    r"zero\s+|free\s+of\s+)(?:reported\s+|immediate\s+reported\s+|human\s+)?(casualties|losses|victims)\b", re.I)
 _NO_ONE = re.compile(r"\b(?:no\s*(?:one|body)|nobody|none\s+of\s+(?:the\s+)?\w+)\s+(?:\w+\s+){0,2}"
                      r"(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(killed|hurt|injured|wounded|harmed)",
                      re.I)
@@ -121,6 +121,8 @@ def _zeros(sentence: str) -> tuple[bool, bool]:
     for pattern in (_NO_ONE, _NO_PEOPLE):
         for match in pattern.finditer(sentence):
             what = match.group(1).lower()
+            # "No members of the U.S. service were injured" is 0 wounded and says nothing of deaths (the
+            # worked example in ../shared/examples labels it so); "no one was harmed" covers both.
             if what == "killed":
                 zero_killed = True
             elif what == "harmed":

@@ -44,3 +44,10 @@ def test_numbers_of_rockets_are_not_people() -> None:
 def test_running_totals(sentence: str, killed: int | None, wounded: int | None) -> None:
     toll = count_casualties(sentence)
     assert (toll.killed, toll.wounded) == (killed, wounded)
+
+
+@pytest.mark.parametrize("sentence", ["There were no casualties.", "without causing human losses",
+                                      "The attack caused no casualties."])
+def test_no_casualties_is_zero_killed_and_wounded(sentence: str) -> None:
+    toll = count_casualties(sentence)
+    assert (toll.killed, toll.wounded) == (0, 0)
