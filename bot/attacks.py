@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.casualties import count_casualties
 from bot.dates import DayMention, find_days
 from bot.models import Attack, Story
-from bot.sites import NEARBY_PLACE_WORDS, Gazetteer, Mention
+from bot.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention
 from bot.tokens import Token, tokenize
 
 # What hit the site, in the vocabulary of DOMAIN.md. Order matters only for reading.
@@ -184,6 +184,18 @@ def _attack_mentions(sentence: _Sentence) -> list[tuple[Mention, Clause]]:
     return list(chosen.values())
 
 
+def _name_start(sentence: _Sentence, mention: Mention) -> int:
+    """Where the name starts in the text, its article included: "at al-Tanf" reads "at" before the name."""
+    start = mention.start
+    while start > 0:
+        previous = sentence.tokens[start - 1]
+        glued = sentence.text[previous.end:previous.end + 1] == "-"  # "al-", "at-", "ad-"
+        if not (previous.norm in ("al", "el") or (previous.norm in ARTICLES and glued)):
+            break
+        start -= 1
+    return sentence.tokens[start].start
+
+
 def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
     texts = [story.title, *story.sentences] if story.title else list(story.sentences)
     tokenised = [tokenize(text) for text in texts]
@@ -265,7 +277,7 @@ def _in_clause(position: int, clause: Clause) -> bool:
 def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bool:
     text = sentence.text
     clause_text = _clause_text(text, clause)
-    site_at = sentence.tokens[mention.start].start
+    site_at = _name_start(sentence, mention)
     weapons = _weapons_in(clause_text) or _weapons_in(text)
     hits = _STRONG_HIT.search(clause_text) or (_HIT.search(text) if weapons else None)
     if not (weapons or hits):

@@ -112,3 +112,13 @@ def test_shared_worked_example_gives_its_five_incidents(gazetteer: Gazetteer) ->
 def test_attack_on_a_site_written_with_its_article(gazetteer: Gazetteer) -> None:
     assert attacks_of(gazetteer, "A drone attack on the U.S. garrison at al-Tanf was repelled on Sunday.") == [
         ("al-tanf", date(2021, 7, 4))]
+
+
+def test_troops_at_a_site_attacked_are_an_attack_on_it(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "U.S. troops at al-Tanf garrison were attacked by two drones on Monday, the "
+                                 "Pentagon said.") == [("al-tanf", date(2021, 7, 5))]
+
+
+def test_jets_from_a_base_strike_elsewhere(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "Jets flying from Muwaffaq Salti Air Base bombed Islamic State positions in "
+                                 "Syria on Tuesday.") == []

@@ -1,0 +1,82 @@
+"""The discord.py client: connects, syncs the slash commands, and runs the service's polling and delivery
+inside its event loop with a Discord sink."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.config import Config
+from bot.delivery import ConsoleSink
+from bot.discord_sink import DiscordSink
+from bot.service import Service, run_service
+from bot.store.sqlite import SQLiteStore
+
+log = logging.getLogger("sitewatch.discord")
+
+
+def configure_endpoints(api_base: str | None, gateway_url: str | None) -> None:
+    """Point discord.py at a Discord API proxy (or the tests' local server). Both are class attributes of
+    discord.py: REST calls, webhooks and interaction replies use Route.BASE; a plain Client dials
+    DEFAULT_GATEWAY and never asks /gateway/bot."""
+    if api_base:
+        Route.BASE = api_base.rstrip("/")
+    if gateway_url:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+class SiteWatchClient(discord.Client):
+    def __init__(self, service: Service, **options: Any) -> None:
+        # Slash commands and guild events only: no privileged intents (message content, members) needed.
+        super().__init__(intents=discord.Intents.default(), allowed_mentions=discord.AllowedMentions.none(),
+                         **options)
+        self.service = service
+        self.tree = app_commands.CommandTree(self)
+        self._service_task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+
+    async def setup_hook(self) -> None:
+        from bot.discord_commands import register_commands
+
+        discord_config = self.service.config.discord
+        self.service.sink = DiscordSink(self.http, admin_channel_id=discord_config.admin_channel_id,
+                                        bot_user_id=self.user.id if self.user else None)
+        self.service.console = False
+        register_commands(self.tree, self.service)
+        if discord_config.guild_id:
+            guild = discord.Object(discord_config.guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        log.info("event=commands_synced count=%d guild=%s", len(synced), discord_config.guild_id)
+        self._service_task = asyncio.create_task(run_service(self.service, stop=self._stop), name="sitewatch")
+
+    async def close(self) -> None:
+        self._stop.set()
+        if self._service_task is not None:
+            try:
+                await asyncio.wait_for(self._service_task, timeout=10)
+            except (TimeoutError, asyncio.CancelledError):
+                self._service_task.cancel()
+        await super().close()
+
+
+def build_client(config: Config, store: SQLiteStore, **options: Any) -> SiteWatchClient:
+    configure_endpoints(config.discord.effective_api_base, config.discord.effective_gateway_url)
+    service = Service(config, store, ConsoleSink(), console=False)
+    return SiteWatchClient(service, **options)
+
+
+async def run_discord(config: Config, store: SQLiteStore, token: str) -> int:
+    client = build_client(config, store)
+    async with client:
+        await client.start(token)
+    return 0
