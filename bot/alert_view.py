@@ -21,7 +21,8 @@ COLOUR_KILLED = 0xC0392B
 COLOUR_WOUNDED = 0xE67E22
 COLOUR_NO_TOLL = 0xF1C40F
 
-_MARKDOWN = re.compile(r"([\\*_`~|>\[\]()#-])")
+_MARKDOWN = re.compile(r"([\\*_`~|\[\]])")  # emphasis, code, spoilers, masked links
+_LINE_START = re.compile(r"^(\s*)([>#-]|\d+\.)", re.M)  # quotes, headers, lists
 _MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)(\d+)>")
 
 
@@ -38,7 +39,7 @@ class AlertView:
 def escape_feed_text(text: str) -> str:
     """Feed text inside an embed: markdown characters escaped, mentions defused with a zero-width space."""
     text = _MENTION.sub(lambda m: m.group(0).replace("@", "@\u200b").replace("<", "<\u200b"), text)
-    return _MARKDOWN.sub(r"\\\1", text)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), _MARKDOWN.sub(r"\\\1", text))
 
 
 def incident_footer(incident_id: int) -> str:

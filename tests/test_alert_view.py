@@ -1,0 +1,36 @@
+from datetime import date
+
+from bot.alert_view import DESCRIPTION_LIMIT, TOTAL_LIMIT, escape_feed_text, render_alert
+from bot.models import IncidentFacts, Site, Source
+
+SITE = Site("ain-al-asad", "Ain al-Asad Air Base", (), "IQ", 33.8, 42.4, "Asia/Baghdad")
+
+
+def facts(**changes: object) -> IncidentFacts:
+    base = dict(site_id=SITE.id, day=date(2021, 3, 3), weapons=("rocket",), killed=None, wounded=2, claim=None,
+                title="Rocket attack on Ain al-Asad Air Base (IQ), 2021-03-03: 2 wounded",
+                summary="Rockets hit the base.", sources=(Source("https://w.example/a", "Wire", "Rockets hit"),))
+    base.update(changes)
+    return IncidentFacts(**base)  # type: ignore[arg-type]
+
+
+def test_feed_text_cannot_ping_or_break_markdown() -> None:
+    text = escape_feed_text("@everyone look **here** <@123> [click](http://x)")
+    assert "@everyone" not in text and "<@123>" not in text and "**" not in text and "[click]" not in text
+
+
+def test_footer_carries_the_incident_id() -> None:
+    assert render_alert(42, facts(), SITE, updated=False).footer == "SiteWatch incident #42"
+
+
+def test_huge_summaries_and_source_lists_fit_discords_limits() -> None:
+    many = tuple(Source(f"https://w.example/{i}", "Wire " * 20, "Title " * 40) for i in range(60))
+    view = render_alert(1, facts(summary="word " * 3000, sources=many), SITE, updated=True)
+    size = len(view.title) + len(view.description) + len(view.footer) + sum(len(k) + len(v) for k, v in view.fields)
+    assert len(view.description) <= DESCRIPTION_LIMIT and size <= TOTAL_LIMIT
+    assert all(len(value) <= 1024 for _, value in view.fields)
+
+
+def test_colour_by_severity() -> None:
+    assert render_alert(1, facts(killed=3), SITE, updated=False).colour != render_alert(
+        1, facts(killed=None, wounded=None), SITE, updated=False).colour

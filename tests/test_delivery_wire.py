@@ -1,0 +1,141 @@
+"""Delivery over the real wire: the real discord.py client against the local Discord-compatible server.
+A Discord outage delays alerts but never drops or doubles them; a restart posts nothing twice."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.config import DiscordConfig
+from bot.delivery import deliver_pending
+from bot.discord_sink import DiscordSink
+from bot.feeds import parse_feed
+from bot.processing import process_story
+from bot.sites import Gazetteer
+from bot.store.base import PostedMessage
+from bot.store.sqlite import SQLiteStore
+from tests.fake_discord import FakeDiscordServer, running_client
+
+SCENARIO = Path(__file__).parent / "fixtures" / "scenario"
+POST = "POST /channels/{channel_id}/messages"
+LATER = datetime(2030, 1, 1, tzinfo=UTC)  # past any retry delay
+
+
+def scenario_stories() -> list:
+    stories = [s for name in ("wire.xml", "farm.xml", "kurdish.xml")
+               for s in parse_feed((SCENARIO / name).read_bytes(), name).stories]
+    return sorted(stories, key=lambda s: s.published)
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeDiscordServer]:
+    async with FakeDiscordServer(heartbeat_interval_ms=200) as fake:
+        yield fake
+        fake.assert_clean()
+
+
+@pytest.fixture
+async def client(server: FakeDiscordServer) -> AsyncIterator[discord.Client]:
+    bot = discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.1)
+    async with running_client(bot, server) as ready:
+        yield ready
+
+
+def sink_for(client: discord.Client) -> DiscordSink:
+    assert client.user is not None
+    return DiscordSink(client.http, admin_channel_id=None, bot_user_id=client.user.id)
+
+
+async def deliver(store: SQLiteStore, client: discord.Client, server: FakeDiscordServer, gazetteer: Gazetteer,
+                  now: datetime = LATER) -> int:
+    return await deliver_pending(store, sink_for(client), gazetteer.sites,
+                                 DiscordConfig(alert_channel_id=server.channel.id), now=now)
+
+
+async def test_first_report_posts_one_embed_and_second_outlet_edits_it(
+        server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
+    store = SQLiteStore()
+    wire, *others = scenario_stories()
+    process_story(store, gazetteer, wire, now=wire.published)
+    assert await deliver(store, client, server, gazetteer) == 1
+    (message,) = server.messages_in()
+    assert message.embeds[0]["footer"]["text"].endswith(f"#{1}")
+    assert "Ain al-Asad" in message.embeds[0]["title"]
+    assert message.allowed_mentions == {"parse": []}
+    assert message.enforce_nonce and message.nonce
+
+    for story in others:
+        process_story(store, gazetteer, story, now=story.published)
+    await deliver(store, client, server, gazetteer)
+    (message,) = server.messages_in()  # still one message: edited in place
+    assert message.edits
+    assert "Sources (4)" in [f["name"] for f in message.embeds[0]["fields"]]
+    assert store.outbox_depth() == 0
+
+
+async def test_discord_down_then_back_delays_but_never_drops_or_doubles(
+        server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
+    store = SQLiteStore()
+    wire = scenario_stories()[0]
+    process_story(store, gazetteer, wire, now=wire.published)
+    server.set_down()
+    now = datetime(2029, 1, 1, tzinfo=UTC)
+    assert await deliver(store, client, server, gazetteer, now=now) == 0
+    assert server.messages_in() == [] and store.outbox_depth() == 1
+    assert await deliver(store, client, server, gazetteer, now=now) == 0  # not due again yet: backoff
+    server.set_down(False)
+    assert await deliver(store, client, server, gazetteer, now=now + timedelta(hours=1)) == 1
+    assert await deliver(store, client, server, gazetteer, now=now + timedelta(hours=2)) == 0
+    assert len(server.messages_in()) == 1
+
+
+async def test_a_500_after_discord_stored_the_post_does_not_double_it(
+        server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
+    store = SQLiteStore()
+    wire = scenario_stories()[0]
+    process_story(store, gazetteer, wire, now=wire.published)
+    server.fail_next(POST, status=500, after_processing=True)  # stored, then answered 500: discord.py retries
+    assert await deliver(store, client, server, gazetteer) == 1
+    assert len(server.messages_in()) == 1
+    assert server.count(POST) == 2
+
+
+async def test_crash_between_post_and_record_finds_the_earlier_post(
+        server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
+    store = SQLiteStore()
+    wire = scenario_stories()[0]
+    (alert,) = process_story(store, gazetteer, wire, now=wire.published)
+    # The bot recorded its intent, posted, and died before recording the message id.
+    store.remember_message(PostedMessage(alert.incident_id, server.channel.id, None, "lost-nonce"))
+    from bot.alert_view import render_alert
+    from bot.delivery import Outgoing
+
+    view = render_alert(alert.incident_id, alert.facts, alert.site, updated=False)
+    await sink_for(client).post(Outgoing(server.channel.id, alert.incident_id, view, None), "lost-nonce-2")
+    assert await deliver(store, client, server, gazetteer) == 1
+    assert len(server.messages_in()) == 1  # found by the incident id in its footer, edited, not re-posted
+
+
+async def test_restart_posts_nothing_twice(server: FakeDiscordServer, gazetteer: Gazetteer, tmp_path: Path) -> None:
+    database = tmp_path / "sitewatch.sqlite3"
+    store = SQLiteStore(database)
+    stories = scenario_stories()
+    for story in stories:
+        process_story(store, gazetteer, story, now=story.published)
+    async with running_client(discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.1),
+                              server) as first:
+        await deliver(store, first, server, gazetteer)
+    store.close()
+    posted = len(server.messages_in())
+
+    store = SQLiteStore(database)  # the bot restarts and sees the same entries again
+    for story in stories:
+        process_story(store, gazetteer, story, now=story.published)
+    async with running_client(discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.1),
+                              server) as second:
+        assert await deliver(store, second, server, gazetteer) == 0
+    assert len(server.messages_in()) == posted == 1
