@@ -9,9 +9,9 @@ from datetime import date
 from bot.models import Attack, IncidentState, Report
 
 # A report that gives no day of its own ("the toll from the attack on the base rose to three") belongs to
-# the site's latest incident up to this many days before its inferred day: follow-ups and recaps come
-# within days, and a site attacked twice in three days is told with days ("Monday", "Wednesday").
-FOLLOW_UP_DAYS = 3
+# the site's latest incident up to this many days before its inferred day: follow-ups, claims and weekly
+# recaps come within a week, while a new attack is nearly always told with its day ("on Monday").
+FOLLOW_UP_DAYS = 7
 # A first report without a day is dated by its publish time; a later report with a day a day or two
 # earlier is the same attack, now dated.
 REDATE_DAYS = 2
@@ -64,8 +64,11 @@ def latest_figure(reports: Sequence[Report], field: str) -> int | None:
 
 
 def merged_weapons(reports: Sequence[Report]) -> tuple[str, ...]:
+    """Every weapon the reports name. A spinner swaps "missiles" for "rockets", so copies count only when
+    no original report names a weapon."""
+    originals = [r for r in reports if not r.is_copy and r.weapons]
     weapons: dict[str, None] = {}
-    for report in sorted(reports, key=lambda r: r.published):
+    for report in sorted(originals or reports, key=lambda r: r.published):
         weapons.update(dict.fromkeys(report.weapons))
     return tuple(weapons)
 
