@@ -20,6 +20,9 @@ WOUNDED_WORDS = frozenset({"wounded", "injured", "hurt", "injuring", "wounding",
                            "injures", "casualties"})
 _ACTIVE_FORMS = frozenset({"killing", "wounding", "injuring", "killed", "wounded", "injured", "kills",
                            "injures", "wounds", "kill"})
+_PRESENT_ACTIVE = frozenset({"killing", "wounding", "injuring", "kills", "injures", "kill"})
+# Subjects that kill attackers, not victims: "guards killed two gunmen".
+_DEFENDERS = frozenset({"forces", "guards", "police", "army", "defenders", "troops", "soldiers", "sentries"})
 PERSON_NOUNS = frozenset({
     "people", "person", "persons", "soldier", "soldiers", "troops", "troop", "servicemen", "serviceman",
     "servicemembers", "members", "member", "personnel", "contractor", "contractors", "civilian", "civilians",
@@ -92,9 +95,13 @@ def count_casualties(sentence: str) -> Toll:
             target = wounded
         else:
             continue
-        value = _count_after(words, index) if word in _ACTIVE_FORMS else None
-        if value is None:
-            value = _count_before(words, index)
+        value = None
+        if word in _ACTIVE_FORMS:
+            if _DEFENDERS & set(words[max(0, index - 4):index]):
+                continue  # "security forces killed two men": attackers shot by defenders are no toll
+            value = _count_after(words, index)
+        if value is None and word not in _PRESENT_ACTIVE:
+            value = _count_before(words, index)  # "killing" has its victims after it, never before
         if value is not None:
             target.append(value)
     for match in _TOLL.finditer(sentence):
@@ -152,6 +159,8 @@ def _count_after(words: list[str], index: int) -> int | None:
     following = words[j + 1] if j + 1 < len(words) else ""
     if following in _NOT_PEOPLE or following in ATTACKER_NOUNS:
         return None
+    if words[j] == "both" and words[j + 1:j + 3] == ["of", "them"]:
+        return None  # "killing both of them": whom "them" means is not known here
     return value
 
 

@@ -51,3 +51,11 @@ def test_running_totals(sentence: str, killed: int | None, wounded: int | None) 
 def test_no_casualties_is_zero_killed_and_wounded(sentence: str) -> None:
     toll = count_casualties(sentence)
     assert (toll.killed, toll.wounded) == (0, 0)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Security forces kill two men preparing rocket attack on Victory base",
+    "a force clashed with the two men west of the airport, killing both of them",
+])
+def test_attackers_killed_by_defenders_in_active_voice(sentence: str) -> None:
+    assert count_casualties(sentence).killed is None
