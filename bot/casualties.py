@@ -97,7 +97,8 @@ def count_casualties(sentence: str) -> Toll:
             continue
         value = None
         if word in _ACTIVE_FORMS:
-            if _DEFENDERS & set(words[max(0, index - 4):index]):
+            before = set(words[max(0, index - 4):index])
+            if before & _DEFENDERS and not before & {"were", "was", "been", "are", "is", "being"}:
                 continue  # "security forces killed two men": attackers shot by defenders are no toll
             value = _count_after(words, index)
         if value is None and word not in _PRESENT_ACTIVE:
