@@ -1,0 +1,104 @@
+"""Polling over HTTP against a feed server on 127.0.0.1: no mocks."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.fetch import FeedFetcher, FetchRequest, next_poll_delay
+from bot.http_safety import UnsafeAddress, check_ip, check_url
+from tests.local_feeds import LocalFeeds
+
+FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
+
+
+async def test_conditional_get_answers_304_with_validators_sent() -> None:
+    async with LocalFeeds() as feeds, FeedFetcher(allow_private=True) as fetcher:
+        url = feeds.serve("/feed", FEED)
+        first = await fetcher.fetch(FetchRequest(url))
+        assert (first.status, first.body, first.http_status) == ("ok", FEED, 200)
+        second = await fetcher.fetch(FetchRequest(url, first.etag, first.last_modified))
+        assert second.status == "not_modified" and second.body is None and second.etag == first.etag
+        assert feeds.headers_seen["/feed"][1]["If-None-Match"] == first.etag
+        assert feeds.headers_seen["/feed"][1]["If-Modified-Since"] == first.last_modified
+
+
+async def test_gzip_is_decoded() -> None:
+    async with LocalFeeds() as feeds, FeedFetcher(allow_private=True) as fetcher:
+        result = await fetcher.fetch(FetchRequest(feeds.serve("/gz", FEED, gzip=True)))
+        assert result.body == FEED
+
+
+async def test_permanent_redirect_is_reported_and_temporary_is_not() -> None:
+    async with LocalFeeds() as feeds, FeedFetcher(allow_private=True) as fetcher:
+        target = feeds.serve("/new", FEED)
+        moved = feeds.serve("/old", b"", status=301, location="/new")
+        temporary = feeds.serve("/tmp", b"", status=302, location="/new")
+        chain = feeds.serve("/chain", b"", status=308, location="/tmp")
+        assert (await fetcher.fetch(FetchRequest(moved))).permanent_redirect == target
+        assert (await fetcher.fetch(FetchRequest(temporary))).permanent_redirect is None
+        result = await fetcher.fetch(FetchRequest(chain))
+        assert result.body == FEED and result.permanent_redirect is None
+
+
+async def test_redirect_to_a_private_address_is_refused() -> None:
+    async with LocalFeeds() as feeds, FeedFetcher(allow_private=False) as fetcher:
+        # The first hop itself is on loopback: refused before any request is sent.
+        result = await fetcher.fetch(FetchRequest(feeds.serve("/feed", FEED)))
+        assert result.status == "error" and "private" in (result.error or "")
+        assert feeds.hits == {}
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.0.0.5", "192.168.1.1", "169.254.169.254", "::1",
+                                     "::ffff:10.0.0.1", "0.0.0.0", "fd00::1"])
+def test_internal_addresses_are_refused(address: str) -> None:
+    with pytest.raises(UnsafeAddress):
+        check_ip(address, allow_private=False)
+
+
+async def test_non_http_urls_are_refused() -> None:
+    with pytest.raises(UnsafeAddress):
+        await check_url("file:///etc/passwd", allow_private=True)
+
+
+async def test_slow_server_times_out() -> None:
+    async with LocalFeeds() as feeds, FeedFetcher(allow_private=True, timeout=0.3) as fetcher:
+        result = await fetcher.fetch(FetchRequest(feeds.serve("/slow", FEED, delay=2.0)))
+        assert result.status == "error" and "timeout" in (result.error or "")
+
+
+async def test_huge_response_is_cut_at_the_cap() -> None:
+    async with LocalFeeds() as feeds, FeedFetcher(allow_private=True, max_bytes=200_000) as fetcher:
+        result = await fetcher.fetch(FetchRequest(feeds.serve("/huge", b"", huge_bytes=50_000_000)))
+        assert result.status == "error" and "larger than 200000" in (result.error or "")
+        assert result.elapsed < 5
+
+
+async def test_server_error_and_refused_connection_are_errors() -> None:
+    async with LocalFeeds() as feeds, FeedFetcher(allow_private=True) as fetcher:
+        broken = await fetcher.fetch(FetchRequest(feeds.serve("/500", b"", status=500)))
+        assert (broken.status, broken.error) == ("error", "HTTP 500")
+        port = feeds.port
+    async with FeedFetcher(allow_private=True) as fetcher:
+        refused = await fetcher.fetch(FetchRequest(f"http://127.0.0.1:{port}/gone"))
+        assert refused.status == "error" and refused.error
+
+
+async def test_one_request_at_a_time_per_host_but_hosts_in_parallel() -> None:
+    together = [0, 0]
+    async with LocalFeeds(together=together) as one, LocalFeeds(together=together) as two, \
+            FeedFetcher(allow_private=True) as fetcher:
+        urls = [one.serve(f"/f{i}", FEED, delay=0.05) for i in range(6)]
+        urls += [two.serve(f"/f{i}", FEED, delay=0.05) for i in range(6)]
+        results = await asyncio.gather(*(fetcher.fetch(FetchRequest(u)) for u in urls))
+        assert all(r.status == "ok" for r in results)
+        assert one.most_in_flight == 1 and two.most_in_flight == 1  # never two at once on one host
+        assert together[1] == 2  # while the two hosts were served side by side
+
+
+def test_backoff_doubles_and_is_capped_and_jittered() -> None:
+    assert next_poll_delay(300, 0, 0.5) == 300
+    assert next_poll_delay(300, 0, 0.0) == 270 and next_poll_delay(300, 0, 0.999) < 330
+    assert next_poll_delay(300, 3, 0.5) == 2400
+    assert next_poll_delay(300, 20, 0.5) == 6 * 3600
