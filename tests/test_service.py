@@ -1,0 +1,79 @@
+"""The running service end to end in console mode: real polling of feeds served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.config import parse_config
+from bot.delivery import ConsoleSink
+from bot.service import Service, run_service
+from bot.store.sqlite import SQLiteStore
+from tests.conftest import ROOT
+from tests.local_feeds import LocalFeeds
+
+SCENARIO = Path(__file__).parent / "fixtures" / "scenario"
+SITES = (ROOT / "config.yaml").read_text(encoding="utf-8").split("\nfeeds:")[0]
+
+
+def config_for(*urls: str, backlog_hours: float = 24 * 365 * 20) -> str:
+    feeds = "".join(f"  - {{url: '{u}'}}\n" for u in urls)
+    return f"{SITES}\nfeeds:\n{feeds}allow_private_feeds: true\nbacklog_hours: {backlog_hours}\n"
+
+
+async def test_poll_alerts_once_then_304_adds_nothing() -> None:
+    printed: list[str] = []
+    async with LocalFeeds() as feeds:
+        wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
+        farm = feeds.serve("/farm.xml", (SCENARIO / "farm.xml").read_bytes())
+        service = Service(parse_config(config_for(wire, farm)), SQLiteStore(), ConsoleSink(printed.append),
+                          console=True, clock=lambda: datetime(2021, 3, 6, tzinfo=UTC))
+        await run_service(service, once=True)
+        first = list(printed)
+        for feed in service.store.feeds():  # due again
+            service.store.record_poll(feed.url, now=service.clock(), next_poll=service.clock(), ok=True)
+        await run_service(service, once=True)
+    assert sum(line.startswith("[NEW]") for line in first) == 1
+    assert printed == first  # the second poll got 304s: nothing new, nothing printed
+    assert feeds.hits == {"/wire.xml": 2, "/farm.xml": 2}
+    assert all(f.last_success and f.consecutive_failures == 0 for f in service.store.feeds())
+
+
+async def test_backlog_of_a_new_feed_is_stored_but_does_not_alert() -> None:
+    printed: list[str] = []
+    async with LocalFeeds() as feeds:
+        wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
+        service = Service(parse_config(config_for(wire, backlog_hours=24)), SQLiteStore(),
+                          ConsoleSink(printed.append), console=True, clock=lambda: datetime(2021, 4, 1, tzinfo=UTC))
+        await run_service(service, once=True)
+    assert printed == []
+    assert service.store.recent_incidents(datetime(2021, 3, 1).date())
+
+
+async def test_failing_feed_backs_off_and_is_flagged_once() -> None:
+    printed: list[str] = []
+    async with LocalFeeds() as feeds:
+        broken = feeds.serve("/broken.xml", b"", status=500)
+        text = config_for(broken).replace("backlog_hours", "failing_feed_threshold: 2\nbacklog_hours")
+        service = Service(parse_config(text), SQLiteStore(), ConsoleSink(printed.append), console=True,
+                          clock=lambda: datetime(2021, 3, 6, tzinfo=UTC))
+        for _ in range(4):
+            await run_service(service, once=True)
+            (feed,) = service.store.feeds()
+            service.store.connection.execute("UPDATE feeds SET next_poll = NULL")
+    (feed,) = service.store.feeds()
+    assert feed.consecutive_failures == 4 and feed.flagged and feed.last_error == "HTTP 500"
+    assert [line for line in printed if line.startswith("[ADMIN]")] == [
+        f"[ADMIN] Feed {broken} has failed 2 times in a row: HTTP 500"]
+
+
+def test_run_command_without_token_prints_alerts_to_the_console(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(config_for(f"file://{SCENARIO}/wire.xml").replace("file://", "http://127.0.0.1:9/"))
+    env = {"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": str(tmp_path / "db.sqlite3")}
+    result = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config), "--once"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "mode=console" in result.stderr and "event=feed_failed" in result.stderr  # nothing listens on :9
