@@ -17,6 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.config import Config, load_config
 from bot.delivery import CONSOLE_CHANNEL, AlertSink, ConsoleSink, deliver_pending
 from bot.fetch import FeedFetcher
+from bot.metrics import Metrics, serve_metrics
 from bot.polling import PollSettings, poll_due_feeds
 from bot.sites import Gazetteer
 from bot.store.sqlite import SQLiteStore
@@ -43,6 +44,7 @@ class Service:
     started_at: datetime = field(default_factory=utc_now)
     rng: random.Random = field(default_factory=random.Random)
     fetcher: FeedFetcher | None = None
+    metrics: Metrics = field(default_factory=Metrics)
     gazetteer: Gazetteer = field(init=False)
     _poll_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _delivery_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -65,14 +67,29 @@ class Service:
         if self.fetcher is None:
             raise RuntimeError("the service has no fetcher: use it inside run()")
         async with self._poll_lock:  # a slow poll is never overlapped by the next tick
-            await poll_due_feeds(self.store, self.fetcher, self.gazetteer, self.settings, now=self.clock(),
-                                 rng=self.rng, announce=self.sink.announce)
+            outcomes = await poll_due_feeds(self.store, self.fetcher, self.gazetteer, self.settings,
+                                            now=self.clock(), rng=self.rng, announce=self.sink.announce)
+        for outcome in outcomes:
+            self.metrics.polls.labels(outcome.status).inc()
+            self.metrics.stories.inc(outcome.stories)
+            self.metrics.alerts.labels("queued").inc(outcome.alerts)
+            if outcome.error:
+                self.metrics.poll_errors.inc()
         await self.deliver_once()
 
     async def deliver_once(self) -> int:
         async with self._delivery_lock:
-            return await deliver_pending(self.store, self.sink, self.gazetteer.sites, self.config.discord,
-                                         now=self.clock(), channels=[CONSOLE_CHANNEL] if self.console else None)
+            depth = self.store.outbox_depth()
+            delivered = await deliver_pending(self.store, self.sink, self.gazetteer.sites, self.config.discord,
+                                              now=self.clock(),
+                                              channels=[CONSOLE_CHANNEL] if self.console else None)
+        self.metrics.delivered.inc(delivered)
+        if depth and not delivered:
+            self.metrics.delivery_failures.inc()
+        return delivered
+
+    def refresh_gauges(self) -> None:
+        self.metrics.outbox_depth.set(self.store.outbox_depth())
 
 
 async def run_service(service: Service, *, once: bool = False, stop: asyncio.Event | None = None) -> None:
@@ -88,10 +105,16 @@ async def run_service(service: Service, *, once: bool = False, stop: asyncio.Eve
         scheduler.add_job(service.deliver_once, "interval", seconds=DELIVERY_TICK_SECONDS, max_instances=1,
                           coalesce=True, id="deliver")
         scheduler.start()
+        metrics_runner = None
+        if service.config.metrics_port:
+            metrics_runner = await serve_metrics(service.metrics, service.config.metrics_port,
+                                                 service.refresh_gauges)
         try:
             await stop.wait()
         finally:
             scheduler.shutdown(wait=False)
+            if metrics_runner is not None:
+                await metrics_runner.cleanup()
 
 
 def configure_logging() -> None:

@@ -77,3 +77,38 @@ def test_run_command_without_token_prints_alerts_to_the_console(tmp_path: Path) 
                             capture_output=True, text=True, timeout=60, env=env, check=False)
     assert result.returncode == 0, result.stderr
     assert "mode=console" in result.stderr and "event=feed_failed" in result.stderr  # nothing listens on :9
+
+
+async def test_metrics_endpoint_reports_polls_alerts_and_outbox() -> None:
+    import asyncio
+    import socket
+
+    import aiohttp
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    printed: list[str] = []
+    async with LocalFeeds() as feeds:
+        wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
+        text = config_for(wire).replace("backlog_hours", f"metrics_port: {port}\nbacklog_hours")
+        service = Service(parse_config(text), SQLiteStore(), ConsoleSink(printed.append), console=True,
+                          clock=lambda: datetime(2021, 3, 6, tzinfo=UTC))
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_service(service, stop=stop))
+        try:
+            async with aiohttp.ClientSession() as session:
+                for _ in range(100):
+                    await asyncio.sleep(0.05)
+                    try:
+                        async with session.get(f"http://127.0.0.1:{port}/metrics") as response:
+                            body = await response.text()
+                    except aiohttp.ClientError:
+                        continue
+                    if 'sitewatch_feed_polls_total{status="ok"} 1.0' in body:
+                        break
+        finally:
+            stop.set()
+            await task
+    assert 'sitewatch_feed_polls_total{status="ok"} 1.0' in body
+    assert "sitewatch_outbox_depth 0.0" in body
