@@ -139,3 +139,13 @@ async def test_restart_posts_nothing_twice(server: FakeDiscordServer, gazetteer:
                               server) as second:
         assert await deliver(store, second, server, gazetteer) == 0
     assert len(server.messages_in()) == posted == 1
+
+
+async def test_rate_limited_post_is_waited_out_and_sent_once(
+        server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
+    store = SQLiteStore()
+    wire = scenario_stories()[0]
+    process_story(store, gazetteer, wire, now=wire.published)
+    server.rate_limit_next(POST, count=2, retry_after=0.05)
+    assert await deliver(store, client, server, gazetteer) == 1
+    assert len(server.messages_in()) == 1 and server.count(POST) == 3
