@@ -112,3 +112,13 @@ async def test_metrics_endpoint_reports_polls_alerts_and_outbox() -> None:
             await task
     assert 'sitewatch_feed_polls_total{status="ok"} 1.0' in body
     assert "sitewatch_outbox_depth 0.0" in body
+
+
+async def test_permanent_redirect_moves_the_stored_feed_url() -> None:
+    async with LocalFeeds() as feeds:
+        new = feeds.serve("/new.xml", (SCENARIO / "wire.xml").read_bytes())
+        old = feeds.serve("/old.xml", b"", status=301, location="/new.xml")
+        service = Service(parse_config(config_for(old)), SQLiteStore(), ConsoleSink(lambda _: None), console=True,
+                          clock=lambda: datetime(2021, 3, 6, tzinfo=UTC))
+        await run_service(service, once=True)
+    assert [f.url for f in service.store.feeds()] == [new]
