@@ -100,7 +100,8 @@ async def run_service(service: Service, *, once: bool = False, stop: asyncio.Eve
             return
         stop = stop or asyncio.Event()
         scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone="UTC")
-        scheduler.add_job(service.poll_once, "interval", seconds=POLL_TICK_SECONDS, next_run_time=service.clock(),
+        # The scheduler keeps real time (the service's clock may be a test's fixed moment).
+        scheduler.add_job(service.poll_once, "interval", seconds=POLL_TICK_SECONDS, next_run_time=utc_now(),
                           max_instances=1, coalesce=True, id="poll")
         scheduler.add_job(service.deliver_once, "interval", seconds=DELIVERY_TICK_SECONDS, max_instances=1,
                           coalesce=True, id="deliver")
