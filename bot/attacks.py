@@ -4,6 +4,7 @@ and who claimed it. Pure: a story and a gazetteer in, attacks out."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -199,14 +200,12 @@ def _name_start(sentence: _Sentence, mention: Mention) -> int:
 def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
     texts = [story.title, *story.sentences] if story.title else list(story.sentences)
     tokenised = [tokenize(text) for text in texts]
-    story_words = frozenset(t.norm for tokens in tokenised for t in tokens)
+    story_words = Counter(t.norm for tokens in tokenised for t in tokens)
     sentences: list[_Sentence] = []
     recent: list[tuple[int, str]] = []  # (sentence index, site id) of named mentions, newest last
     for index, (text, tokens) in enumerate(zip(texts, tokenised, strict=True)):
         mentions = gazetteer.find(tokens, story_words)
-        named = {m.site_id for m in mentions}
-        mentions += [extra for extra in gazetteer.find_by_nationality(tokens, story_words)
-                     if extra.site_id not in named]
+        mentions += gazetteer.find_by_nationality(tokens, story_words, named=(m.site_id for m in mentions))
         mentions += _anaphors(tokens, mentions, recent, index, gazetteer)
         mentions.sort(key=lambda m: m.start)
         for mention in mentions:

@@ -154,7 +154,7 @@ def register_commands(tree: app_commands.CommandTree[discord.Client], service: S
     async def track_add(interaction: discord.Interaction, id: str, name: str, country: str, lat: float, lon: float,
                         aliases: str = "", timezone: str = "UTC") -> None:
         answer = track_commands.track_add(
-            service.store, service.config.site_records(), site_id=id, name=name, country=country, lat=lat, lon=lon,
+            service.store, service.config.site_records(), id=id, name=name, country=country, lat=lat, lon=lon,
             aliases=[a.strip() for a in aliases.split(";") if a.strip()], timezone=timezone,
             by=str(interaction.user.id), now=service.clock())
         service.reload_sites()

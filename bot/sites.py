@@ -8,7 +8,7 @@ per word however many sites are tracked; the few candidates that share a key are
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
@@ -180,7 +180,7 @@ class Gazetteer:
         """The words by which a story may refer back to the site: "the base", "the airport"."""
         return self._anchor_words.get(site_id, frozenset())
 
-    def find(self, tokens: list[Token], story_words: frozenset[str] = frozenset()) -> list[Mention]:
+    def find(self, tokens: list[Token], story_words: Collection[str] = ()) -> list[Mention]:
         """Sites named in one sentence's tokens. `story_words` (all folded words of the story) lets
         "the U.S. embassy" count when the story names Baghdad elsewhere."""
         mentions: dict[str, list[Mention]] = {}
@@ -211,7 +211,7 @@ class Gazetteer:
         found.append(Mention(site_id, span[0], span[1], "name"))
 
     def _match_at(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
-                  tokens: list[Token], story_words: frozenset[str]) -> tuple[int, int] | None:
+                  tokens: list[Token], story_words: Collection[str]) -> tuple[int, int] | None:
         span = self._match_name(form, position, i, norms, spellings, tokens, story_words)
         if span is None:
             return None
@@ -223,7 +223,7 @@ class Gazetteer:
         return span
 
     def _match_name(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
-                    tokens: list[Token], story_words: frozenset[str]) -> tuple[int, int] | None:
+                    tokens: list[Token], story_words: Collection[str]) -> tuple[int, int] | None:
         if position == -1:  # the joined core: "Khormor" for Khor Mor
             if not _same_word(spellings[i], "".join(form.core_spellings)):
                 return None
@@ -290,7 +290,7 @@ class Gazetteer:
         return False
 
     def _match_with_nationality(self, form: NameForm, span: tuple[int, int], norms: list[str],
-                                story_words: frozenset[str]) -> tuple[int, int] | None:
+                                story_words: Collection[str]) -> tuple[int, int] | None:
         """An embassy or consulate: "the U.S. embassy in Baghdad", or "the U.S. embassy" in a story that
         names Baghdad. A British embassy in Baghdad is not the U.S. one."""
         groups = [_NATIONALITY_OF[form.core[p]] for p in form.nationality_positions]
@@ -307,13 +307,16 @@ class Gazetteer:
                 return start, max(span[1], k + 1)
         return None
 
-    def find_by_nationality(self, tokens: list[Token], story_words: frozenset[str]) -> list[Mention]:
-        """"The U.S. embassy" with no city: the site whose other core words the story names elsewhere."""
+    def find_by_nationality(self, tokens: list[Token], story_words: Mapping[str, int],
+                            named: Iterable[str] = ()) -> list[Mention]:
+        """"The U.S. embassy" with no city: the site whose other core words the story names elsewhere. When
+        the sentence names one such site, or the story names two cities, the one the story names most."""
         norms = [t.norm for t in tokens]
         if not any(norm in _NATIONALITY_OF for norm in norms):
             return []
+        named = set(named)
         forms = {id(f): f for word in story_words for f in self._by_city.get(word, ())}
-        found: list[Mention] = []
+        candidates: list[tuple[int, Mention, tuple[frozenset[str], frozenset[str]]]] = []
         for form in forms.values():
             rest = [w for p, w in enumerate(form.core) if p not in form.nationality_positions]
             if not all(w in story_words for w in rest):
@@ -321,9 +324,16 @@ class Gazetteer:
             groups = [_NATIONALITY_OF[form.core[p]] for p in form.nationality_positions]
             for k, norm in enumerate(norms):
                 if norm in form.kinds and all(any(norms[j] in g for j in range(max(0, k - 3), k)) for g in groups):
-                    found.append(Mention(form.site_id, max(0, k - 1), k + 1, "name"))
+                    weight = min(story_words[w] for w in rest) if rest else 0
+                    candidates.append((weight, Mention(form.site_id, max(0, k - 1), k + 1, "name"),
+                                       (frozenset().union(*groups), form.kinds)))
                     break
-        return found
+        best: dict[tuple[frozenset[str], frozenset[str]], tuple[int, Mention]] = {}
+        for weight, mention, kind in candidates:
+            if kind not in best or weight > best[kind][0]:
+                best[kind] = (weight, mention)
+        taken = {kind for _, mention, kind in candidates if mention.site_id in named}
+        return [mention for kind, (_, mention) in best.items() if kind not in taken and mention.site_id not in named]
 
     def _names_person(self, span: tuple[int, int], norms: list[str], tokens: list[Token], *, partial: bool,
                       kind_after: bool = False) -> bool:

@@ -1,19 +1,59 @@
-"""/search over stored stories."""
+"""/search over the stories the store keeps (those that named a tracked site)."""
 
 from __future__ import annotations
 
+import re
+
 from bot.errors import CommandError
+from bot.store.base import FoundStory
 from bot.store.sqlite import SQLiteStore
-from handlers.answers import Answer, paginate, safe_text
+from handlers.answers import Answer, clip, link, paginate, safe_text
+
+SEARCH_LIMIT = 25
+RESULTS_PER_PAGE = 5
+# The store marks the words found in a snippet with ** on either side.
+HIGHLIGHT = "**"
+# The store quotes each word for SQLite full-text search; a quote or other punctuation inside a word would end
+# its quoting early ('a"b' is a syntax error there), so a search is made of letters and digits only.
+_WORD = re.compile(r"[^\W_]+")
 
 
 def search(store: SQLiteStore, words: str) -> Answer:
-    """Stored stories that contain all these words."""
-    if not words.strip():
-        raise CommandError("Give some words to search for.")
-    found = store.search_stories(words, limit=30)
+    """Stored stories containing all these words (word starts match too), best first."""
+    terms = _WORD.findall(words)
+    if not terms:
+        raise CommandError("Give one or more words to search for.")
+    query = " ".join(terms)
+    shown = safe_text(query, 100)
+    found = store.search_stories(query, limit=SEARCH_LIMIT)
     if not found:
-        return Answer(f"No stored story matches {safe_text(words)}", ("Nothing found.",))
-    lines = [f"[{safe_text(s.title)[:120]}]({s.url}) · {safe_text(s.feed)} · {s.published:%Y-%m-%d}\n"
-             f"> {safe_text(s.snippet.replace('**', ''))[:300]}" for s in found]
-    return Answer(f"{len(found)} stories match {safe_text(words)}", paginate(lines, per_page=6))
+        return Answer(clip(f"No stored story matches “{shown}”", 256),
+                      ("Only stories that named a tracked site are kept.",))
+    entries = [_entry(story) for story in found]
+    count = f"{len(found)}+" if len(found) == SEARCH_LIMIT else str(len(found))
+    noun = "story matches" if len(found) == 1 else "stories match"
+    return Answer(clip(f"{count} {noun} “{shown}”", 256), paginate(entries, per_page=RESULTS_PER_PAGE))
+
+
+def _entry(story: FoundStory) -> str:
+    head = f"{link(story.title, story.url, 150)} · {safe_text(story.feed, 60)} · {story.published:%Y-%m-%d}"
+    snippet = _snippet(story.snippet)
+    # A near-copy of another story keeps only its title, so it matched there and has no text to quote.
+    return f"{head}\n> {snippet}" if snippet.strip() else head
+
+
+def _snippet(snippet: str) -> str:
+    """The snippet escaped, its highlighted words bold again."""
+    parts = snippet.split(HIGHLIGHT)
+    if len(parts) % 2 == 0:  # the story's own text held a "**": highlights cannot be told apart
+        return safe_text(snippet.replace(HIGHLIGHT, ""), 400)
+    return "".join(f"**{_keep_spaces(part)}**" if index % 2 else _keep_spaces(part)
+                   for index, part in enumerate(parts) if part)
+
+
+def _keep_spaces(part: str) -> str:
+    """safe_text trims; a piece between highlights keeps one space where it had some."""
+    text = safe_text(part)
+    if not text:
+        return " " if part else ""
+    return (" " if part[0].isspace() else "") + text + (" " if part[-1].isspace() else "")

@@ -1,35 +1,79 @@
-"""/status: feeds and their health, the outbox, uptime."""
+"""/status: the feeds and their health, the outbox, uptime. Times are relative to the `now` passed in."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from bot.store.base import FeedHealth
 from bot.store.sqlite import SQLiteStore
 from handlers.answers import Answer, paginate, safe_text
 
+COLOUR_OK = 0x2ECC71
+COLOUR_FAILING = 0xF1C40F
+COLOUR_FLAGGED = 0xC0392B
+ERROR_LIMIT = 120
+_UNITS = (("d", 86_400), ("h", 3_600), ("min", 60), ("s", 1))
+
+
+def _in_units(seconds: float) -> list[tuple[int, str]]:
+    """93,780 s -> [(1, "d"), (2, "h"), (3, "min"), (0, "s")]."""
+    left = max(int(seconds), 0)
+    counts = []
+    for unit, size in _UNITS:
+        count, left = divmod(left, size)
+        counts.append((count, unit))
+    return counts
+
+
+def duration(seconds: float) -> str:
+    """A span in its two largest units: "3 d 4 h", "2 h 5 min", "12 min", "40 s"."""
+    counts = _in_units(seconds)
+    first = next((i for i, (count, _) in enumerate(counts) if count), len(counts) - 1)
+    return " ".join(f"{count} {unit}" for count, unit in counts[first:first + 2] if count) or "0 s"
+
 
 def ago(moment: datetime | None, now: datetime) -> str:
+    """"3 min ago", "2 h ago", "just now", "never"; a moment after `now` is "in 5 min"."""
     if moment is None:
         return "never"
-    seconds = int((now - moment).total_seconds())
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            return f"{seconds // size} {unit} ago"
-    return f"{max(seconds, 0)} s ago"
+    seconds = (now - moment).total_seconds()
+    if abs(seconds) < 60:
+        return "just now"
+    span = _largest_unit(abs(seconds))
+    return f"{span} ago" if seconds > 0 else f"in {span}"
+
+
+def _largest_unit(seconds: float) -> str:
+    count, unit = next((c, u) for c, u in _in_units(seconds) if c or u == "s")
+    return f"{count} {unit}"
+
+
+def health(feed: FeedHealth) -> str:
+    """ok, failing N times, or flagged (failing long enough to be announced)."""
+    times = f"{feed.consecutive_failures} time" + ("s" if feed.consecutive_failures != 1 else "")
+    if feed.flagged:
+        return f"🚩 flagged, failing {times}"
+    return f"⚠️ failing {times}" if feed.consecutive_failures else "✅ ok"
 
 
 def status(store: SQLiteStore, *, now: datetime, started_at: datetime, sites_count: int) -> Answer:
-    """The bot's health: feeds, outbox and uptime."""
+    """SiteWatch's health: the feeds, the alerts waiting to be sent, uptime."""
     feeds = store.feeds()
-    failing = [f for f in feeds if f.consecutive_failures]
-    lines = [f"Up since {ago(started_at, now).replace(' ago', '')} · {sites_count} sites · {len(feeds)} feeds "
-             f"({len(failing)} failing) · outbox {store.outbox_depth()} waiting", ""]
-    for feed in sorted(feeds, key=lambda f: (-f.consecutive_failures, f.url)):
-        health = "🚩 flagged" if feed.flagged else f"failing ×{feed.consecutive_failures}" \
-            if feed.consecutive_failures else "ok"
-        line = (f"**{safe_text(feed.name or feed.url)}** · {health} · polled {ago(feed.last_poll, now)} · "
-                f"last success {ago(feed.last_success, now)}")
-        if feed.last_error:
-            line += f" · {safe_text(feed.last_error)[:120]}"
+    failing = sum(1 for feed in feeds if feed.consecutive_failures and not feed.flagged)
+    flagged = sum(1 for feed in feeds if feed.flagged)
+    waiting = store.outbox_depth()
+    lines = [f"**Up** {duration((now - started_at).total_seconds())} · {sites_count} sites · "
+             f"outbox {waiting} waiting",
+             f"**Feeds** {len(feeds)}: {len(feeds) - failing - flagged} ok, {failing} failing, {flagged} flagged",
+             ""]
+    # The feeds that need looking at first.
+    for feed in sorted(feeds, key=lambda f: (not f.flagged, -f.consecutive_failures, (f.name or f.url).lower())):
+        line = (f"**{safe_text(feed.name or feed.url, 80)}** · {health(feed)} · polled {ago(feed.last_poll, now)}"
+                f" · last success {ago(feed.last_success, now)}")
+        if feed.consecutive_failures and feed.last_error:
+            line += f"\n> {safe_text(feed.last_error, ERROR_LIMIT)}"
         lines.append(line)
-    return Answer("SiteWatch status", paginate(lines, per_page=20), ephemeral=True)
+    if not feeds:
+        lines.append("No feeds: add some to config.yaml or with /feeds add.")
+    colour = COLOUR_FLAGGED if flagged else COLOUR_FAILING if failing else COLOUR_OK
+    return Answer("SiteWatch status", paginate(lines, per_page=20), ephemeral=True, colour=colour)

@@ -64,3 +64,18 @@ def test_short_english_words_never_match_a_name(gazetteer: Gazetteer) -> None:
 
 def test_a_named_base_in_a_city_is_not_the_citys_airport(gazetteer: Gazetteer) -> None:
     assert found(gazetteer, "drones hit the Harir base in Erbil province") == {"harir-air-base"}
+
+
+def test_the_us_embassy_without_a_city_is_the_one_the_story_is_about(gazetteer: Gazetteer) -> None:
+    from collections import Counter
+
+    from bot.attacks import find_attacks
+    from tests.conftest import make_story
+
+    # "BAGHDAD / AMMAN" in the dateline names both cities; the story is about Baghdad.
+    story = make_story("BAGHDAD / AMMAN (Wire) - Two rockets were fired at the U.S. embassy inside the Baghdad "
+                       "Green Zone early Thursday. The embassy's C-RAM intercepted one, officials in Baghdad said.")
+    assert {a.site_id for a in find_attacks(story, gazetteer)} == {"us-embassy-baghdad"}
+    tokens = tokenize("Sirens sounded at the U.S. embassy.")
+    words = Counter(["baghdad", "baghdad", "amman"])
+    assert [m.site_id for m in gazetteer.find_by_nationality(tokens, words)] == ["us-embassy-baghdad"]

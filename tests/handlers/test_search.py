@@ -1,0 +1,42 @@
+"""/search over the stored stories, with the matching words shown in context."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.errors import CommandError
+from bot.store.sqlite import SQLiteStore
+from handlers.search import search
+
+
+def test_search_finds_stories_with_all_the_words_and_shows_snippets(store: SQLiteStore) -> None:
+    answer = search(store, "rockets Anbar")
+    page = answer.pages[0]
+    assert answer.title.endswith("match “rockets Anbar”")
+    assert "[Rockets hit Iraq's Ain al-Asad air base, two contractors wounded]" \
+           "(https://wire.example/2021/03/03/rockets-ain-al-asad) · Wire News · 2021-03-03" in page
+    assert "\n> " in page and "**rockets**" in page.lower()
+
+
+def test_a_word_start_is_enough(store: SQLiteStore) -> None:
+    assert "contractor" in search(store, "contract").pages[0].lower()
+
+
+def test_no_match_is_an_answer_not_an_error(store: SQLiteStore) -> None:
+    answer = search(store, "submarine")
+    assert answer.title == "No stored story matches “submarine”"
+
+
+@pytest.mark.parametrize("words", ["", "   ", '"*()', "--"])
+def test_an_empty_search_is_refused(store: SQLiteStore, words: str) -> None:
+    with pytest.raises(CommandError, match="words to search for"):
+        search(store, words)
+
+
+@pytest.mark.parametrize("words", ['rock"ets', "rockets AND", "NEAR(rockets", "rockets*", "ain-al-asad"])
+def test_punctuation_in_a_search_is_not_a_query_error(store: SQLiteStore, words: str) -> None:
+    search(store, words)
+
+
+def test_the_searched_words_are_escaped_in_the_title(store: SQLiteStore) -> None:
+    assert "@everyone" not in search(store, "@everyone **x**").title
