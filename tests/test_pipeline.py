@@ -125,3 +125,10 @@ def test_backlog_is_stored_quietly(gazetteer: Gazetteer) -> None:
     assert process_story(store, gazetteer, story, now=datetime(2021, 3, 20, tzinfo=UTC), quiet=True) == []
     assert store.outbox_depth() == 0
     assert store.recent_incidents(datetime(2021, 3, 1).date())
+
+
+def test_search_with_quotes_and_operators_does_not_break(gazetteer: Gazetteer) -> None:
+    store = SQLiteStore()
+    process(store, gazetteer, make_story(WIRE, "2021-03-03T07:10:00+00:00", url="https://wire.example/a"))
+    assert store.search_stories('a"b OR ( rockets* "Marotto') == []
+    assert store.search_stories("rockets marotto")

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.dedupe import Candidate
-from bot.models import IncidentFacts, IncidentState, Story
+from bot.models import IncidentFacts, IncidentState, Site, Story
 from bot.pipeline import IncidentChange, StoryAnalysis
 
 
@@ -101,6 +101,44 @@ class Store(Protocol):
         ...
 
     def incident(self, incident_id: int) -> StoredIncident | None:
+        ...
+
+    def recent_incidents(self, since_day: date, site_id: str | None = None, limit: int = 50) -> list[StoredIncident]:
+        ...
+
+    def incident_days(self, site_id: str) -> list[date]:
+        ...
+
+    def search_stories(self, words: str, limit: int = 10) -> list[FoundStory]:
+        ...
+
+    def outbox_depth(self) -> int:
+        ...
+
+    def feeds(self) -> list[FeedHealth]:
+        ...
+
+    def feed(self, url: str) -> FeedHealth | None:
+        ...
+
+    def ensure_feed(self, url: str, name: str | None, *, added_by_command: bool = False) -> None:
+        ...
+
+    def remove_feed(self, url: str) -> bool:
+        ...
+
+    def record_poll(self, url: str, *, now: datetime, next_poll: datetime, ok: bool, error: str | None = None,
+                    etag: str | None = None, last_modified: str | None = None, new_url: str | None = None,
+                    flagged: bool | None = None) -> None:
+        ...
+
+    def add_site(self, site: Site, *, by: str, now: datetime) -> None:
+        ...
+
+    def remove_site(self, site_id: str, *, by: str, now: datetime) -> None:
+        ...
+
+    def tracked_sites(self, configured: Sequence[Site]) -> list[Site]:
         ...
 
     def close(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -185,7 +186,7 @@ class SQLiteStore:
 
     def search_stories(self, words: str, limit: int = 10) -> list[FoundStory]:
         """Stored stories matching every word (prefixes allowed), best first."""
-        terms = [t for t in (w.strip("\"'*()^:-") for w in words.split()) if t]
+        terms = [t for t in (re.sub(r"[^\w]", "", w) for w in words.split()) if t]  # FTS5 syntax stays out
         if not terms:
             return []
         query = " ".join(f'"{t}"*' for t in terms)
