@@ -46,6 +46,16 @@ _STRONG_HIT = re.compile(
     r"\b(attack(?:ed|s|ing)?|struck|target(?:ed|ing)|shell(?:ed|ing)|bombard(?:ed|ment)|explo(?:sion|sions|ded)|"
     r"blasts?|assault(?:ed)?|raid(?:ed)?|ambush(?:ed)?|came\s+under|rocketed|detonat(?:ed|ion)|"
     r"bomb(?:ed|ing))\b", re.I)
+# Said outright: not an attack on the site, or a first report taken back.
+_RULED_OUT = re.compile(
+    r"\b(ruled\s+out\s+(?:an?\s+)?attack|not\s+the\s+target|(?:was|were)\s+not\s+(?:the\s+)?(?:targeted|hit|struck|"
+    r"target)|no\s+(?:\w+\s+){0,4}(?:were|was)\s+(?:aimed|fired|launched|directed)|denying\s+reports|denied\s+reports|"
+    r"not\s+caused\s+by\s+an?\s+attack|initially\s+(?:said|reported|claimed|stated)|mistakenly|wrongly|erroneously)\b",
+    re.I)
+# "two kilometres from the compound": a distance puts the event away from the site.
+_AT_A_DISTANCE = re.compile(r"\b(?:\d+(?:\.\d+)?|a|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s*"
+                            r"(?:kilometres|kilometers|km|miles|metres|meters|m)\s+(?:away\s+)?(?:from|of|north\s+of|"
+                            r"south\s+of|east\s+of|west\s+of|outside)\s+(?:[\w.'’-]+\s+){0,5}$", re.I)
 # Training, not fighting: mortars fired on a range during an exercise are no attack.
 _DRILL = re.compile(r"\b(exercises?|drills?|training|rehearsals?|simulated|live-fire|war\s+games)\b", re.I)
 # Verbs for a real, physical event (not the noun "attacks" in analysis).
@@ -74,7 +84,7 @@ _ORIGIN = re.compile(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|
 _AIM = re.compile(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|struck|hit|attacked|"
                   r"hitting|striking|outside|over|in|upon|hits|strikes|rocked|shelled|pounded|rocketed|approaching|"
                   r"heading\s+(?:for|toward|towards)|"
-                  r"bombed|of)\s+(?:[\w.'’-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
+                  r"bombed|of)\s+(?:[\w.'’:,-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
 # Counts and ranges that make a sentence about attacks in general.
 _GENERAL = re.compile(r"\b(dozens|scores|hundreds|more\s+than\s+\d+|at\s+least\s+\d+|some\s+\d+|\d+)\s+"
                       r"(?:\w+\s+){0,2}attacks\b|\b(series|string|spate|wave|campaign|pace|number|frequency)\s+"
@@ -281,8 +291,10 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     hits = _STRONG_HIT.search(clause_text) or (_HIT.search(text) if weapons else None)
     if not (weapons or hits):
         return False  # "the Pope landed at Baghdad airport": landing, falling, hitting need a weapon
-    if _DRILL.search(text):
+    if _DRILL.search(text) or _RULED_OUT.search(text):
         return False
+    if _AT_A_DISTANCE.search(text[max(0, site_at - 60):site_at]):
+        return False  # "about ten kilometres from Erbil airport": near, not at the site
     before = text[max(0, site_at - 40):site_at]
     if _ORIGIN.search(before) and not re.search(r"\b(at|on|targeting|against|hit|struck)\s+(?:the\s+)?"
                                                 r"(?:[\w.'’-]+\s+){0,2}$", before[-25:], re.I):

@@ -190,7 +190,8 @@ class Gazetteer:
             if i + 1 < len(norms):  # "Q-West", "K-1", "Khor Mor" written as two words of a joined name
                 joined = norm + norms[i + 1]
                 for form, position in self._index.get(sound_key(joined), ()):
-                    if position == -1 and _same_word(spelling(joined), "".join(form.core_spellings)):
+                    if position == -1 and _same_word(spelling(joined), "".join(form.core_spellings)) and \
+                            not _beside_another_place((i, i + 2), norms):
                         self._keep(mentions, form.site_id, (i, i + 2))
             if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
                 continue
@@ -213,13 +214,8 @@ class Gazetteer:
     def _match_at(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
                   tokens: list[Token], story_words: Collection[str]) -> tuple[int, int] | None:
         span = self._match_name(form, position, i, norms, spellings, tokens, story_words)
-        if span is None:
+        if span is None or _beside_another_place(span, norms):
             return None
-        after = span[1]
-        while after < len(norms) and norms[after] in _KIND_WORDS | {"s", "air", "international"}:
-            after += 1
-        if after < len(norms) and norms[after] in NEARBY_PLACE_WORDS:
-            return None  # "the Baghdad airport road" is a road near the site
         return span
 
     def _match_name(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
@@ -376,3 +372,17 @@ def _same_word(written: str, expected: str) -> bool:
     if written[:1] != expected[:1] and not (written[:1] in "aeiouy" and expected[:1] in "aeiouy"):
         return False
     return Indel.normalized_similarity(written, expected) >= _SAME_WORD
+
+
+def _beside_another_place(span: tuple[int, int], norms: list[str]) -> bool:
+    after = span[1]
+    while after < len(norms) and norms[after] in _KIND_WORDS | {"s", "air", "international"}:
+        after += 1
+    if after < len(norms) and norms[after] in NEARBY_PLACE_WORDS:
+        return True  # "the Baghdad airport road" is a road near the site
+    before = span[0] - 1
+    while before >= 0 and norms[before] in ARTICLES:
+        before -= 1
+    # "the market in al-Shaddadi", "a checkpoint near Khor Mor": a place beside the site
+    return before > 0 and norms[before] in ("of", "in", "near", "outside") and \
+        norms[before - 1] in NEARBY_PLACE_WORDS | {"centre", "center", "countryside", "suburbs"}

@@ -122,3 +122,22 @@ def test_troops_at_a_site_attacked_are_an_attack_on_it(gazetteer: Gazetteer) -> 
 def test_jets_from_a_base_strike_elsewhere(gazetteer: Gazetteer) -> None:
     assert attacks_of(gazetteer, "Jets flying from Muwaffaq Salti Air Base bombed Islamic State positions in "
                                  "Syria on Tuesday.") == []
+
+
+def test_places_beside_a_site_are_not_the_site(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "A drone struck the popular market in the centre of the city of al-Shaddadi "
+                                 "this afternoon, injuring three civilians.") == []
+    assert attacks_of(gazetteer, "Drone hits Peshmerga checkpoint near Khor Mor, two fighters wounded.") == []
+    assert attacks_of(gazetteer, "The missiles hit an empty plot about two kilometres from the compound of the new "
+                                 "U.S. consulate in Erbil on Monday.") == []
+
+
+def test_ruled_out_and_retracted_attacks(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "The SDF ruled out an attack at the Koniko gas field, denying reports that a drone "
+                                 "had struck the plant on Tuesday.") == []
+    assert attacks_of(gazetteer, "Jordan initially said the attack had targeted the al-Tanf base on Sunday.") == []
+
+
+def test_a_claimed_attack_on_a_listed_target_is_reported(gazetteer: Gazetteer) -> None:
+    claim = "The group said it launched drones at dawn on Sunday at three targets: the al-Shaddadi and Rukban bases."
+    assert attacks_of(gazetteer, claim) == [("al-shaddadi-base", date(2021, 7, 4))]
