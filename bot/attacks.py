@@ -84,7 +84,11 @@ _ORIGIN = re.compile(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|
 _AIM = re.compile(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|struck|hit|attacked|"
                   r"hitting|striking|outside|over|in|upon|hits|strikes|rocked|shelled|pounded|rocketed|approaching|"
                   r"heading\s+(?:for|toward|towards)|"
-                  r"bombed|of)\s+(?:[\w.'’:,-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
+                  r"bombed|of)\s+(?:[\w.'’:,“”\"-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
+# Verbs whose object is what was hit, and the few words that may stand between verb and name.
+_TRANSITIVE = re.compile(r"struck|hit|hitting|targeted|targeting|attacked|shelled|bombed|pounded|rocketed|stormed",
+                         re.I)
+_OBJECT_GAP = re.compile(r"\s+[“\"‘']?(?:[\w.'’-]+\s+){0,3}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?", re.I)
 # Counts and ranges that make a sentence about attacks in general.
 _GENERAL = re.compile(r"\b(dozens|scores|hundreds|more\s+than\s+\d+|at\s+least\s+\d+|some\s+\d+|\d+)\s+"
                       r"(?:\w+\s+){0,2}attacks\b|\b(series|string|spate|wave|campaign|pace|number|frequency)\s+"
@@ -93,7 +97,8 @@ _GENERAL = re.compile(r"\b(dozens|scores|hundreds|more\s+than\s+\d+|at\s+least\s
 _RELATIVE = re.compile(r"(?:where|which|who|whose|whom)\b", re.I)
 _CLAUSE_BREAK = re.compile(r",\s+(?=(?:where|which|when|while|after|following|as|before|whereas|though|"
                            r"although|but|who|whose|and)\b)|\s+(?=(?:after|following|days\s+after|a\s+day\s+after|weeks\s+after|"
-                           r"months\s+after|since)\b)|\s[—–-]\s|;\s|\(|\)", re.I)
+                           r"months\s+after|since|in\s+(?:response|retaliation|reprisal)\s+(?:to|for))\b)|"
+                           r"\s[—–-]\s|;\s|\(|\)", re.I)
 _CLAIM = (
     re.compile(r"((?:[A-Z][\w'’-]*|al-[\w'’-]+|of|the|for|in|al|bin|wa)(?:\s+(?:[A-Z][\w'’-]*|al-[\w'’-]+|of|the|"
                r"for|in|al|bin|wa|\([A-Z]+\)))*)\s*,?\s+(?:\w+\s+){0,2}(?:has\s+|have\s+|had\s+)?claimed\s+"
@@ -320,6 +325,8 @@ def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:
     before = text[max(0, site_start - 100):site_start]
     for match in _ATTACK_WORD.finditer(before):
         gap = before[match.end():]
+        if _TRANSITIVE.fullmatch(match.group()) and _OBJECT_GAP.fullmatch(gap):
+            return True  # "struck the garrison", "attacked “the al-Tanf base”"
         if len(gap) <= 70 and not re.search(r"[;!?]|\b(said|says|told|and\s+then)\b", gap) and \
                 _AIM.search(gap):
             return True
@@ -363,11 +370,16 @@ def _has_recent_day(days: list[DayMention]) -> bool:
     return any(d.day is not None and not d.old for d in days)
 
 
+# A clause that tells what came before ("after U.S. strikes on Sunday") dates that, not the attack.
+_EARLIER_EVENT = re.compile(r"(?:after|following|since|days\s+after|in\s+(?:response|retaliation|reprisal))\b", re.I)
+
+
 def _lead_day(sentences: list[_Sentence], published: datetime) -> DayMention | None:
     """The day a story's opening gives ("officials said on Wednesday"): it dates attacks told without one."""
     for sentence in sentences[:4]:
         for day in find_days(sentence.text, published):
-            if day.day is not None:
+            clause = _clause_text(sentence.text, _clause_of(sentence.text, day.start))
+            if day.day is not None and not _EARLIER_EVENT.match(clause.lstrip(" ,")):
                 return day
     return None
 

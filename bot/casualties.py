@@ -68,6 +68,12 @@ _NUMBER_OF = re.compile(r"\b(?:(?:bringing|raising|pushing|taking)\s+the\s+|the\
                         r"injured|injuries|casualties))\s+(?:\w+\s+){0,3}?(?:to|at)\s+(?:at\s+least\s+)?(\w+)",
                         re.I)
 
+# "the number of U.S. troops wounded in Sunday's attack on the base has risen to more than 40"
+_RISEN_TO = re.compile(r"\bnumber\s+of\s+(?:[\w.'’]+\s+){0,3}?(dead|deaths|killed|fatalities|wounded|injured|"
+                       r"injuries)\b[^.;]{0,160}?\b(?:risen|rose|climbed|increased|reached|grown|grew|jumped|"
+                       r"stands\s+at|stood\s+at)\s+(?:to\s+)?(?:more\s+than\s+|at\s+least\s+|over\s+|nearly\s+|"
+                       r"some\s+)?(\w+)", re.I)
+
 
 @dataclass(frozen=True, slots=True)
 class Toll:
@@ -109,6 +115,10 @@ def count_casualties(sentence: str) -> Toll:
         value = _number(match.group(2).lower())
         if value is not None:
             (wounded if (match.group(1) or "").lower() == "injury" else killed).append(value)
+    for match in _RISEN_TO.finditer(sentence):
+        value = _number(match.group(2).lower())
+        if value is not None:
+            (killed if match.group(1).lower() in ("dead", "deaths", "killed", "fatalities") else wounded).append(value)
     for match in _NUMBER_OF.finditer(sentence):
         value = _number(match.group(2).lower())
         what = match.group(1).lower()

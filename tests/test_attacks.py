@@ -141,3 +141,14 @@ def test_ruled_out_and_retracted_attacks(gazetteer: Gazetteer) -> None:
 def test_a_claimed_attack_on_a_listed_target_is_reported(gazetteer: Gazetteer) -> None:
     claim = "The group said it launched drones at dawn on Sunday at three targets: the al-Shaddadi and Rukban bases."
     assert attacks_of(gazetteer, claim) == [("al-shaddadi-base", date(2021, 7, 4))]
+
+
+def test_day_of_the_provocation_is_not_the_day_of_the_attack(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "Iran's Revolutionary Guards said they had targeted al-Udeid, the largest U.S. base "
+                                 "in the region, in response to U.S. strikes on Iranian nuclear sites on Sunday.",
+                      published="2021-07-05T17:00:00+00:00") == [("al-udeid-air-base", date(2021, 7, 5))]
+
+
+def test_verb_whose_object_is_the_site(gazetteer: Gazetteer) -> None:
+    text = "Drones targeted U.S. forces at the al-Tanf garrison on Wednesday. The second struck the garrison."
+    assert attacks_of(gazetteer, text) == [("al-tanf", date(2021, 7, 7))]

@@ -59,3 +59,9 @@ def test_no_casualties_is_zero_killed_and_wounded(sentence: str) -> None:
 ])
 def test_attackers_killed_by_defenders_in_active_voice(sentence: str) -> None:
     assert count_casualties(sentence).killed is None
+
+
+def test_number_risen_to_after_a_long_aside() -> None:
+    toll = count_casualties("The number of U.S. troops wounded in Sunday's drone attack on Tower 22, a logistics "
+                            "outpost in Jordan, has risen to more than 40, Pentagon spokespeople said.")
+    assert toll.wounded == 40
