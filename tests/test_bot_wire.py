@@ -3,6 +3,7 @@ Discord-compatible server, feeds from a local HTTP server. Nothing mocked."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import parse_config
@@ -79,4 +80,53 @@ async def test_feed_entry_posts_once_second_outlet_edits_commands_answer_restart
             await poll_now(again)
             await again.service.deliver_once()  # type: ignore[attr-defined]
         assert len(alerts(server)) == 1
+        server.assert_clean()
+
+
+async def test_every_lookup_and_admin_command_answers_over_the_wire(tmp_path: Path) -> None:
+    async with FakeDiscordServer(heartbeat_interval_ms=200) as server, LocalFeeds() as feeds:
+        wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
+        extra = feeds.serve("/kurdish.xml", (SCENARIO / "kurdish.xml").read_bytes())
+        config = parse_config(config_text(server, wire))
+        client = build_client(config, SQLiteStore(tmp_path / "db.sqlite3"), guild_ready_timeout=0.1)
+        client.service.clock = lambda: datetime(2021, 3, 6, tzinfo=UTC)  # the fixtures' week
+        async with running_client(client, server):
+            await poll_now(client)
+
+            async def ask(name: str, options: dict[str, object] | None = None) -> dict:
+                group, _, sub = name.partition(" ")
+                if sub:  # a subcommand is an option of type 1 carrying its own options
+                    kinds = {str: 3, int: 4, float: 10}
+                    raw = [{"type": 1, "name": sub, "options": [
+                        {"type": kinds[type(v)], "name": k, "value": v} for k, v in (options or {}).items()]}]
+                    interaction = await server.dispatch_slash_command(group, raw)
+                else:
+                    interaction = await server.dispatch_slash_command(name, options or {})
+                await server.wait_until(lambda: interaction.responded, what=f"/{name}")
+                if interaction.callbacks[0].type == 5:  # deferred: the answer comes as a follow-up
+                    await server.wait_until(lambda: bool(interaction.followup_ids), what=f"/{name} follow-up")
+                    return server.messages[interaction.followup_ids[0]].request_payload  # type: ignore[return-value]
+                return interaction.callbacks[0].data or {}
+
+            def text(answer: dict) -> str:
+                return (answer.get("content") or "") + "".join(
+                    (e.get("title") or "") + (e.get("description") or "") for e in answer.get("embeds", []))
+
+            assert "tracked sites" in text(await ask("sites"))
+            assert "Ain al-Asad" in text(await ask("recent", {"days": 7}))
+            assert "Marotto" in text(await ask("search", {"words": "Marotto"}))
+            assert wire in text(await ask("feeds list"))
+            added = text(await ask("feeds add", {"url": extra}))
+            assert "entries" in added and client.service.store.feed(extra) is not None  # type: ignore[attr-defined]
+            assert "no longer" in text(await ask("feeds remove", {"url": extra}))
+            assert "tracked" in text(await ask("track add", {"id": "test-base", "name": "Test Base", "country": "IQ",
+                                                             "lat": 33.0, "lon": 44.0}))
+            assert "test-base" in client.service.gazetteer.sites  # type: ignore[attr-defined]
+            text(await ask("track remove", {"id": "test-base"}))
+            assert "test-base" not in client.service.gazetteer.sites  # type: ignore[attr-defined]
+
+            choices = await server.dispatch_autocomplete("site", {"name": "ayn asad"}, focused="name")
+            await server.wait_until(lambda: choices.responded, what="autocomplete")
+            assert choices.callbacks[0].type == 8
+            assert choices.callbacks[0].data["choices"][0]["value"] == "ain-al-asad"  # type: ignore[index]
         server.assert_clean()
