@@ -24,7 +24,7 @@ _WEAPON_REGEXES = (
     ("drone", r"\bdrones?\b|\buavs?\b|\bunmanned\s+aerial|\bquadcopters?\b|\bkamikaze\b|\bone-way\s+attack"),
     ("explosive", r"\bieds?\b|\bimprovised\s+explosive|\broadside\s+bombs?\b|\bcar\s+bombs?\b|\bvbieds?\b|"
                   r"\bsuicide\s+(?:bomb|bomber|bombing|attack|vest)|\bexplosive\s+devices?\b|"
-                  r"\bbomb(?:s|ing|ings)?\b(?![- ]laden)|\bsticky\s+bombs?\b|\bbooby[- ]trap"),
+                  r"\bbombs?\b(?![- ]laden)|\bsticky\s+bombs?\b|\bbooby[- ]trap"),
     ("airstrike", r"\bair\s?strikes?\b|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\baerial\s+bombardment"),
     ("artillery", r"\bartillery\b|\bshelling\b|\bshelled\b|\bhowitzers?\b|\bartillery\s+shells?\b"),
     ("gunfire", r"\bgunfire\b|\bgunmen\b|\bopened\s+fire\b|\bsmall[- ]arms\b|\bsnipers?\b|\bshooting\b|"
@@ -114,6 +114,7 @@ _NOT_A_GROUP = re.compile(r"^(?:no|nobody|none|it|they|he|she|the|a|an|who|which
 _CLAIM_TRAILING = re.compile(r"^(?:The|A|An|In|On|At|But|And|Later|Earlier|Meanwhile|However|Separately|"
                              r"Statement|Telegram|Saturday|Sunday|Monday|Tuesday|Wednesday|Thursday|Friday)\s+")
 _ANAPHOR_WINDOW = 4  # sentences back that "the base" may reach
+WEAPON_REACH = 100  # characters either side of a site's name where the weapon that hit it is named
 
 
 @dataclass
@@ -184,7 +185,7 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                     day = lead.day if lead is not None and lead.day else published.date()
                     draft = _draft_for(drafts, site.id, day, explicit=False,
                                        from_title=index == 0 and bool(story.title))
-            _gather(draft, sentence, clause, index, sentences, gazetteer)
+            _gather(draft, sentence, mention, clause, index, sentences)
     return [_finish(draft) for draft in _merge_inferred(drafts)], named
 
 
@@ -402,11 +403,15 @@ def _latest_draft(drafts: list[_Draft], site_id: str) -> _Draft | None:
     return None
 
 
-def _gather(draft: _Draft, sentence: _Sentence, clause: Clause, index: int,
-            sentences: list[_Sentence], gazetteer: Gazetteer) -> None:
+def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause, index: int,
+            sentences: list[_Sentence]) -> None:
     """Add what this sentence, and the next ones that go on about the same attack, say of it."""
+    site_at, site_end = _name_start(sentence, mention), sentence.tokens[mention.end - 1].end
     clause_text = _clause_text(sentence.text, clause)
-    weapons = _weapons_in(clause_text) or _weapons_in(sentence.text)
+    # What hit the site is named near it: "A drone was shot down near the consulate, capping a week in which
+    # rockets and drones targeted sites" names one drone.
+    near = " ".join(sentence.text[max(a, site_at - WEAPON_REACH):min(b, site_end + WEAPON_REACH)] for a, b in clause)
+    weapons = _weapons_in(near) or _weapons_in(clause_text) or _weapons_in(sentence.text)
     if index == 0 and sentence.is_title:
         draft.headline = sentence.text
         draft.headline_weapons = weapons

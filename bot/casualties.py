@@ -49,7 +49,8 @@ _SUPERSEDED = re.compile(r"\b(first|initially|originally|earlier|previously|init
                          r"put|gave|stated|announced|counted|reports?|toll|figure|statement)?", re.I)
 _NO_CASUALTIES = re.compile(
     r"\b(no\s+|without\s+(?:causing\s+|leaving\s+)?(?:any\s+)?|did\s+not\s+cause\s+(?:any\s+)?|caused\s+no\s+|"
-    r"zero\s+|free\s+of\s+)(?:reported\s+|immediate\s+reported\s+|human\s+)?(casualties|losses|victims)\b", re.I)
+    r"zero\s+|free\s+of\s+)(?:reported\s+|immediate\s+reported\s+|human\s+)?(?:(?:material\s+)?damage\s+(?:or|and)\s+)?"
+    r"(casualties|losses|victims)\b", re.I)
 _NO_ONE = re.compile(r"\b(?:no\s*(?:one|body)|nobody|none\s+of\s+(?:the\s+)?\w+)\s+(?:\w+\s+){0,2}"
                      r"(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(killed|hurt|injured|wounded|harmed)",
                      re.I)

@@ -152,3 +152,17 @@ def test_day_of_the_provocation_is_not_the_day_of_the_attack(gazetteer: Gazettee
 def test_verb_whose_object_is_the_site(gazetteer: Gazetteer) -> None:
     text = "Drones targeted U.S. forces at the al-Tanf garrison on Wednesday. The second struck the garrison."
     assert attacks_of(gazetteer, text) == [("al-tanf", date(2021, 7, 7))]
+
+
+def test_weapon_named_near_the_site_not_in_a_later_aside(gazetteer: Gazetteer) -> None:
+    (attack,) = find_attacks(make_story(
+        "A drone was shot down near the new U.S. consulate compound in Erbil early on Thursday, Kurdish officials "
+        "said, capping a week in which rockets and drones targeted sites used by U.S. forces and diplomats in Iraq."),
+        gazetteer)
+    assert attack.weapons == ("drone",)
+
+
+def test_claimed_bombing_is_not_an_explosive_by_itself(gazetteer: Gazetteer) -> None:
+    (attack,) = find_attacks(make_story("Mortar shells hit Camp Taji on Wednesday. A little-known group claimed "
+                                        "responsibility for the bombing."), gazetteer)
+    assert attack.weapons == ("mortar",)
