@@ -114,7 +114,7 @@ _NOT_A_GROUP = re.compile(r"^(?:no|nobody|none|it|they|he|she|the|a|an|who|which
 _CLAIM_TRAILING = re.compile(r"^(?:The|A|An|In|On|At|But|And|Later|Earlier|Meanwhile|However|Separately|"
                              r"Statement|Telegram|Saturday|Sunday|Monday|Tuesday|Wednesday|Thursday|Friday)\s+")
 _ANAPHOR_WINDOW = 4  # sentences back that "the base" may reach
-WEAPON_REACH = 100  # characters either side of a site's name where the weapon that hit it is named
+WEAPON_REACH = 70  # characters either side of a site's name where the weapon that hit it is named
 
 
 @dataclass
