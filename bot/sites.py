@@ -46,6 +46,13 @@ _KIND_NEIGHBOURS: dict[str, frozenset[str]] = {
     "field": frozenset({"field", "oilfield", "gasfield", "fields"}),
     "facility": frozenset({"facility", "plant", "refinery", "complex"}),
 }
+# After a core only, these also name the site: the coalition base at a field or airport is "the Conoco
+# base", "the Omar base", "Erbil air base" (before it, "a base in Erbil" could be any base in the city).
+_KIND_FOLLOWERS: dict[str, frozenset[str]] = {
+    "airport": frozenset({"base", "airbase"}),
+    "field": frozenset({"base", "facility", "plant", "installation"}),
+    "facility": frozenset({"base"}),
+}
 # English words that a sound key can confuse with a name (in/Ain, said/Saida): never a site's core.
 STOPWORDS = frozenset({
     "in", "on", "an", "and", "at", "as", "is", "it", "its", "of", "or", "to", "the", "a", "i", "we", "he",
@@ -270,8 +277,9 @@ class Gazetteer:
         anchors = set().union(*(_KIND_NEIGHBOURS[kind] for kind in form.kinds))
         if not anchors:
             return False
+        followers = anchors | set().union(*(_KIND_FOLLOWERS.get(kind, frozenset()) for kind in form.kinds))
         for j in range(span[1], min(len(norms), span[1] + 4)):
-            if norms[j] in anchors:
+            if norms[j] in followers:
                 return True
             if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
                 break

@@ -79,3 +79,11 @@ def test_the_us_embassy_without_a_city_is_the_one_the_story_is_about(gazetteer: 
     tokens = tokenize("Sirens sounded at the U.S. embassy.")
     words = Counter(["baghdad", "baghdad", "amman"])
     assert [m.site_id for m in gazetteer.find_by_nationality(tokens, words)] == ["us-embassy-baghdad"]
+
+
+@pytest.mark.parametrize(("sentence", "site"), [
+    ("drones attacked the Conoco base", "conoco-gas-field"), ("a rocket hit the Omar base", "al-omar-oil-field"),
+    ("rockets hit Erbil base late on Monday", "erbil-airport"),
+])
+def test_the_coalition_base_at_a_field_or_airport_is_the_site(gazetteer: Gazetteer, sentence: str, site: str) -> None:
+    assert found(gazetteer, sentence) == {site}
