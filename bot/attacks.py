@@ -52,6 +52,8 @@ _RULED_OUT = re.compile(
     r"target)|no\s+(?:\w+\s+){0,4}(?:were|was)\s+(?:aimed|fired|launched|directed)|denying\s+reports|denied\s+reports|"
     r"not\s+caused\s+by\s+an?\s+attack|initially\s+(?:said|reported|claimed|stated)|mistakenly|wrongly|erroneously)\b",
     re.I)
+_DESTINATION = re.compile(r"\b(?:bound|headed|heading|destined|en\s+route|on\s+(?:its|their)\s+way)\s+(?:for|to|"
+                          r"toward|towards)\s+(?:the\s+)?$", re.I)
 # "two kilometres from the compound": a distance puts the event away from the site.
 _AT_A_DISTANCE = re.compile(r"\b(?:\d+(?:\.\d+)?|a|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s*"
                             r"(?:kilometres|kilometers|km|miles|metres|meters|m)\s+(?:away\s+)?(?:from|of|north\s+of|"
@@ -61,7 +63,8 @@ _DRILL = re.compile(r"\b(exercises?|drills?|training|rehearsals?|simulated|live-
 # Verbs for a real, physical event (not the noun "attacks" in analysis).
 _EVENT = re.compile(
     r"\b(struck|hit|fired|landed|exploded|shot\s+down|downed|intercepted|shelled|crashed|slammed|targeted|"
-    r"came\s+under|fell|detonated|pounded|rocketed|was\s+attacked|were\s+attacked|attacked|impacted)\b", re.I)
+    r"came\s+under|fell|detonated|pounded|rocketed|was\s+attacked|were\s+attacked|attacked|impacted|"
+    r"explosions?|blasts?)\b", re.I)
 # Modal and threat words: an attack that has not happened.
 _HYPOTHETICAL = re.compile(
     r"\b(could|would|might|may|will|shall|threat(?:en(?:ed|s)?)?|vow(?:ed|s)?|warn(?:ed|s|ing)?|plan(?:ned|s)?|"
@@ -86,8 +89,16 @@ _AIM = re.compile(r"\b(on|at|against|targeting|targeted|toward|towards|near|into
                   r"heading\s+(?:for|toward|towards)|"
                   r"bombed|of)\s+(?:[\w.'’:,“”\"-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
 # Verbs whose object is what was hit, and the few words that may stand between verb and name.
-_TRANSITIVE = re.compile(r"struck|hit|hitting|targeted|targeting|attacked|shelled|bombed|pounded|rocketed|stormed",
-                         re.I)
+_TRANSITIVE = re.compile(r"struck|hits?|hitting|strikes|targets|targeted|targeting|attacked|attacks|shelled|bombed|"
+                         r"pounded|rocketed|stormed", re.I)
+# After a site's name: "Ain al-Asad air base, which hosts U.S. troops, was hit", "al-Omar field attacked by
+# drones", "the Erbil airport attack".
+_SUBJECT_HIT = re.compile(r"^[^;!?]{0,60}?\b(was|were|had\s+been|has\s+been|came|comes|come|is|are|been)\s+"
+                          r"(?:\w+\s+){0,2}?(attacked|hit|struck|targeted|under|shelled|rocketed|bombarded|rocked|"
+                          r"shaken|bombed|stormed)\b", re.I)
+_PARTICIPLE_HIT = re.compile(r"^[^;!?,]{0,30}?\b(attacked|hit|struck|targeted|shelled|rocketed|bombed)\s+(?:by|with|"
+                             r"in|overnight|early|late|on)\b", re.I)
+_ATTACK_NOUN_AFTER = re.compile(r"^[\W\w]{0,40}?\b(attack|strike|explosion|blast|bombing)s?\b", re.I)
 _OBJECT_GAP = re.compile(r"\s+[“\"‘']?(?:[\w.'’-]+\s+){0,3}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?", re.I)
 # Counts and ranges that make a sentence about attacks in general.
 _GENERAL = re.compile(r"\b(dozens|scores|hundreds|more\s+than\s+\d+|at\s+least\s+\d+|some\s+\d+|\d+)\s+"
@@ -299,6 +310,8 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False  # "the Pope landed at Baghdad airport": landing, falling, hitting need a weapon
     if _DRILL.search(text) or _RULED_OUT.search(text):
         return False
+    if _DESTINATION.search(text[max(0, site_at - 30):site_at]):
+        return False  # "a convoy bound for Ain al-Asad was hit": the convoy, on a road elsewhere
     if _AT_A_DISTANCE.search(text[max(0, site_at - 60):site_at]):
         return False  # "about ten kilometres from Erbil airport": near, not at the site
     before = text[max(0, site_at - 40):site_at]
@@ -331,12 +344,10 @@ def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:
         if len(gap) <= 70 and not re.search(r"[;!?]|\b(said|says|told|and\s+then)\b", gap) and \
                 _AIM.search(gap):
             return True
-    after = text[site_end:site_end + 70]
-    return bool(re.match(r"^[^.;]{0,45}?\b(was|were|had\s+been|has\s+been|came|comes|come|is|are|been)\s+"
-                         r"(?:\w+\s+){0,2}?(attacked|hit|struck|targeted|under|shelled|rocketed|bombarded|"
-                         r"rocked|shaken|bombed|stormed)\b", after, re.I)
-                or (re.match(r"^[\W\w]{0,40}?\b(attack|strike|explosion|blast|bombing)s?\b", after[:45], re.I)
-                and not re.search(r"[.;]", after[:45])))
+    after = text[site_end:site_end + 80]
+    # Dots inside a sentence are abbreviations ("U.S."): only ; ! ? end the reach.
+    return bool(_SUBJECT_HIT.match(after) or _PARTICIPLE_HIT.match(after)
+                or (_ATTACK_NOUN_AFTER.match(after[:45]) and not re.search(r"[;]", after[:45])))
 
 
 def _weapons_in(text: str) -> list[str]:

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from bot.attacks import find_attacks
 from bot.sites import Gazetteer
 from tests.conftest import make_story
@@ -166,3 +168,18 @@ def test_claimed_bombing_is_not_an_explosive_by_itself(gazetteer: Gazetteer) -> 
     (attack,) = find_attacks(make_story("Mortar shells hit Camp Taji on Wednesday. A little-known group claimed "
                                         "responsibility for the bombing."), gazetteer)
     assert attack.weapons == ("mortar",)
+
+
+@pytest.mark.parametrize(("text", "site"), [
+    ("Rocket attack targets Iraq's Ain al-Asad airbase hosting US troops.", "ain-al-asad"),
+    ("US forces in Syria's al-Omar oil field attacked by drones.", "al-omar-oil-field"),
+    ("Ain al-Asad air base, which hosts U.S. troops, was hit by five rockets on Thursday.", "ain-al-asad"),
+    ("Explosions heard near US embassy in Baghdad as C-RAM fires.", "us-embassy-baghdad"),
+    ("The Islamic Resistance in Iraq said it targeted the Koniko base with drones on Thursday.", "conoco-gas-field"),
+])
+def test_headline_and_wire_phrasings(gazetteer: Gazetteer, text: str, site: str) -> None:
+    assert attacks_of(gazetteer, text) == [(site, date(2021, 7, 8))]
+
+
+def test_a_convoy_bound_for_a_base_is_not_the_base(gazetteer: Gazetteer) -> None:
+    assert attacks_of(gazetteer, "Convoy bound for Ain al-Asad hit by roadside bomb on Wednesday.") == []
