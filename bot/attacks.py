@@ -134,6 +134,7 @@ class _Draft:
     day: date | None
     explicit: bool  # dated by an event day in its own sentence, not by the story's lead or publish time
     from_title: bool  # only the headline told it: it belongs to the story's dated attack on the site
+    edge: str | None = None
     weapons: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
     killed: list[tuple[int, bool]] = field(default_factory=list)  # (figure, superseded)
@@ -184,6 +185,7 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
             if chosen is not None and chosen.day is not None:
                 draft = _draft_for(drafts, site.id, chosen.day, explicit=not chosen.is_report_date,
                                    from_title=index == 0 and bool(story.title))
+                draft.edge = draft.edge or chosen.edge
             else:
                 draft = _latest_draft(drafts, site.id) if mention.strength == "anaphor" or not _has_recent_day(
                     days) else None
@@ -495,6 +497,7 @@ def _finish(draft: _Draft) -> Attack:
         site_id=draft.site_id,
         day=draft.day,
         day_is_explicit=draft.explicit,
+        day_edge=draft.edge,
         weapons=tuple(draft.weapons or draft.headline_weapons),
         killed=_best_figure(draft.killed),
         wounded=_best_figure(draft.wounded),

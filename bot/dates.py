@@ -58,6 +58,7 @@ class DayMention:
     day: date | None  # None: recent, day not stated ("this week"), or old without a day
     old: bool  # background: beyond RECENT_DAYS before the publish day
     is_report_date: bool  # "officials said on Wednesday": when it was told, a weaker clue
+    edge: str | None = None  # "late" (late Tuesday, Tuesday night) or "early" (early Wednesday, overnight)
 
 
 def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
@@ -79,8 +80,18 @@ def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
                 continue
             report = bool(_REPORT_VERBS.search(sentence[:match.start()]))
             taken.append((match.start(), match.end()))
-            found.append(DayMention(match.start(), match.end(), day, old, report))
+            found.append(DayMention(match.start(), match.end(), day, old, report, _edge(match.group(0))))
     return sorted(found, key=lambda d: d.start)
+
+
+def _edge(phrase: str) -> str | None:
+    """Near midnight two outlets may give neighbouring days for one attack: remember which side."""
+    phrase = phrase.lower()
+    if re.search(r"\b(late|night|evening|tonight)\b", phrase):
+        return "late"
+    if re.search(r"\b(early|overnight|dawn)\b", phrase):
+        return "early"
+    return None
 
 
 def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tuple[date | None, bool] | None:

@@ -26,6 +26,9 @@ def match_incident(attack: Attack, incidents: Sequence[IncidentState]) -> Incide
         for incident in same_site:
             if incident.day == attack.day:
                 return incident
+        across_midnight = _across_midnight(attack, same_site)
+        if across_midnight is not None:
+            return across_midnight
         undated = [i for i in same_site if not incident_day(i.reports)[1] and i.day is not None
                    and abs((i.day - attack.day).days) <= REDATE_DAYS]
         return min(undated, key=lambda i: abs((i.day - attack.day).days), default=None)  # type: ignore[operator]
@@ -34,6 +37,18 @@ def match_incident(attack: Attack, incidents: Sequence[IncidentState]) -> Incide
         return max(recent, key=lambda i: (i.day, _latest_report(i)))
     ahead = [i for i in same_site if i.day is not None and 0 < (i.day - attack.day).days <= 1]
     return ahead[0] if ahead else None
+
+
+def _across_midnight(attack: Attack, incidents: Sequence[IncidentState]) -> IncidentState | None:
+    """"Early Wednesday" from one outlet and "late Tuesday" from another: one attack near midnight."""
+    if attack.day is None or attack.day_edge is None:
+        return None
+    step, other = (-1, "late") if attack.day_edge == "early" else (1, "early")
+    for incident in incidents:
+        if incident.day is not None and (incident.day - attack.day).days == step and any(
+                r.day_edge == other and r.day == incident.day for r in incident.reports):
+            return incident
+    return None
 
 
 def _latest_report(incident: IncidentState) -> object:

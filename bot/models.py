@@ -44,6 +44,7 @@ class Attack:
     wounded: int | None
     claim: str | None
     evidence: tuple[str, ...]  # the sentences that report it, best first
+    day_edge: str | None = None  # "late" or "early": the attack came near midnight
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class Report:
     claim: str | None
     evidence: tuple[str, ...]
     is_copy: bool  # a near-duplicate of an earlier story
+    day_edge: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,7 +121,7 @@ def _visible(facts: IncidentFacts) -> tuple[object, ...]:
 
 def _report(story: Story, source: Source, attack: Attack, is_copy: bool) -> Report:
     return Report(PENDING_STORY, story.published, source, attack.day, attack.day_is_explicit, attack.weapons,
-                  attack.killed, attack.wounded, attack.claim, attack.evidence, is_copy)
+                  attack.killed, attack.wounded, attack.claim, attack.evidence, is_copy, attack.day_edge)
 
 
 def _richer(first: Report, second: Report) -> Report:

@@ -132,3 +132,23 @@ def test_search_with_quotes_and_operators_does_not_break(gazetteer: Gazetteer) -
     process(store, gazetteer, make_story(WIRE, "2021-03-03T07:10:00+00:00", url="https://wire.example/a"))
     assert store.search_stories('a"b OR ( rockets* "Marotto') == []
     assert store.search_stories("rockets marotto")
+
+
+def test_late_tuesday_and_early_wednesday_from_two_outlets_are_one_attack(gazetteer: Gazetteer) -> None:
+    store = SQLiteStore()
+    first = process(store, gazetteer, make_story(
+        "Iran fired ballistic missiles at Ain al-Asad air base late on Tuesday, U.S. officials said.",
+        "2020-01-08T01:30:00+00:00", url="https://us.example/a"))
+    second = process(store, gazetteer, make_story(
+        "Missiles struck the Ain al-Asad base in western Iraq early on Wednesday, Iraqi officials said.",
+        "2020-01-08T06:00:00+00:00", url="https://iq.example/b"))
+    assert [a.action for a in second] == ["update"] and second[0].incident_id == first[0].incident_id
+
+
+def test_two_attacks_on_neighbouring_days_stay_two(gazetteer: Gazetteer) -> None:
+    store = SQLiteStore()
+    process(store, gazetteer, make_story("Rockets hit Ain al-Asad air base on Tuesday afternoon.",
+                                         "2020-01-08T08:00:00+00:00", url="https://us.example/a"))
+    second = process(store, gazetteer, make_story("Rockets hit Ain al-Asad air base early on Wednesday.",
+                                                  "2020-01-08T09:00:00+00:00", url="https://iq.example/b"))
+    assert [a.action for a in second] == ["new"]

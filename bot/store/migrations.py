@@ -103,4 +103,8 @@ MIGRATIONS: tuple[str, ...] = (
         changed_at TEXT NOT NULL
     );
     """,
+    # 3: which side of midnight a report put the attack ("late Tuesday", "early Wednesday").
+    """
+    ALTER TABLE reports ADD COLUMN day_edge TEXT;
+    """,
 )

@@ -93,7 +93,8 @@ class SQLiteStore:
             source=Source(r["url"], r["feed"], r["title"]), day=_day(r["day"]),
             day_is_explicit=bool(r["day_is_explicit"]), weapons=tuple(json.loads(r["weapons"])),
             killed=r["killed"], wounded=r["wounded"], claim=r["claim"],
-            evidence=tuple(json.loads(r["evidence"])), is_copy=bool(r["is_copy"])) for r in rows)
+            evidence=tuple(json.loads(r["evidence"])), is_copy=bool(r["is_copy"]), day_edge=r["day_edge"])
+            for r in rows)
 
     def incident(self, incident_id: int) -> StoredIncident | None:
         row = self._db.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
@@ -170,11 +171,12 @@ class SQLiteStore:
         assert report.story_id == PENDING_STORY
         self._db.execute(
             """INSERT OR REPLACE INTO reports (incident_id, story_id, published, url, feed, title, day,
-               day_is_explicit, weapons, killed, wounded, claim, evidence, is_copy)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+               day_is_explicit, weapons, killed, wounded, claim, evidence, is_copy, day_edge)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (incident_id, story_id, _iso(report.published), report.source.url, report.source.feed,
              report.source.title, _iso_day(report.day), int(report.day_is_explicit), json.dumps(report.weapons),
-             report.killed, report.wounded, report.claim, json.dumps(report.evidence), int(report.is_copy)))
+             report.killed, report.wounded, report.claim, json.dumps(report.evidence), int(report.is_copy),
+             report.day_edge))
 
 
     # -- lookups for commands -------------------------------------------------------------------------
