@@ -34,7 +34,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("month_day", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)),
     ("day_month", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?", re.I)),
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
-    ("weekday", re.compile(r"\b(?:(early|late|last|this|past)\s+)?(monday|tuesday|wednesday|thursday|friday|"
+    ("weekday", re.compile(r"\b(?:(early|late|last|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|friday|"
                            r"saturday|sunday)(?:['’]s)?(?:\s+(morning|afternoon|evening|night))?\b", re.I)),
     ("month_year", re.compile(rf"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\s+(\d{{4}})\b",
                               re.I)),

@@ -55,6 +55,8 @@ def decide(analysis: StoryAnalysis, candidates: Iterable[Candidate], incidents: 
     story = analysis.story
     original = find_original(story, analysis.words, candidates)
     is_copy = original is not None and original.key != story.key and original.url != story.url
+    if is_copy and original is not None and _dates_another_attack(analysis, original, incidents):
+        original, is_copy = None, False  # a templated brief ("Rockets hit X on Tuesday"), not a copy
     is_revision = original is not None and not is_copy
     source = Source(story.url, story.feed, story.title)
     # An updated article replaces what its earlier version said.
@@ -97,6 +99,12 @@ def decide(analysis: StoryAnalysis, candidates: Iterable[Candidate], incidents: 
         action = "update" if _visible(facts) != _visible(previous) else None
         changes.append(IncidentChange(incident_id, site.id, report, facts, action))
     return Decision(original, tuple(changes))
+
+
+def _dates_another_attack(analysis: StoryAnalysis, original: Candidate, incidents: Sequence[IncidentState]) -> bool:
+    """Text that matches an earlier story but dates its attack on a day the earlier one did not report."""
+    reported = {(i.site_id, i.day) for i in incidents if any(r.story_id == original.story_id for r in i.reports)}
+    return any(a.day_is_explicit and (a.site_id, a.day) not in reported for a in analysis.attacks) and bool(reported)
 
 
 def incident_facts(site: Site, reports: Sequence[Report]) -> IncidentFacts:
