@@ -111,6 +111,8 @@ _CLAUSE_BREAK = re.compile(r",\s+(?=(?:where|which|when|while|after|following|as
                            r"months\s+after|since|in\s+(?:response|retaliation|reprisal)\s+(?:to|for))\b)|"
                            r"\s[—–-]\s|;\s|\(|\)", re.I)
 _CLAIM = (
+    re.compile(r"(?:calling\s+itself|calls\s+itself|known\s+as)\s+((?:[A-Z][\w'’-]*|al-[\w'’-]+)(?:\s+(?:[A-Z][\w'’-]*|"
+               r"al-[\w'’-]+|of|the|in|al|wa))*)[^.;]{0,80}?\bclaimed\b"),
     re.compile(r"((?:[A-Z][\w'’-]*|al-[\w'’-]+|of|the|for|in|al|bin|wa)(?:\s+(?:[A-Z][\w'’-]*|al-[\w'’-]+|of|the|"
                r"for|in|al|bin|wa|\([A-Z]+\)))*)\s*,?\s+(?:\w+\s+){0,2}(?:has\s+|have\s+|had\s+)?claimed\s+"
                r"(?:responsibility|the\s+attack|the\s+strike|credit|the\s+drone|the\s+rocket|it)"),
@@ -199,7 +201,9 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                     draft = _draft_for(drafts, site.id, day, explicit=False,
                                        from_title=index == 0 and bool(story.title))
             _gather(draft, sentence, mention, clause, index, sentences)
-    return [_finish(draft) for draft in _merge_inferred(drafts)], named
+    drafts = _merge_inferred(drafts)
+    _claim_for_the_story(drafts, sentences)
+    return [_finish(draft) for draft in drafts], named
 
 
 def _attack_mentions(sentence: _Sentence) -> list[tuple[Mention, Clause]]:
@@ -464,6 +468,16 @@ def _claim_in(sentence: str) -> str | None:
             if group and not _NOT_A_GROUP.match(group) and len(group) > 2:
                 return group
     return None
+
+
+def _claim_for_the_story(drafts: list[_Draft], sentences: list[_Sentence]) -> None:
+    """A claim told apart from the attack ("The Islamic Resistance in Iraq claimed the attack", three
+    sentences on) belongs to the story's attack when it reports one site."""
+    if not drafts or len({d.site_id for d in drafts}) > 1 or all(d.claim for d in drafts):
+        return
+    claim = next((c for c in (_claim_in(s.text) for s in sentences) if c), None)
+    for draft in drafts:
+        draft.claim = draft.claim or claim
 
 
 def _merge_inferred(drafts: list[_Draft]) -> list[_Draft]:

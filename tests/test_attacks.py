@@ -183,3 +183,14 @@ def test_headline_and_wire_phrasings(gazetteer: Gazetteer, text: str, site: str)
 
 def test_a_convoy_bound_for_a_base_is_not_the_base(gazetteer: Gazetteer) -> None:
     assert attacks_of(gazetteer, "Convoy bound for Ain al-Asad hit by roadside bomb on Wednesday.") == []
+
+
+def test_claim_by_a_group_calling_itself_and_claim_told_later(gazetteer: Gazetteer) -> None:
+    (attack,) = find_attacks(make_story(
+        "Rockets hit Erbil airport on Monday. A little-known group calling itself Saraya Awliya al-Dam (Guardians "
+        "of the Blood Brigade) claimed responsibility on Telegram."), gazetteer)
+    assert attack.claim == "Saraya Awliya al-Dam"
+    (attack,) = find_attacks(make_story(
+        "Two drones targeted the al-Tanf garrison on Wednesday. Nobody was hurt. The Pentagon said it was "
+        "assessing the damage. Officials blamed Iran. The Islamic Resistance in Iraq claimed the attack."), gazetteer)
+    assert attack.claim == "Islamic Resistance in Iraq"
