@@ -198,7 +198,9 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                     if lead is not None and lead.old:
                         continue
                     day = lead.day if lead is not None and lead.day else published.date()
-                    draft = _draft_for(drafts, site.id, day, explicit=False,
+                    # "Rockets again hit Ain al-Asad": a new attack, not a recap of the last one.
+                    again = bool(_AGAIN.search(_clause_text(sentence.text, clause)))
+                    draft = _draft_for(drafts, site.id, day, explicit=again,
                                        from_title=index == 0 and bool(story.title))
             _gather(draft, sentence, mention, clause, index, sentences)
     drafts = _merge_inferred(drafts)
@@ -388,6 +390,8 @@ def _has_recent_day(days: list[DayMention]) -> bool:
     return any(d.day is not None and not d.old for d in days)
 
 
+_AGAIN = re.compile(r"\b(again|for\s+the\s+(?:second|third|fourth|fifth)\s+time|fresh|renewed|yet\s+another)\b",
+                    re.I)
 # A clause that tells what came before ("after U.S. strikes on Sunday") dates that, not the attack.
 _EARLIER_EVENT = re.compile(r"(?:after|following|since|days\s+after|in\s+(?:response|retaliation|reprisal))\b", re.I)
 

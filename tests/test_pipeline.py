@@ -152,3 +152,11 @@ def test_two_attacks_on_neighbouring_days_stay_two(gazetteer: Gazetteer) -> None
     second = process(store, gazetteer, make_story("Rockets hit Ain al-Asad air base early on Wednesday.",
                                                   "2020-01-08T09:00:00+00:00", url="https://iq.example/b"))
     assert [a.action for a in second] == ["new"]
+
+
+def test_an_attack_told_as_again_is_a_new_incident(gazetteer: Gazetteer) -> None:
+    store = SQLiteStore()
+    process(store, gazetteer, make_story(WIRE, "2021-03-03T07:10:00+00:00", url="https://wire.example/a"))
+    again = process(store, gazetteer, make_story("Rockets again struck Ain al-Asad air base, security sources said.",
+                                                 "2021-03-06T09:00:00+00:00", url="https://flash.example/2"))
+    assert [(a.action, str(a.facts.day)) for a in again] == [("new", "2021-03-06")]
