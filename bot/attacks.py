@@ -74,7 +74,7 @@ _DENIAL = re.compile(r"\b(denied|denies|deny|denying|rejected|dismissed|false|fa
                      r"not\s+(?:an?\s+|the\s+result\s+of\s+an?\s+)?attack|no\s+sign\s+of\s+(?:an?\s+)?attack|"
                      r"did\s+not\s+(?:attack|target|strike|hit)|never\s+happened)\b", re.I)
 _NOT_ATTACK = re.compile(
-    r"\b(fire\s+breaks\s+out|blaze|caught\s+fire|short[- ]circuit|exercises?|drills?|training|rehearsal|"
+    r"\b(fire\s+breaks\s+out|blaze|caught\s+fire|short[- ]circuit|"  # drills: see _DRILL
     r"visit(?:ed|s|ing)?|toured?|handover|handed\s+over|withdraw(?:al|n)?|"
     r"contract|accident|fire\s+broke\s+out|weather|sandstorm|crash\s+landing|ceremony|inspected|met|meet|meets|"
     r"meeting|talks|discuss(?:ed)?|conference|signed|inaugurat(?:ed|ion)|opened)\b", re.I)
