@@ -73,3 +73,13 @@ def find_original(story: Story, words: tuple[str, ...], candidates: Iterable[Can
             if best is None or score > best[0]:
                 best = (score, candidate)
     return best[1] if best else None
+
+
+def pair_score(first: Story, second: Story) -> float:
+    """How much of a copy of each other two stories look, 0..1 (scripts/dedupe_scores.py prints it)."""
+    return containment(fingerprint(first), fingerprint(second))
+
+
+def is_copy_pair(first: Story, second: Story) -> bool:
+    """Whether one of two stories is a near-duplicate of the other, by text alone."""
+    return is_copy(fingerprint(first), fingerprint(second))
