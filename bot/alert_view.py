@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.links import safe_link
 from bot.models import IncidentFacts, Site
 from bot.summary import toll_text
 
@@ -23,6 +24,7 @@ COLOUR_NO_TOLL = 0xF1C40F
 
 _MARKDOWN = re.compile(r"([\\*_`~|\[\]])")  # emphasis, code, spoilers, masked links
 _LINE_START = re.compile(r"^(\s*)([>#-]|\d+\.)", re.M)  # quotes, headers, lists
+_MASKED_LINK = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\([^)\s]*\)")
 _MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)(\d+)>")
 
 
@@ -57,8 +59,7 @@ def render_alert(incident_id: int, facts: IncidentFacts, site: Site, *, updated:
     ]
     if facts.claim:
         fields.append(("Claimed by", _clip(escape_feed_text(facts.claim), FIELD_VALUE_LIMIT)))
-    sources = [f"{n}. [{_link_text(s.feed)}: {_link_text(s.title)}]({s.url})" if s.url else
-               f"{n}. {escape_feed_text(s.feed)}: {escape_feed_text(s.title)}"
+    sources = [_source_line(n, s.feed, s.title, s.url)
                for n, s in enumerate(facts.sources[:MAX_SOURCES_SHOWN], start=1)]
     if len(facts.sources) > MAX_SOURCES_SHOWN:
         sources.append(f"… and {len(facts.sources) - MAX_SOURCES_SHOWN} more")
@@ -72,7 +73,7 @@ def render_alert(incident_id: int, facts: IncidentFacts, site: Site, *, updated:
         title=_clip(escape_feed_text(facts.title), TITLE_LIMIT),
         description=_clip(description, DESCRIPTION_LIMIT),
         fields=tuple(fields), colour=colour, footer=incident_footer(incident_id),
-        url=facts.sources[0].url if facts.sources and facts.sources[0].url else None,
+        url=safe_link(facts.sources[0].url) if facts.sources else None,
     )
     return _within_total(view)
 
@@ -87,6 +88,13 @@ def _figures(killed: int | None, wounded: int | None) -> str:
     if killed == 0 and wounded == 0:
         return toll_text(0, 0)
     return f"{'?' if killed is None else killed} killed, {'?' if wounded is None else wounded} wounded"
+
+
+def _source_line(number: int, feed: str, title: str, url: str) -> str:
+    link = safe_link(url)
+    if link is None:  # a relative, javascript: or malformed link is shown as text, never as a link
+        return f"{number}. {escape_feed_text(feed)}: {escape_feed_text(title)}"
+    return f"{number}. [{_link_text(feed)}: {_link_text(title)}]({link})"
 
 
 def _link_text(text: str) -> str:
@@ -115,6 +123,13 @@ def _within_total(view: AlertView) -> AlertView:
         return AlertView(view.title, _clip(view.description, max(room, 0)), view.fields, view.colour, view.footer,
                          view.url)
     return view
+
+
+def without_links(view: AlertView) -> AlertView:
+    """The alert with nothing taken from feed links: no embed url, sources as plain text. Sent when Discord
+    refuses the full alert, so the alert itself is never lost to one bad link."""
+    fields = tuple((name, _MASKED_LINK.sub(r"\1", value)) for name, value in view.fields)
+    return AlertView(view.title, view.description, fields, view.colour, view.footer, None)
 
 
 def view_as_text(view: AlertView) -> str:

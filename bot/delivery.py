@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.alert_view import AlertView, has_casualties, render_alert, view_as_text
+from bot.alert_view import AlertView, has_casualties, render_alert, view_as_text, without_links
 from bot.config import DiscordConfig
 from bot.models import Site
 from bot.store.base import PendingAlert, PostedMessage, Store
@@ -34,6 +34,20 @@ class DeliveryUnavailable(Exception):
 
 class MessageGone(Exception):
     """The message to edit no longer exists (deleted by a moderator): post a new one."""
+
+
+class DeliveryRejected(Exception):
+    """Discord refused the request itself (a 4xx other than 429): sending it again unchanged cannot help."""
+
+    def __init__(self, status: int, text: str) -> None:
+        super().__init__(f"Discord answered {status}: {text}")
+        self.status = status
+
+
+# A refusal of the channel (no access, missing permission, unknown channel) may be fixed by an admin: it is
+# retried with the usual backoff, but parked after this many tries (about two hours at the 5-minute cap).
+CHANNEL_REFUSED_STATUSES = frozenset({401, 403, 404})
+PARK_AFTER_ATTEMPTS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,18 +99,35 @@ async def deliver_pending(store: Store, sink: AlertSink, sites: Mapping[str, Sit
         site = sites.get(pending.facts.site_id) or Site(pending.facts.site_id, pending.facts.site_id, (), "??",
                                                          0.0, 0.0)
         targets = channels if channels is not None else channels_for(site, config)
+        if not targets:
+            # Never marked sent unseen: it waits for a route (a channel in config.yaml, then a restart).
+            _defer(store, pending, now, "no channel for this site: set discord.alert_channel_id, "
+                                        f"site_channels[{site.id}] or country_channels[{site.country}]")
+            continue
         try:
             for channel_id in targets:
                 await _deliver_one(store, sink, pending, site, channel_id, config)
         except DeliveryUnavailable as error:
-            delay = min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2 ** pending.attempts)
-            store.defer(pending.outbox_ids, error=str(error)[:300], retry_at=now + timedelta(seconds=delay))
-            log.warning("event=delivery_deferred incident=%s attempts=%s retry_in=%.0fs error=%r",
-                        pending.incident_id, pending.attempts + 1, delay, str(error)[:200])
+            _defer(store, pending, now, str(error))
             break
+        except DeliveryRejected as error:
+            if error.status in CHANNEL_REFUSED_STATUSES and pending.attempts + 1 < PARK_AFTER_ATTEMPTS:
+                _defer(store, pending, now, str(error))
+                break
+            store.park(pending.outbox_ids, error=str(error)[:300], now=now)
+            log.error("event=alert_parked incident=%s attempts=%s error=%r", pending.incident_id,
+                      pending.attempts + 1, str(error)[:200])
+            continue
         store.mark_sent(pending.outbox_ids, now)
         delivered += 1
     return delivered
+
+
+def _defer(store: Store, pending: PendingAlert, now: datetime, error: str) -> None:
+    delay = min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2 ** pending.attempts)
+    store.defer(pending.outbox_ids, error=error[:300], retry_at=now + timedelta(seconds=delay))
+    log.warning("event=delivery_deferred incident=%s attempts=%s retry_in=%.0fs error=%r",
+                pending.incident_id, pending.attempts + 1, delay, error[:200])
 
 
 async def _deliver_one(store: Store, sink: AlertSink, pending: PendingAlert, site: Site, channel_id: int,
@@ -107,7 +138,14 @@ async def _deliver_one(store: Store, sink: AlertSink, pending: PendingAlert, sit
         outgoing = Outgoing(channel_id, pending.incident_id,
                             render_alert(pending.incident_id, pending.facts, site, updated=True), mention)
         try:
-            await sink.edit(outgoing, known.message_id)
+            try:
+                await sink.edit(outgoing, known.message_id)
+            except DeliveryRejected as error:
+                if error.status in CHANNEL_REFUSED_STATUSES:
+                    raise
+                log.warning("event=alert_refused incident=%s channel=%s error=%r retry=without_links",
+                            pending.incident_id, channel_id, str(error)[:200])
+                await sink.edit(replace(outgoing, view=without_links(outgoing.view)), known.message_id)
             log.info("event=alert_edited incident=%s channel=%s message=%s", pending.incident_id, channel_id,
                      known.message_id)
             return
@@ -125,7 +163,15 @@ async def _deliver_one(store: Store, sink: AlertSink, pending: PendingAlert, sit
             await sink.edit(outgoing, found)
             return
     store.remember_message(PostedMessage(pending.incident_id, channel_id, None, nonce))
-    message_id = await sink.post(outgoing, nonce)
+    try:
+        message_id = await sink.post(outgoing, nonce)
+    except DeliveryRejected as error:
+        if error.status in CHANNEL_REFUSED_STATUSES:
+            raise
+        # Something from the feeds made Discord refuse the embed: send the alert without feed links.
+        log.warning("event=alert_refused incident=%s channel=%s error=%r retry=without_links",
+                    pending.incident_id, channel_id, str(error)[:200])
+        message_id = await sink.post(replace(outgoing, view=without_links(outgoing.view)), nonce)
     store.remember_message(PostedMessage(pending.incident_id, channel_id, message_id, nonce))
     log.info("event=alert_posted incident=%s channel=%s message=%s", pending.incident_id, channel_id, message_id)
 

@@ -10,7 +10,7 @@ import discord
 from discord.http import Route
 
 from bot.alert_view import AlertView, incident_footer
-from bot.delivery import DeliveryUnavailable, MessageGone, Outgoing
+from bot.delivery import DeliveryRejected, DeliveryUnavailable, MessageGone, Outgoing
 
 # How far back in a channel to look for an earlier post of an incident after a crash.
 RECENT_MESSAGES_CHECKED = 100
@@ -59,8 +59,10 @@ class DiscordSink:
                       message_id=message_id)
         try:
             await self._call(route, message_payload(outgoing))
-        except discord.NotFound as error:
-            raise MessageGone(str(error)) from error
+        except DeliveryRejected as error:
+            if error.status == 404:
+                raise MessageGone(str(error)) from error
+            raise
 
     async def find_posted(self, channel_id: int, incident_id: int) -> int | None:
         footer = incident_footer(incident_id)
@@ -85,9 +87,9 @@ class DiscordSink:
             if payload is None:
                 return await self._http.request(route, **kwargs)
             return await self._http.request(route, json=payload, **kwargs)
-        except discord.NotFound:
-            raise
         except discord.HTTPException as error:
+            if 400 <= error.status < 500 and error.status != 429:
+                raise DeliveryRejected(error.status, error.text[:200]) from error
             # 5xx after discord.py's own retries, 429 beyond its patience, 403 from a missing permission:
             # the alert stays in the outbox and is retried with backoff.
             raise DeliveryUnavailable(f"Discord answered {error.status}: {error.text[:200]}") from error

@@ -1,6 +1,9 @@
 from datetime import date
 
-from bot.alert_view import DESCRIPTION_LIMIT, TOTAL_LIMIT, escape_feed_text, render_alert
+import pytest
+
+from bot.alert_view import DESCRIPTION_LIMIT, TOTAL_LIMIT, escape_feed_text, render_alert, without_links
+from bot.links import safe_link
 from bot.models import IncidentFacts, Site, Source
 
 SITE = Site("ain-al-asad", "Ain al-Asad Air Base", (), "IQ", 33.8, 42.4, "Asia/Baghdad")
@@ -34,3 +37,24 @@ def test_huge_summaries_and_source_lists_fit_discords_limits() -> None:
 def test_colour_by_severity() -> None:
     assert render_alert(1, facts(killed=3), SITE, updated=False).colour != render_alert(
         1, facts(killed=None, wounded=None), SITE, updated=False).colour
+
+
+@pytest.mark.parametrize(("link", "expected"), [
+    ("https://news.example/a?b=1#c", "https://news.example/a?b=1#c"),
+    ("  HTTP://News.example/a  ", "HTTP://News.example/a"),
+    ("/relative/path", None), ("javascript:alert(1)", None), ("http://", None), ("mailto:a@b.example", None),
+    ("http://[::1", None), ("", None), (None, None),
+    ("https://x.example/a)[b](c)<d>", "https://x.example/a%29%5Bb%5D%28c%29%3Cd%3E"),
+    ("https://x.example/" + "a" * 3000, None),
+])
+def test_safe_link_keeps_only_absolute_web_links_that_cannot_close_a_masked_link(
+        link: str | None, expected: str | None) -> None:
+    assert safe_link(link) == expected
+
+
+def test_without_links_keeps_the_alert_and_drops_every_feed_link() -> None:
+    shown = facts(sources=(Source("https://a.example/x", "Wire", "Rockets [hit] base"),))
+    view = without_links(render_alert(1, shown, SITE, updated=False))
+    assert view.url is None
+    sources = dict(view.fields)["Sources (1)"]
+    assert "a.example" not in sources and "Wire" in sources and "\\[hit\\]" in sources

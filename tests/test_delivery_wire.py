@@ -4,6 +4,7 @@ A Discord outage delays alerts but never drops or doubles them; a restart posts 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,13 +12,15 @@ import discord
 import pytest
 
 from bot.config import DiscordConfig
-from bot.delivery import deliver_pending
+from bot.delivery import PARK_AFTER_ATTEMPTS, deliver_pending
 from bot.discord_sink import DiscordSink
 from bot.feeds import parse_feed
+from bot.models import Story
 from bot.processing import process_story
 from bot.sites import Gazetteer
 from bot.store.base import PostedMessage
 from bot.store.sqlite import SQLiteStore
+from bot.stories import split_sentences
 from tests.fake_discord import FakeDiscordServer, running_client
 
 SCENARIO = Path(__file__).parent / "fixtures" / "scenario"
@@ -149,3 +152,78 @@ async def test_rate_limited_post_is_waited_out_and_sent_once(
     server.rate_limit_next(POST, count=2, retry_after=0.05)
     assert await deliver(store, client, server, gazetteer) == 1
     assert len(server.messages_in()) == 1 and server.count(POST) == 3
+
+
+def story_with_link(link: str, title: str = "Rockets hit Ain al-Asad air base") -> Story:
+    text = "Three rockets struck Ain al-Asad air base in western Iraq on Monday, the coalition said."
+    return Story(key=f"key:{title}:{link}", url=link, feed="Odd Feed", title=title, text=text,
+                 published=datetime(2021, 7, 5, 15, tzinfo=UTC), sentences=split_sentences(text))
+
+
+@pytest.mark.parametrize("link", ["/news/2021/rockets", "javascript:alert(1)", "http://", "https:///path",
+                                  "ftp://x.example/a", "http://x.example/a b)](https://evil.example"])
+async def test_alert_with_a_bad_entry_link_is_posted_without_it(
+        server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer, link: str) -> None:
+    store = SQLiteStore()
+    process_story(store, gazetteer, story_with_link(link), now=datetime(2021, 7, 5, 16, tzinfo=UTC))
+    assert await deliver(store, client, server, gazetteer) == 1
+    (message,) = server.messages_in()
+    embed = message.embeds[0]
+    assert embed.get("url") in (None, "http://x.example/a%20b%29%5D%28https://evil.example")
+    sources = next(f["value"] for f in embed["fields"] if f["name"].startswith("Sources"))
+    assert "](https://evil.example" not in sources  # no masked link injected
+    assert store.outbox_depth() == 0
+
+
+async def test_alert_refused_by_discord_is_sent_again_without_feed_links(
+        server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
+    store = SQLiteStore()
+    process_story(store, gazetteer, story_with_link("https://news.example/a"), now=datetime(2021, 7, 5, 16, tzinfo=UTC))
+    server.fail_next(POST, status=400)
+    assert await deliver(store, client, server, gazetteer) == 1
+    (message,) = server.messages_in()
+    assert "url" not in message.embeds[0]
+    assert "news.example" not in str(message.embeds[0])
+    assert store.outbox_depth() == 0
+
+
+async def test_alert_refused_twice_is_parked_with_a_log_line_and_the_next_one_goes_out(
+        server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer,
+        caplog: pytest.LogCaptureFixture) -> None:
+    store = SQLiteStore()
+    now = datetime(2021, 7, 5, 16, tzinfo=UTC)
+    process_story(store, gazetteer, story_with_link("https://news.example/a"), now=now)
+    server.fail_next(POST, status=400, count=2)
+    assert await deliver(store, client, server, gazetteer) == 0
+    assert "event=alert_parked incident=1" in caplog.text
+    assert store.outbox_depth() == 0 and store.parked_alerts() == 1
+    other = replace(story_with_link("https://news.example/b", "Drone hits Erbil airport"),
+                    text="A drone struck Erbil airport on Monday, officials said.",
+                    sentences=split_sentences("A drone struck Erbil airport on Monday, officials said."))
+    process_story(store, gazetteer, other, now=now)
+    assert await deliver(store, client, server, gazetteer) == 1  # the parked one does not block the queue
+    assert len(server.messages_in()) == 1
+
+
+async def test_missing_permission_is_retried_with_backoff_then_parked(
+        server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
+    store = SQLiteStore()
+    process_story(store, gazetteer, story_with_link("https://news.example/a"), now=datetime(2021, 7, 5, 16, tzinfo=UTC))
+    server.fail_next(POST, status=403, count=None)
+    moment = LATER
+    for attempt in range(PARK_AFTER_ATTEMPTS):
+        assert await deliver(store, client, server, gazetteer, now=moment) == 0
+        assert (store.parked_alerts() == 1) == (attempt == PARK_AFTER_ATTEMPTS - 1)
+        moment += timedelta(hours=1)
+    assert server.messages_in() == []
+
+
+async def test_incident_without_a_channel_stays_pending_and_is_logged(
+        server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer,
+        caplog: pytest.LogCaptureFixture) -> None:
+    store = SQLiteStore()
+    process_story(store, gazetteer, story_with_link("https://news.example/a"), now=datetime(2021, 7, 5, 16, tzinfo=UTC))
+    unrouted = await deliver_pending(store, sink_for(client), gazetteer.sites, DiscordConfig(), now=LATER)
+    assert unrouted == 0 and store.outbox_depth() == 1
+    assert "no channel for this site: set discord.alert_channel_id" in caplog.text
+    assert await deliver(store, client, server, gazetteer, now=LATER + timedelta(hours=1)) == 1  # routed later

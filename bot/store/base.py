@@ -94,6 +94,13 @@ class Store(Protocol):
     def defer(self, outbox_ids: Sequence[int], *, error: str, retry_at: datetime) -> None:
         ...
 
+    def park(self, outbox_ids: Sequence[int], *, error: str, now: datetime) -> None:
+        """Stop retrying these alerts: Discord refuses them for good. They stay in the outbox, marked."""
+        ...
+
+    def parked_alerts(self) -> int:
+        ...
+
     def message_for(self, incident_id: int, channel_id: int) -> PostedMessage | None:
         ...
 

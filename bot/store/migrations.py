@@ -107,4 +107,8 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE reports ADD COLUMN day_edge TEXT;
     """,
+    # 4: alerts Discord refuses for good (a 4xx other than 429, twice) are parked, not retried forever.
+    """
+    ALTER TABLE outbox ADD COLUMN parked_at TEXT;
+    """,
 )

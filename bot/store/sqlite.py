@@ -201,7 +201,11 @@ class SQLiteStore:
                            r["snippet"]) for r in rows]
 
     def outbox_depth(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0])
+        return int(self._db.execute(
+            "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL").fetchone()[0])
+
+    def parked_alerts(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM outbox WHERE parked_at IS NOT NULL").fetchone()[0])
 
     # -- the outbox: alerts recorded before they are sent ---------------------------------------------
 
@@ -210,7 +214,8 @@ class SQLiteStore:
         rows = self._db.execute(
             """SELECT incident_id, MAX(id) AS last_id, MIN(id) AS first_id, GROUP_CONCAT(id) AS ids,
                       MAX(attempts) AS attempts, SUM(action = 'new') AS news
-               FROM outbox WHERE sent_at IS NULL AND (next_attempt IS NULL OR next_attempt <= ?)
+               FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL
+                      AND (next_attempt IS NULL OR next_attempt <= ?)
                GROUP BY incident_id ORDER BY first_id LIMIT ?""", (_iso(now), limit)).fetchall()
         pending = []
         for row in rows:
@@ -230,6 +235,11 @@ class SQLiteStore:
         marks = ",".join("?" * len(outbox_ids))
         self._db.execute(f"UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt = ? "
                          f"WHERE id IN ({marks})", (error, _iso(retry_at), *outbox_ids))
+
+    def park(self, outbox_ids: Sequence[int], *, error: str, now: datetime) -> None:
+        marks = ",".join("?" * len(outbox_ids))
+        self._db.execute(f"UPDATE outbox SET attempts = attempts + 1, last_error = ?, parked_at = ? "
+                         f"WHERE id IN ({marks})", (error, _iso(now), *outbox_ids))
 
     def message_for(self, incident_id: int, channel_id: int) -> PostedMessage | None:
         row = self._db.execute("SELECT * FROM messages WHERE incident_id = ? AND channel_id = ?",

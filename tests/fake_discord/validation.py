@@ -64,6 +64,14 @@ def _embed_text_size(embed: JSON) -> int:
     return size
 
 
+def _is_web_url(value: Any) -> bool:
+    """Discord accepts only absolute http(s) URLs, without spaces, in an embed's url."""
+    if not isinstance(value, str) or any(c.isspace() for c in value):
+        return False
+    scheme, _, rest = value.partition("://")
+    return scheme.lower() in ("http", "https") and bool(rest.split("/", 1)[0])
+
+
 def validate_message(body: JSON, *, has_files: bool, creating: bool) -> None:
     """Raise InvalidFormBody if Discord would refuse this create (or edit) body."""
     errors: JSON = {}
@@ -84,6 +92,9 @@ def validate_message(body: JSON, *, has_files: bool, creating: bool) -> None:
                 node = node.get(key) if isinstance(node, dict) else None
             if isinstance(node, str) and len(node) > limit:
                 _set(errors, [*where, *path], _too_long(limit))
+        url = embed.get("url")
+        if url is not None and not _is_web_url(url):
+            _set(errors, [*where, "url"], _error("URL_TYPE_INVALID_URL", "Not a well formed URL."))
         fields = embed.get("fields") or []
         if len(fields) > FIELDS_LIMIT:
             _set(errors, [*where, "fields"], _too_long(FIELDS_LIMIT))
