@@ -70,13 +70,20 @@ def _body_html(entry: Any) -> str:
     return max(candidates, key=len)
 
 
+# A publish time outside these years is a feed's error (year 1, year 9999), not news: it is treated as
+# missing, so day arithmetic around it can never leave the calendar.
+EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC)
+LATEST_PUBLISHED = datetime(2200, 1, 1, tzinfo=UTC)
+
+
 def _struct_time(value: Any) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
-    except (OverflowError, ValueError, TypeError):
+        moment = datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    except (OverflowError, ValueError, TypeError, OSError):
         return None
+    return moment if EARLIEST_PUBLISHED <= moment < LATEST_PUBLISHED else None
 
 
 def _describe(error: Any) -> str:

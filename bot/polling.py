@@ -50,8 +50,16 @@ async def poll_due_feeds(store: SQLiteStore, fetcher: FeedFetcher, gazetteer: Ga
     results = await asyncio.gather(*(fetcher.fetch(FetchRequest(f.url, f.etag, f.last_modified)) for f in due))
     outcomes = []
     for feed, result in zip(due, results, strict=True):
-        outcomes.append(await apply_fetch(feed, result, store, gazetteer, settings, now=now, jitter=rng.random(),
-                                          announce=announce))
+        try:
+            outcome = await apply_fetch(feed, result, store, gazetteer, settings, now=now, jitter=rng.random(),
+                                        announce=announce)
+        except Exception as error:  # one feed's failure must never stop the others, nor the next tick
+            log.exception("event=feed_crashed url=%s", feed.url)
+            problem = f"internal error: {type(error).__name__}: {error}"[:300]
+            result = FetchResult(feed.url, "error", None, None, None, None, None, problem, 0.0)
+            outcome = await apply_fetch(feed, result, store, gazetteer, settings, now=now, jitter=rng.random(),
+                                        announce=announce)
+        outcomes.append(outcome)
     return outcomes
 
 
@@ -69,7 +77,11 @@ async def apply_fetch(feed: FeedHealth, result: FetchResult, store: SQLiteStore,
             quiet_before = now - settings.backlog
             for story in sorted(parsed.stories, key=lambda s: s.published):
                 stories += 1
-                alerts += len(process_story(store, gazetteer, story, now, quiet=story.published < quiet_before))
+                try:
+                    alerts += len(process_story(store, gazetteer, story, now,
+                                                quiet=story.published < quiet_before))
+                except Exception:  # one story the matcher cannot take is logged and skipped
+                    log.exception("event=story_failed url=%s story=%r", feed.url, story.key[:200])
     elif result.status == "error" and not error:
         error = f"HTTP {result.http_status}"
     if error is None:

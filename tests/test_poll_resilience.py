@@ -1,0 +1,102 @@
+"""A story, or a feed, that fails is logged and skipped; every other story and feed is still polled."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+import bot.polling
+from bot.config import parse_config
+from bot.delivery import ConsoleSink
+from bot.feeds import parse_feed
+from bot.service import Service, run_service
+from bot.store.sqlite import SQLiteStore
+from tests.local_feeds import LocalFeeds
+from tests.test_service import config_for
+
+ATTACK = ("<item><title>{title}</title><link>http://news.example/{slug}</link><pubDate>{date}</pubDate>"
+          "<description>Three rockets struck Ain al-Asad air base in western Iraq on Monday, the coalition said. "
+          "{extra}</description></item>")
+PATHOLOGICAL_DATES = ["Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT", "9999-12-31T23:59:59Z",
+                      "0001-01-01T00:00:00Z", "Sat, 01 Jan 1000 00:00:00 GMT", "Thu, 01 Jan 1970 00:00:00 GMT",
+                      "not a date at all"]
+
+
+def feed_of(*items: str) -> bytes:
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+            + "".join(items) + "</channel></rss>").encode()
+
+
+def attack_item(slug: str, date: str, title: str = "Rockets hit Ain al-Asad air base", extra: str = "") -> str:
+    return ATTACK.format(title=title, slug=slug, date=date, extra=extra)
+
+
+@pytest.mark.parametrize("date", PATHOLOGICAL_DATES)
+def test_pathological_publish_time_is_treated_as_missing(date: str) -> None:
+    (story,) = parse_feed(feed_of(attack_item("a", date)), "feed",
+                          fallback_time=datetime(2021, 7, 5, 12, tzinfo=UTC)).stories
+    assert story.published == datetime(2021, 7, 5, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("date", PATHOLOGICAL_DATES)
+async def test_entry_with_a_pathological_date_never_stops_polling(date: str) -> None:
+    printed: list[str] = []
+    async with LocalFeeds() as feeds:
+        odd = feeds.serve("/odd.xml", feed_of(attack_item("odd", date, "Rockets hit Ain al-Asad again",
+                                                          "Two days ago another rocket fell near the base.")))
+        good = feeds.serve("/good.xml", feed_of(
+            ATTACK.format(title="Drone hits Erbil airport", slug="good", date="Mon, 05 Jul 2021 15:00:00 GMT",
+                          extra="").replace("Ain al-Asad air base in western Iraq", "Erbil airport")))
+        service = Service(parse_config(config_for(odd, good)), SQLiteStore(), ConsoleSink(printed.append),
+                          console=True, clock=lambda: datetime(2021, 7, 6, tzinfo=UTC))
+        await run_service(service, once=True)
+        await run_service(service, once=True)  # the next tick polls again, nothing stuck
+    assert any("Erbil" in line for line in printed if line.startswith("[NEW]"))
+    assert all(feed.consecutive_failures == 0 for feed in service.store.feeds())
+
+
+async def test_a_story_the_matcher_fails_on_is_logged_and_the_others_go_on(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    real = bot.polling.process_story
+
+    def failing_on_one(store, gazetteer, story, now, **kwargs):  # type: ignore[no-untyped-def]
+        if "poison" in story.title:
+            raise RuntimeError("matcher bug")
+        return real(store, gazetteer, story, now, **kwargs)
+
+    monkeypatch.setattr(bot.polling, "process_story", failing_on_one)
+    printed: list[str] = []
+    async with LocalFeeds() as feeds:
+        url = feeds.serve("/mixed.xml", feed_of(
+            attack_item("poison", "Mon, 05 Jul 2021 14:00:00 GMT", "poison story"),
+            attack_item("fine", "Mon, 05 Jul 2021 15:00:00 GMT")))
+        service = Service(parse_config(config_for(url)), SQLiteStore(), ConsoleSink(printed.append), console=True,
+                          clock=lambda: datetime(2021, 7, 6, tzinfo=UTC))
+        await run_service(service, once=True)
+    assert "event=story_failed" in caplog.text and "poison" in caplog.text
+    assert sum(line.startswith("[NEW]") for line in printed) == 1
+
+
+async def test_a_feed_that_crashes_is_recorded_as_failing_and_the_others_go_on(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    real = bot.polling.parse_feed
+
+    def crashing_on_one(data: bytes, source: str, **kwargs):  # type: ignore[no-untyped-def]
+        if source.endswith("/crash.xml"):
+            raise OverflowError("date value out of range")
+        return real(data, source, **kwargs)
+
+    monkeypatch.setattr(bot.polling, "parse_feed", crashing_on_one)
+    printed: list[str] = []
+    async with LocalFeeds() as feeds:
+        crash = feeds.serve("/crash.xml", feed_of(attack_item("c", "Mon, 05 Jul 2021 14:00:00 GMT")))
+        good = feeds.serve("/good.xml", feed_of(attack_item("g", "Mon, 05 Jul 2021 15:00:00 GMT")))
+        service = Service(parse_config(config_for(crash, good)), SQLiteStore(), ConsoleSink(printed.append),
+                          console=True, clock=lambda: datetime(2021, 7, 6, tzinfo=UTC))
+        await run_service(service, once=True)
+    failing = {f.url: f for f in service.store.feeds()}
+    assert failing[crash].consecutive_failures == 1 and "OverflowError" in (failing[crash].last_error or "")
+    assert failing[good].consecutive_failures == 0
+    assert sum(line.startswith("[NEW]") for line in printed) == 1
+    assert "event=feed_crashed" in caplog.text
