@@ -127,7 +127,7 @@ def main_run(config_path: str, *, dry_run: bool, once: bool) -> int:
     configure_logging()
     config = load_config(config_path)
     database = os.environ.get("SITEWATCH_DATABASE") or config.database
-    store = SQLiteStore(database)
+    store = SQLiteStore(database, single_instance=True)  # a second bot on this file stops here, in one line
     token = config.discord_token
     if token and not dry_run:
         from bot.discord_app import run_discord

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -12,8 +16,9 @@ from bot.delivery import ConsoleSink
 from bot.feeds import parse_feed
 from bot.service import Service, run_service
 from bot.store.sqlite import SQLiteStore
+from tests.conftest import ROOT
 from tests.local_feeds import LocalFeeds
-from tests.test_service import config_for
+from tests.test_service import SITES, config_for
 
 ATTACK = ("<item><title>{title}</title><link>http://news.example/{slug}</link><pubDate>{date}</pubDate>"
           "<description>Three rockets struck Ain al-Asad air base in western Iraq on Monday, the coalition said. "
@@ -100,3 +105,27 @@ async def test_a_feed_that_crashes_is_recorded_as_failing_and_the_others_go_on(
     assert failing[good].consecutive_failures == 0
     assert sum(line.startswith("[NEW]") for line in printed) == 1
     assert "event=feed_crashed" in caplog.text
+
+
+def test_second_bot_on_one_database_refuses_to_start_in_one_line(tmp_path: Path) -> None:
+    database = tmp_path / "bot.sqlite3"
+    config = tmp_path / "config.yaml"
+    config.write_text(SITES + f"\nfeeds: []\ndatabase: {database}\n", encoding="utf-8")
+    first = subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(config), "--dry-run"],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while not (tmp_path / "bot.sqlite3.lock").exists() or not (tmp_path / "bot.sqlite3.lock").read_text():
+            assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+            time.sleep(0.05)
+        second = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config), "--once"],
+                                cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 2
+        (line,) = second.stderr.strip().splitlines()
+        assert "another SiteWatch process" in line and f"pid {first.pid}" in line
+    finally:
+        first.kill()  # like kill -9: the kernel drops the lock with the process
+        first.wait()
+    third = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config), "--once"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert third.returncode == 0, third.stderr

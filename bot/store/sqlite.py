@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -17,8 +19,37 @@ from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, 
 from bot.store.migrations import MIGRATIONS
 
 
+class InstanceLock:
+    """One bot per SQLite file: two processes deciding from the same file would each post the same incident.
+    An OS lock on a file beside the database, held for the life of the process; the kernel drops it when the
+    process dies, even by kill -9, so a crash never leaves a stale lock behind."""
+
+    def __init__(self, database: str | Path) -> None:
+        self.path = Path(f"{database}.lock")
+        self._file = self.path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._file.seek(0)
+            holder = self._file.read().strip() or "unknown"
+            self._file.close()
+            raise StoreError(f"{database}: another SiteWatch process (pid {holder}) is using this database; "
+                             "run one bot per SQLite file (use PostgreSQL for several workers)") from None
+        self._file.seek(0)
+        self._file.truncate()
+        self._file.write(str(os.getpid()))
+        self._file.flush()
+
+    def release(self) -> None:
+        if not self._file.closed:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+
+
 class SQLiteStore:
-    def __init__(self, path: str | Path = ":memory:") -> None:
+    def __init__(self, path: str | Path = ":memory:", *, single_instance: bool = False) -> None:
+        """single_instance: hold the database's instance lock (the running bot does; replays and tests need not)."""
+        self._lock = InstanceLock(path) if single_instance and str(path) != ":memory:" else None
         try:
             self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         except sqlite3.Error as error:
@@ -47,6 +78,8 @@ class SQLiteStore:
 
     def close(self) -> None:
         self._db.close()
+        if self._lock is not None:
+            self._lock.release()
 
     # -- stories -------------------------------------------------------------------------------------
 
