@@ -158,3 +158,12 @@ class StandInInternet(AbstractResolver):
 
     async def close(self) -> None:
         return None
+
+
+def rss_with_entries(count: int, title: str = "Big Feed") -> bytes:
+    """An RSS feed of `count` short entries (about 210 bytes each): 400 make a body of many reads."""
+    items = "".join(f"<item><title>Entry number {n}</title><link>https://big.example/{n}</link>"
+                    f"<guid>big-{n}</guid><pubDate>Wed, 03 Mar 2021 07:00:00 +0000</pubDate>"
+                    f"<description>Nothing happened today, entry {n}.</description></item>" for n in range(count))
+    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{title}</title>'
+            f"{items}</channel></rss>").encode()
