@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -16,6 +16,12 @@ from bot.models import Site
 
 _ISO_COUNTRY = re.compile(r"^[A-Z]{2}$")
 _SITE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# A site's limits, for config.yaml and /track add alike: ids are autocomplete values (Discord: at most 100
+# characters), names show in autocomplete choices (100), embed titles and answers.
+SITE_ID_LIMIT = 64
+SITE_NAME_LIMIT = 100
+SITE_ALIASES_LIMIT = 50
+TIMEZONE_LIMIT = 64  # the longest IANA name has 32 characters; a longer one is a file name too long to open
 
 
 class _Strict(BaseModel):
@@ -23,13 +29,14 @@ class _Strict(BaseModel):
 
 
 class SiteConfig(_Strict):
-    id: str
-    name: str = Field(min_length=1)
-    aliases: list[str] = Field(default_factory=list)
+    id: str = Field(max_length=SITE_ID_LIMIT)
+    name: str = Field(min_length=1, max_length=SITE_NAME_LIMIT)
+    aliases: list[Annotated[str, Field(max_length=SITE_NAME_LIMIT)]] = Field(default_factory=list,
+                                                                             max_length=SITE_ALIASES_LIMIT)
     country: str
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
-    timezone: str = "UTC"
+    timezone: str = Field(default="UTC", max_length=TIMEZONE_LIMIT)
 
     @field_validator("id")
     @classmethod
@@ -50,7 +57,7 @@ class SiteConfig(_Strict):
     def _timezone_exists(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as error:
             raise ValueError(f"unknown IANA time zone {value!r}, e.g. Asia/Baghdad") from error
         return value
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import io
 import logging
+from functools import partial
 from typing import TYPE_CHECKING
 
-import aiohttp
 import discord
 from discord import app_commands
 
 from bot.errors import CommandError
+from bot.fetch import fetch_once
 from bot.http_safety import check_url
 from handlers import feeds as feed_commands
 from handlers import incidents as incident_commands
@@ -26,7 +27,25 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sitewatch.commands")
 ANSWER_COLOUR = 0x34495E
+FEED_PROBE_SECONDS = 20.0
 FEED_PROBE_BYTES = 5_000_000
+
+
+class AdminGroup(app_commands.Group):
+    """Commands for members with Manage Server. `default_permissions` only hides them: a server admin can
+    open them to others in Integrations, and a stale sync keeps old defaults. So every call checks the
+    member's permission again, before the command runs; a refusal changes nothing."""
+
+    def __init__(self, *, name: str, description: str) -> None:
+        super().__init__(name=name, description=description, guild_only=True,
+                         default_permissions=discord.Permissions(manage_guild=True))
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if not interaction.permissions.manage_guild:
+            log.info("event=command_refused command=%s user=%s reason=no_manage_guild",
+                     interaction.command and interaction.command.qualified_name, interaction.user.id)
+            raise app_commands.MissingPermissions(["manage_guild"])
+        return True
 
 
 class Pages(discord.ui.View):
@@ -118,19 +137,13 @@ def register_commands(tree: app_commands.CommandTree[discord.Client], service: S
                                                               started_at=service.started_at,
                                                               sites_count=len(sites())))
 
-    manage = app_commands.default_permissions(manage_guild=True)
-    feeds_group = manage(app_commands.Group(name="feeds", description="The feeds SiteWatch polls", guild_only=True))
-    track_group = manage(app_commands.Group(name="track", description="The sites SiteWatch tracks", guild_only=True))
-
-    async def fetch_bytes(url: str) -> bytes:
-        timeout = aiohttp.ClientTimeout(total=20)
-        async with aiohttp.ClientSession(timeout=timeout) as session, session.get(url) as response:
-            if response.status != 200:
-                raise CommandError(f"Not added: the feed answered HTTP {response.status}.")
-            return await response.content.read(FEED_PROBE_BYTES)
-
-    async def check(url: str) -> None:
-        await check_url(url, allow_private=service.config.allow_private_feeds)
+    feeds_group = AdminGroup(name="feeds", description="The feeds SiteWatch polls")
+    track_group = AdminGroup(name="track", description="The sites SiteWatch tracks")
+    allow_private = service.config.allow_private_feeds
+    # A feed is read as a poll reads it: every redirect hop checked, the whole body up to the cap.
+    fetch_bytes = partial(fetch_once, allow_private=allow_private, timeout=FEED_PROBE_SECONDS,
+                          max_bytes=FEED_PROBE_BYTES)
+    check = partial(check_url, allow_private=allow_private)
 
     @feeds_group.command(name="list", description="The feeds being polled")
     async def feeds_list(interaction: discord.Interaction) -> None:

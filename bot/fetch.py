@@ -11,8 +11,10 @@ from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+from aiohttp.abc import AbstractResolver
 
-from bot.http_safety import UnsafeAddress, check_url
+from bot.errors import SiteWatchError
+from bot.http_safety import SafeResolver, UnsafeAddress, check_url
 
 DEFAULT_USER_AGENT = "SiteWatch/0.1 (attack alerts; +https://github.com/sitewatch/sitewatch)"
 # A failing feed waits interval * 2**failures, at most 6 hours: a feed down for a day costs a handful of
@@ -48,20 +50,32 @@ def next_poll_delay(interval_seconds: float, consecutive_failures: int, jitter: 
     return base * (1 - JITTER_SHARE + 2 * JITTER_SHARE * jitter)
 
 
+class FetchFailed(SiteWatchError):
+    """One download did not give a body: the message says why in one line (refused, HTTP 404, timeout...)."""
+
+
 class FeedFetcher:
     def __init__(self, *, timeout: float = 20.0, max_bytes: int = 5_000_000, user_agent: str = DEFAULT_USER_AGENT,
-                 allow_private: bool = False, max_redirects: int = 5, max_concurrency: int = 20) -> None:
+                 allow_private: bool = False, max_redirects: int = 5, max_concurrency: int = 20,
+                 resolver: AbstractResolver | None = None) -> None:
+        """`resolver` is the one the connector uses: by default a SafeResolver over aiohttp's own, so that only
+        checked addresses are connected to. Tests pass theirs to stand in for DNS."""
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.user_agent = user_agent
         self.allow_private = allow_private
         self.max_redirects = max_redirects
+        self._resolver = resolver
+        self._own_resolver: AbstractResolver | None = None  # made here, so closed here
         self._session: aiohttp.ClientSession | None = None
         self._host_locks: dict[str, asyncio.Lock] = {}
         self._slots = asyncio.Semaphore(max_concurrency)
 
     async def __aenter__(self) -> FeedFetcher:
-        self._session = aiohttp.ClientSession(headers={"User-Agent": self.user_agent,
+        if self._resolver is None:
+            self._resolver = self._own_resolver = SafeResolver(allow_private=self.allow_private)
+        self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=self._resolver),
+                                              headers={"User-Agent": self.user_agent,
                                                        "Accept-Encoding": "gzip, deflate"})
         return self
 
@@ -69,6 +83,8 @@ class FeedFetcher:
                         trace: TracebackType | None) -> None:
         if self._session is not None:
             await self._session.close()
+        if self._own_resolver is not None:
+            await self._own_resolver.close()
 
     async def fetch(self, request: FetchRequest) -> FetchResult:
         started = time.monotonic()
@@ -125,4 +141,17 @@ class FeedFetcher:
         return FetchResult(request.url, "error", None, None, None, None, status, message, time.monotonic() - started)
 
 
-__all__ = ["FeedFetcher", "FetchRequest", "FetchResult", "UnsafeAddress", "next_poll_delay"]
+async def fetch_once(url: str, *, allow_private: bool, resolver: AbstractResolver | None = None,
+                     timeout: float = 20.0, max_bytes: int = 5_000_000) -> bytes:
+    """The whole body of one URL, fetched as a poll is (every redirect hop checked, the size capped);
+    /feeds add reads a feed with it before accepting it. Raises FetchFailed."""
+    async with FeedFetcher(allow_private=allow_private, resolver=resolver, timeout=timeout,
+                           max_bytes=max_bytes) as fetcher:
+        result = await fetcher.fetch(FetchRequest(url))
+    if result.status != "ok" or result.body is None:
+        raise FetchFailed(result.error or f"no body ({result.status})")
+    return result.body
+
+
+__all__ = ["FeedFetcher", "FetchFailed", "FetchRequest", "FetchResult", "UnsafeAddress", "fetch_once",
+           "next_poll_delay"]

@@ -1,8 +1,9 @@
 """/feeds list|add|remove (Manage Server only). A feed is fetched and parsed once before it is accepted.
 
 Network access is passed in: `check_url` refuses addresses the config does not allow (private, loopback,
-link-local), `fetch_bytes` downloads once. `refuse_private_literal` is the part of such a check that needs no
-DNS: a host written as an IP address, or localhost.
+link-local), `fetch_bytes` downloads once (in the bot, bot.fetch.fetch_once: redirects checked hop by hop and
+the whole body read, as a poll does). `refuse_private_literal` is the part of such a check that needs no DNS:
+a host written as an IP address, or localhost.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
-from bot.errors import CommandError, FeedError
+from bot.errors import CommandError, FeedError, SiteWatchError
 from bot.feeds import parse_feed
+from bot.http_safety import is_public
 from bot.store.sqlite import SQLiteStore
 from handlers.answers import Answer, clip, paginate, safe_text, safe_url
 from handlers.status import health
@@ -42,9 +44,7 @@ def refuse_private_literal(url: str, allow_private: bool) -> None:
     address = _literal_address(host)
     if address is None:
         return
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    if not address.is_global or address.is_multicast:
+    if not is_public(address):
         raise CommandError(f"Not added: {host} is a private or internal address.")
 
 
@@ -88,6 +88,9 @@ async def add_feed(store: SQLiteStore, url: str, *, name: str | None = None,
         data = await fetch_bytes(url)
     except CommandError:
         raise
+    except SiteWatchError as error:  # a refusal or failure that says why in one line (bot.fetch.FetchFailed)
+        log.info("event=feed_probe_failed url=%s error=%r", url, error)
+        raise CommandError(f"Not added: could not download <{url}>: {safe_text(str(error), 300)}") from error
     except Exception as error:  # network failures of every kind: one line for the person, the detail in the log
         log.info("event=feed_probe_failed url=%s error=%r", url, error)
         raise CommandError(f"Not added: could not download <{url}> ({type(error).__name__}).") from error

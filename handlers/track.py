@@ -1,5 +1,8 @@
 """/track add|remove (Manage Server only): sites changed in chat, kept in the store.
 
+A site added in chat is validated whole by the config's own SiteConfig (its limits included) before
+anything is written: a refusal leaves the store as it was.
+
 The sites in effect are the config's, with those added in chat and without those removed in chat:
 store.tracked_sites(configured_sites). The caller rebuilds its gazetteer after a change.
 """
@@ -11,7 +14,7 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from bot.config import SiteConfig
+from bot.config import SITE_NAME_LIMIT, SiteConfig
 from bot.errors import CommandError
 from bot.models import Site
 from bot.store.sqlite import SQLiteStore
@@ -38,9 +41,11 @@ def track_add(store: SQLiteStore, configured_sites: Sequence[Site], *, id: str, 
             raise CommandError(f"Not tracked: “{safe_text(name_given)}” already names `{same.id}` "
                                f"({safe_text(same.name)}).")
     site = checked.to_site()
+    # The answer is made before the write: once the site is saved, nothing may fail.
+    answer = Answer("Site tracked", (f"**{safe_text(site.name)}** ({site.country}) is tracked as `{site.id}`; "
+                                     "stories from the next poll on are matched against it.",), ephemeral=True)
     store.add_site(site, by=by, now=now)
-    return Answer("Site tracked", (f"**{safe_text(site.name)}** ({site.country}) is tracked as `{site.id}`; "
-                                   "stories from the next poll on are matched against it.",), ephemeral=True)
+    return answer
 
 
 def track_remove(store: SQLiteStore, configured_sites: Sequence[Site], site_id: str, *, by: str,
@@ -54,9 +59,11 @@ def track_remove(store: SQLiteStore, configured_sites: Sequence[Site], site_id: 
         hint = (f" Did you mean `{ranked[0][1].id}` ({safe_text(ranked[0][1].name)})?"
                 if ranked and ranked[0][0] >= HINT_SCORE else " /sites lists the ids.")
         raise CommandError(f"No tracked site has the id “{safe_text(site_id, 100)}”.{hint}")
+    # Clipped: a site saved before names had a limit may have a name longer than an answer holds.
+    answer = Answer("Site removed", (f"**{safe_text(site.name, SITE_NAME_LIMIT)}** (`{site.id}`) is no longer "
+                                     "tracked; its incidents stay on record.",), ephemeral=True)
     store.remove_site(site.id, by=by, now=now)
-    return Answer("Site removed", (f"**{safe_text(site.name)}** (`{site.id}`) is no longer tracked; its incidents "
-                                   "stay on record.",), ephemeral=True)
+    return answer
 
 
 def _first_problem(error: ValidationError) -> str:

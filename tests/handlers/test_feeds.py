@@ -4,15 +4,19 @@ refused before anything is fetched."""
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from bot.errors import CommandError
 from bot.feeds import parse_feed
+from bot.fetch import fetch_once
+from bot.http_safety import check_url
 from bot.store.sqlite import SQLiteStore
 from handlers.feeds import add_feed, list_feeds, refuse_private_literal, remove_feed
 from tests.handlers.conftest import FIXTURES
+from tests.local_feeds import LocalFeeds, StandInInternet, StaticDNS, rss_with_entries
 
 WIRE_FILE = FIXTURES / "scenario" / "wire.xml"
 
@@ -42,7 +46,7 @@ async def add(store: SQLiteStore, url: str, web: FixtureWeb, name: str | None = 
 @pytest.mark.parametrize("host", [
     "127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "[::1]",
     "[fe80::1]", "[fd00::5]", "[::ffff:127.0.0.1]", "2130706433", "0x7f.1", "127.1", "localhost", "feeds.localhost",
-    "224.0.0.1",
+    "224.0.0.1", "100.64.1.1", "[2002:c0a8:0101::]", "[64:ff9b::a00:1]",
 ])
 def test_private_and_internal_literal_addresses_are_refused(host: str) -> None:
     with pytest.raises(CommandError, match="Not added"):
@@ -150,3 +154,42 @@ def test_removing_an_unknown_feed_suggests_a_close_one(empty_store: SQLiteStore)
         remove_feed(empty_store, "https://wire.example/rss/")
     with pytest.raises(CommandError, match="/feeds list"):
         remove_feed(empty_store, "https://elsewhere.example/feed")
+
+
+async def add_over_http(store: SQLiteStore, url: str, internet: StandInInternet, *,
+                        allow_private: bool = False) -> str:
+    """/feeds add with check_url and fetch_bytes as bot/discord_commands.py passes them, over stand-in DNS."""
+    answer = await add_feed(store, url, check_url=partial(check_url, allow_private=allow_private),
+                            fetch_bytes=partial(fetch_once, allow_private=allow_private, resolver=internet))
+    return answer.pages[0]
+
+
+@pytest.mark.parametrize("target", ["http://127.0.0.1:{port}/internal.xml", "http://intranet.example:{port}/internal.xml"])
+async def test_a_redirect_to_an_internal_address_is_refused(empty_store: SQLiteStore, target: str) -> None:
+    async with LocalFeeds() as feeds:
+        feeds.serve("/internal.xml", WIRE_FILE.read_bytes())  # "Wire News" must not come back in the reply
+        feeds.serve("/feed", b"", status=302, location=target.format(port=feeds.port))
+        dns = StaticDNS({"news.example": [["127.0.0.1"]], "intranet.example": [["127.0.0.1"]]})
+        internet = StandInInternet(dns, public={"news.example"})
+        with pytest.raises(CommandError, match=r"Not added: could not download .*private or internal") as refusal:
+            await add_over_http(empty_store, f"http://news.example:{feeds.port}/feed", internet)
+        assert "Wire" not in str(refusal.value)
+        assert feeds.hits == {"/feed": 1} and empty_store.feeds() == []
+
+
+async def test_a_redirect_between_public_hosts_is_followed(empty_store: SQLiteStore) -> None:
+    async with LocalFeeds() as feeds:
+        feeds.serve("/wire.xml", WIRE_FILE.read_bytes())
+        feeds.serve("/feed", b"", status=301, location=f"http://cdn.example:{feeds.port}/wire.xml")
+        dns = StaticDNS({"news.example": [["127.0.0.1"]], "cdn.example": [["127.0.0.1"]]})
+        internet = StandInInternet(dns, public={"news.example", "cdn.example"})
+        text = await add_over_http(empty_store, f"http://news.example:{feeds.port}/feed", internet)
+        assert "**Wire News**" in text and feeds.hits == {"/feed": 1, "/wire.xml": 1}
+
+
+async def test_a_feed_larger_than_one_read_is_read_whole(empty_store: SQLiteStore) -> None:
+    body = rss_with_entries(400)
+    async with LocalFeeds() as feeds:
+        url = feeds.serve("/big.xml", body, trickle=8192)  # 84 KB in 11 pieces
+        text = await add_over_http(empty_store, url, StandInInternet(StaticDNS({}), set()), allow_private=True)
+        assert len(body) > 80_000 and "has 400 entries" in text

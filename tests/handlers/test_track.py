@@ -41,6 +41,11 @@ def test_a_tracked_site_joins_the_effective_list(empty_store: SQLiteStore, sites
     ({"timezone": "Mars/Olympus"}, "timezone: unknown IANA time zone"),
     ({"aliases": ["ok", "  "]}, "aliases: an alias is blank"),
     ({"name": "   "}, "name: string should have at least 1 character"),
+    ({"name": "Base " + "x" * 4_500}, "name: string should have at most 100 characters"),
+    ({"aliases": ["Camp " + "y" * 100]}, "aliases: string should have at most 100 characters"),
+    ({"aliases": [f"Camp {n}" for n in range(51)]}, "aliases: list should have at most 50 items"),
+    ({"id": "x" * 65}, "id: string should have at most 64 characters"),
+    ({"timezone": "Asia/" + "z" * 300}, "timezone: string should have at most 64 characters"),
 ])
 def test_invalid_fields_are_named(empty_store: SQLiteStore, sites: list[Site], changes: dict[str, Any],
                                   field: str) -> None:
