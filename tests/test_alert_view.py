@@ -1,6 +1,14 @@
 from datetime import date
 
-from bot.alert_view import DESCRIPTION_LIMIT, TOTAL_LIMIT, escape_feed_text, render_alert
+from bot.alert_view import (
+    DESCRIPTION_LIMIT,
+    EVIDENCE_LIMIT,
+    FIELD_VALUE_LIMIT,
+    TOTAL_LIMIT,
+    escape_feed_text,
+    render_alert,
+    view_as_text,
+)
 from bot.models import IncidentFacts, Site, Source
 
 SITE = Site("ain-al-asad", "Ain al-Asad Air Base", (), "IQ", 33.8, 42.4, "Asia/Baghdad")
@@ -34,3 +42,34 @@ def test_huge_summaries_and_source_lists_fit_discords_limits() -> None:
 def test_colour_by_severity() -> None:
     assert render_alert(1, facts(killed=3), SITE, updated=False).colour != render_alert(
         1, facts(killed=None, wounded=None), SITE, updated=False).colour
+
+
+def shown(view_facts: IncidentFacts) -> dict[str, str]:
+    return dict(render_alert(1, view_facts, SITE, updated=False).fields)
+
+
+def test_alert_quotes_the_sentence_that_reported_the_attack() -> None:
+    fields = shown(facts(evidence="Three rockets struck Ain al-Asad air base on Wednesday, officials said."))
+    assert fields["Evidence"] == "“Three rockets struck Ain al-Asad air base on Wednesday, officials said.”"
+    assert list(fields).index("Evidence") < list(fields).index("Sources (1)")
+
+
+def test_alert_without_evidence_has_no_evidence_field() -> None:
+    assert "Evidence" not in shown(facts())
+
+
+def test_evidence_is_escaped_and_cannot_ping() -> None:
+    value = shown(facts(evidence="@everyone rockets **hit** <@123> the [base](http://x)\n> quoted"))["Evidence"]
+    assert "@everyone" not in value and "<@123>" not in value and "**" not in value and "[base]" not in value
+    assert "\n" not in value  # one line, so no feed line can start a quote or a header
+
+
+def test_long_evidence_is_trimmed_within_discords_field_limit() -> None:
+    value = shown(facts(evidence="Rockets hit the base " + "and *more* " * 500))["Evidence"]
+    assert len(value) <= FIELD_VALUE_LIMIT and len(value) <= 2 * EVIDENCE_LIMIT
+    assert value.endswith("”") and "…" in value
+
+
+def test_console_output_shows_the_evidence_too() -> None:
+    view = render_alert(1, facts(evidence="Rockets hit the base."), SITE, updated=False)
+    assert "Evidence: “Rockets hit the base.”" in view_as_text(view).splitlines()
