@@ -16,6 +16,7 @@ DESCRIPTION_LIMIT = 4096
 FIELD_VALUE_LIMIT = 1024
 TOTAL_LIMIT = 6000
 MAX_SOURCES_SHOWN = 10
+EVIDENCE_LIMIT = 300  # the quote says why the alert fired; the summary above tells the rest
 
 # Colours by severity: deaths red, wounded orange, otherwise amber.
 COLOUR_KILLED = 0xC0392B
@@ -44,6 +45,13 @@ def escape_feed_text(text: str) -> str:
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), _MARKDOWN.sub(r"\\\1", text))
 
 
+def evidence_quote(sentence: str, limit: int = EVIDENCE_LIMIT) -> str:
+    """The deciding sentence on one line, quoted, escaped like all feed text, within Discord's field limit."""
+    # Clip the plain text, so that the cut never splits an escape; the last clip guards a large `limit`.
+    text = _clip(" ".join(sentence.split()), min(limit, FIELD_VALUE_LIMIT) - 2)
+    return _clip(f"“{escape_feed_text(text)}”", FIELD_VALUE_LIMIT)
+
+
 def incident_footer(incident_id: int) -> str:
     """The footer carries the incident id: after a crash the bot finds its own post by it."""
     return f"SiteWatch incident #{incident_id}"
@@ -59,6 +67,8 @@ def render_alert(incident_id: int, facts: IncidentFacts, site: Site, *, updated:
     ]
     if facts.claim:
         fields.append(("Claimed by", _clip(escape_feed_text(facts.claim), FIELD_VALUE_LIMIT)))
+    if facts.evidence:
+        fields.append(("Evidence", evidence_quote(facts.evidence)))
     sources = [_source_line(n, s.feed, s.title, s.url)
                for n, s in enumerate(facts.sources[:MAX_SOURCES_SHOWN], start=1)]
     if len(facts.sources) > MAX_SOURCES_SHOWN:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.casualties import count_casualties
 from bot.dates import DayMention, find_days
-from bot.models import Attack, Story
+from bot.models import Attack, Evidence, Story
 from bot.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention
 from bot.tokens import Token, tokenize
 
@@ -145,6 +145,7 @@ class _Draft:
     headline: str | None = None  # kept last in the evidence: a headline reads worse than a sentence
     headline_weapons: list[str] = field(default_factory=list)  # used only when the body names none
     details: list[str] = field(default_factory=list)  # later sentences that add the toll or the claim
+    decided: list[Evidence] = field(default_factory=list)  # which sentence decided which fact, for --explain
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,7 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                 draft = _draft_for(drafts, site.id, chosen.day, explicit=not chosen.is_report_date,
                                    from_title=index == 0 and bool(story.title))
                 draft.edge = draft.edge or chosen.edge
+                draft.decided.append(Evidence("day", sentence.text))
             else:
                 draft = _latest_draft(drafts, site.id) if mention.strength == "anaphor" or not _has_recent_day(
                     days) else None
@@ -439,17 +441,22 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
     else:
         draft.evidence.append(sentence.text)
         draft.weapons.extend(w for w in weapons if w not in draft.weapons)
-    _add_toll(draft, (len(sentence.mentions) > 1 and clause_text) or sentence.text)
-    draft.claim = draft.claim or _claim_in(sentence.text)
+    draft.decided += [Evidence("site", sentence.text), *([Evidence("weapons", sentence.text)] if weapons else [])]
+    if _add_toll(draft, (len(sentence.mentions) > 1 and clause_text) or sentence.text):
+        draft.decided.append(Evidence("toll", sentence.text))
+    _set_claim(draft, _claim_in(sentence.text), sentence.text)
     for follower in sentences[index + 1:index + 3]:
         if {m.site_id for m in follower.mentions} - {draft.site_id}:
             break  # the story has moved on to another site
         if re.fullmatch(r"[A-Z\s]+", follower.text):  # a section heading: the story moves on
             break
         claim = _claim_in(follower.text)
-        if _add_toll(draft, follower.text) or claim:
+        toll = _add_toll(draft, follower.text)
+        if toll or claim:
             draft.details.append(follower.text)
-        draft.claim = draft.claim or claim
+        if toll:
+            draft.decided.append(Evidence("toll", follower.text))
+        _set_claim(draft, claim, follower.text)
 
 
 def _add_toll(draft: _Draft, scope: str) -> bool:
@@ -459,6 +466,13 @@ def _add_toll(draft: _Draft, scope: str) -> bool:
     if toll.wounded is not None:
         draft.wounded.append((toll.wounded, toll.superseded))
     return toll.killed is not None or toll.wounded is not None
+
+
+def _set_claim(draft: _Draft, claim: str | None, sentence: str) -> None:
+    """The first claim told wins; remember the sentence that told it."""
+    if claim and not draft.claim:
+        draft.claim = claim
+        draft.decided.append(Evidence("claim", sentence))
 
 
 def _claim_in(sentence: str) -> str | None:
@@ -479,9 +493,10 @@ def _claim_for_the_story(drafts: list[_Draft], sentences: list[_Sentence]) -> No
     sentences on) belongs to the story's attack when it reports one site."""
     if not drafts or len({d.site_id for d in drafts}) > 1 or all(d.claim for d in drafts):
         return
-    claim = next((c for c in (_claim_in(s.text) for s in sentences) if c), None)
+    told = next(((c, s.text) for s in sentences if (c := _claim_in(s.text))), None)
     for draft in drafts:
-        draft.claim = draft.claim or claim
+        if told:
+            _set_claim(draft, *told)
 
 
 def _merge_inferred(drafts: list[_Draft]) -> list[_Draft]:
@@ -498,6 +513,7 @@ def _merge_inferred(drafts: list[_Draft]) -> list[_Draft]:
             target.weapons.extend(w for w in draft.weapons if w not in target.weapons)
             target.killed.extend(draft.killed)
             target.wounded.extend(draft.wounded)
+            target.decided.extend(e for e in draft.decided if e.fact != "claim" or not target.claim)
             target.claim = target.claim or draft.claim
             continue
         kept.append(draft)
@@ -522,5 +538,13 @@ def _finish(draft: _Draft) -> Attack:
         claim=draft.claim,
         evidence=tuple(dict.fromkeys([*draft.evidence, *draft.details,
                                       *([draft.headline] if draft.headline else [])])),
+        decided_by=_decided_by(draft),
     )
+
+
+def _decided_by(draft: _Draft) -> tuple[Evidence, ...]:
+    """Each (fact, sentence) once, the body's sentences before the headline; the headline's weapons only
+    when the body names none, as in the attack itself."""
+    kept = [e for e in draft.decided if not (e.sentence == draft.headline and e.fact == "weapons" and draft.weapons)]
+    return tuple(sorted(dict.fromkeys(kept), key=lambda e: e.sentence == draft.headline))
 

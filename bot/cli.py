@@ -15,6 +15,8 @@ def build_parser() -> argparse.ArgumentParser:
     replay = commands.add_parser("replay", help="replay archived feed files offline and print the alerts")
     replay.add_argument("--config", required=True, help="config file (a 'sites:' list is enough)")
     replay.add_argument("--json", action="store_true", help="one JSON object per alert per line")
+    replay.add_argument("--explain", action="store_true",
+                        help="also print, for each alert, the sentences that decided site, day, weapons, toll, claim")
     replay.add_argument("paths", nargs="+", help="RSS/Atom/RDF files or folders of them")
 
     check = commands.add_parser("check-config", help="validate a config file")
@@ -33,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "replay":
             from bot.replay import main_replay
 
-            return main_replay(args.config, args.paths, as_json=args.json)
+            return main_replay(args.config, args.paths, as_json=args.json, explain=args.explain)
         if args.command == "check-config":
             from bot.config import load_config
 

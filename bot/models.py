@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 WEAPONS = ("rocket", "missile", "mortar", "drone", "explosive", "airstrike", "artillery", "gunfire", "other")
+# The facts of an attack that a sentence can decide, in the order an explanation lists them.
+EVIDENCE_FACTS = ("site", "day", "weapons", "toll", "claim")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,14 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """A sentence and the fact of an attack it decided: why an alert says what it says."""
+
+    fact: str  # one of EVIDENCE_FACTS; "toll" covers killed and wounded
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
 class Attack:
     """One attack on one site, as one story tells it."""
 
@@ -45,6 +55,7 @@ class Attack:
     claim: str | None
     evidence: tuple[str, ...]  # the sentences that report it, best first
     day_edge: str | None = None  # "late" or "early": the attack came near midnight
+    decided_by: tuple[Evidence, ...] = ()  # which sentence decided which fact; no "day" when it was inferred
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +104,7 @@ class IncidentFacts:
     title: str
     summary: str
     sources: tuple[Source, ...]
+    evidence: str = ""  # the sentence that reported the attack, from the best report: shown in the alert
 
 
 @dataclass(frozen=True, slots=True)

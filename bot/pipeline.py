@@ -17,7 +17,7 @@ from bot.dedupe import Candidate, find_original, fingerprint
 from bot.incidents import incident_day, latest_claim, latest_figure, match_incident, merged_weapons
 from bot.models import Attack, IncidentFacts, IncidentState, Report, Site, Source, Story
 from bot.sites import Gazetteer
-from bot.summary import incident_summary, incident_title
+from bot.summary import deciding_sentence, incident_summary, incident_title
 
 PENDING_STORY = 0  # story_id of reports from the story being decided; the store fills in the real id
 
@@ -118,7 +118,7 @@ def incident_facts(site: Site, reports: Sequence[Report]) -> IncidentFacts:
     return IncidentFacts(
         site_id=site.id, day=day, weapons=weapons, killed=killed, wounded=wounded,
         claim=latest_claim(reports), title=incident_title(site, day, weapons, killed, wounded),
-        summary=incident_summary(reports), sources=tuple(sources.values()),
+        summary=incident_summary(reports), sources=tuple(sources.values()), evidence=deciding_sentence(reports),
     )
 
 

@@ -1,6 +1,7 @@
 """Offline replay: archived feed files through the whole pipeline, in publish order, as if live.
 
 The output is a contract (users backtest watchlists with it): one JSON object per line per alert.
+With --explain, each alert also names the sentences that decided its site, day, weapons, toll and claim.
 """
 
 from __future__ import annotations
@@ -9,14 +10,16 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.attacks import find_attacks
+from bot.casualties import count_casualties
 from bot.errors import FeedError
 from bot.feeds import parse_feed
-from bot.models import Alert, Site, Story
+from bot.models import EVIDENCE_FACTS, Alert, Attack, IncidentFacts, Report, Site, Source, Story
 from bot.processing import process_story
 from bot.sites import Gazetteer
 from bot.store.sqlite import SQLiteStore
@@ -30,6 +33,19 @@ class ReplaySummary:
     unreadable: int
     stories: int
     alerts: int
+    missing: tuple[str, ...] = ()  # paths named that do not exist
+
+
+@dataclass(frozen=True, slots=True)
+class Explained:
+    """One sentence that decided one fact of an alert, and the source that said it."""
+
+    fact: str  # one of EVIDENCE_FACTS
+    sentence: str | None  # None: no sentence states it (a day inferred from the story's opening or publish time)
+    source: Source
+
+    def as_json(self) -> dict[str, object]:
+        return {"fact": self.fact, "sentence": self.sentence, "source": self.source.url or self.source.feed}
 
 
 def feed_files(paths: Iterable[str]) -> Iterator[Path]:
@@ -74,19 +90,106 @@ def read_feed_file(path: Path) -> tuple[Story, ...]:
 
 
 def replay(paths: Iterable[str], sites: Iterable[Site], out: TextIO, errors: TextIO, *,
-           as_json: bool) -> ReplaySummary:
+           as_json: bool, explain: bool = False) -> ReplaySummary:
     gazetteer = Gazetteer(sites)
-    stories, files, unreadable = load_stories(paths, errors)
+    named = list(paths)
+    missing = tuple(name for name in named if not Path(name).exists())
+    for name in missing:
+        print(f"sitewatch: error: {name}: no such file or folder", file=errors)
+    stories, files, unreadable = load_stories([name for name in named if name not in missing], errors)
     store = SQLiteStore(":memory:")
+    explainer = Explainer(gazetteer, store) if explain else None
     alerts = 0
     try:
         for story in stories:
+            if explainer is not None:
+                explainer.remember(story)
             for alert in process_story(store, gazetteer, story, now=story.published):
                 alerts += 1
-                out.write((alert_json(alert) if as_json else alert_text(alert)) + "\n")
+                evidence = explainer.explain(alert) if explainer is not None else None
+                out.write((alert_json(alert, evidence) if as_json else alert_text(alert, evidence)) + "\n")
     finally:
         store.close()
-    return ReplaySummary(files, unreadable, len(stories), alerts)
+    return ReplaySummary(files, unreadable, len(stories), alerts, missing)
+
+
+@dataclass
+class Explainer:
+    """Finds, for an alert, which report decided each fact and which of its sentences said it. The stories
+    are analysed again, on demand: the store keeps a report's sentences, not which fact each one decided."""
+
+    gazetteer: Gazetteer
+    store: SQLiteStore
+    stories: dict[Source, Story] = field(default_factory=dict)
+    attacks: dict[Source, list[Attack]] = field(default_factory=dict)
+
+    def remember(self, story: Story) -> None:
+        source = Source(story.url, story.feed, story.title)
+        self.stories[source] = story
+        self.attacks.pop(source, None)  # a revision of a story replaces what its earlier version said
+
+    def explain(self, alert: Alert) -> list[Explained]:
+        found: dict[tuple[str, str | None, Source], None] = {}
+        for fact, report in deciding_reports(alert.facts, self._reports(alert)):
+            for sentence in self._sentences(fact, report, alert.facts):
+                found[(fact, sentence, report.source)] = None
+        return sorted((Explained(*key) for key in found), key=lambda e: EVIDENCE_FACTS.index(e.fact))
+
+    def _reports(self, alert: Alert) -> tuple[Report, ...]:
+        day = alert.facts.day or date.min  # an undated incident is listed for any range
+        for incident in self.store.incidents_between([alert.facts.site_id], day, day):
+            if incident.id == alert.incident_id:
+                return incident.reports
+        return ()
+
+    def _sentences(self, fact: str, report: Report, facts: IncidentFacts) -> list[str | None]:
+        attacks = [a for a in self._attacks_of(report.source) if a.site_id == facts.site_id]
+        attacks = [a for a in attacks if a.day == report.day] or attacks
+        said = list(dict.fromkeys(" ".join(e.sentence.split()) for a in attacks for e in a.decided_by
+                                  if e.fact == fact))
+        if fact == "toll":
+            # Several figures may be told ("first said three were injured"): quote the ones the alert shows.
+            said = [s for s in said if _states_toll(s, facts)] or said
+        if fact == "day" and not said:
+            return [None]
+        return list(said)
+
+    def _attacks_of(self, source: Source) -> list[Attack]:
+        if source not in self.attacks:
+            story = self.stories.get(source)
+            self.attacks[source] = find_attacks(story, self.gazetteer) if story is not None else []
+        return self.attacks[source]
+
+
+def deciding_reports(facts: IncidentFacts, reports: Iterable[Report]) -> list[tuple[str, Report]]:
+    """Which report decided each fact the alert shows, by the rules that merged them (bot/incidents.py):
+    the best report tells the attack, the explicit day wins, the latest figure and claim win."""
+    by_time = sorted(reports, key=lambda r: r.published)
+    told = [r for r in by_time if r.evidence] or by_time
+    if not told:
+        return []
+    best = next((r for r in told if r.evidence and " ".join(r.evidence[0].split()) == facts.evidence), told[0])
+    chosen: list[tuple[str, Report]] = [("site", best)]
+    dated = [r for r in told if r.day == facts.day and facts.day is not None]
+    if dated:
+        chosen.append(("day", next((r for r in dated if r.day_is_explicit), dated[0])))
+    originals = [r for r in told if not r.is_copy] or told
+    for weapon in facts.weapons:
+        naming = [r for r in originals if weapon in r.weapons] or [r for r in told if weapon in r.weapons]
+        chosen += [("weapons", naming[0])] if naming else []
+    for figure in ("killed", "wounded"):
+        value = getattr(facts, figure)
+        stating = [r for r in told if value is not None and getattr(r, figure) == value]
+        chosen += [("toll", stating[-1])] if stating else []
+    claiming = [r for r in told if facts.claim and r.claim == facts.claim]
+    chosen += [("claim", claiming[-1])] if claiming else []
+    return list(dict.fromkeys(chosen))
+
+
+def _states_toll(sentence: str, facts: IncidentFacts) -> bool:
+    toll = count_casualties(sentence)
+    return (toll.killed is not None and toll.killed == facts.killed) or \
+        (toll.wounded is not None and toll.wounded == facts.wounded)
 
 
 def alert_record(alert: Alert) -> dict[str, object]:
@@ -105,11 +208,14 @@ def alert_record(alert: Alert) -> dict[str, object]:
     }
 
 
-def alert_json(alert: Alert) -> str:
-    return json.dumps(alert_record(alert), ensure_ascii=False)
+def alert_json(alert: Alert, evidence: list[Explained] | None = None) -> str:
+    record = alert_record(alert)
+    if evidence is not None:  # only with --explain: without it the contract stays byte for byte
+        record["evidence"] = [e.as_json() for e in evidence]
+    return json.dumps(record, ensure_ascii=False)
 
 
-def alert_text(alert: Alert) -> str:
+def alert_text(alert: Alert, evidence: list[Explained] | None = None) -> str:
     facts = alert.facts
     head = "NEW" if alert.action == "new" else "UPDATED"
     lines = [f"[{head}] #{alert.incident_id} {facts.title}"]
@@ -119,14 +225,40 @@ def alert_text(alert: Alert) -> str:
         lines.append(f"  {facts.summary}")
     for number, source in enumerate(facts.sources, start=1):
         lines.append(f"  {number}. {source.feed}: {source.title} <{source.url}>")
+    if evidence is not None:
+        lines += explain_lines(evidence)
     return "\n".join(lines)
 
 
-def main_replay(config_path: str, paths: list[str], *, as_json: bool) -> int:
+def explain_lines(evidence: list[Explained]) -> list[str]:
+    """Per source, each sentence once, led by the facts it decided: "site, weapons: “Rockets hit ...”"."""
+    by_source: dict[Source, dict[str | None, list[str]]] = {}
+    for item in evidence:
+        by_source.setdefault(item.source, {}).setdefault(item.sentence, []).append(item.fact)
+    lines = []
+    for source, sentences in by_source.items():
+        where = f"{source.feed} <{source.url}>" if source.url else source.feed
+        lines.append(f"  Evidence from {where}:")
+        for sentence, facts in sentences.items():
+            said = f"“{sentence}”" if sentence is not None else \
+                "no sentence dates the attack: inferred from the story's opening or its publish time"
+            lines.append(f"    {', '.join(facts)}: {said}")
+    return lines
+
+
+def main_replay(config_path: str, paths: list[str], *, as_json: bool, explain: bool = False) -> int:
+    """Exit 2, as grep does, when a path is missing or no file could be read: a backtest on nothing must not
+    pass for a backtest that found nothing."""
     from bot.config import load_config
 
     config = load_config(config_path)
-    summary = replay(paths, config.site_records(), sys.stdout, sys.stderr, as_json=as_json)
+    summary = replay(paths, config.site_records(), sys.stdout, sys.stderr, as_json=as_json, explain=explain)
+    if summary.files == summary.unreadable:
+        if summary.files:
+            print(f"sitewatch: error: none of the {summary.files} files could be read as a feed", file=sys.stderr)
+        elif not summary.missing:
+            print("sitewatch: error: no files found in " + ", ".join(paths), file=sys.stderr)
+        return 2
     print(f"sitewatch: replayed {summary.stories} stories from {summary.files} files "
           f"({summary.unreadable} unreadable): {summary.alerts} alerts", file=sys.stderr)
-    return 0
+    return 2 if summary.missing else 0

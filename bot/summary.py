@@ -66,6 +66,12 @@ def incident_summary(reports: Sequence[Report]) -> str:
     return _clip(" ".join(" ".join(s.split()) for s in chosen), SUMMARY_LIMIT)
 
 
+def deciding_sentence(reports: Sequence[Report]) -> str:
+    """The sentence that reported the attack, from the best report: what an alert quotes as its evidence."""
+    told = [r for r in reports if r.evidence]
+    return " ".join(max(told, key=_report_quality).evidence[0].split()) if told else ""
+
+
 def _has_toll(sentence: str) -> bool:
     toll = count_casualties(sentence)
     return toll.killed is not None or toll.wounded is not None

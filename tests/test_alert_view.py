@@ -2,7 +2,16 @@ from datetime import date
 
 import pytest
 
-from bot.alert_view import DESCRIPTION_LIMIT, TOTAL_LIMIT, escape_feed_text, render_alert, without_links
+from bot.alert_view import (
+    DESCRIPTION_LIMIT,
+    EVIDENCE_LIMIT,
+    FIELD_VALUE_LIMIT,
+    TOTAL_LIMIT,
+    escape_feed_text,
+    render_alert,
+    view_as_text,
+    without_links,
+)
 from bot.links import safe_link
 from bot.models import IncidentFacts, Site, Source
 
@@ -58,3 +67,34 @@ def test_without_links_keeps_the_alert_and_drops_every_feed_link() -> None:
     assert view.url is None
     sources = dict(view.fields)["Sources (1)"]
     assert "a.example" not in sources and "Wire" in sources and "\\[hit\\]" in sources
+
+
+def shown(view_facts: IncidentFacts) -> dict[str, str]:
+    return dict(render_alert(1, view_facts, SITE, updated=False).fields)
+
+
+def test_alert_quotes_the_sentence_that_reported_the_attack() -> None:
+    fields = shown(facts(evidence="Three rockets struck Ain al-Asad air base on Wednesday, officials said."))
+    assert fields["Evidence"] == "“Three rockets struck Ain al-Asad air base on Wednesday, officials said.”"
+    assert list(fields).index("Evidence") < list(fields).index("Sources (1)")
+
+
+def test_alert_without_evidence_has_no_evidence_field() -> None:
+    assert "Evidence" not in shown(facts())
+
+
+def test_evidence_is_escaped_and_cannot_ping() -> None:
+    value = shown(facts(evidence="@everyone rockets **hit** <@123> the [base](http://x)\n> quoted"))["Evidence"]
+    assert "@everyone" not in value and "<@123>" not in value and "**" not in value and "[base]" not in value
+    assert "\n" not in value  # one line, so no feed line can start a quote or a header
+
+
+def test_long_evidence_is_trimmed_within_discords_field_limit() -> None:
+    value = shown(facts(evidence="Rockets hit the base " + "and *more* " * 500))["Evidence"]
+    assert len(value) <= FIELD_VALUE_LIMIT and len(value) <= 2 * EVIDENCE_LIMIT
+    assert value.endswith("”") and "…" in value
+
+
+def test_console_output_shows_the_evidence_too() -> None:
+    view = render_alert(1, facts(evidence="Rockets hit the base."), SITE, updated=False)
+    assert "Evidence: “Rockets hit the base.”" in view_as_text(view).splitlines()

@@ -70,6 +70,9 @@ async def test_first_report_posts_one_embed_and_second_outlet_edits_it(
     assert "Ain al-Asad" in message.embeds[0]["title"]
     assert message.allowed_mentions == {"parse": []}
     assert message.enforce_nonce and message.nonce
+    # The alert quotes the sentence that reported the attack: it came through the outbox intact.
+    shown = {field["name"]: field["value"] for field in message.embeds[0]["fields"]}
+    assert "rockets struck Ain al-Asad air base" in shown["Evidence"]
 
     for story in others:
         process_story(store, gazetteer, story, now=story.published)

@@ -53,15 +53,44 @@ def test_a_meeting_at_the_airport_is_not_an_incident() -> None:
 
 
 def test_unreadable_files_get_one_line_each_and_the_rest_goes_on() -> None:
-    result = run_replay("--config", "config.yaml", "--json", str(FIXTURES / "broken"), str(FIXTURES / "scenario"),
-                        str(FIXTURES / "missing.xml"))
+    result = run_replay("--config", "config.yaml", "--json", str(FIXTURES / "broken"), str(FIXTURES / "scenario"))
     assert result.returncode == 0
     skipped = [line for line in result.stderr.splitlines() if "skipped" in line]
-    assert len(skipped) == 3
+    assert len(skipped) == 2
     assert all("Traceback" not in line for line in result.stderr.splitlines())
-    assert any("missing.xml" in line for line in skipped)
     assert any("notes.txt" in line and "not a feed" in line for line in skipped)
     assert alerts(result.stdout)
+
+
+def test_a_missing_path_exits_2_with_one_line_and_the_rest_goes_on() -> None:
+    # As grep does: what can be read is replayed, but a typo in a path must not pass for a clean run.
+    result = run_replay("--config", "config.yaml", "--json", str(FIXTURES / "scenario"), str(FIXTURES / "missing.xml"))
+    assert result.returncode == 2
+    named = [line for line in result.stderr.splitlines() if "missing.xml" in line]
+    assert named == [f"sitewatch: error: {FIXTURES / 'missing.xml'}: no such file or folder"]
+    assert alerts(result.stdout)
+
+
+def test_only_a_missing_path_exits_2_with_one_line() -> None:
+    result = run_replay("--config", "config.yaml", "--json", str(FIXTURES / "missing.xml"))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [f"sitewatch: error: {FIXTURES / 'missing.xml'}: no such file or folder"]
+
+
+def test_every_file_unreadable_exits_2_with_one_line_saying_so(tmp_path: Path) -> None:
+    for name in ("binary.xml", "notes.txt"):
+        (tmp_path / name).write_bytes((FIXTURES / "broken" / name).read_bytes())
+    result = run_replay("--config", "config.yaml", "--json", str(tmp_path))
+    assert (result.returncode, result.stdout) == (2, "")
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3 and sum("skipped" in line for line in lines) == 2
+    assert lines[-1] == "sitewatch: error: none of the 2 files could be read as a feed"
+
+
+def test_an_empty_folder_exits_2_with_one_line(tmp_path: Path) -> None:
+    result = run_replay("--config", "config.yaml", "--json", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"sitewatch: error: no files found in {tmp_path}"]
 
 
 def test_replayed_feed_snapshots_do_not_repeat_alerts(tmp_path: Path) -> None:
@@ -93,3 +122,90 @@ def test_bad_config_names_the_key(tmp_path: Path) -> None:
     result = run_replay("--config", str(config), "--json", str(SHARED_EXAMPLES / "seed-feed.xml"))
     assert result.returncode == 2
     assert "line 4" in result.stderr and "sites.0.country" in result.stderr
+
+
+# -- replay --explain -------------------------------------------------------------------------------------
+
+SEED = ("--config", str(SHARED_EXAMPLES / "config.yaml"), str(SHARED_EXAMPLES / "seed-feed.xml"))
+SEED_URL = "https://iraq-news.example/2021/07/08/iraqi-and-syrian-us-diplomats-and-troops"
+
+
+def explained(*args: str) -> list[dict[str, object]]:
+    result = run_replay("--json", "--explain", *args)
+    assert result.returncode == 0, result.stderr
+    return alerts(result.stdout)
+
+
+def told(record: dict[str, object], fact: str) -> list[dict[str, object]]:
+    return [e for e in record["evidence"] if e["fact"] == fact]  # type: ignore[union-attr]
+
+
+def test_explain_adds_only_an_evidence_key_and_leaves_the_json_contract_byte_for_byte() -> None:
+    plain = run_replay("--json", *SEED).stdout.splitlines()
+    records = explained(*SEED)
+    assert len(records) == len(plain) == 5
+    for record, line in zip(records, plain, strict=True):
+        assert list(record) == [*CONTRACT_KEYS, "evidence"]
+        assert json.dumps({k: v for k, v in record.items() if k != "evidence"}, ensure_ascii=False) == line
+        assert all(list(e) == ["fact", "sentence", "source"] for e in record["evidence"])  # type: ignore[union-attr]
+        assert {"site", "day", "weapons"} <= {e["fact"] for e in record["evidence"]}  # type: ignore[union-attr]
+    assert '"evidence"' not in "\n".join(plain)
+
+
+def test_explain_names_the_sentence_that_dated_the_attack_or_says_the_day_was_inferred() -> None:
+    records = {(r["site"], r["date"]): r for r in explained(*SEED)}
+    erbil = records[("erbil-airport", "2021-07-06")]
+    (day,) = told(erbil, "day")
+    assert str(day["sentence"]).startswith("On Tuesday, a drone struck Erbil Airport")
+    assert day["source"] == SEED_URL
+    # "Two people were lightly wounded ... Ain al-Asad": no sentence dates it, the publish time does.
+    assert told(records[("ain-al-asad", "2021-07-07")], "day") == [
+        {"fact": "day", "sentence": None, "source": SEED_URL}]
+
+
+def test_explain_quotes_the_toll_the_alert_shows_not_a_superseded_figure() -> None:
+    first = explained(*SEED)[0]
+    tolls = [str(e["sentence"]) for e in told(first, "toll")]
+    assert any(s.startswith("Two people were lightly wounded") for s in tolls)
+    assert "He first said three people were injured." not in tolls
+
+
+def test_explain_follows_the_report_that_decided_each_fact() -> None:
+    last = explained("--config", "config.yaml", str(FIXTURES / "scenario"))[-1]
+    assert (last["killed"], last["wounded"]) == (1, 2)
+    # The follow-up's toll decided the figures; the first wire story, which dated the attack, the day.
+    assert {e["source"] for e in told(last, "toll")} == {"https://wire.example/2021/03/04/contractor-dies"}
+    assert "The contractor was killed and two others were wounded, officials said." in [
+        e["sentence"] for e in told(last, "toll")]
+    (day,) = told(last, "day")
+    assert day["source"] == "https://wire.example/2021/03/03/rockets-ain-al-asad"
+    assert "early on Wednesday" in str(day["sentence"])
+
+
+def test_explain_names_a_claim_told_sentences_after_the_attack(tmp_path: Path) -> None:
+    feed = tmp_path / "wire.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test Wire</title>'
+        "<item><title>Rockets hit Ain al-Asad air base</title><link>https://t.example/asad</link>"
+        "<pubDate>Wed, 10 Jan 2024 09:00:00 +0000</pubDate><description>Three rockets struck Ain al-Asad air base "
+        "on Tuesday, Iraqi security officials said. Damage was being assessed. Flights were not affected. "
+        "The Islamic Resistance in Iraq claimed responsibility for the attack in a statement.</description>"
+        "</item></channel></rss>")
+    (record,) = explained("--config", "config.yaml", str(feed))
+    assert told(record, "claim") == [{"fact": "claim", "source": "https://t.example/asad", "sentence":
+                                      "The Islamic Resistance in Iraq claimed responsibility for the attack in a "
+                                      "statement."}]
+    assert [e["sentence"] for e in told(record, "day")] == [
+        "Three rockets struck Ain al-Asad air base on Tuesday, Iraqi security officials said."]
+
+
+def test_explain_text_indents_the_deciding_sentences_under_each_alert() -> None:
+    result = run_replay("--explain", *SEED)
+    blocks = result.stdout.split("[NEW]")[1:]
+    assert len(blocks) == 5
+    for block in blocks:
+        lines = block.splitlines()
+        start = lines.index(f"  Evidence from Iraq News <{SEED_URL}>:")
+        assert lines[start + 1].startswith("    ") and "site" in lines[start + 1].split(":")[0]
+    assert "    day: no sentence dates the attack" in blocks[0]
+    assert "Evidence" not in run_replay(*SEED).stdout

@@ -374,7 +374,7 @@ def _day(text: str | None) -> date | None:
 def _facts_to_json(facts: IncidentFacts) -> dict[str, object]:
     return {"site_id": facts.site_id, "day": _iso_day(facts.day), "weapons": list(facts.weapons),
             "killed": facts.killed, "wounded": facts.wounded, "claim": facts.claim, "title": facts.title,
-            "summary": facts.summary,
+            "summary": facts.summary, "evidence": facts.evidence,
             "sources": [{"url": s.url, "feed": s.feed, "title": s.title} for s in facts.sources]}
 
 
@@ -387,7 +387,8 @@ def facts_from_json(data: dict[str, object]) -> IncidentFacts:
         killed=data.get("killed"), wounded=data.get("wounded"),  # type: ignore[arg-type]
         claim=data.get("claim"), title=str(data.get("title") or ""),  # type: ignore[arg-type]
         summary=str(data.get("summary") or ""),
-        sources=tuple(Source(s["url"], s["feed"], s["title"]) for s in sources))
+        sources=tuple(Source(s["url"], s["feed"], s["title"]) for s in sources),
+        evidence=str(data.get("evidence") or ""))
 
 
 def _stored_incident(row: sqlite3.Row) -> StoredIncident:
