@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.attacks import analyse_story
-from bot.dedupe import Candidate, find_original, fingerprint
+from bot.dedupe import Candidate, fingerprint, ranked_originals, site_vocabulary
 from bot.incidents import incident_day, latest_claim, latest_figure, match_incident, merged_weapons
 from bot.models import Attack, IncidentFacts, IncidentState, Report, Site, Source, Story
 from bot.sites import Gazetteer
@@ -53,10 +53,8 @@ def analyse(story: Story, gazetteer: Gazetteer) -> StoryAnalysis:
 def decide(analysis: StoryAnalysis, candidates: Iterable[Candidate], incidents: Sequence[IncidentState],
            sites: Mapping[str, Site]) -> Decision:
     story = analysis.story
-    original = find_original(story, analysis.words, candidates)
-    is_copy = original is not None and original.key != story.key and original.url != story.url
-    if is_copy and original is not None and _dates_another_attack(analysis, original, incidents):
-        original, is_copy = None, False  # a templated brief ("Rockets hit X on Tuesday"), not a copy
+    original = _find_original(analysis, candidates, incidents, sites)
+    is_copy = original is not None and not _same_entry(story, original)
     is_revision = original is not None and not is_copy
     source = Source(story.url, story.feed, story.title)
     # An updated article replaces what its earlier version said.
@@ -101,10 +99,35 @@ def decide(analysis: StoryAnalysis, candidates: Iterable[Candidate], incidents: 
     return Decision(original, tuple(changes))
 
 
-def _dates_another_attack(analysis: StoryAnalysis, original: Candidate, incidents: Sequence[IncidentState]) -> bool:
-    """Text that matches an earlier story but dates its attack on a day the earlier one did not report."""
-    reported = {(i.site_id, i.day) for i in incidents if any(r.story_id == original.story_id for r in i.reports)}
-    return any(a.day_is_explicit and (a.site_id, a.day) not in reported for a in analysis.attacks) and bool(reported)
+def _find_original(analysis: StoryAnalysis, candidates: Iterable[Candidate], incidents: Sequence[IncidentState],
+                   sites: Mapping[str, Site]) -> Candidate | None:
+    """The earlier version of this entry, or the story it copies. A story that reports an attack its
+    supposed original does not report is never its copy, however alike the texts: a copy tells nothing new,
+    and a real attack must never hide behind a visit story or a templated brief about the same site."""
+    site_words = site_vocabulary(sites[site_id] for site_id in analysis.site_ids if site_id in sites)
+    for candidate in ranked_originals(analysis.story, analysis.words, candidates, site_words):
+        if _same_entry(analysis.story, candidate) or not _reports_another_attack(analysis, candidate, incidents):
+            return candidate
+    return None
+
+
+def _same_entry(story: Story, candidate: Candidate) -> bool:
+    return candidate.key == story.key or (bool(story.url) and candidate.url == story.url)
+
+
+def _reports_another_attack(analysis: StoryAnalysis, original: Candidate,
+                            incidents: Sequence[IncidentState]) -> bool:
+    """Whether the story reports an attack (a site, or a site on a stated day) the original did not."""
+    reported_days: dict[str, set[object]] = {}
+    for incident in incidents:
+        days = {r.day for r in incident.reports if r.story_id == original.story_id}
+        if days:
+            reported_days.setdefault(incident.site_id, set()).update({*days, incident.day})
+    for attack in analysis.attacks:
+        days = reported_days.get(attack.site_id)
+        if days is None or (attack.day_is_explicit and attack.day not in days):
+            return True
+    return False
 
 
 def incident_facts(site: Site, reports: Sequence[Report]) -> IncidentFacts:
