@@ -117,13 +117,10 @@ def report(title: str, pairs: list[ScoredPair]) -> None:
         return
     for row in summary_rows(pairs):
         print(row)
-    found = margin(pairs)
-    if found is None:
-        print("  margin: n/a (needs copies and non-copies)")
-    else:
-        gap, lowest, highest = found
-        print(f"  margin (lowest copy - highest non-copy): {gap:+.2f}   lowest copy {lowest.id} {lowest.kind} "
-              f"{lowest.score:.2f}; highest non-copy {highest.id} {highest.label}/{highest.kind} {highest.score:.2f}")
+    print_margin("margin (lowest copy - highest non-copy)", pairs)
+    other_labels = sorted({p.label for p in pairs} - {COPY})
+    for label in other_labels if len(other_labels) > 1 else ():
+        print_margin(f"  against {label} alone", [p for p in pairs if p.label in (COPY, label)])
     wrong = [p for p in pairs if p.misjudged]
     print(f"  misjudged by is_copy_pair: {len(wrong)} of {len(pairs)}")
     for pair in sorted(wrong, key=lambda p: (_label_order(p.label), p.kind, p.id)):
@@ -131,11 +128,25 @@ def report(title: str, pairs: list[ScoredPair]) -> None:
         print(f"    {pair.id} {pair.label}/{pair.kind} {pair.score:.2f} {verdict}")
 
 
+def print_margin(title: str, pairs: list[ScoredPair]) -> None:
+    found = margin(pairs)
+    if found is None:
+        print(f"  {title}: n/a (needs copies and non-copies)")
+        return
+    gap, lowest, highest = found
+    print(f"  {title}: {gap:+.2f}   lowest copy {lowest.id} {lowest.kind} {lowest.score:.2f}; "
+          f"highest non-copy {highest.id} {highest.label}/{highest.kind} {highest.score:.2f}")
+
+
 def main() -> int:
     threshold = copy_threshold()
     print(f"copy threshold in bot.dedupe: {threshold if threshold is not None else 'not found'}")
-    report("labelled pairs (tests/fixtures/dedupe_pairs)", score_labelled_pairs())
-    report("corpus sources of one incident (tests/corpus)", score_corpus_pairs())
+    for title, score in (("labelled pairs (tests/fixtures/dedupe_pairs)", score_labelled_pairs),
+                         ("corpus sources of one incident (tests/corpus)", score_corpus_pairs)):
+        try:
+            report(title, score())
+        except Exception as error:  # a report: one broken source must not hide the other
+            print(f"\n{title}: could not score: {type(error).__name__}: {error}")
     return 0
 
 

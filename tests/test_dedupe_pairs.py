@@ -3,6 +3,8 @@ them, and bot.dedupe agreeing with every label (scripts/dedupe_scores.py prints 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import Counter
 from datetime import UTC
 from pathlib import Path
@@ -12,6 +14,8 @@ import pytest
 from bot.dedupe import is_copy_pair
 from bot.models import Story
 from tests.dedupe_pairs import LABELS, LabelledPair, load_pairs, load_stories, story_records
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # The kinds the set must cover, each with enough pairs to say something about it.
 REQUIRED_KINDS = {
@@ -110,3 +114,12 @@ def test_labelled_pairs_separate_without_error(pairs: list[LabelledPair], storie
     misjudged = [f"{pair.id} {pair.label}/{pair.kind} {pair.a} {pair.b}" for pair in pairs
                  if is_copy_pair(stories[pair.a], stories[pair.b]) != pair.is_copy]
     assert misjudged == []
+
+
+def test_scores_script_prints_the_margin_of_the_labelled_pairs() -> None:
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "dedupe_scores.py")], capture_output=True,
+                         text=True, check=False, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    labelled = run.stdout.split("labelled pairs (tests/fixtures/dedupe_pairs):")[1].split("corpus sources")[0]
+    assert "margin (lowest copy - highest non-copy): " in labelled
+    assert "misjudged by is_copy_pair: " in labelled
