@@ -73,7 +73,8 @@ def test_attack_after_a_thousand_notes_naming_the_base_is_one_alert(tmp_path: Pa
 def test_a_short_brief_is_not_a_copy_of_a_long_story_containing_its_words() -> None:
     brief = make_story("Rockets hit Ain al-Asad air base on Monday, the coalition said; no casualties were reported "
                        "among the personnel stationed there.")
-    long_story = make_story(" ".join([ATTACK] + [
+    long_story = make_story(" ".join([
+        "Militias fired a salvo at the coalition's western garrison before dawn, officials in Anbar said."] + [
         f"Paragraph {n}: the coalition said personnel stationed at the base reported the attack to commanders, "
         f"and no casualties were reported after crews checked hangar {n} and the perimeter on Monday."
         for n in range(30)]))
