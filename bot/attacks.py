@@ -103,6 +103,12 @@ _SUBJECT_HIT = re.compile(r"^[^;!?]{0,60}?\b(was|were|had\s+been|has\s+been|came
 _PARTICIPLE_HIT = re.compile(r"^[^;!?,]{0,30}?\b(attacked|hit|struck|targeted|shelled|rocketed|bombed)\s+(?:by|with|"
                              r"in|overnight|early|late|on)\b", re.I)
 _ATTACK_NOUN_AFTER = re.compile(r"^[\W\w]{0,40}?\b(attack|strike|explosion|blast|bombing)s?\b", re.I)
+# "Air defences at the base intercepted a drone": what was aimed at the site was stopped there.
+_DEFENCES_AT = re.compile(r"\b(?:air\s+)?defen[cs]es?\s+(?:systems?\s+)?(?:at|of|on|over)\s+(?:the\s+)?$", re.I)
+_STOPPED = re.compile(r"^[^;!?]{0,120}?\b(intercepted|shot\s+down|downed|brought\s+down|destroyed)\b", re.I)
+# "the Green Zone, home to the U.S. Embassy": the site describes the place that was hit.
+_DESCRIBES_ANOTHER = re.compile(r"\b(?:home\s+to|which\s+(?:houses|hosts|includes)|that\s+(?:houses|hosts))\s+"
+                                r"(?:the\s+)?(?:[\w.'’-]+\s+){0,2}$", re.I)
 _OBJECT_GAP = re.compile(r"\s+[“\"‘']?(?:[\w.'’-]+\s+){0,3}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?", re.I)
 # Counts and ranges that make a sentence about attacks in general.
 _GENERAL = re.compile(r"\b(dozens|scores|hundreds|many|numerous|multiple|repeated|more\s+than\s+\d+|"
@@ -384,6 +390,12 @@ def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:
     """The attack words point at the site: "rockets landed in X", "an attack on X", "X came under fire";
     not "officials met at X to discuss recent rocket attacks on coalition sites"."""
     before = text[max(0, site_start - 100):site_start]
+    # (An embassy's name may span its city: "Baghdad's Green Zone, home to the U.S. Embassy".)
+    name_lead = text[site_start:site_end].rsplit(" ", 2)[0] + " "
+    if _DESCRIBES_ANOTHER.search(before) or _DESCRIBES_ANOTHER.search(name_lead):
+        return False
+    if _DEFENCES_AT.search(before) and _STOPPED.match(text[site_end:]):
+        return True
     for match in _ATTACK_WORD.finditer(before):
         gap = before[match.end():]
         if _TRANSITIVE.fullmatch(match.group()) and _OBJECT_GAP.fullmatch(gap):

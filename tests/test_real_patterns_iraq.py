@@ -200,3 +200,16 @@ def test_later_raised_figure_wins() -> None:
 def test_no_one_was_hurt_is_zero_and_zero() -> None:
     toll = count_casualties("No one was hurt, two security officials said.")
     assert (toll.killed, toll.wounded) == (0, 0)
+
+
+def test_air_defences_at_a_site_intercepting_a_drone_is_an_attack_on_it(gazetteer: Gazetteer) -> None:
+    text = ("A drone struck Victoria Base inside Baghdad International Airport, a source said on Wednesday. "
+            "Air defences at the base, which hosts a U.S. logistics centre, downed another drone late Sunday.")
+    assert sorted(days(gazetteer, text, "2026-03-04T05:37:00+00:00")) == [
+        ("baghdad-airport", date(2026, 3, 1)), ("baghdad-airport", date(2026, 3, 4))]
+
+
+def test_a_place_home_to_the_embassy_is_not_the_embassy(gazetteer: Gazetteer) -> None:
+    text = ("Two projectiles struck near the Baghdad Operations Command in Baghdad's Green Zone, home to the U.S. "
+            "Embassy, late on Wednesday, the military said.")
+    assert days(gazetteer, text, "2020-03-26T09:00:00+00:00") == []
