@@ -409,7 +409,14 @@ def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:
                 or (_ATTACK_NOUN_AFTER.match(after[:45]) and not re.search(r"[;]", after[:45])))
 
 
+# Weapons named only to be set aside: the defenders' fire at a drone, a weapon corrected away ("rockets, not drones").
+_NOT_THE_WEAPON = re.compile(r"\b(?:opened\s+fire|fired)\s+(?:on|at)\s+(?=(?:an?\s+|the\s+|two\s+|three\s+)?"
+                             r"(?:drones?|uavs?)\b)|,?\s*\bnot\s+(?:by\s+)?(?:drones?|rockets?|missiles?|mortars?)\b",
+                             re.I)
+
+
 def _weapons_in(text: str) -> list[str]:
+    text = _NOT_THE_WEAPON.sub(" ", text)
     text = re.sub(r"\b(?:explosives?|bomb)[- ]laden\b", "", text, flags=re.I)
     text = re.sub(r"\b(?:counter|anti)[- ](?:rocket|drone|missile|mortar)\w*|\bc-ram\b|\bair[- ]defen[cs]e\w*",
                   "", text, flags=re.I)

@@ -213,3 +213,13 @@ def test_a_place_home_to_the_embassy_is_not_the_embassy(gazetteer: Gazetteer) ->
     text = ("Two projectiles struck near the Baghdad Operations Command in Baghdad's Green Zone, home to the U.S. "
             "Embassy, late on Wednesday, the military said.")
     assert days(gazetteer, text, "2020-03-26T09:00:00+00:00") == []
+
+
+def test_defenders_fire_at_a_drone_is_not_the_attacks_weapon(gazetteer: Gazetteer) -> None:
+    text = "Kurdish forces opened fire on a drone approaching the Khor Mor gas field late Sunday night."
+    assert [a.weapons for a in attacks(gazetteer, text, "2025-11-23T21:58:00+00:00")] == [("drone",)]
+
+
+def test_weapon_corrected_away_is_not_the_attacks(gazetteer: Gazetteer) -> None:
+    text = "A security official said two rockets, not drones, fell inside the Baghdad airport base on Friday."
+    assert [a.weapons for a in attacks(gazetteer, text, "2026-03-06T21:50:00+00:00")] == [("rocket",)]
