@@ -216,7 +216,8 @@ def test_a_place_home_to_the_embassy_is_not_the_embassy(gazetteer: Gazetteer) ->
 
 
 def test_defenders_fire_at_a_drone_is_not_the_attacks_weapon(gazetteer: Gazetteer) -> None:
-    text = "Kurdish forces opened fire on a drone approaching the Khor Mor gas field late Sunday night."
+    text = ("Iraqi Kurdish forces opened fire on a drone attempting to approach the Khor Mor gas field in Iraq's "
+            "Kurdistan region late Sunday night, two security sources said.")
     assert [a.weapons for a in attacks(gazetteer, text, "2025-11-23T21:58:00+00:00")] == [("drone",)]
 
 
