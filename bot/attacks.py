@@ -50,7 +50,9 @@ _STRONG_HIT = re.compile(
 _RULED_OUT = re.compile(
     r"\b(ruled\s+out\s+(?:an?\s+)?attack|not\s+the\s+target|(?:was|were)\s+not\s+(?:the\s+)?(?:targeted|hit|struck|"
     r"target)|no\s+(?:\w+\s+){0,4}(?:were|was)\s+(?:aimed|fired|launched|directed)|denying\s+reports|denied\s+reports|"
-    r"not\s+caused\s+by\s+an?\s+attack|initially\s+(?:said|reported|claimed|stated)|mistakenly|wrongly|erroneously)\b",
+    r"not\s+caused\s+by\s+an?\s+attack|initially\s+(?:said|reported|claimed|stated)|mistakenly|wrongly|erroneously|"
+    r"before\s+(?:it|they)\s+(?:could\s+)?(?:fire|be\s+fired|launch|be\s+launched|fired|launched|(?:was|were)\s+fired)|"
+    r"launchers?\s+(?:\w+\s+){0,3}aimed\s+at)\b",
     re.I)
 _DESTINATION = re.compile(r"\b(?:bound|headed|heading|destined|en\s+route|on\s+(?:its|their)\s+way)\s+(?:for|to|"
                           r"toward|towards)\s+(?:the\s+)?$", re.I)
@@ -70,7 +72,8 @@ _HYPOTHETICAL = re.compile(
     r"\b(could|would|might|may|will|shall|threat(?:en(?:ed|s)?)?|vow(?:ed|s)?|warn(?:ed|s|ing)?|plan(?:ned|s)?|"
     r"intend(?:ed|s)?|prepar(?:e|ed|ing)|capable|potential|possible|risk|fear(?:ed|s)?|if|unless|pledged|"
     r"promised|wants?\s+to|seek(?:s|ing)?\s+to|aim(?:ed|s)?\s+to)\b", re.I)
-_DENIAL = re.compile(r"\b(denied|denies|deny|denying|rejected|dismissed|false|fake|rumou?rs?|no\s+attack|"
+_DENIAL = re.compile(r"\b(denied|denies|deny|denying|rejected|dismiss(?:ed|es)?|refut(?:ed|es|ing)|unfounded|"
+                     r"baseless|false|fake|rumou?rs?|no\s+attack|"
                      r"not\s+(?:an?\s+|the\s+result\s+of\s+an?\s+)?attack|no\s+sign\s+of\s+(?:an?\s+)?attack|"
                      r"did\s+not\s+(?:attack|target|strike|hit)|never\s+happened)\b", re.I)
 _NOT_ATTACK = re.compile(
@@ -81,11 +84,12 @@ _NOT_ATTACK = re.compile(
 # Words before a site that make it where an attack came from, not what it hit.
 _ORIGIN = re.compile(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|deployed\s+(?:at|to|in)|"
                      r"took\s+off\s+from|launched\s+from|operating\s+(?:from|out\s+of)|departed|flew\s+from|"
-                     r"housed\s+(?:at|in)|forces\s+at|troops\s+at|jets\s+at|aircraft\s+at)\s*"
+                     r"housed\s+(?:at|in)|forces\s+at|troops\s+at|jets\s+at|aircraft\s+at|"
+                     r"(?:systems|batteries|launchers|artillery|guns|howitzers)\s+at)\s*"
                      r"(?:the\s+|\w+\s+)?$", re.I)
 # After an attack word, the words that lead to its target: "fired at the", "landed inside", "attack on".
-_AIM = re.compile(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|struck|hit|attacked|"
-                  r"hitting|striking|outside|over|in|upon|hits|strikes|rocked|shelled|pounded|rocketed|approaching|"
+_AIM = re.compile(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|within|struck|hit|attacked|"
+                  r"hitting|striking|outside|over|in|upon|hits|strikes|rocked|shelled|pounded|rocketed|approach(?:ing)?|"
                   r"heading\s+(?:for|toward|towards)|"
                   r"bombed|of)\s+(?:[\w.'’:,“”\"-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
 # Verbs whose object is what was hit, and the few words that may stand between verb and name.
@@ -99,13 +103,40 @@ _SUBJECT_HIT = re.compile(r"^[^;!?]{0,60}?\b(was|were|had\s+been|has\s+been|came
 _PARTICIPLE_HIT = re.compile(r"^[^;!?,]{0,30}?\b(attacked|hit|struck|targeted|shelled|rocketed|bombed)\s+(?:by|with|"
                              r"in|overnight|early|late|on)\b", re.I)
 _ATTACK_NOUN_AFTER = re.compile(r"^[\W\w]{0,40}?\b(attack|strike|explosion|blast|bombing)s?\b", re.I)
+# "Air defences at the base intercepted a drone": what was aimed at the site was stopped there.
+_DEFENCES_AT = re.compile(r"\b(?:air\s+)?defen[cs]es?\s+(?:systems?\s+)?(?:at|of|on|over)\s+(?:the\s+)?$", re.I)
+_STOPPED = re.compile(r"^[^;!?]{0,120}?\b(intercepted|shot\s+down|downed|brought\s+down|destroyed)\b", re.I)
+# "the Green Zone, home to the U.S. Embassy": the site describes the place that was hit.
+_DESCRIBES_ANOTHER = re.compile(r"\b(?:home\s+to|which\s+(?:houses|hosts|includes)|that\s+(?:houses|hosts))\s+"
+                                r"(?:the\s+)?(?:[\w.'’-]+\s+){0,2}$", re.I)
 _OBJECT_GAP = re.compile(r"\s+[“\"‘']?(?:[\w.'’-]+\s+){0,3}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?", re.I)
 # Counts and ranges that make a sentence about attacks in general.
-_GENERAL = re.compile(r"\b(dozens|scores|hundreds|more\s+than\s+\d+|at\s+least\s+\d+|some\s+\d+|\d+)\s+"
+_GENERAL = re.compile(r"\b(dozens|scores|hundreds|many|numerous|multiple|repeated|more\s+than\s+\d+|"
+                      r"at\s+least\s+\d+|some\s+\d+|\d+)\s+"
                       r"(?:\w+\s+){0,2}attacks\b|\b(series|string|spate|wave|campaign|pace|number|frequency)\s+"
                       r"of\s+(?:\w+\s+){0,2}attacks\b|\battacks\s+(?:\w+\s+){0,4}since\b|\bsince\s+(?:the\s+)?"
                       r"(?:start|beginning|outbreak)", re.I)
 _RELATIVE = re.compile(r"(?:where|which|who|whose|whom)\b", re.I)
+# The killing an attack avenges is its motive, not an attack on the place where it happened.
+_MOTIVE = re.compile(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|in\s+response|answer\w*|anniversary)\b[^;]{0,60}"
+                     r"\b(?:killing|assassination|martyrdom|death|murder|slaying)s?\b[^;]*$", re.I)
+# A toll "in attacks" (plural) is a tally of many attacks: "three contractors have been wounded in attacks on Balad".
+_TALLY = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+in\s+(?:\w+\s+){0,3}attacks\b", re.I)
+# "revenge for the January 3 killing": a day that dates the motive (a killing), not an attack.
+_MOTIVE_BEFORE_DAY = re.compile(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|response|answer\w*|anniversary)\s+"
+                                r"(?:for|to|of)?\s*(?:the\s+)?$", re.I)
+_KILLING_AFTER_DAY = re.compile(r"^\W*(?:\w+\s+)?(?:killing|assassination|martyrdom|death|murder|slaying)\b", re.I)
+# Another attack than the one being told: its toll and weapons are not this one's.
+_OTHER_ATTACK = re.compile(r"\b(?:last\s+(?:week|month)['’]s|yesterday['’]s|(?:an?|the)\s+(?:earlier|previous|prior|"
+                           r"similar))\s+(?:\w+\s+){0,2}(?:attacks?|strikes?|barrages?|assaults?)\b", re.I)
+# A sentence after the attack that tells what it followed: "This comes after the missile strike on ...".
+_ANOTHER_EVENT = re.compile(r"^(?:this|it|that|the\s+(?:\w+\s+)?(?:attack|strike|incident))\s+(?:comes?|came|follows?|"
+                            r"followed)\b", re.I)
+# A day in "following the incident of 22 June," dates what came before.
+_EARLIER_DAY = re.compile(r"\b(?:after|following|since)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:of|on)?\s*$", re.I)
+# Relative words for the publish day: weaker than a named day for the same attack in the same story.
+_PUBLISH_DAY_WORDS = frozenset({"today", "tonight", "overnight", "this morning", "this afternoon", "this evening",
+                                "earlier today", "at dawn"})
 _CLAUSE_BREAK = re.compile(r",\s+(?=(?:where|which|when|while|after|following|as|before|whereas|though|"
                            r"although|but|who|whose|and)\b)|\s+(?=(?:after|following|days\s+after|a\s+day\s+after|weeks\s+after|"
                            r"months\s+after|since|in\s+(?:response|retaliation|reprisal)\s+(?:to|for))\b)|"
@@ -137,6 +168,7 @@ class _Draft:
     explicit: bool  # dated by an event day in its own sentence, not by the story's lead or publish time
     from_title: bool  # only the headline told it: it belongs to the story's dated attack on the site
     edge: str | None = None
+    weak: bool = False  # dated only by "today" or "overnight": a named day for the site in the story wins
     weapons: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
     killed: list[tuple[int, bool]] = field(default_factory=list)  # (figure, superseded)
@@ -180,16 +212,23 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
             site = gazetteer.sites[mention.site_id]
             published = local_publish_time(story, site.timezone)
             days = find_days(sentence.text, published)
-            chosen = _day_for(days, clause, sentence.tokens[mention.start].start)
+            chosen = _day_for(days, clause, sentence.tokens[mention.start].start, sentence.text)
             if chosen is not None and chosen.old:
                 continue
             if chosen is None and any(d.old for d in days) and not _has_recent_day(days):
                 continue  # "... in January 2020, when Iranian missiles also struck the base": background
+            if chosen is None and _OTHER_ATTACK.search(_clause_text(sentence.text, clause)):
+                continue  # "last week's attack on the same base killed two": not the attack this story tells
             if chosen is not None and chosen.day is not None:
-                draft = _draft_for(drafts, site.id, chosen.day, explicit=not chosen.is_report_date,
-                                   from_title=index == 0 and bool(story.title))
-                draft.edge = draft.edge or chosen.edge
-                draft.decided.append(Evidence("day", sentence.text))
+                weak = sentence.text[chosen.start:chosen.end].lower() in _PUBLISH_DAY_WORDS and not _AGAIN.search(
+                    _clause_text(sentence.text, clause))
+                for day in (chosen, *_days_joined_to(chosen, days, sentence.text)):
+                    draft = _draft_for(drafts, site.id, day.day, explicit=not day.is_report_date,  # type: ignore[arg-type]
+                                       from_title=index == 0 and bool(story.title), weak=weak)
+                    draft.edge = draft.edge or day.edge
+                    draft.decided.append(Evidence("day", sentence.text))
+                    _gather(draft, sentence, mention, clause, index, sentences, published)
+                continue
             else:
                 draft = _latest_draft(drafts, site.id) if mention.strength == "anaphor" or not _has_recent_day(
                     days) else None
@@ -204,8 +243,8 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                     again = bool(_AGAIN.search(_clause_text(sentence.text, clause)))
                     draft = _draft_for(drafts, site.id, day, explicit=again,
                                        from_title=index == 0 and bool(story.title))
-            _gather(draft, sentence, mention, clause, index, sentences)
-    drafts = _merge_inferred(drafts)
+            _gather(draft, sentence, mention, clause, index, sentences, published)
+    drafts = _merge_inferred(_merge_weak(drafts))
     _claim_for_the_story(drafts, sentences)
     return [_finish(draft) for draft in drafts], named
 
@@ -325,9 +364,15 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     if _AT_A_DISTANCE.search(text[max(0, site_at - 60):site_at]):
         return False  # "about ten kilometres from Erbil airport": near, not at the site
     before = text[max(0, site_at - 40):site_at]
-    if _ORIGIN.search(before) and not re.search(r"\b(at|on|targeting|against|hit|struck)\s+(?:the\s+)?"
-                                                r"(?:[\w.'’-]+\s+){0,2}$", before[-25:], re.I):
+    origin = _ORIGIN.search(before)
+    # "rockets fired at forces at X" and "troops at X were attacked" aim at the site; "artillery based at X
+    # fired" starts there.
+    after = text[sentence.tokens[mention.end - 1].end:]
+    if origin and not re.search(r"\b(at|on|targeting|against|hit|struck)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,2}$",
+                                before[:origin.start()][-25:], re.I) and not _SUBJECT_HIT.match(after[:80]):
         return False
+    if _MOTIVE.search(text[:site_at]):
+        return False  # "in revenge for the January 3 killing of Soleimani at Baghdad airport": the motive
     if _HYPOTHETICAL.search(clause_text) and not _EVENT.search(clause_text):
         return False
     if _DENIAL.search(text) and not _EVENT.search(text):
@@ -347,6 +392,12 @@ def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:
     """The attack words point at the site: "rockets landed in X", "an attack on X", "X came under fire";
     not "officials met at X to discuss recent rocket attacks on coalition sites"."""
     before = text[max(0, site_start - 100):site_start]
+    # (An embassy's name may span its city: "Baghdad's Green Zone, home to the U.S. Embassy".)
+    name_lead = text[site_start:site_end].rsplit(" ", 2)[0] + " "
+    if _DESCRIBES_ANOTHER.search(before) or _DESCRIBES_ANOTHER.search(name_lead):
+        return False
+    if _DEFENCES_AT.search(before) and _STOPPED.match(text[site_end:]):
+        return True
     for match in _ATTACK_WORD.finditer(before):
         gap = before[match.end():]
         if _TRANSITIVE.fullmatch(match.group()) and _OBJECT_GAP.fullmatch(gap):
@@ -360,18 +411,28 @@ def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:
                 or (_ATTACK_NOUN_AFTER.match(after[:45]) and not re.search(r"[;]", after[:45])))
 
 
+# Weapons named only to be set aside: the defenders' fire at a drone, a weapon corrected away ("rockets, not drones").
+_NOT_THE_WEAPON = re.compile(r"\b(?:opened\s+fire|fired)\s+(?:on|at)\s+(?=(?:an?\s+|the\s+|two\s+|three\s+)?"
+                             r"(?:drones?|uavs?)\b)|,?\s*\bnot\s+(?:by\s+)?(?:drones?|rockets?|missiles?|mortars?)\b",
+                             re.I)
+
+
 def _weapons_in(text: str) -> list[str]:
+    text = _NOT_THE_WEAPON.sub(" ", text)
     text = re.sub(r"\b(?:explosives?|bomb)[- ]laden\b", "", text, flags=re.I)
     text = re.sub(r"\b(?:counter|anti)[- ](?:rocket|drone|missile|mortar)\w*|\bc-ram\b|\bair[- ]defen[cs]e\w*",
                   "", text, flags=re.I)
     return [weapon for weapon, pattern in WEAPON_PATTERNS if pattern.search(text)]
 
 
-def _day_for(days: list[DayMention], clause: Clause, site_at: int) -> DayMention | None:
+def _day_for(days: list[DayMention], clause: Clause, site_at: int, text: str = "") -> DayMention | None:
     """The day expression that dates this mention: in its clause first, then in its sentence; a date of
-    telling ("said on Wednesday") only when nothing else dates it."""
-    def distance(day: DayMention) -> int:
-        return min(abs(day.start - site_at), abs(day.end - site_at))
+    telling ("said on Wednesday") only when nothing else dates it. The day of a motive ("revenge for the
+    January 3 killing") dates nothing; one of what came before ("following the incident of 22 June") comes last."""
+    def distance(day: DayMention) -> tuple[bool, int]:
+        return bool(_EARLIER_DAY.search(text[:day.start])), min(abs(day.start - site_at), abs(day.end - site_at))
+
+    days = [d for d in days if not _is_motive_day(text, d)]
 
     in_clause = [d for d in days if _in_clause(d.start, clause)]
     # Outside its clause only what opens the sentence ("On Tuesday, a drone struck ..."): a day in a later
@@ -386,6 +447,22 @@ def _day_for(days: list[DayMention], clause: Clause, site_at: int) -> DayMention
         return min(reports, key=distance)
     olds = [d for d in in_clause if d.old]
     return olds[0] if olds else None
+
+
+def _is_motive_day(text: str, day: DayMention) -> bool:
+    return bool(_MOTIVE_BEFORE_DAY.search(text[:day.start]) and _KILLING_AFTER_DAY.match(text[day.end:]))
+
+
+def _days_joined_to(chosen: DayMention, days: list[DayMention], text: str) -> list[DayMention]:
+    """"on 24 June and 25 June": more days joined to the chosen one, each an attack of its own."""
+    joined: list[DayMention] = []
+    last = chosen
+    for day in days:
+        if day.start >= last.end and day.day is not None and not day.old and not day.is_report_date and \
+                re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*then)\s*(?:on\s+)?", text[last.end:day.start], re.I):
+            joined.append(day)
+            last = day
+    return joined
 
 
 def _has_recent_day(days: list[DayMention]) -> bool:
@@ -403,18 +480,21 @@ def _lead_day(sentences: list[_Sentence], published: datetime) -> DayMention | N
     for sentence in sentences[:4]:
         for day in find_days(sentence.text, published):
             clause = _clause_text(sentence.text, _clause_of(sentence.text, day.start))
-            if day.day is not None and not _EARLIER_EVENT.match(clause.lstrip(" ,")):
-                return day
+            if (day.day is not None or day.old) and not _EARLIER_EVENT.match(clause.lstrip(" ,")) and \
+                    not _is_motive_day(sentence.text, day):
+                return day  # an old one too: "A year ago today, Iran fired ..." opens a look back
     return None
 
 
-def _draft_for(drafts: list[_Draft], site_id: str, day: date, *, explicit: bool, from_title: bool) -> _Draft:
+def _draft_for(drafts: list[_Draft], site_id: str, day: date, *, explicit: bool, from_title: bool,
+               weak: bool = False) -> _Draft:
     for draft in drafts:
         if draft.site_id == site_id and draft.day == day:
             draft.explicit = draft.explicit or explicit
             draft.from_title = draft.from_title and from_title
+            draft.weak = draft.weak and weak
             return draft
-    draft = _Draft(site_id, day, explicit, from_title)
+    draft = _Draft(site_id, day, explicit, from_title, weak=weak)
     drafts.append(draft)
     return draft
 
@@ -427,7 +507,7 @@ def _latest_draft(drafts: list[_Draft], site_id: str) -> _Draft | None:
 
 
 def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause, index: int,
-            sentences: list[_Sentence]) -> None:
+            sentences: list[_Sentence], published: datetime) -> None:
     """Add what this sentence, and the next ones that go on about the same attack, say of it."""
     site_at, site_end = _name_start(sentence, mention), sentence.tokens[mention.end - 1].end
     clause_text = _clause_text(sentence.text, clause)
@@ -442,7 +522,7 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
         draft.evidence.append(sentence.text)
         draft.weapons.extend(w for w in weapons if w not in draft.weapons)
     draft.decided += [Evidence("site", sentence.text), *([Evidence("weapons", sentence.text)] if weapons else [])]
-    if _add_toll(draft, (len(sentence.mentions) > 1 and clause_text) or sentence.text):
+    if _add_toll(draft, (len({m.site_id for m in sentence.mentions}) > 1 and clause_text) or sentence.text):
         draft.decided.append(Evidence("toll", sentence.text))
     _set_claim(draft, _claim_in(sentence.text), sentence.text)
     for follower in sentences[index + 1:index + 3]:
@@ -450,6 +530,9 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
             break  # the story has moved on to another site
         if re.fullmatch(r"[A-Z\s]+", follower.text):  # a section heading: the story moves on
             break
+        if _ANOTHER_EVENT.match(follower.text) or _OTHER_ATTACK.search(follower.text) or \
+                _tells_another_day(follower.text, draft.day, published):
+            break  # "This comes after the missile strike on Monday night, which killed four": another attack
         claim = _claim_in(follower.text)
         toll = _add_toll(draft, follower.text)
         if toll or claim:
@@ -459,7 +542,14 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
         _set_claim(draft, claim, follower.text)
 
 
+def _tells_another_day(text: str, day: date | None, published: datetime) -> bool:
+    return any((d.day is not None and d.day != day and not d.is_report_date) or d.old
+               for d in find_days(text, published))
+
+
 def _add_toll(draft: _Draft, scope: str) -> bool:
+    if _TALLY.search(scope):
+        return False
     toll = count_casualties(scope)
     if toll.killed is not None:
         draft.killed.append((toll.killed, toll.superseded))
@@ -499,6 +589,32 @@ def _claim_for_the_story(drafts: list[_Draft], sentences: list[_Sentence]) -> No
             _set_claim(draft, *told)
 
 
+def _merge_weak(drafts: list[_Draft]) -> list[_Draft]:
+    """"Several were injured Monday ... 'a rocket attack today'" (published after local midnight): one attack,
+    on the day the story names; "today" or "overnight" beside a named day of the next or last day is that day."""
+    kept: list[_Draft] = []
+    for draft in drafts:
+        named = [d for d in drafts if d.site_id == draft.site_id and not d.weak and d.explicit and d.day and
+                 draft.day and abs((d.day - draft.day).days) == 1]
+        if draft.weak and named:
+            _absorb(named[0], draft)
+            continue
+        kept.append(draft)
+    return kept
+
+
+def _absorb(target: _Draft, draft: _Draft) -> None:
+    target.evidence.extend(e for e in draft.evidence if e not in target.evidence)
+    target.headline = target.headline or draft.headline
+    target.headline_weapons = target.headline_weapons or draft.headline_weapons
+    target.details.extend(draft.details)
+    target.weapons.extend(w for w in draft.weapons if w not in target.weapons)
+    target.killed.extend(draft.killed)
+    target.wounded.extend(draft.wounded)
+    target.decided.extend(e for e in draft.decided if e.fact != "claim" or not target.claim)
+    target.claim = target.claim or draft.claim
+
+
 def _merge_inferred(drafts: list[_Draft]) -> list[_Draft]:
     """A headline without a day ("Rockets hit Ain al-Asad") tells the story's dated attack on that site."""
     kept: list[_Draft] = []
@@ -506,15 +622,7 @@ def _merge_inferred(drafts: list[_Draft]) -> list[_Draft]:
         dated = [d for d in drafts if d.site_id == draft.site_id and d.explicit and d is not draft]
         if draft.from_title and not draft.explicit and dated:
             target = min(dated, key=lambda d: abs((d.day - draft.day).days) if d.day and draft.day else 0)
-            target.evidence.extend(e for e in draft.evidence if e not in target.evidence)
-            target.headline = target.headline or draft.headline
-            target.headline_weapons = target.headline_weapons or draft.headline_weapons
-            target.details.extend(draft.details)
-            target.weapons.extend(w for w in draft.weapons if w not in target.weapons)
-            target.killed.extend(draft.killed)
-            target.wounded.extend(draft.wounded)
-            target.decided.extend(e for e in draft.decided if e.fact != "claim" or not target.claim)
-            target.claim = target.claim or draft.claim
+            _absorb(target, draft)
             continue
         kept.append(draft)
     return kept

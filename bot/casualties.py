@@ -30,7 +30,8 @@ PERSON_NOUNS = frozenset({
     "americans", "american", "iraqis", "iraqi", "marines", "marine", "sailors", "airmen", "fighters",
     "children", "child", "women", "men", "man", "woman", "policemen", "police", "others", "security",
     "engineers", "engineer", "diplomats", "diplomat", "citizens", "nationals", "individuals", "pilots",
-    "service", "them",
+    "service", "them", "medic", "medics", "doctor", "doctors", "nurse", "nurses", "driver", "drivers",
+    "journalist", "journalists", "technician", "technicians", "subcontractor", "subcontractors",
 })
 # People on the attacking side: "two gunmen were killed" is not the site's toll.
 ATTACKER_NOUNS = frozenset({"attackers", "attacker", "gunmen", "gunman", "militants", "militant", "assailants",
@@ -51,6 +52,12 @@ _NO_CASUALTIES = re.compile(
     r"\b(no\s+|without\s+(?:causing\s+|leaving\s+)?(?:any\s+)?|did\s+not\s+cause\s+(?:any\s+)?|caused\s+no\s+|"
     r"zero\s+|free\s+of\s+)(?:reported\s+|immediate\s+reported\s+|human\s+)?(?:(?:material\s+)?damage\s+(?:or|and)\s+)?"
     r"(casualties|losses|victims)\b", re.I)
+# "a figure it later raised to 14", "five, later revised to ten": the later figure of what was counted before.
+_RAISED_TO = re.compile(r"\b(?:raised|revised|increased|lifted|updated|upped)\s+(?:it\s+|that\s+|the\s+\w+\s+)?"
+                        r"(?:up\s+)?to\s+(?:at\s+least\s+|more\s+than\s+)?(\w+)", re.I)
+# Words that end a list of casualty groups ("two officers and two airmen"): past them a number counts else.
+_PART_STOP = KILLED_WORDS | WOUNDED_WORDS | ATTACKER_NOUNS | _NOT_PEOPLE | frozenset({
+    "were", "was", "said", "the", "in", "on", "at", "by", "after", "while", "when", "with", "had", "have"})
 _NO_ONE = re.compile(r"\b(?:no\s*(?:one|body)|nobody|none\s+of\s+(?:the\s+)?\w+)\s+(?:\w+\s+){0,2}"
                      r"(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(killed|hurt|injured|wounded|harmed)",
                      re.I)
@@ -125,12 +132,28 @@ def count_casualties(sentence: str) -> Toll:
         what = match.group(1).lower()
         if value is not None and "casualties" not in what:
             (wounded if re.search(r"wounded|injured|injuries", what) else killed).append(value)
+    raised = _raised_figures(sentence, killed, wounded)
     zero_killed, zero_wounded = _zeros(sentence)
     return Toll(
         max(killed) if killed else (0 if zero_killed else None),
         max(wounded) if wounded else (0 if zero_wounded else None),
-        bool(_SUPERSEDED.search(sentence)) and bool(killed or wounded),
+        bool(_SUPERSEDED.search(sentence)) and bool(killed or wounded) and not raised,
     )
+
+
+def _raised_figures(sentence: str, killed: list[int], wounded: list[int]) -> bool:
+    """"The coalition first put the wounded at 12, a figure it later raised to 14": 14 wounded, the current
+    figure. The raised figure counts what the last casualty word before it counted."""
+    found = False
+    for match in _RAISED_TO.finditer(sentence):
+        value = _number(match.group(1).lower())
+        before = [t.norm for t in tokenize(sentence[:match.start()])]
+        what = next((w for w in reversed(before) if w in KILLED_WORDS or w in WOUNDED_WORDS), None)
+        if value is None or what is None:
+            continue
+        (killed if what in KILLED_WORDS else wounded).append(value)
+        found = True
+    return found
 
 
 def _zeros(sentence: str) -> tuple[bool, bool]:
@@ -144,8 +167,8 @@ def _zeros(sentence: str) -> tuple[bool, bool]:
             # worked example in ../shared/examples labels it so); "no one was harmed" covers both.
             if what == "killed":
                 zero_killed = True
-            elif what == "harmed":
-                zero_killed = zero_wounded = True
+            elif what == "harmed" or pattern is _NO_ONE:
+                zero_killed = zero_wounded = True  # "no one was hurt" is 0 and 0 (DOMAIN.md)
             else:
                 zero_wounded = True
     for pattern in (_NO_NOUN, _NO_NOUN_REPORTED):
@@ -173,7 +196,7 @@ def _count_after(words: list[str], index: int) -> int | None:
         return None
     if words[j] == "both" and words[j + 1:j + 3] == ["of", "them"]:
         return None  # "killing both of them": whom "them" means is not known here
-    return value
+    return value + _parts_after(words, j)
 
 
 def _count_before(words: list[str], index: int) -> int | None:
@@ -198,9 +221,46 @@ def _count_before(words: list[str], index: int) -> int | None:
         if word in ("a", "an") and j > 0 and words[j - 1] in ("of", "in", "at", "on", "near", "by"):
             return None
         if saw_person or index - j <= 3:
-            return value
+            return value + _parts_before(words, j)
         return None
     return None
+
+
+def _is_part(words: list[str], m: int) -> bool:
+    """A number that counts people of a list's part: "two airmen", not "two of them" (counted already)."""
+    return _number(words[m]) is not None and words[m + 1:m + 2] != ["of"] and _person_follows(words, m)
+
+
+def _parts_after(words: list[str], j: int) -> int:
+    """"killing two Americans and a British soldier": the parts after the first add up (one more here)."""
+    extra, k = 0, j + 1
+    while True:
+        joiner = next((m for m in range(k, min(len(words), k + 5)) if words[m] in ("and", "plus")), None)
+        if joiner is None or any(words[m] in _PART_STOP for m in range(k, joiner)):
+            return extra
+        m = joiner + 1
+        if m >= len(words) or not _is_part(words, m):
+            return extra
+        extra += _number(words[m]) or 0
+        k = m + 1
+
+
+def _parts_before(words: list[str], j: int) -> int:
+    """"Three soldiers, two of them seriously, and two Iraqi police were wounded": 3 + 2, not 2."""
+    extra, k = 0, j - 1
+    while k > 0 and words[k] in ("and", "plus"):
+        part = None
+        for m in range(k - 1, max(-1, k - 9), -1):
+            if words[m] in _PART_STOP:
+                break
+            if _is_part(words, m):
+                part = m
+                break
+        if part is None:
+            break
+        extra += _number(words[part]) or 0
+        k = part - 1
+    return extra
 
 
 def _person_follows(words: list[str], j: int) -> bool:

@@ -15,12 +15,17 @@ MONTHS = {"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
 RELATIVE_DAYS = {
     "yesterday": 1, "last night": 1, "the previous day": 1, "the day before": 1, "a day earlier": 1,
     "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0, "overnight": 0,
-    "earlier today": 0, "earlier in the day": 0, "on the same day": 0,
+    "earlier today": 0, "earlier in the day": 0, "on the same day": 0, "at dawn": 0,
 }
 # Phrases that put an attack in the past beyond "recent" (days, not years).
 OLD_PHRASES = ("last year", "years ago", "a year ago", "months ago", "last month", "anniversary",
                "previous year", "in the past year", "earlier this year", "last summer", "last winter",
-               "last spring", "last autumn", "last fall", "a decade", "years earlier", "years before")
+               "last spring", "last autumn", "last fall", "a decade", "years earlier", "years before",
+               # "A year ago today": the anniversary, not today
+               "a year ago today", "years ago today", "a year on", "one year on", "years on",
+               # Habits, not an attack: "has been targeted several times in the past"
+               "in the past", "several times", "many times", "numerous times", "more than once",
+               "on several occasions", "on many occasions", "repeatedly")
 # Phrases that say "recently" without naming a day.
 VAGUE_RECENT = ("this week", "earlier this week", "in the past 24 hours", "in recent days", "last week",
                 "over the weekend", "this weekend", "past few days", "past week")
@@ -30,9 +35,14 @@ RECENT_DAYS = 14
 
 _MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|" \
          r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+# "Friday 5 January", "Tuesday, January 16": the weekday belongs to the date.
+_WEEKDAY_OF_DATE = r"(?:(?:(?:early|late)\s+(?:on\s+)?)?(?:monday|tuesday|wednesday|thursday|friday|saturday|" \
+                   r"sunday),?\s+(?:the\s+)?)?"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("month_day", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)),
-    ("day_month", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?", re.I)),
+    ("month_day", re.compile(rf"\b{_WEEKDAY_OF_DATE}{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?",
+                             re.I)),
+    ("day_month", re.compile(rf"\b{_WEEKDAY_OF_DATE}(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
+                             rf"(?:,?\s+(\d{{4}}))?", re.I)),
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("weekday", re.compile(r"\b(?:(early|late|last|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|friday|"
                            r"saturday|sunday)(?:['’]s)?(?:\s+(morning|afternoon|evening|night))?\b", re.I)),
@@ -42,11 +52,17 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("month", re.compile(rf"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\b(?!\s+\d)", re.I)),
     ("days_ago", re.compile(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+(?:ago|earlier|before|after|"
                             r"prior)\b", re.I)),
+    ("old", re.compile(r"\b(" + "|".join(sorted(map(re.escape, OLD_PHRASES), key=len, reverse=True)) + r")\b",
+                       re.I)),
     ("relative", re.compile(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True))
                             + r")\b", re.I)),
-    ("old", re.compile(r"\b(" + "|".join(map(re.escape, OLD_PHRASES)) + r")\b", re.I)),
     ("vague", re.compile(r"\b(" + "|".join(map(re.escape, VAGUE_RECENT)) + r")\b", re.I)),
 )
+# A dateline opens a story with where and when it was filed ("TEHRAN, Jan. 8 (PH) -", "Baghdad June 26 2022:"):
+# the filing day, never the attack's.
+_DATELINE_PLACE = re.compile(r"\s*(?:(?!(?:On|In|At|By|Early|Late|Last|Since|From|Until|Monday|Tuesday|Wednesday|"
+                             r"Thursday|Friday|Saturday|Sunday)\b)[A-Z][\w.'’-]*[ ,/]*){1,4}")
+_DATELINE_END = re.compile(r"\s*(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\))?\s*(?:--|[-–—:])")
 _REPORT_VERBS = re.compile(r"\b(said|says|told|announced|reported|confirmed|added|stated|statement|"
                            r"tweeted|wrote|posted)\s+(?:\w+\s+){0,2}$", re.I)
 
@@ -70,6 +86,9 @@ def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
         for match in pattern.finditer(sentence):
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue
+            if in_dateline(sentence, match.start(), match.end()):
+                taken.append((match.start(), match.end()))
+                continue
             resolved = _resolve(kind, match, published_local)
             if resolved is None:
                 continue
@@ -82,6 +101,11 @@ def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
             taken.append((match.start(), match.end()))
             found.append(DayMention(match.start(), match.end(), day, old, report, _edge(match.group(0))))
     return sorted(found, key=lambda d: d.start)
+
+
+def in_dateline(sentence: str, start: int, end: int) -> bool:
+    """Is sentence[start:end] the date of the dateline that opens the sentence?"""
+    return bool(_DATELINE_PLACE.fullmatch(sentence[:start]) and _DATELINE_END.match(sentence, end))
 
 
 def _edge(phrase: str) -> str | None:

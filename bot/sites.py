@@ -67,8 +67,9 @@ STOPWORDS = frozenset({
 _NAME_FILLER = frozenset({"air", "military", "international", "oil", "gas", "general", "landing", "joint",
                           "processing", "of", "in", "and", "us"}) - {"us"}
 _KIND_WORDS = frozenset(_KIND_OF_WORD) - {"tower"}  # "Tower 22" is a name, not a kind
-# Words that may stand between a core and its kind word: "Erbil's international airport".
-_BRIDGE = frozenset({"s", "international", "air", "military", "oil", "gas", "main", "in", "of", "near", "at",
+# Words that may stand between a core and its kind word: "Erbil's international airport". Not "near": "a base
+# near Erbil" is some base outside the city (Harir), not Erbil's airport.
+_BRIDGE = frozenset({"s", "international", "air", "military", "oil", "gas", "main", "in", "of", "at",
                      "the", "us", "american", "coalition", "joint", "major", "sprawling", "nearby", "key"})
 
 NATIONALITY_GROUPS = (
@@ -281,6 +282,8 @@ class Gazetteer:
         for j in range(span[1], min(len(norms), span[1] + 4)):
             if norms[j] in followers:
                 return True
+            if norms[j] == "and" and _kind_after_list(norms, tokens, j, anchors):
+                return True  # "the Rumaila and Zubair oil fields": one item of a list of sites of one kind
             if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
                 break
         for j in range(span[0] - 1, max(-1, span[0] - 5), -1):
@@ -380,6 +383,16 @@ def _same_word(written: str, expected: str) -> bool:
     if written[:1] != expected[:1] and not (written[:1] in "aeiouy" and expected[:1] in "aeiouy"):
         return False
     return Indel.normalized_similarity(written, expected) >= _SAME_WORD
+
+
+def _kind_after_list(norms: list[str], tokens: list[Token], joiner: int, anchors: set[str]) -> bool:
+    """After "and": one or two capitalised words (the other name) and then the plural kind word."""
+    for j in range(joiner + 1, min(len(norms), joiner + 5)):
+        if norms[j] in anchors and norms[j].endswith("s") and j > joiner + 1:
+            return True
+        if not (tokens[j].is_capitalised or norms[j] in _BRIDGE or norms[j] in ARTICLES):
+            return False
+    return False
 
 
 def _beside_another_place(span: tuple[int, int], norms: list[str]) -> bool:

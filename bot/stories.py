@@ -34,6 +34,16 @@ _DANGLING_WORDS = frozenset({
     "as", "that", "its", "their", "his", "her", "was", "were", "is", "are", "said", "told", "than",
 })
 _TERMINAL = ".!?:;\"'”’)]…"
+# Paragraphs that are not the story's own text: photo captions (their dates are the photo's), headlines of
+# linked stories ("Also read: ..."), and the page clock a scraper kept ("Tuesday, January 18, 2022").
+_CAPTION = re.compile(r"\((?:[\w.]+\s+){0,3}photo\b[^)]*\)|\bphoto(?:\s+credit)?\s*:|\b(?:file|archive)\s+"
+                      r"(?:photo|picture|image)\b|\bphoto\s+(?:by|courtesy)\b|\b(?:image\s+)?credit\s*:|©", re.I)
+_LINKED_HEADLINE = re.compile(r"^(?:also\s+read|read\s+also|read\s+more|read\s+next|read|related(?:\s+(?:stories|"
+                              r"posts|articles|news))?|see\s+also|more\s+on\s+this|recommended)\s*[:|»>]", re.I)
+_PAGE_CLOCK = re.compile(r"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\.?|"
+                         r"[a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?),?\s+\d{4}(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?\s*"
+                         r"(?:[ap]\.?m\.?|gmt|utc)?)?$", re.I)
+CAPTION_MAX = 300  # a caption is short; a long paragraph that credits a photo is still the story
 
 
 def clean_text(raw: str) -> str:
@@ -42,7 +52,13 @@ def clean_text(raw: str) -> str:
     text = ftfy.fix_text(text, uncurl_quotes=False)
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\r\n", "\n").replace("\r", "\n")
     lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n")]
-    return "\n\n".join(_mend_lines([line for line in lines if line]))
+    return "\n\n".join(p for p in _mend_lines([line for line in lines if line]) if not is_apart_from_story(p))
+
+
+def is_apart_from_story(paragraph: str) -> bool:
+    """A caption, a linked headline or a page clock: text on the page that tells nothing of this story."""
+    return bool(_LINKED_HEADLINE.match(paragraph) or _PAGE_CLOCK.match(paragraph)
+                or (len(paragraph) <= CAPTION_MAX and _CAPTION.search(paragraph)))
 
 
 def clean_title(raw: str) -> str:
