@@ -178,9 +178,9 @@ def _compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
     """The node tree (for error lines) and the data, from one parse. The cyclic garbage collector is paused
     meanwhile: a big watchlist makes millions of young objects, and each collection would walk them all
     again (loading 50,000 sites took several times longer with it running)."""
-    loader = _UniqueKeyLoader(text)
     collecting = gc.isenabled()
     gc.disable()
+    loader = _UniqueKeyLoader(text)
     try:
         node = loader.get_single_node()
         return node, (loader.construct_document(node) if node is not None else None)
