@@ -201,6 +201,9 @@ def parse_config(text: str, name: str = "config") -> Config:
         raise ConfigError(f"{name}:{where}: not valid YAML: {getattr(error, 'problem', error)}") from error
     if not isinstance(data, dict):
         raise ConfigError(f"{name}: expected a mapping with a 'sites' list at the top")
+    for key in ("feeds", "discord"):  # an empty block (every line commented out) sets nothing
+        if key in data and data[key] is None:
+            data.pop(key)
     _refuse_misplaced_discord(data, node, name)
     try:
         config = Config.model_validate(data)
@@ -216,9 +219,7 @@ def parse_config(text: str, name: str = "config") -> Config:
 def _refuse_misplaced_discord(data: dict[str, Any], node: Any, name: str) -> None:
     """`discord:` holds channel ids; the token is never in the file."""
     section = data.get("discord")
-    if "discord" in data and section is None:
-        data.pop("discord")  # an empty `discord:` block: nothing set
-    elif "discord" in data and not isinstance(section, dict):
+    if "discord" in data and not isinstance(section, dict):
         _raise_at(name, node, ["discord"], "must be a mapping of settings (alert_channel_id: 123..., ...), not "
                   f"{type(section).__name__}; the bot token goes in the DISCORD_TOKEN environment variable")
     if "token" in data or "discord_token" in data or (isinstance(section, dict) and "token" in section):

@@ -129,4 +129,4 @@ def main_replay(config_path: str, paths: list[str], *, as_json: bool) -> int:
     summary = replay(paths, config.site_records(), sys.stdout, sys.stderr, as_json=as_json)
     print(f"sitewatch: replayed {summary.stories} stories from {summary.files} files "
           f"({summary.unreadable} unreadable): {summary.alerts} alerts", file=sys.stderr)
-    return 0
+    return 0 if summary.files > summary.unreadable else 1  # nothing was read: the paths are wrong

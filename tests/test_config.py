@@ -56,8 +56,9 @@ def test_discord_as_a_string_says_it_must_be_a_mapping_not_that_it_is_a_token(va
     assert "not str" in str(error.value)
 
 
-def test_empty_discord_block_means_no_discord_settings() -> None:
-    assert parse_config(ONE_SITE + "discord:\n").discord.alert_channel_id is None
+def test_empty_feeds_and_discord_blocks_set_nothing() -> None:
+    config = parse_config(ONE_SITE + "feeds:\n  # - {url: 'https://a.example/rss'}\ndiscord:\n")
+    assert config.feeds == [] and config.discord.alert_channel_id is None
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -93,3 +93,19 @@ def test_bad_config_names_the_key(tmp_path: Path) -> None:
     result = run_replay("--config", str(config), "--json", str(SHARED_EXAMPLES / "seed-feed.xml"))
     assert result.returncode == 2
     assert "line 4" in result.stderr and "sites.0.country" in result.stderr
+
+
+def test_a_missing_path_alone_fails(tmp_path: Path) -> None:
+    result = run_replay("--config", "config.yaml", str(tmp_path / "missing.xml"))
+    assert result.returncode == 1
+    assert "missing.xml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_every_file_unreadable_fails_and_an_empty_folder_too(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_replay("--config", "config.yaml", str(empty)).returncode == 1
+    for name in ("binary.xml", "notes.txt"):
+        (tmp_path / name).write_bytes((FIXTURES / "broken" / name).read_bytes())
+    result = run_replay("--config", "config.yaml", str(tmp_path))
+    assert result.returncode == 1 and result.stderr.count("skipped") == 2
