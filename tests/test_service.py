@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import subprocess
 import sys
 from dataclasses import replace
@@ -14,6 +15,7 @@ from bot.delivery import ConsoleSink
 from bot.service import Service, run_service
 from bot.store.sqlite import SQLiteStore
 from tests.conftest import ROOT
+from tests.fake_discord import FakeDiscordServer
 from tests.local_feeds import LocalFeeds
 
 SCENARIO = Path(__file__).parent / "fixtures" / "scenario"
@@ -197,3 +199,88 @@ async def test_permanent_redirect_moves_the_stored_feed_url() -> None:
                           clock=lambda: datetime(2021, 3, 6, tzinfo=UTC))
         await run_service(service, once=True)
     assert [f.url for f in service.store.feeds()] == [new]
+
+
+def test_run_with_a_token_and_no_channel_refuses_to_start_in_one_line(tmp_path: Path) -> None:
+    result = run_command("run", "--config", "config.yaml",
+                         env={"DISCORD_TOKEN": "any", "SITEWATCH_DATABASE": str(tmp_path / "db.sqlite3")})
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("sitewatch: error: config.yaml: discord.alert_channel_id is not set")
+    assert not (tmp_path / "db.sqlite3").exists()  # refused before anything was opened
+
+
+def test_check_config_reports_the_missing_channel_and_fails_only_with_a_token() -> None:
+    console = run_command("check-config", "--config", "config.yaml")
+    assert console.returncode == 0
+    assert "for Discord mode" in console.stdout and "discord.alert_channel_id is not set" in console.stdout
+    discord_mode = run_command("check-config", "--config", "config.yaml", env={"DISCORD_TOKEN": "any"})
+    assert discord_mode.returncode == 2 and "discord.alert_channel_id is not set" in discord_mode.stderr
+
+
+async def start_bot(config: Path, database: Path, **env: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--config", str(config), cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": str(database), **env},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+
+
+async def read_log_until(process: asyncio.subprocess.Process, marker: str) -> list[str]:
+    assert process.stderr is not None
+    lines: list[str] = []
+    while not lines or marker not in lines[-1]:
+        line = await asyncio.wait_for(process.stderr.readline(), timeout=30)
+        assert line, "the bot exited early:\n" + "".join(lines)
+        lines.append(line.decode())
+    return lines
+
+
+async def stop_with_sigterm(process: asyncio.subprocess.Process) -> str:
+    process.send_signal(signal.SIGTERM)
+    _, rest = await asyncio.wait_for(process.communicate(), timeout=30)
+    return rest.decode()
+
+
+async def test_sigterm_stops_the_console_bot_cleanly(tmp_path: Path) -> None:
+    config, database = tmp_path / "config.yaml", tmp_path / "db.sqlite3"
+    async with LocalFeeds() as feeds:
+        config.write_text(config_for(feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())))
+        process = await start_bot(config, database)
+        started = await read_log_until(process, "event=feed_polled")
+        rest = await stop_with_sigterm(process)
+    log = "".join(started) + rest
+    assert process.returncode == 0, log
+    assert "event=stopping signal=SIGTERM" in rest and "event=stopped mode=console" in rest
+    assert "Traceback" not in log and "apscheduler" not in log  # the scheduler's per-run INFO lines are off
+    assert not Path(f"{database}-wal").exists()  # the store was closed: SQLite folds the WAL in on close
+
+
+async def test_sigterm_stops_the_discord_bot_cleanly(tmp_path: Path) -> None:
+    config, database = tmp_path / "config.yaml", tmp_path / "db.sqlite3"
+    async with FakeDiscordServer(heartbeat_interval_ms=200) as server, LocalFeeds() as feeds:
+        wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
+        config.write_text(config_for(wire) + f"discord:\n  alert_channel_id: {server.channel.id}\n"
+                          f"  guild_id: {server.guild.id}\n")
+        process = await start_bot(config, database, DISCORD_TOKEN=server.token, DISCORD_API_BASE=server.base_url,
+                                  DISCORD_GATEWAY_URL=server.gateway_url)
+        started = await read_log_until(process, "event=feed_polled")
+        await server.wait_until(lambda: len(server.messages_in()) == 1, timeout=30, what="the alert")
+        rest = await stop_with_sigterm(process)
+    log = "".join(started) + rest
+    assert process.returncode == 0, log
+    assert "event=stopping signal=SIGTERM" in rest and "event=stopped mode=discord" in rest
+    assert "Traceback" not in log and "voice will NOT be supported" not in log
+    assert not Path(f"{database}-wal").exists()
+
+
+async def test_a_refused_token_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    async with FakeDiscordServer() as server:
+        config.write_text(config_for("https://a.example/rss") + f"discord:\n  alert_channel_id: {server.channel.id}\n")
+        process = await start_bot(config, tmp_path / "db.sqlite3", DISCORD_TOKEN="wrong",
+                                  DISCORD_API_BASE=server.base_url, DISCORD_GATEWAY_URL=server.gateway_url)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    lines = [line for line in stderr.decode().splitlines() if "level=INFO" not in line]
+    assert process.returncode == 2
+    assert lines == ["sitewatch: error: Discord refused DISCORD_TOKEN (401 Unauthorized): copy the bot token again "
+                     "from the developer portal (Bot, Reset Token)"]
