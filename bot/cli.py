@@ -29,6 +29,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_config(path: str) -> int:
+    """Valid for the mode it would run in: with DISCORD_TOKEN set, every incident must have a channel; without
+    it, what Discord mode would still need is said, and the console mode passes."""
+    from bot.config import load_config
+    from bot.errors import ConfigError
+
+    config = load_config(path)
+    problem = config.discord_route_problem()
+    if problem and config.discord_token:
+        raise ConfigError(f"{path}: {problem}")
+    print(f"{path}: OK ({len(config.sites)} sites, {len(config.feeds)} feeds)")
+    if problem:
+        print(f"{path}: for Discord mode (DISCORD_TOKEN set): {problem}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -37,11 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return main_replay(args.config, args.paths, as_json=args.json, explain=args.explain)
         if args.command == "check-config":
-            from bot.config import load_config
-
-            config = load_config(args.config)
-            print(f"{args.config}: OK ({len(config.sites)} sites, {len(config.feeds)} feeds)")
-            return 0
+            return check_config(args.config)
         if args.command == "run":
             from bot.service import main_run
 

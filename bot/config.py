@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.errors import ConfigError
 from bot.models import Site
@@ -112,20 +113,30 @@ class Config(_Strict):
     backlog_hours: float = Field(default=24.0, ge=0, description="older entries of a new feed do not alert")
     allow_private_feeds: bool = False  # feed URLs on private, loopback or link-local addresses
     failing_feed_threshold: int = Field(default=5, ge=1, description="consecutive failures before flagging")
-    metrics_port: int | None = None  # Prometheus metrics on 127.0.0.1:PORT; off by default
+    # Prometheus metrics on 127.0.0.1:PORT; off by default
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
     discord: DiscordConfig = Field(default_factory=DiscordConfig)
-
-    @model_validator(mode="after")
-    def _ids_unique(self) -> Config:
-        seen: set[str] = set()
-        for index, site in enumerate(self.sites):
-            if site.id in seen:
-                raise ValueError(f"sites.{index}.id: duplicate site id {site.id!r}")
-            seen.add(site.id)
-        return self
 
     def site_records(self) -> list[Site]:
         return [site.to_site() for site in self.sites]
+
+    def unrouted_site_ids(self) -> list[str]:
+        """Sites whose incidents would have no channel: no default channel and no site or country route."""
+        routes = self.discord
+        if routes.alert_channel_id:
+            return []
+        return [site.id for site in self.sites
+                if site.id not in routes.site_channels and site.country not in routes.country_channels]
+
+    def discord_route_problem(self) -> str | None:
+        """Why Discord mode cannot post every incident, in one line naming the key to set; None when it can."""
+        unrouted = self.unrouted_site_ids()
+        if not unrouted:
+            return None
+        named = ", ".join(unrouted[:3]) + (f" and {len(unrouted) - 3} more" if len(unrouted) > 3 else "")
+        return (f"discord.alert_channel_id is not set and {len(unrouted)} sites have no discord.site_channels or "
+                f"discord.country_channels route ({named}): their alerts would go nowhere; set "
+                "discord.alert_channel_id to a channel id")
 
     @property
     def discord_token(self) -> str | None:
@@ -136,34 +147,115 @@ class Config(_Strict):
 def load_config(path: str | Path) -> Config:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as error:
         raise ConfigError(f"{path}: cannot read config: {error.strerror or error}") from error
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ConfigError(f"{path}: line {line}: not UTF-8 text (byte 0x{data[error.start]:02x}): save the file "
+                          "as UTF-8") from error
     return parse_config(text, str(path))
+
+
+class _DuplicateKeyError(yaml.MarkedYAMLError):
+    """A mapping that names one key twice: YAML would keep the last silently."""
+
+
+# libyaml parses ten times faster than the pure-Python parser; nodes keep their marks (lines) either way.
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first_lines: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":
+                continue
+            line = key_node.start_mark.line + 1
+            if key_node.value in first_lines:
+                raise _DuplicateKeyError(problem=f"duplicate key {key_node.value!r} (first on line "
+                                                 f"{first_lines[key_node.value]})", problem_mark=key_node.start_mark)
+            first_lines[key_node.value] = line
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def _compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree (for error lines) and the data, from one parse. The cyclic garbage collector is paused
+    meanwhile: a big watchlist makes millions of young objects, and each collection would walk them all
+    again (loading 50,000 sites took several times longer with it running)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    loader = _UniqueKeyLoader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+        if collecting:
+            gc.enable()
 
 
 def parse_config(text: str, name: str = "config") -> Config:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = _compose_and_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
+        if isinstance(error, _DuplicateKeyError):
+            raise ConfigError(f"{name}:{where}: {error.problem}") from error
         raise ConfigError(f"{name}:{where}: not valid YAML: {getattr(error, 'problem', error)}") from error
     if not isinstance(data, dict):
         raise ConfigError(f"{name}: expected a mapping with a 'sites' list at the top")
-    if "token" in data or "discord_token" in data or "token" in (data.get("discord") or {}):
-        raise ConfigError(f"{name}: the Discord token must not be in the file: set DISCORD_TOKEN instead")
+    for key in ("feeds", "discord"):  # an empty block (every line commented out) sets nothing
+        if key in data and data[key] is None:
+            data.pop(key)
+    _refuse_misplaced_discord(data, node, name)
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
-        location = list(first["loc"])
-        key = ".".join(str(part) for part in location) or "(top)"
-        line = _line_of(node, location)
-        where = f" line {line}" if line else ""
-        message = first["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{name}:{where}: {key}: {message}") from error
+        _raise_at(name, node, list(first["loc"]), first["msg"].removeprefix("Value error, "), error)
+    problem = _first_cross_problem(config)
+    if problem is not None:
+        _raise_at(name, node, *problem)
+    return config
+
+
+def _refuse_misplaced_discord(data: dict[str, Any], node: Any, name: str) -> None:
+    """`discord:` holds channel ids; the token is never in the file."""
+    section = data.get("discord")
+    if "discord" in data and not isinstance(section, dict):
+        _raise_at(name, node, ["discord"], "must be a mapping of settings (alert_channel_id: 123..., ...), not "
+                  f"{type(section).__name__}; the bot token goes in the DISCORD_TOKEN environment variable")
+    if "token" in data or "discord_token" in data or (isinstance(section, dict) and "token" in section):
+        raise ConfigError(f"{name}: the Discord token must not be in the file: set DISCORD_TOKEN instead")
+
+
+def _raise_at(name: str, node: Any, location: list[Any], message: str, cause: Exception | None = None) -> NoReturn:
+    key = ".".join(str(part) for part in location) or "(top)"
+    line = _line_of(node, location)
+    where = f" line {line}" if line else ""
+    raise ConfigError(f"{name}:{where}: {key}: {message}") from cause
+
+
+def _first_cross_problem(config: Config) -> tuple[list[Any], str] | None:
+    """Checks across entries, each one pass over the lists: (location, message) of the first problem."""
+    first_site: dict[str, int] = {}
+    for index, site in enumerate(config.sites):
+        if site.id in first_site:
+            return ["sites", index, "id"], f"duplicate site id {site.id!r} (first at sites.{first_site[site.id]})"
+        first_site[site.id] = index
+    first_feed: dict[str, int] = {}
+    for index, feed in enumerate(config.feeds):
+        if feed.url in first_feed:
+            return ["feeds", index, "url"], f"duplicate feed URL (first at feeds.{first_feed[feed.url]})"
+        first_feed[feed.url] = index
+    for site_id in config.discord.site_channels:
+        if site_id not in first_site:
+            return ["discord", "site_channels", site_id], f"no site has the id {site_id!r}"
+    return None
 
 
 def _line_of(node: Any, location: list[Any]) -> int | None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -16,6 +18,7 @@ from discord.http import Route
 from bot.config import Config
 from bot.delivery import ConsoleSink
 from bot.discord_sink import DiscordSink
+from bot.errors import SiteWatchError
 from bot.service import Service, run_service
 from bot.store.sqlite import SQLiteStore
 
@@ -69,14 +72,48 @@ class SiteWatchClient(discord.Client):
         await super().close()
 
 
+def silence_voice_warnings() -> None:
+    """The bot never joins voice: discord.py's start-up warnings about missing voice libraries are noise."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
+
 def build_client(config: Config, store: SQLiteStore, **options: Any) -> SiteWatchClient:
     configure_endpoints(config.discord.effective_api_base, config.discord.effective_gateway_url)
+    silence_voice_warnings()
     service = Service(config, store, ConsoleSink(), console=False)
     return SiteWatchClient(service, **options)
 
 
 async def run_discord(config: Config, store: SQLiteStore, token: str) -> int:
+    """Run until SIGTERM or SIGINT (Docker stops with SIGTERM), then close the client, which stops the
+    service and its fetcher; the caller closes the store. A refused token or an unreachable Discord is one
+    line (SiteWatchError), not a traceback."""
     client = build_client(config, store)
-    async with client:
-        await client.start(token)
+    closing: list[asyncio.Task[None]] = []
+
+    def on_signal(signum: signal.Signals) -> None:
+        log.info("event=stopping signal=%s", signum.name)
+        if not closing:
+            closing.append(asyncio.create_task(client.close()))
+
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, on_signal, signum)
+    log.info("event=start mode=discord sites=%d feeds=%d guild=%s", len(config.sites), len(config.feeds),
+             config.discord.guild_id)
+    try:
+        async with client:
+            await client.start(token)
+    except discord.LoginFailure as error:
+        raise SiteWatchError("Discord refused DISCORD_TOKEN (401 Unauthorized): copy the bot token again from "
+                             "the developer portal (Bot, Reset Token)") from error
+    except (aiohttp.ClientError, OSError) as error:
+        raise SiteWatchError(f"cannot reach Discord ({type(error).__name__}: {error})") from error
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+    if closing:
+        await closing[0]
+    log.info("event=stopped mode=discord")
     return 0

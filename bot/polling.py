@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.errors import FeedError
@@ -35,6 +35,10 @@ class PollSettings:
     interval_seconds: float
     backlog: timedelta  # entries published earlier than this before now are stored without alerting
     failing_threshold: int  # consecutive failures before a feed is flagged and announced
+    feed_intervals: Mapping[str, float] = field(default_factory=dict)  # url -> seconds, where the config sets one
+
+    def interval_for(self, url: str) -> float:
+        return self.feed_intervals.get(url, self.interval_seconds)
 
 
 def is_due(feed: FeedHealth, now: datetime) -> bool:
@@ -43,10 +47,11 @@ def is_due(feed: FeedHealth, now: datetime) -> bool:
 
 async def poll_due_feeds(store: SQLiteStore, fetcher: FeedFetcher, gazetteer: Gazetteer, settings: PollSettings,
                          *, now: datetime, rng: random.Random,
-                         announce: Callable[[str], Awaitable[None]]) -> list[PollOutcome]:
-    """Fetch every due feed concurrently (the fetcher keeps to one request per host), then process the
-    answers one by one: the pipeline and the store stay single-threaded."""
-    due = [feed for feed in store.feeds() if is_due(feed, now)]
+                         announce: Callable[[str], Awaitable[None]], every: bool = False) -> list[PollOutcome]:
+    """Fetch every due feed (with `every`, every feed whatever its schedule) concurrently (the fetcher keeps to
+    one request per host), then process the answers one by one: the pipeline and the store stay
+    single-threaded."""
+    due = [feed for feed in store.feeds() if every or is_due(feed, now)]
     results = await asyncio.gather(*(fetcher.fetch(FetchRequest(f.url, f.etag, f.last_modified)) for f in due))
     outcomes = []
     for feed, result in zip(due, results, strict=True):
@@ -85,7 +90,7 @@ async def apply_fetch(feed: FeedHealth, result: FetchResult, store: SQLiteStore,
     elif result.status == "error" and not error:
         error = f"HTTP {result.http_status}"
     if error is None:
-        delay = next_poll_delay(settings.interval_seconds, 0, jitter)
+        delay = next_poll_delay(settings.interval_for(feed.url), 0, jitter)
         store.record_poll(feed.url, now=now, next_poll=now + timedelta(seconds=delay), ok=True, etag=result.etag,
                           last_modified=result.last_modified, new_url=result.permanent_redirect)
         log.info("event=feed_polled url=%s status=%s stories=%d alerts=%d", feed.url, result.status, stories,
@@ -93,7 +98,7 @@ async def apply_fetch(feed: FeedHealth, result: FetchResult, store: SQLiteStore,
         return PollOutcome(feed.url, result.status, stories, alerts, None)
     failures = feed.consecutive_failures + 1
     flag_now = failures >= settings.failing_threshold and not feed.flagged
-    delay = next_poll_delay(settings.interval_seconds, failures, jitter)
+    delay = next_poll_delay(settings.interval_for(feed.url), failures, jitter)
     store.record_poll(feed.url, now=now, next_poll=now + timedelta(seconds=delay), ok=False, error=error,
                       flagged=True if flag_now else None)
     log.warning("event=feed_failed url=%s failures=%d retry_in=%.0fs error=%r", feed.url, failures, delay, error)

@@ -16,9 +16,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Config, load_config
 from bot.delivery import CONSOLE_CHANNEL, AlertSink, ConsoleSink, deliver_pending
+from bot.errors import ConfigError
 from bot.fetch import FeedFetcher
 from bot.metrics import Metrics, serve_metrics
-from bot.polling import PollSettings, poll_due_feeds
+from bot.polling import PollOutcome, PollSettings, poll_due_feeds
 from bot.sites import Gazetteer
 from bot.store.sqlite import SQLiteStore
 
@@ -50,8 +51,7 @@ class Service:
     _delivery_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
-        for feed in self.config.feeds:
-            self.store.ensure_feed(feed.url, feed.name)
+        let_the_file_win(self.config, self.store)
         self.reload_sites()
 
     def reload_sites(self) -> None:
@@ -61,14 +61,18 @@ class Service:
     def settings(self) -> PollSettings:
         return PollSettings(interval_seconds=self.config.poll_interval * 60,
                             backlog=timedelta(hours=self.config.backlog_hours),
-                            failing_threshold=self.config.failing_feed_threshold)
+                            failing_threshold=self.config.failing_feed_threshold,
+                            feed_intervals={feed.url: feed.interval * 60 for feed in self.config.feeds
+                                            if feed.interval is not None})
 
-    async def poll_once(self) -> None:
+    async def poll_once(self, *, every: bool = False) -> list[PollOutcome]:
+        """Poll the feeds that are due (with `every`, all of them) and deliver what they raised."""
         if self.fetcher is None:
             raise RuntimeError("the service has no fetcher: use it inside run()")
         async with self._poll_lock:  # a slow poll is never overlapped by the next tick
             outcomes = await poll_due_feeds(self.store, self.fetcher, self.gazetteer, self.settings,
-                                            now=self.clock(), rng=self.rng, announce=self.sink.announce)
+                                            now=self.clock(), rng=self.rng, announce=self.sink.announce,
+                                            every=every)
         for outcome in outcomes:
             self.metrics.polls.labels(outcome.status).inc()
             self.metrics.stories.inc(outcome.stories)
@@ -76,6 +80,7 @@ class Service:
             if outcome.error:
                 self.metrics.poll_errors.inc()
         await self.deliver_once()
+        return outcomes
 
     async def deliver_once(self) -> int:
         async with self._delivery_lock:
@@ -92,12 +97,31 @@ class Service:
         self.metrics.outbox_depth.set(self.store.outbox_depth())
 
 
-async def run_service(service: Service, *, once: bool = False, stop: asyncio.Event | None = None) -> None:
+def let_the_file_win(config: Config, store: SQLiteStore) -> None:
+    """The config file decides for what it lists; chat (/feeds add, /track) adds to it, until the next start.
+
+    Feeds: the file's are polled, with the file's names; a feed no longer in the file stops being polled unless
+    it was added with /feeds add. Sites: a site the file lists is tracked as the file defines it, whatever
+    /track add or /track remove said about that id before this start."""
+    listed = {feed.url for feed in config.feeds}
+    for feed in config.feeds:
+        store.ensure_feed(feed.url, feed.name)
+    for stored in store.feeds():
+        if stored.url not in listed and not stored.added_by_command:
+            store.remove_feed(stored.url)
+            log.info("event=feed_dropped url=%s reason=no longer in the config file", stored.url)
+    overridden = store.forget_site_changes([site.id for site in config.sites])
+    for site_id in overridden:
+        log.info("event=site_change_dropped site=%s reason=the config file lists this site", site_id)
+
+
+async def run_service(service: Service, *, once: bool = False,
+                      stop: asyncio.Event | None = None) -> list[PollOutcome]:
+    """Poll and deliver until `stop` is set; with `once`, poll every feed once and return the outcomes."""
     async with FeedFetcher(allow_private=service.config.allow_private_feeds) as fetcher:
         service.fetcher = fetcher
         if once:
-            await service.poll_once()
-            return
+            return await service.poll_once(every=True)
         stop = stop or asyncio.Event()
         scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone="UTC")
         # The scheduler keeps real time (the service's clock may be a test's fixed moment).
@@ -116,36 +140,62 @@ async def run_service(service: Service, *, once: bool = False, stop: asyncio.Eve
             scheduler.shutdown(wait=False)
             if metrics_runner is not None:
                 await metrics_runner.cleanup()
+    return []
 
 
 def configure_logging() -> None:
     logging.basicConfig(level=os.environ.get("SITEWATCH_LOG_LEVEL", "INFO"),
                         format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s")
+    # APScheduler logs two INFO lines per job run: every 3 s for delivery.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def main_run(config_path: str, *, dry_run: bool, once: bool) -> int:
     configure_logging()
     config = load_config(config_path)
+    token = config.discord_token
+    discord_mode = bool(token) and not dry_run
+    if discord_mode and (problem := config.discord_route_problem()):
+        raise ConfigError(f"{config_path}: {problem}")
     database = os.environ.get("SITEWATCH_DATABASE") or config.database
     store = SQLiteStore(database, single_instance=True)  # a second bot on this file stops here, in one line
-    token = config.discord_token
-    if token and not dry_run:
-        from bot.discord_app import run_discord
-
-        return asyncio.run(run_discord(config, store, token))
-    log.info("event=start mode=console reason=%s database=%s sites=%d feeds=%d",
-             "dry-run" if dry_run else "no DISCORD_TOKEN", database, len(config.sites), len(config.feeds))
-
-    async def console() -> None:
-        service = Service(config, store, ConsoleSink(), console=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-        await run_service(service, once=once, stop=stop)
-
     try:
-        asyncio.run(console())
+        if token and discord_mode:
+            from bot.discord_app import run_discord
+
+            return asyncio.run(run_discord(config, store, token))
+        log.info("event=start mode=console reason=%s database=%s sites=%d feeds=%d",
+                 "dry-run" if dry_run else "no DISCORD_TOKEN", database, len(config.sites), len(config.feeds))
+        outcomes = asyncio.run(_run_console(config, store, once=once))
     finally:
         store.close()
+    if once:
+        return _once_exit_code(outcomes)
+    log.info("event=stopped mode=console")
+    return 0
+
+
+async def _run_console(config: Config, store: SQLiteStore, *, once: bool) -> list[PollOutcome]:
+    service = Service(config, store, ConsoleSink(), console=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, _stopper(stop, signum))
+    return await run_service(service, once=once, stop=stop)
+
+
+def _stopper(stop: asyncio.Event, signum: int) -> Callable[[], None]:
+    def on_signal() -> None:
+        log.info("event=stopping signal=%s", signal.Signals(signum).name)
+        stop.set()
+    return on_signal
+
+
+def _once_exit_code(outcomes: list[PollOutcome]) -> int:
+    """--once fails when there were feeds and every one of them failed: nothing was learnt."""
+    failed = sum(1 for outcome in outcomes if outcome.status == "error")
+    log.info("event=polled_once feeds=%d failed=%d", len(outcomes), failed)
+    if outcomes and failed == len(outcomes):
+        log.error("event=all_feeds_failed feeds=%d", failed)
+        return 1
     return 0

@@ -63,8 +63,10 @@ def _literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address
 def list_feeds(store: SQLiteStore) -> Answer:
     """The feeds being polled."""
     feeds = sorted(store.feeds(), key=lambda f: (f.name or f.url).lower())
+    # The origin decides what a restart does: the config file's come back, chat's stay until removed.
     lines = [f"**{safe_text(feed.name or feed.url, NAME_LIMIT)}** · {health(feed)}"
-             + (" · added in chat" if feed.added_by_command else "") + f"\n<{safe_url(feed.url)}>" for feed in feeds]
+             + (" · added in chat" if feed.added_by_command else " · from the config file")
+             + f"\n<{safe_url(feed.url)}>" for feed in feeds]
     if not lines:
         return Answer("No feeds", ("No feeds are polled: add some to config.yaml or with /feeds add.",),
                       ephemeral=True)

@@ -49,11 +49,21 @@ def _largest_unit(seconds: float) -> str:
 
 
 def health(feed: FeedHealth) -> str:
-    """ok, failing N times, or flagged (failing long enough to be announced)."""
+    """not polled yet, ok, failing N times, or flagged (failing long enough to be announced)."""
     times = f"{feed.consecutive_failures} time" + ("s" if feed.consecutive_failures != 1 else "")
     if feed.flagged:
         return f"🚩 flagged, failing {times}"
-    return f"⚠️ failing {times}" if feed.consecutive_failures else "✅ ok"
+    if feed.consecutive_failures:
+        return f"⚠️ failing {times}"
+    return "✅ ok" if feed.last_poll is not None else "⏳ not polled yet"
+
+
+def _history(feed: FeedHealth, now: datetime) -> str:
+    """When it was polled and when it last worked: only what is known."""
+    if feed.last_poll is None:
+        return ""
+    success = f"last success {ago(feed.last_success, now)}" if feed.last_success else "never succeeded"
+    return f" · polled {ago(feed.last_poll, now)} · {success}"
 
 
 def status(store: SQLiteStore, *, now: datetime, started_at: datetime, sites_count: int) -> Answer:
@@ -61,15 +71,16 @@ def status(store: SQLiteStore, *, now: datetime, started_at: datetime, sites_cou
     feeds = store.feeds()
     failing = sum(1 for feed in feeds if feed.consecutive_failures and not feed.flagged)
     flagged = sum(1 for feed in feeds if feed.flagged)
+    unpolled = sum(1 for feed in feeds if feed.last_poll is None)
     waiting = store.outbox_depth()
     lines = [f"**Up** {duration((now - started_at).total_seconds())} · {sites_count} sites · "
              f"outbox {waiting} waiting",
-             f"**Feeds** {len(feeds)}: {len(feeds) - failing - flagged} ok, {failing} failing, {flagged} flagged",
+             f"**Feeds** {len(feeds)}: {len(feeds) - failing - flagged - unpolled} ok, {failing} failing, "
+             f"{flagged} flagged" + (f", {unpolled} not polled yet" if unpolled else ""),
              ""]
     # The feeds that need looking at first.
     for feed in sorted(feeds, key=lambda f: (not f.flagged, -f.consecutive_failures, (f.name or f.url).lower())):
-        line = (f"**{safe_text(feed.name or feed.url, 80)}** · {health(feed)} · polled {ago(feed.last_poll, now)}"
-                f" · last success {ago(feed.last_success, now)}")
+        line = f"**{safe_text(feed.name or feed.url, 80)}** · {health(feed)}{_history(feed, now)}"
         if feed.consecutive_failures and feed.last_error:
             line += f"\n> {safe_text(feed.last_error, ERROR_LIMIT)}"
         lines.append(line)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +15,7 @@ from bot.delivery import ConsoleSink
 from bot.service import Service, run_service
 from bot.store.sqlite import SQLiteStore
 from tests.conftest import ROOT
+from tests.fake_discord import FakeDiscordServer
 from tests.local_feeds import LocalFeeds
 
 SCENARIO = Path(__file__).parent / "fixtures" / "scenario"
@@ -69,14 +73,87 @@ async def test_failing_feed_backs_off_and_is_flagged_once() -> None:
         f"[ADMIN] Feed {broken} has failed 2 times in a row: HTTP 500"]
 
 
-def test_run_command_without_token_prints_alerts_to_the_console(tmp_path: Path) -> None:
+def run_command(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, env={"PATH": "/usr/bin:/bin", **(env or {})}, check=False)
+
+
+def test_run_once_without_token_exits_non_zero_when_every_feed_fails(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(config_for(f"file://{SCENARIO}/wire.xml").replace("file://", "http://127.0.0.1:9/"))
-    env = {"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": str(tmp_path / "db.sqlite3")}
-    result = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config), "--once"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60, env=env, check=False)
-    assert result.returncode == 0, result.stderr
+    result = run_command("run", "--config", str(config), "--once",
+                         env={"SITEWATCH_DATABASE": str(tmp_path / "db.sqlite3")})
+    assert result.returncode == 1, result.stderr
     assert "mode=console" in result.stderr and "event=feed_failed" in result.stderr  # nothing listens on :9
+    assert "event=all_feeds_failed feeds=1" in result.stderr
+
+
+async def test_run_once_exits_zero_when_one_feed_answers(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    async with LocalFeeds() as feeds:
+        wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
+        config.write_text(config_for(wire, "http://127.0.0.1:9/down.xml"))
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--config", str(config), "--once", cwd=ROOT,
+            env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": str(tmp_path / "db.sqlite3")},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, stderr.decode()
+    assert b"[NEW]" in stdout and b"event=polled_once feeds=2 failed=1" in stderr
+
+
+async def test_once_polls_every_feed_even_one_backing_off() -> None:
+    async with LocalFeeds() as feeds:
+        wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
+        store = SQLiteStore()
+        store.ensure_feed(wire, None)
+        # A failure before the restart put the next poll hours away.
+        store.record_poll(wire, now=datetime(2021, 3, 6, tzinfo=UTC), next_poll=datetime(2021, 3, 7, tzinfo=UTC),
+                          ok=False, error="HTTP 500")
+        service = Service(parse_config(config_for(wire)), store, ConsoleSink(lambda _: None), console=True,
+                          clock=lambda: datetime(2021, 3, 6, 0, 5, tzinfo=UTC))
+        outcomes = await run_service(service, once=True)
+    assert [o.status for o in outcomes] == ["ok"] and feeds.hits == {"/wire.xml": 1}
+
+
+async def test_a_feed_polls_on_its_own_interval() -> None:
+    now = datetime(2021, 3, 6, tzinfo=UTC)
+    async with LocalFeeds() as feeds:
+        hourly = feeds.serve("/hourly.xml", (SCENARIO / "wire.xml").read_bytes())
+        default = feeds.serve("/default.xml", (SCENARIO / "farm.xml").read_bytes())
+        text = config_for(default).replace("feeds:\n", f"feeds:\n  - {{url: '{hourly}', interval: 60}}\n")
+        service = Service(parse_config(text), SQLiteStore(), ConsoleSink(lambda _: None), console=True,
+                          clock=lambda: now)
+        await run_service(service, once=True)
+    waits = {f.url: (f.next_poll - now).total_seconds() for f in service.store.feeds() if f.next_poll}
+    assert 0.9 * 3600 <= waits[hourly] <= 1.1 * 3600  # 60 minutes, give or take the jitter
+    assert 0.9 * 300 <= waits[default] <= 1.1 * 300  # poll_interval's 5 minutes
+
+
+def test_the_config_file_wins_for_the_feeds_it_lists_and_drops_those_it_no_longer_lists() -> None:
+    store = SQLiteStore()
+    store.ensure_feed("https://old.example/rss", "Removed from the file")
+    store.ensure_feed("https://chat.example/rss", "Added in chat", added_by_command=True)
+    store.ensure_feed("https://kept.example/rss", "Name given in chat")
+    text = config_for("https://kept.example/rss").replace("{url: 'https://kept.example/rss'}",
+                                                          "{url: 'https://kept.example/rss', name: File name}")
+    Service(parse_config(text), store, ConsoleSink(lambda _: None), console=True)
+    assert {(f.url, f.name) for f in store.feeds()} == {("https://chat.example/rss", "Added in chat"),
+                                                         ("https://kept.example/rss", "File name")}
+
+
+def test_the_config_file_wins_for_the_sites_it_lists() -> None:
+    store = SQLiteStore()
+    moment = datetime(2021, 3, 6, tzinfo=UTC)
+    service = Service(parse_config(config_for()), store, ConsoleSink(lambda _: None), console=True)
+    asad = service.gazetteer.sites["ain-al-asad"]
+    store.remove_site("ain-al-asad", by="someone", now=moment)
+    store.add_site(replace(service.gazetteer.sites["tower-22"], name="Renamed in chat"), by="someone", now=moment)
+    store.add_site(replace(asad, id="new-site", name="New site"), by="someone", now=moment)
+    restarted = Service(parse_config(config_for()), store, ConsoleSink(lambda _: None), console=True)
+    sites = restarted.gazetteer.sites
+    assert sites["ain-al-asad"] == asad and sites["tower-22"].name == "Tower 22"
+    assert sites["new-site"].name == "New site"  # what the file does not list, chat keeps
 
 
 async def test_metrics_endpoint_reports_polls_alerts_and_outbox() -> None:
@@ -122,3 +199,88 @@ async def test_permanent_redirect_moves_the_stored_feed_url() -> None:
                           clock=lambda: datetime(2021, 3, 6, tzinfo=UTC))
         await run_service(service, once=True)
     assert [f.url for f in service.store.feeds()] == [new]
+
+
+def test_run_with_a_token_and_no_channel_refuses_to_start_in_one_line(tmp_path: Path) -> None:
+    result = run_command("run", "--config", "config.yaml",
+                         env={"DISCORD_TOKEN": "any", "SITEWATCH_DATABASE": str(tmp_path / "db.sqlite3")})
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("sitewatch: error: config.yaml: discord.alert_channel_id is not set")
+    assert not (tmp_path / "db.sqlite3").exists()  # refused before anything was opened
+
+
+def test_check_config_reports_the_missing_channel_and_fails_only_with_a_token() -> None:
+    console = run_command("check-config", "--config", "config.yaml")
+    assert console.returncode == 0
+    assert "for Discord mode" in console.stdout and "discord.alert_channel_id is not set" in console.stdout
+    discord_mode = run_command("check-config", "--config", "config.yaml", env={"DISCORD_TOKEN": "any"})
+    assert discord_mode.returncode == 2 and "discord.alert_channel_id is not set" in discord_mode.stderr
+
+
+async def start_bot(config: Path, database: Path, **env: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--config", str(config), cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": str(database), **env},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+
+
+async def read_log_until(process: asyncio.subprocess.Process, marker: str) -> list[str]:
+    assert process.stderr is not None
+    lines: list[str] = []
+    while not lines or marker not in lines[-1]:
+        line = await asyncio.wait_for(process.stderr.readline(), timeout=30)
+        assert line, "the bot exited early:\n" + "".join(lines)
+        lines.append(line.decode())
+    return lines
+
+
+async def stop_with_sigterm(process: asyncio.subprocess.Process) -> str:
+    process.send_signal(signal.SIGTERM)
+    _, rest = await asyncio.wait_for(process.communicate(), timeout=30)
+    return rest.decode()
+
+
+async def test_sigterm_stops_the_console_bot_cleanly(tmp_path: Path) -> None:
+    config, database = tmp_path / "config.yaml", tmp_path / "db.sqlite3"
+    async with LocalFeeds() as feeds:
+        config.write_text(config_for(feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())))
+        process = await start_bot(config, database)
+        started = await read_log_until(process, "event=feed_polled")
+        rest = await stop_with_sigterm(process)
+    log = "".join(started) + rest
+    assert process.returncode == 0, log
+    assert "event=stopping signal=SIGTERM" in rest and "event=stopped mode=console" in rest
+    assert "Traceback" not in log and "apscheduler" not in log  # the scheduler's per-run INFO lines are off
+    assert not Path(f"{database}-wal").exists()  # the store was closed: SQLite folds the WAL in on close
+
+
+async def test_sigterm_stops_the_discord_bot_cleanly(tmp_path: Path) -> None:
+    config, database = tmp_path / "config.yaml", tmp_path / "db.sqlite3"
+    async with FakeDiscordServer(heartbeat_interval_ms=200) as server, LocalFeeds() as feeds:
+        wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
+        config.write_text(config_for(wire) + f"discord:\n  alert_channel_id: {server.channel.id}\n"
+                          f"  guild_id: {server.guild.id}\n")
+        process = await start_bot(config, database, DISCORD_TOKEN=server.token, DISCORD_API_BASE=server.base_url,
+                                  DISCORD_GATEWAY_URL=server.gateway_url)
+        started = await read_log_until(process, "event=feed_polled")
+        await server.wait_until(lambda: len(server.messages_in()) == 1, timeout=30, what="the alert")
+        rest = await stop_with_sigterm(process)
+    log = "".join(started) + rest
+    assert process.returncode == 0, log
+    assert "event=stopping signal=SIGTERM" in rest and "event=stopped mode=discord" in rest
+    assert "Traceback" not in log and "voice will NOT be supported" not in log
+    assert not Path(f"{database}-wal").exists()
+
+
+async def test_a_refused_token_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    async with FakeDiscordServer() as server:
+        config.write_text(config_for("https://a.example/rss") + f"discord:\n  alert_channel_id: {server.channel.id}\n")
+        process = await start_bot(config, tmp_path / "db.sqlite3", DISCORD_TOKEN="wrong",
+                                  DISCORD_API_BASE=server.base_url, DISCORD_GATEWAY_URL=server.gateway_url)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    lines = [line for line in stderr.decode().splitlines() if "level=INFO" not in line]
+    assert process.returncode == 2
+    assert lines == ["sitewatch: error: Discord refused DISCORD_TOKEN (401 Unauthorized): copy the bot token again "
+                     "from the developer portal (Bot, Reset Token)"]

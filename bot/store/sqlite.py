@@ -336,6 +336,13 @@ class SQLiteStore:
         self._db.execute("INSERT OR REPLACE INTO site_changes (site_id, site, changed_by, changed_at) VALUES (?,?,?,?)",
                          (site_id, None, by, _iso(now)))
 
+    def forget_site_changes(self, site_ids: Sequence[str]) -> list[str]:
+        """Drop what chat said about these sites (the config file lists them and wins); the ids dropped."""
+        changed = {r["site_id"] for r in self._db.execute("SELECT site_id FROM site_changes")}
+        dropped = [site_id for site_id in dict.fromkeys(site_ids) if site_id in changed]
+        self._db.executemany("DELETE FROM site_changes WHERE site_id = ?", [(site_id,) for site_id in dropped])
+        return dropped
+
     def tracked_sites(self, configured: Sequence[Site]) -> list[Site]:
         """The config's sites, with those added in chat and without those removed in chat."""
         changes = {r["site_id"]: r["site"] for r in self._db.execute("SELECT site_id, site FROM site_changes")}

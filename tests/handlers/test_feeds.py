@@ -140,8 +140,9 @@ async def test_feeds_are_listed_and_removed(empty_store: SQLiteStore) -> None:
     await add(empty_store, "https://wire.example/rss", FixtureWeb(WIRE_FILE))
     listing = list_feeds(empty_store)
     assert listing.title == "2 feeds" and listing.ephemeral
-    assert "**From\\_config** · ✅ ok\n<https://config.example/rss>" in listing.pages[0]
-    assert "**Wire News** · ✅ ok · added in chat\n<https://wire.example/rss>" in listing.pages[0]
+    page = listing.pages[0]
+    assert "**From\\_config** · ⏳ not polled yet · from the config file\n<https://config.example/rss>" in page
+    assert "**Wire News** · ⏳ not polled yet · added in chat\n<https://wire.example/rss>" in page
 
     assert "no longer polled." in remove_feed(empty_store, " https://wire.example/rss ").pages[0]
     assert "config file" in remove_feed(empty_store, "https://config.example/rss").pages[0]

@@ -50,7 +50,7 @@ def test_status_shows_each_feeds_health_and_the_outbox(store: SQLiteStore) -> No
     assert "**Up** 1 d 3 h · 26 sites" in page
     assert "**Feeds** 3: 1 ok, 1 failing, 1 flagged" in page
     lines = [line for line in page.splitlines() if line.startswith("**") and " · " in line and "Up" not in line]
-    assert "flagged, failing 6 times · polled 1 h ago · last success never" in lines[0]  # worst first
+    assert "flagged, failing 6 times · polled 1 h ago · never succeeded" in lines[0]  # worst first
     assert "@everyone" not in lines[0] and "\\*\\*Outlet\\*\\*" in lines[0]
     assert "**Slow Outlet** · ⚠️ failing 2 times · polled 10 min ago · last success 2 d ago" in page
     assert "**Wire News** · ✅ ok · polled 3 min ago · last success 3 min ago" in page
@@ -60,3 +60,27 @@ def test_status_shows_each_feeds_health_and_the_outbox(store: SQLiteStore) -> No
 def test_status_without_feeds_says_how_to_add_one(empty_store: SQLiteStore) -> None:
     page = status(empty_store, now=NOW, started_at=NOW, sites_count=0).pages[0]
     assert "No feeds" in page and "/feeds add" in page and "**Up** 0 s" in page
+
+
+def test_a_feed_never_polled_is_not_called_ok(store: SQLiteStore) -> None:
+    store.ensure_feed(WIRE, "Wire News")
+    page = status(store, now=NOW, started_at=NOW, sites_count=1).pages[0]
+    assert "**Wire News** · ⏳ not polled yet" in page and "polled never" not in page
+    assert "0 ok, 0 failing, 0 flagged, 1 not polled yet" in page
+
+
+def test_a_feed_that_never_worked_says_so(store: SQLiteStore) -> None:
+    store.ensure_feed(BROKEN, "Broken")
+    store.record_poll(BROKEN, now=NOW - timedelta(minutes=5), next_poll=NOW, ok=False, error="HTTP 404")
+    page = status(store, now=NOW, started_at=NOW, sites_count=1).pages[0]
+    assert "**Broken** · ⚠️ failing 1 time · polled 5 min ago · never succeeded" in page
+
+
+def test_the_feed_list_shows_where_each_feed_comes_from(store: SQLiteStore) -> None:
+    from handlers.feeds import list_feeds
+
+    store.ensure_feed(SLOW, "Slow Outlet")
+    store.ensure_feed(BROKEN, "Chat Outlet", added_by_command=True)
+    page = list_feeds(store).pages[0]
+    assert "**Slow Outlet** · ⏳ not polled yet · from the config file" in page
+    assert "**Chat Outlet** · ⏳ not polled yet · added in chat" in page
