@@ -105,11 +105,13 @@ class IncidentFacts:
     summary: str
     sources: tuple[Source, ...]
     evidence: str = ""  # the sentence that reported the attack, from the best report: shown in the alert
+    status: str = "active"  # "merged" into another incident, or "withdrawn" when no report is left
+    merged_into: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    action: str  # "new" or "update"
+    action: str  # "new", "update", "merged" (into facts.merged_into) or "withdrawn"
     incident_id: int
     facts: IncidentFacts
     site: Site

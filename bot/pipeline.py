@@ -94,7 +94,7 @@ def decide(analysis: StoryAnalysis, candidates: Iterable[Candidate], incidents: 
             changes.append(IncidentChange(None, site.id, report, facts, "new"))
             continue
         previous = incident_facts(site, before[incident_id].reports)
-        action = "update" if _visible(facts) != _visible(previous) else None
+        action = "update" if visible_facts(facts) != visible_facts(previous) else None
         changes.append(IncidentChange(incident_id, site.id, report, facts, action))
     return Decision(original, tuple(changes))
 
@@ -145,7 +145,7 @@ def incident_facts(site: Site, reports: Sequence[Report]) -> IncidentFacts:
     )
 
 
-def _visible(facts: IncidentFacts) -> tuple[object, ...]:
+def visible_facts(facts: IncidentFacts) -> tuple[object, ...]:
     """What an alert shows that is worth an edit: not a reworded summary alone."""
     return (facts.day, facts.weapons, facts.killed, facts.wounded, facts.claim, facts.sources)
 

@@ -63,7 +63,8 @@ def predicted_incidents(set_dir: Path, config_path: Path) -> dict[int, dict[str,
     for line in out.getvalue().splitlines():
         record = json.loads(line)
         incidents[int(record["incident"])] = record
-    return incidents
+    # An incident merged into another, or withdrawn, is no longer one the bot reports.
+    return {i: r for i, r in incidents.items() if r["action"] not in ("merged", "withdrawn")}
 
 
 def score_set(set_dir: Path, config_path: Path) -> SetScore:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
 from bot.dedupe import Candidate
 from bot.models import IncidentFacts, IncidentState, Site, Story
-from bot.pipeline import IncidentChange, StoryAnalysis
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedChange:
-    incident_id: int
-    change: IncidentChange
+from bot.pipeline import StoryAnalysis
+from bot.reconcile import IncidentOutcome, StoredStory
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,16 +69,41 @@ class Store(Protocol):
         """Has exactly this entry (feed, key, same text) been processed already?"""
         ...
 
-    def dedupe_candidates(self, story: Story, site_ids: Sequence[str], window_days: int) -> list[Candidate]:
-        """Stored originals that name one of these sites near the story's time, or share its key or link."""
+    def transaction(self) -> AbstractContextManager[None]:
+        """One story's reads and writes, isolated from every other writer."""
+        ...
+
+    def story_id(self, story: Story) -> int | None:
+        ...
+
+    def story_sites(self, story_id: int) -> tuple[str, ...]:
+        ...
+
+    def save_story(self, analysis: StoryAnalysis, copy_of: int | None) -> int:
+        ...
+
+    def set_copy_of(self, story_id: int, original_id: int | None) -> None:
+        ...
+
+    def attack_originals(self, site_ids: Sequence[str], first: datetime, last: datetime) -> list[Candidate]:
+        ...
+
+    def stories_without_attacks(self, site_ids: Sequence[str], first: datetime, last: datetime) -> list[Candidate]:
+        ...
+
+    def retell_stories(self, site_ids: Sequence[str], first: date, last: date,
+                       also: Sequence[int] = ()) -> list[StoredStory]:
+        ...
+
+    def incidents_reported_by(self, story_ids: Sequence[int], site_ids: Sequence[str]) -> list[IncidentState]:
         ...
 
     def incidents_between(self, site_ids: Sequence[str], first: date, last: date) -> list[IncidentState]:
         ...
 
-    def record(self, analysis: StoryAnalysis, original: Candidate | None,
-               changes: Sequence[IncidentChange], now: datetime, *, quiet: bool = False) -> list[RecordedChange]:
-        """Store the story and apply the changes, and queue their alerts unless quiet, in one transaction."""
+    def apply_outcomes(self, outcomes: Sequence[IncidentOutcome], copy_of: Mapping[int, int | None],
+                       now: datetime, *, quiet: bool = False) -> list[tuple[int, IncidentOutcome]]:
+        """Write the incidents, their reports and the alerts they cause (unless quiet)."""
         ...
 
     def pending_alerts(self, now: datetime, limit: int = 50) -> list[PendingAlert]:

@@ -111,4 +111,21 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE outbox ADD COLUMN parked_at TEXT;
     """,
+    # 5: incidents are retold from the stories' own attacks in publish order (issue 11): each story keeps
+    # what the matcher found in it; an incident can be merged into another or withdrawn. Stories stored
+    # before keep the attacks their reports recorded.
+    """
+    ALTER TABLE stories ADD COLUMN attacks TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE incidents ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+    ALTER TABLE incidents ADD COLUMN merged_into INTEGER REFERENCES incidents(id);
+    CREATE INDEX stories_copy_of ON stories(copy_of);
+    CREATE INDEX reports_story ON reports(story_id);
+    UPDATE stories SET attacks = (
+        SELECT json_group_array(json_object(
+            'site_id', i.site_id, 'day', r.day, 'day_is_explicit', r.day_is_explicit, 'weapons', json(r.weapons),
+            'killed', r.killed, 'wounded', r.wounded, 'claim', r.claim, 'evidence', json(r.evidence),
+            'day_edge', r.day_edge))
+        FROM reports r JOIN incidents i ON i.id = r.incident_id
+        WHERE r.story_id = stories.id AND NOT (r.is_copy = 1 AND r.evidence = '[]'));
+    """,
 )

@@ -7,15 +7,18 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from bot.dedupe import Candidate
 from bot.errors import StoreError
-from bot.models import IncidentFacts, IncidentState, Report, Site, Source, Story
-from bot.pipeline import PENDING_STORY, IncidentChange, StoryAnalysis
-from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, RecordedChange, StoredIncident
+from bot.models import Attack, Evidence, IncidentFacts, IncidentState, Report, Site, Source, Story
+from bot.pipeline import StoryAnalysis
+from bot.reconcile import IncidentOutcome, StoredStory
+from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, StoredIncident
 from bot.store.migrations import MIGRATIONS
 
 
@@ -84,27 +87,9 @@ class SQLiteStore:
     # -- stories -------------------------------------------------------------------------------------
 
     def seen(self, story: Story, words: Sequence[str]) -> bool:
-        row = self._db.execute("SELECT words, copy_of, title FROM stories WHERE feed = ? AND key = ?",
+        row = self._db.execute("SELECT words, title FROM stories WHERE feed = ? AND key = ?",
                                (story.feed, story.key)).fetchone()
-        if row is None:
-            return False
-        if row["copy_of"] is not None:
-            return row["title"] == story.title  # copies keep no text: the same title means the same entry
-        return row["words"] == " ".join(words)
-
-    def dedupe_candidates(self, story: Story, site_ids: Sequence[str], window_days: int) -> list[Candidate]:
-        low = _iso(story.published - timedelta(days=window_days))
-        high = _iso(story.published + timedelta(days=1))
-        marks = ",".join("?" * len(site_ids))
-        rows = self._db.execute(
-            f"""SELECT DISTINCT s.id, s.key, s.url, s.words FROM stories s
-                WHERE s.copy_of IS NULL AND (
-                    (s.key = ? AND s.feed = ?) OR (s.url != '' AND s.url = ?)
-                    OR (s.published BETWEEN ? AND ? AND s.id IN (
-                        SELECT story_id FROM story_sites WHERE site_id IN ({marks}))))
-                ORDER BY s.published""",
-            (story.key, story.feed, story.url, low, high, *site_ids)).fetchall()
-        return [Candidate(r["id"], r["key"], r["url"], tuple(r["words"].split())) for r in rows]
+        return row is not None and row["title"] == story.title and row["words"] == " ".join(words)
 
     # -- incidents -----------------------------------------------------------------------------------
 
@@ -143,65 +128,141 @@ class SQLiteStore:
         params.append(limit)
         return [_stored_incident(row) for row in self._db.execute(query, params).fetchall()]
 
-    # -- the one write of a story --------------------------------------------------------------------
+    # -- the one write of a story: read, retell, write, in one transaction ------------------------------
 
-    def record(self, analysis: StoryAnalysis, original: Candidate | None,
-               changes: Sequence[IncidentChange], now: datetime, *, quiet: bool = False) -> list[RecordedChange]:
-        story = analysis.story
-        is_copy = original is not None and original.key != story.key and original.url != story.url
-        recorded: list[RecordedChange] = []
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE: nothing a story's decision reads can change before its outcome is written, even
+        with a second process on the file (which the instance lock refuses anyway)."""
+        if self._db.in_transaction:
+            yield
+            return
+        self._db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-            story_id = self._save_story(analysis, original if is_copy else None)
-            for change in changes:
-                incident_id = change.incident_id
-                facts_json = json.dumps(_facts_to_json(change.facts))
-                if incident_id is None:
-                    incident_id = self._db.execute(
-                        "INSERT INTO incidents (site_id, day, facts, created_at, updated_at) VALUES (?,?,?,?,?)",
-                        (change.site_id, _iso_day(change.facts.day), facts_json, _iso(now), _iso(now))).lastrowid
-                else:
-                    self._db.execute("UPDATE incidents SET day = ?, facts = ?, updated_at = ? WHERE id = ?",
-                                     (_iso_day(change.facts.day), facts_json, _iso(now), incident_id))
-                    # an updated article replaces its earlier version's report
-                    self._db.execute("DELETE FROM reports WHERE incident_id = ? AND url = ? AND url != ''",
-                                     (incident_id, change.report.source.url))
-                self._save_report(incident_id, story_id, change.report)
-                if change.action and not quiet:
-                    self._db.execute(
-                        "INSERT INTO outbox (incident_id, action, facts, created_at) VALUES (?,?,?,?)",
-                        (incident_id, change.action, facts_json, _iso(now)))
-                assert incident_id is not None
-                recorded.append(RecordedChange(incident_id, change))
-            self._db.execute("COMMIT")
+            yield
         except BaseException:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise
-        return recorded
+        self._db.execute("COMMIT")
 
-    def _save_story(self, analysis: StoryAnalysis, copy_of: Candidate | None) -> int:
-        story = analysis.story
-        text = "" if copy_of else story.text
-        words = "" if copy_of else " ".join(analysis.words)
+    def story_id(self, story: Story) -> int | None:
         row = self._db.execute("SELECT id FROM stories WHERE feed = ? AND key = ?",
                                (story.feed, story.key)).fetchone()
-        if row:
-            self._db.execute("UPDATE stories SET url=?, title=?, text=?, words=?, published=?, copy_of=? WHERE id=?",
-                             (story.url, story.title, text, words, _iso(story.published),
-                              copy_of.story_id if copy_of else None, row["id"]))
-            story_id = int(row["id"])
+        return int(row["id"]) if row else None
+
+    def story_sites(self, story_id: int) -> tuple[str, ...]:
+        rows = self._db.execute("SELECT site_id FROM story_sites WHERE story_id = ?", (story_id,)).fetchall()
+        return tuple(r["site_id"] for r in rows)
+
+    def save_story(self, analysis: StoryAnalysis, copy_of: int | None) -> int:
+        """Store the story and what the matcher found in it; a later version of an entry replaces it."""
+        story = analysis.story
+        text = "" if copy_of else story.text  # a copy's text is its original's: kept once
+        values = (story.url, story.title, text, " ".join(analysis.words), _iso(story.published), copy_of,
+                  json.dumps([_attack_to_json(a) for a in analysis.attacks]))
+        story_id = self.story_id(story)
+        if story_id is not None:
+            self._db.execute("UPDATE stories SET url=?, title=?, text=?, words=?, published=?, copy_of=?, attacks=? "
+                             "WHERE id=?", (*values, story_id))
+            self._db.execute("DELETE FROM story_sites WHERE story_id = ?", (story_id,))
         else:
             story_id = int(self._db.execute(
-                "INSERT INTO stories (feed, key, url, title, text, words, published, copy_of) VALUES (?,?,?,?,?,?,?,?)",
-                (story.feed, story.key, story.url, story.title, text, words, _iso(story.published),
-                 copy_of.story_id if copy_of else None)).lastrowid or 0)
+                "INSERT INTO stories (url, title, text, words, published, copy_of, attacks, feed, key) "
+                "VALUES (?,?,?,?,?,?,?,?,?)", (*values, story.feed, story.key)).lastrowid or 0)
         self._db.executemany("INSERT OR IGNORE INTO story_sites (story_id, site_id) VALUES (?, ?)",
                              [(story_id, site_id) for site_id in analysis.site_ids])
         return story_id
 
+    def set_copy_of(self, story_id: int, original_id: int | None) -> None:
+        self._db.execute("UPDATE stories SET copy_of = ? WHERE id = ?", (original_id, story_id))
+
+    def attack_originals(self, site_ids: Sequence[str], first: datetime, last: datetime) -> list[Candidate]:
+        """Stories that report an attack at these sites, published in [first, last], copying none."""
+        return [Candidate(r["id"], r["key"], r["url"], tuple(r["words"].split()))
+                for r in self._stories_at(site_ids, first, last, "s.attacks != '[]' AND s.copy_of IS NULL")]
+
+    def stories_without_attacks(self, site_ids: Sequence[str], first: datetime, last: datetime) -> list[Candidate]:
+        """Stories naming these sites, published in [first, last], that report no attack and copy none."""
+        return [Candidate(r["id"], r["key"], r["url"], tuple(r["words"].split()))
+                for r in self._stories_at(site_ids, first, last, "s.attacks = '[]' AND s.copy_of IS NULL")]
+
+    def retell_stories(self, site_ids: Sequence[str], first: date, last: date,
+                       also: Sequence[int] = ()) -> list[StoredStory]:
+        """Every story that bears on the incidents at these sites published in [first, last] (an attack
+        report, or a copy of one), and the stories `also` names."""
+        low = datetime.combine(first, datetime.min.time(), tzinfo=UTC)
+        high = datetime.combine(last, datetime.max.time(), tzinfo=UTC)
+        rows = self._stories_at(site_ids, low, high, "(s.attacks != '[]' OR s.copy_of IS NOT NULL)")
+        seen_ids = {r["id"] for r in rows}
+        missing = [i for i in also if i not in seen_ids]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start:start + 500]
+            rows += self._db.execute(f"SELECT s.* FROM stories s WHERE s.id IN ({','.join('?' * len(chunk))})",
+                                     chunk).fetchall()
+        return [self._stored_story(r) for r in rows]
+
+    def _stories_at(self, site_ids: Sequence[str], first: datetime, last: datetime, where: str) -> list[sqlite3.Row]:
+        if not site_ids:
+            return []
+        marks = ",".join("?" * len(site_ids))
+        return self._db.execute(
+            f"""SELECT s.* FROM stories s WHERE s.published BETWEEN ? AND ? AND {where}
+                AND s.id IN (SELECT story_id FROM story_sites WHERE site_id IN ({marks}))
+                ORDER BY s.published, s.id""", (_iso(first), _iso(last), *site_ids)).fetchall()
+
+    def _stored_story(self, row: sqlite3.Row) -> StoredStory:
+        story = Story(key=row["key"], url=row["url"], feed=row["feed"], title=row["title"], text=row["text"],
+                      published=datetime.fromisoformat(row["published"]))
+        attacks = tuple(_attack_from_json(a) for a in json.loads(row["attacks"] or "[]"))
+        analysis = StoryAnalysis(story, attacks, self.story_sites(row["id"]), tuple(row["words"].split()))
+        return StoredStory(row["id"], analysis, bool(attacks))
+
+    def incidents_reported_by(self, story_ids: Sequence[int], site_ids: Sequence[str]) -> list[IncidentState]:
+        """The live incidents at these sites that any of these stories reports."""
+        if not story_ids or not site_ids:
+            return []
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_stories (id INTEGER PRIMARY KEY)")
+        self._db.execute("DELETE FROM wanted_stories")
+        self._db.executemany("INSERT OR IGNORE INTO wanted_stories (id) VALUES (?)", [(i,) for i in story_ids])
+        marks = ",".join("?" * len(site_ids))
+        rows = self._db.execute(
+            f"""SELECT id, site_id, day FROM incidents WHERE status = 'active' AND site_id IN ({marks})
+                AND id IN (SELECT incident_id FROM reports WHERE story_id IN (SELECT id FROM wanted_stories))
+                ORDER BY id""", tuple(site_ids)).fetchall()
+        return [IncidentState(r["id"], r["site_id"], _day(r["day"]), self._reports(r["id"])) for r in rows]
+
+    def apply_outcomes(self, outcomes: Sequence[IncidentOutcome], copy_of: Mapping[int, int | None],
+                       now: datetime, *, quiet: bool = False) -> list[tuple[int, IncidentOutcome]]:
+        """Write what reconciling decided, and queue an alert for each change a reader sees (unless quiet).
+        Call inside transaction() with the reads it rests on."""
+        written: list[tuple[int, IncidentOutcome]] = []
+        new_ids: dict[int, int] = {}
+        for outcome in sorted(outcomes, key=lambda o: (o.incident_id is None, o.incident_id or 0)):
+            facts_json = json.dumps(_facts_to_json(outcome.facts))
+            if outcome.incident_id is None:
+                incident_id = int(self._db.execute(
+                    "INSERT INTO incidents (site_id, day, facts, created_at, updated_at) VALUES (?,?,?,?,?)",
+                    (outcome.site_id, _iso_day(outcome.facts.day), facts_json, _iso(now), _iso(now))).lastrowid or 0)
+                new_ids[id(outcome)] = incident_id
+            else:
+                incident_id = outcome.incident_id
+                self._db.execute("UPDATE incidents SET day = ?, facts = ?, updated_at = ?, status = ?, merged_into = ? "
+                                 "WHERE id = ?", (_iso_day(outcome.facts.day), facts_json, _iso(now),
+                                                  outcome.facts.status, outcome.facts.merged_into, incident_id))
+                self._db.execute("DELETE FROM reports WHERE incident_id = ?", (incident_id,))
+            for report in outcome.state.reports:
+                self._save_report(incident_id, report.story_id, report)
+            if outcome.action and not quiet:
+                self._db.execute("INSERT INTO outbox (incident_id, action, facts, created_at) VALUES (?,?,?,?)",
+                                 (incident_id, outcome.action, facts_json, _iso(now)))
+            written.append((incident_id, outcome))
+        # A copy's text is its original's: kept once.
+        self._db.executemany("UPDATE stories SET copy_of = ?, text = CASE WHEN ? IS NULL THEN text ELSE '' END "
+                             "WHERE id = ?", [(original, original, story_id) for story_id, original in copy_of.items()])
+        return written
+
     def _save_report(self, incident_id: int, story_id: int, report: Report) -> None:
-        assert report.story_id == PENDING_STORY
         self._db.execute(
             """INSERT OR REPLACE INTO reports (incident_id, story_id, published, url, feed, title, day,
                day_is_explicit, weapons, killed, wounded, claim, evidence, is_copy, day_edge)
@@ -381,7 +442,8 @@ def _day(text: str | None) -> date | None:
 def _facts_to_json(facts: IncidentFacts) -> dict[str, object]:
     return {"site_id": facts.site_id, "day": _iso_day(facts.day), "weapons": list(facts.weapons),
             "killed": facts.killed, "wounded": facts.wounded, "claim": facts.claim, "title": facts.title,
-            "summary": facts.summary, "evidence": facts.evidence,
+            "summary": facts.summary, "evidence": facts.evidence, "status": facts.status,
+            "merged_into": facts.merged_into,
             "sources": [{"url": s.url, "feed": s.feed, "title": s.title} for s in facts.sources]}
 
 
@@ -395,9 +457,24 @@ def facts_from_json(data: dict[str, object]) -> IncidentFacts:
         claim=data.get("claim"), title=str(data.get("title") or ""),  # type: ignore[arg-type]
         summary=str(data.get("summary") or ""),
         sources=tuple(Source(s["url"], s["feed"], s["title"]) for s in sources),
-        evidence=str(data.get("evidence") or ""))
+        evidence=str(data.get("evidence") or ""), status=str(data.get("status") or "active"),
+        merged_into=data.get("merged_into"))  # type: ignore[arg-type]
 
 
 def _stored_incident(row: sqlite3.Row) -> StoredIncident:
     return StoredIncident(row["id"], facts_from_json(json.loads(row["facts"])),
                           datetime.fromisoformat(row["created_at"]), datetime.fromisoformat(row["updated_at"]))
+
+
+def _attack_to_json(attack: Attack) -> dict[str, object]:
+    return {"site_id": attack.site_id, "day": _iso_day(attack.day), "day_is_explicit": attack.day_is_explicit,
+            "weapons": list(attack.weapons), "killed": attack.killed, "wounded": attack.wounded,
+            "claim": attack.claim, "evidence": list(attack.evidence), "day_edge": attack.day_edge,
+            "decided_by": [[e.fact, e.sentence] for e in attack.decided_by]}
+
+
+def _attack_from_json(data: dict[str, Any]) -> Attack:
+    return Attack(site_id=data["site_id"], day=_day(data.get("day")), day_is_explicit=bool(data["day_is_explicit"]),
+                  weapons=tuple(data.get("weapons") or ()), killed=data.get("killed"), wounded=data.get("wounded"),
+                  claim=data.get("claim"), evidence=tuple(data.get("evidence") or ()), day_edge=data.get("day_edge"),
+                  decided_by=tuple(Evidence(f, t) for f, t in data.get("decided_by") or ()))
