@@ -22,6 +22,7 @@ EVIDENCE_LIMIT = 300  # the quote says why the alert fired; the summary above te
 COLOUR_KILLED = 0xC0392B
 COLOUR_WOUNDED = 0xE67E22
 COLOUR_NO_TOLL = 0xF1C40F
+COLOUR_CLOSED = 0x95A5A6  # merged into another incident, or withdrawn
 
 _MARKDOWN = re.compile(r"([\\*_`~|\[\]])")  # emphasis, code, spoilers, masked links
 _LINE_START = re.compile(r"^(\s*)([>#-]|\d+\.)", re.M)  # quotes, headers, lists
@@ -79,8 +80,20 @@ def render_alert(incident_id: int, facts: IncidentFacts, site: Site, *, updated:
         description = f"*Updated: {len(facts.sources)} sources, {_figures(facts.killed, facts.wounded)}.*\n\n" \
                       + description
     colour = COLOUR_KILLED if facts.killed else COLOUR_WOUNDED if facts.wounded else COLOUR_NO_TOLL
+    title = escape_feed_text(facts.title)
+    if facts.status == "merged":
+        # Never deleted in silence: the alert says where its sources went.
+        title = f"Merged into #{facts.merged_into}: {title}"
+        description = (f"*Merged into incident #{facts.merged_into}: later reports showed this was the same "
+                       f"attack. That alert carries every source from now on.*\n\n{description}")
+        colour = COLOUR_CLOSED
+    elif facts.status == "withdrawn":
+        title = f"Withdrawn: {title}"
+        description = ("*Withdrawn: the stories that reported this attack were corrected or retracted, and no "
+                       f"report of it is left.*\n\n{description}")
+        colour = COLOUR_CLOSED
     view = AlertView(
-        title=_clip(escape_feed_text(facts.title), TITLE_LIMIT),
+        title=_clip(title, TITLE_LIMIT),
         description=_clip(description, DESCRIPTION_LIMIT),
         fields=tuple(fields), colour=colour, footer=incident_footer(incident_id),
         url=safe_link(facts.sources[0].url) if facts.sources else None,

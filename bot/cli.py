@@ -17,6 +17,9 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--json", action="store_true", help="one JSON object per alert per line")
     replay.add_argument("--explain", action="store_true",
                         help="also print, for each alert, the sentences that decided site, day, weapons, toll, claim")
+    replay.add_argument("--arrival", default="publish", metavar="ORDER",
+                        help="'publish' (default: every story at its publish time) or 'polls[:MINUTES]': as a live "
+                             "bot polling each feed every MINUTES minutes (default 5) would see them")
     replay.add_argument("paths", nargs="+", help="RSS/Atom/RDF files or folders of them")
 
     check = commands.add_parser("check-config", help="validate a config file")
@@ -51,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "replay":
             from bot.replay import main_replay
 
-            return main_replay(args.config, args.paths, as_json=args.json, explain=args.explain)
+            return main_replay(args.config, args.paths, as_json=args.json, explain=args.explain,
+                               arrival=args.arrival)
         if args.command == "check-config":
             return check_config(args.config)
         if args.command == "run":

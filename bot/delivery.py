@@ -133,7 +133,8 @@ def _defer(store: Store, pending: PendingAlert, now: datetime, error: str) -> No
 async def _deliver_one(store: Store, sink: AlertSink, pending: PendingAlert, site: Site, channel_id: int,
                        config: DiscordConfig) -> None:
     known = store.message_for(pending.incident_id, channel_id)
-    mention = config.casualty_role_id if has_casualties(pending.facts) else None
+    mention = config.casualty_role_id if has_casualties(pending.facts) and pending.facts.status == "active" \
+        else None
     if known and known.message_id:
         outgoing = Outgoing(channel_id, pending.incident_id,
                             render_alert(pending.incident_id, pending.facts, site, updated=True), mention)

@@ -7,9 +7,11 @@ With --explain, each alert also names the sentences that decided its site, day, 
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -89,8 +91,47 @@ def read_feed_file(path: Path) -> tuple[Story, ...]:
     return parse_feed(data, str(path), fallback_time=mtime).stories
 
 
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """The order in which a replay feeds stories to the pipeline. "publish": every story at its publish time,
+    in publish order. "polls:MINUTES": as a live bot sees them: each feed is polled every MINUTES minutes at a
+    phase of its own, a story appears at its feed's first poll after it was published, and each poll's
+    entries are processed feed by feed."""
+
+    poll_minutes: float | None = None  # None: publish order
+
+    @classmethod
+    def parse(cls, text: str) -> Arrival:
+        if text == "publish":
+            return cls()
+        name, _, minutes = text.partition(":")
+        try:
+            value = float(minutes or DEFAULT_POLL_MINUTES)
+        except ValueError:
+            value = -1.0
+        if name != "polls" or not 0 < value <= 7 * 24 * 60:
+            raise ValueError(f"--arrival {text!r}: use 'publish' or 'polls[:MINUTES]', e.g. polls:5")
+        return cls(value)
+
+    def schedule(self, stories: Sequence[Story]) -> list[tuple[Story, datetime]]:
+        """Each story with the moment the pipeline sees it, in the order it sees them."""
+        if self.poll_minutes is None:
+            return [(story, story.published) for story in stories]
+        interval = self.poll_minutes * 60
+        timed = []
+        for story in stories:
+            phase = zlib.crc32(story.feed.encode()) % int(interval) if interval >= 1 else 0.0
+            seconds = story.published.timestamp() - phase
+            polled = phase + math.ceil(seconds / interval) * interval
+            timed.append((story, datetime.fromtimestamp(polled, tz=UTC)))
+        return sorted(timed, key=lambda item: (item[1], item[0].feed, item[0].published, item[0].key))
+
+
+DEFAULT_POLL_MINUTES = 5
+
+
 def replay(paths: Iterable[str], sites: Iterable[Site], out: TextIO, errors: TextIO, *,
-           as_json: bool, explain: bool = False) -> ReplaySummary:
+           as_json: bool, explain: bool = False, arrival: Arrival = Arrival()) -> ReplaySummary:
     gazetteer = Gazetteer(sites)
     named = list(paths)
     missing = tuple(name for name in named if not Path(name).exists())
@@ -101,10 +142,10 @@ def replay(paths: Iterable[str], sites: Iterable[Site], out: TextIO, errors: Tex
     explainer = Explainer(gazetteer, store) if explain else None
     alerts = 0
     try:
-        for story in stories:
+        for story, seen_at in arrival.schedule(stories):
             if explainer is not None:
                 explainer.remember(story)
-            for alert in process_story(store, gazetteer, story, now=story.published):
+            for alert in process_story(store, gazetteer, story, now=seen_at):
                 alerts += 1
                 evidence = explainer.explain(alert) if explainer is not None else None
                 out.write((alert_json(alert, evidence) if as_json else alert_text(alert, evidence)) + "\n")
@@ -194,9 +235,10 @@ def _states_toll(sentence: str, facts: IncidentFacts) -> bool:
 
 def alert_record(alert: Alert) -> dict[str, object]:
     facts = alert.facts
-    return {
-        "action": alert.action,
-        "incident": alert.incident_id,
+    record: dict[str, object] = {"action": alert.action, "incident": alert.incident_id}
+    if alert.action == "merged":
+        record["into"] = facts.merged_into
+    return record | {
         "site": facts.site_id,
         "date": facts.day.isoformat() if facts.day else None,
         "weapons": list(facts.weapons),
@@ -217,7 +259,8 @@ def alert_json(alert: Alert, evidence: list[Explained] | None = None) -> str:
 
 def alert_text(alert: Alert, evidence: list[Explained] | None = None) -> str:
     facts = alert.facts
-    head = "NEW" if alert.action == "new" else "UPDATED"
+    head = {"new": "NEW", "merged": f"MERGED into #{facts.merged_into}", "withdrawn": "WITHDRAWN"}.get(
+        alert.action, "UPDATED")
     lines = [f"[{head}] #{alert.incident_id} {facts.title}"]
     if facts.claim:
         lines.append(f"  Claimed by: {facts.claim}")
@@ -246,13 +289,20 @@ def explain_lines(evidence: list[Explained]) -> list[str]:
     return lines
 
 
-def main_replay(config_path: str, paths: list[str], *, as_json: bool, explain: bool = False) -> int:
+def main_replay(config_path: str, paths: list[str], *, as_json: bool, explain: bool = False,
+                arrival: str = "publish") -> int:
     """Exit 2, as grep does, when a path is missing or no file could be read: a backtest on nothing must not
     pass for a backtest that found nothing."""
     from bot.config import load_config
 
     config = load_config(config_path)
-    summary = replay(paths, config.site_records(), sys.stdout, sys.stderr, as_json=as_json, explain=explain)
+    try:
+        order = Arrival.parse(arrival)
+    except ValueError as error:
+        print(f"sitewatch: error: {error}", file=sys.stderr)
+        return 2
+    summary = replay(paths, config.site_records(), sys.stdout, sys.stderr, as_json=as_json, explain=explain,
+                     arrival=order)
     if summary.files == summary.unreadable:
         if summary.files:
             print(f"sitewatch: error: none of the {summary.files} files could be read as a feed", file=sys.stderr)

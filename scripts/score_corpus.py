@@ -1,6 +1,6 @@
 """Score the matcher on the labelled corpus: precision and recall on incidents, duplicates, field accuracy.
 
-    python scripts/score_corpus.py [--config config.yaml] [SET ...]
+    python scripts/score_corpus.py [--config config.yaml] [--arrival ORDER ...] [SET ...]
 
 Each set is tests/corpus/<set>/ (feeds/ and labels.yaml, see tests/corpus/FORMAT.md). It is replayed with
 `python -m bot replay`'s own code; a predicted incident is the final state of each incident id, and it is
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import load_config  # noqa: E402
-from bot.replay import replay  # noqa: E402
+from bot.replay import Arrival, replay  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
 
@@ -56,9 +56,10 @@ def _dates(value: object) -> set[str]:
     return {v.isoformat() if isinstance(v, date) else str(v) for v in values if v is not None}
 
 
-def predicted_incidents(set_dir: Path, config_path: Path) -> dict[int, dict[str, object]]:
+def predicted_incidents(set_dir: Path, config_path: Path, arrival: str = "publish") -> dict[int, dict[str, object]]:
     out = io.StringIO()
-    replay([str(set_dir / "feeds")], load_config(config_path).site_records(), out, io.StringIO(), as_json=True)
+    replay([str(set_dir / "feeds")], load_config(config_path).site_records(), out, io.StringIO(), as_json=True,
+           arrival=Arrival.parse(arrival))
     incidents: dict[int, dict[str, object]] = {}
     for line in out.getvalue().splitlines():
         record = json.loads(line)
@@ -67,10 +68,10 @@ def predicted_incidents(set_dir: Path, config_path: Path) -> dict[int, dict[str,
     return {i: r for i, r in incidents.items() if r["action"] not in ("merged", "withdrawn")}
 
 
-def score_set(set_dir: Path, config_path: Path) -> SetScore:
+def score_set(set_dir: Path, config_path: Path, arrival: str = "publish") -> SetScore:
     labels = yaml.safe_load((set_dir / "labels.yaml").read_text(encoding="utf-8")) or {}
     expected = labels.get("incidents") or []
-    predicted = predicted_incidents(set_dir, config_path)
+    predicted = predicted_incidents(set_dir, config_path, arrival)
     score = SetScore(set_dir.name, labelled=len(expected), predicted=len(predicted))
     taken: set[int] = set()
     for incident_id, record in sorted(predicted.items()):
@@ -103,33 +104,44 @@ def score_set(set_dir: Path, config_path: Path) -> SetScore:
     return score
 
 
+ARRIVALS = ("publish", "polls:5", "polls:30")  # live decisions must not depend on which feed came first
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", default=str(ROOT / "config.yaml"))
     parser.add_argument("--verbose", "-v", action="store_true", help="list misses, false alarms, wrong fields")
+    parser.add_argument("--arrival", action="append", help="arrival orders to score (default: publish, polls:5, "
+                                                          "polls:30; see python -m bot replay --help)")
     parser.add_argument("sets", nargs="*", help="set names (default: every set in tests/corpus)")
     args = parser.parse_args()
     names = args.sets or sorted(p.name for p in CORPUS.iterdir() if (p / "labels.yaml").exists())
+    for arrival in args.arrival or ARRIVALS:
+        print(f"arrival {arrival}")
+        print_scores(names, Path(args.config), arrival, verbose=args.verbose)
+    return 0
+
+
+def print_scores(names: list[str], config: Path, arrival: str, *, verbose: bool) -> None:
     total = SetScore("all")
     for name in names:
-        score = score_set(CORPUS / name, Path(args.config))
-        print(f"{name:20} labelled {score.labelled:3}  predicted {score.predicted:3}  matched {score.matched:3}  "
+        score = score_set(CORPUS / name, config, arrival)
+        print(f"  {name:18} labelled {score.labelled:3}  predicted {score.predicted:3}  matched {score.matched:3}  "
               f"duplicates {score.duplicates}  precision {score.precision:.3f}  recall {score.recall:.3f}  "
               f"weapons {score.weapons_right}/{score.matched} killed {score.killed_right}/{score.matched} "
               f"wounded {score.wounded_right}/{score.matched}")
-        if args.verbose:
+        if verbose:
             for line in score.misses:
-                print("   MISS   ", line)
+                print("     MISS   ", line)
             for line in score.false_alarms:
-                print("   FALSE  ", line)
+                print("     FALSE  ", line)
             for line in score.wrong_fields:
-                print("   FIELDS ", line)
+                print("     FIELDS ", line)
         for attribute in ("labelled", "predicted", "matched", "duplicates", "weapons_right", "killed_right",
                           "wounded_right"):
             setattr(total, attribute, getattr(total, attribute) + getattr(score, attribute))
-    print(f"{'all':20} labelled {total.labelled:3}  predicted {total.predicted:3}  matched {total.matched:3}  "
+    print(f"  {'all':18} labelled {total.labelled:3}  predicted {total.predicted:3}  matched {total.matched:3}  "
           f"duplicates {total.duplicates}  precision {total.precision:.3f}  recall {total.recall:.3f}")
-    return 0
 
 
 if __name__ == "__main__":

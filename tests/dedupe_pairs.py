@@ -122,11 +122,17 @@ def judge_pair(first: Story, second: Story, gazetteer: Gazetteer) -> CopyJudgeme
     try:
         process_story(store, gazetteer, earlier, now=earlier.published)
         process_story(store, gazetteer, later, now=later.published)
-        row = store.connection.execute("SELECT copy_of FROM stories WHERE feed = ? AND key = ?",
-                                       (later.feed, later.key)).fetchone()
+        rows = {r["key"]: r for r in store.connection.execute("SELECT key, copy_of, attacks FROM stories")}
     finally:
         store.close()
     site_words = site_vocabulary(gazetteer.sites.values())
+    score = pair_score(earlier, later, site_words)
     same_entry = later.key == earlier.key or (bool(later.url) and later.url == earlier.url)  # an update
-    return CopyJudgement(pair_score(earlier, later, site_words),
-                         same_entry or (row is not None and row["copy_of"] is not None))
+    if same_entry:
+        return CopyJudgement(score, True)
+    if all(key in rows and rows[key]["attacks"] == "[]" for key in (earlier.key, later.key)):
+        # Two stories that report no attack touch no incident, so the pipeline never compares them: they
+        # are judged by the text rule alone, the one it would apply.
+        return CopyJudgement(score, score >= COPY_THRESHOLD)
+    row = rows.get(later.key)
+    return CopyJudgement(score, row is not None and row["copy_of"] is not None)

@@ -98,7 +98,7 @@ class SQLiteStore:
             return []
         marks = ",".join("?" * len(site_ids))
         rows = self._db.execute(
-            f"""SELECT id, site_id, day FROM incidents WHERE site_id IN ({marks})
+            f"""SELECT id, site_id, day FROM incidents WHERE site_id IN ({marks}) AND status = 'active'
                 AND (day IS NULL OR day BETWEEN ? AND ?) ORDER BY id""",
             (*site_ids, first.isoformat(), last.isoformat())).fetchall()
         return [IncidentState(r["id"], r["site_id"], _day(r["day"]), self._reports(r["id"])) for r in rows]
@@ -119,7 +119,7 @@ class SQLiteStore:
         return _stored_incident(row) if row else None
 
     def recent_incidents(self, since_day: date, site_id: str | None = None, limit: int = 50) -> list[StoredIncident]:
-        query = "SELECT * FROM incidents WHERE (day IS NULL OR day >= ?)"
+        query = "SELECT * FROM incidents WHERE status = 'active' AND (day IS NULL OR day >= ?)"
         params: list[object] = [since_day.isoformat()]
         if site_id:
             query += " AND site_id = ?"
@@ -276,7 +276,8 @@ class SQLiteStore:
     # -- lookups for commands -------------------------------------------------------------------------
 
     def incident_days(self, site_id: str) -> list[date]:
-        rows = self._db.execute("SELECT day FROM incidents WHERE site_id = ? AND day IS NOT NULL ORDER BY day",
+        rows = self._db.execute("SELECT day FROM incidents WHERE site_id = ? AND day IS NOT NULL AND status = 'active' "
+                                "ORDER BY day",
                                 (site_id,)).fetchall()
         return [date.fromisoformat(r["day"]) for r in rows]
 
