@@ -1,4 +1,4 @@
-"""Command line: python -m bot {run, replay, check-config}."""
+"""Command line: python -m bot {run, replay, check-config, health}."""
 
 from __future__ import annotations
 
@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", default="config.yaml")
     run.add_argument("--dry-run", action="store_true", help="print alerts to the console, never Discord")
     run.add_argument("--once", action="store_true", help="poll every feed once, then exit")
+
+    health = commands.add_parser("health", help="exit 0 when the bot's store opens and feeds are polled on time "
+                                                "(a container HEALTHCHECK); else one line saying why, exit 1")
+    health.add_argument("--config", default="config.yaml")
     return parser
 
 
@@ -50,6 +54,10 @@ def check_config(path: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "health":  # answers every failure itself: exit 1 and one line, never Docker's reserved 2
+        from bot.health import main_health
+
+        return main_health(args.config)
     try:
         if args.command == "replay":
             from bot.replay import main_replay

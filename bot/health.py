@@ -1,0 +1,124 @@
+"""python -m bot health: is the running bot doing its job? For a container HEALTHCHECK (and any supervisor).
+
+Healthy (exit 0) when the store opens and a poll was recorded recently, or when no feed is due (every feed is
+backing off). Otherwise exit 1 with one line saying why: a health check is read in `docker inspect`, one line
+there says everything. Never exit 2: Docker reserves it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from bot.config import Config, load_config
+from bot.errors import SiteWatchError, StoreError
+from bot.store.base import FeedHealth
+from bot.store.sqlite import SQLiteStore
+
+# The newest poll may be this many feed intervals old: one is the schedule itself, the rest absorbs the
+# jitter, a long cycle over many feeds and the scheduler's tick.
+STALE_AFTER_INTERVALS = 3
+# Never less: the scheduler looks for due feeds every 20 s, so with intervals under a minute a healthy bot
+# could be caught between two ticks.
+MIN_STALE_AFTER = timedelta(minutes=1)
+
+HEALTHY, UNHEALTHY = 0, 1
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    healthy: bool
+    reason: str  # one line
+
+
+def shortest_interval(feeds: Sequence[FeedHealth], intervals: Mapping[str, timedelta],
+                      default: timedelta) -> timedelta:
+    """The shortest interval any stored feed polls at (its own in the config file, else poll_interval)."""
+    return min((intervals.get(feed.url, default) for feed in feeds), default=default)
+
+
+def judge_polling(feeds: Sequence[FeedHealth], interval: timedelta, now: datetime) -> Verdict:
+    """Polls are recorded recently, or nothing has been due for long: a dead poller leaves due feeds unpolled.
+
+    The newest poll may be STALE_AFTER_INTERVALS intervals old; past that, the bot is unhealthy when some feed
+    has been due for more than one interval (a live poller takes a due feed at its next tick)."""
+    limit = max(STALE_AFTER_INTERVALS * interval, MIN_STALE_AFTER)
+    if not feeds:
+        return Verdict(False, "no feed in the store: nothing is being polled")
+    polls = [feed.last_poll for feed in feeds if feed.last_poll is not None]
+    if not polls:
+        return Verdict(False, f"no feed poll recorded yet ({len(feeds)} feeds)")
+    age = now - max(polls)
+    if age <= limit:
+        return Verdict(True, f"newest feed poll {_duration(age)} ago ({len(feeds)} feeds)")
+    due_before = now - max(interval, MIN_STALE_AFTER)
+    # A feed never polled (just added) counts as due: a live poller takes it at its next tick.
+    overdue_since = [feed.next_poll or now for feed in feeds if feed.next_poll is None or feed.next_poll < due_before]
+    if not overdue_since:
+        waiting = min(feed.next_poll for feed in feeds if feed.next_poll is not None)
+        return Verdict(True, f"no feed overdue (failing feeds back off): the next poll is due at {_moment(waiting)}")
+    return Verdict(False, f"the newest feed poll was {_duration(age)} ago (limit {_duration(limit)}) and "
+                          f"{len(overdue_since)} of {len(feeds)} feeds are overdue, "
+                          f"since {_moment(min(overdue_since))}")
+
+
+def check_health(config: Config, database: str, now: datetime) -> Verdict:
+    store = open_existing_store(database)
+    try:
+        feeds = store.feeds()
+    finally:
+        store.close()
+    intervals = {feed.url: timedelta(minutes=feed.interval) for feed in config.feeds if feed.interval is not None}
+    return judge_polling(feeds, shortest_interval(feeds, intervals, timedelta(minutes=config.poll_interval)), now)
+
+
+def open_existing_store(database: str) -> SQLiteStore:
+    """Open the bot's store without creating one: a health check that made an empty file would hide a bot that
+    never started. No instance lock: the running bot holds it."""
+    if "://" in database:
+        # The PostgreSQL store (issue 10, item 2) opens here once it exists.
+        raise StoreError(f"{redact_password(database)}: this build has only the SQLite store")
+    if not Path(database).is_file():
+        raise StoreError(f"{database}: no database: the bot has not started here")
+    return SQLiteStore(database)
+
+
+def redact_password(url: str) -> str:
+    """A database URL for a log line: the password never reaches `docker inspect`."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+
+
+def main_health(config_path: str) -> int:
+    try:
+        config = load_config(config_path)
+        database = os.environ.get("SITEWATCH_DATABASE") or config.database
+        verdict = check_health(config, database, datetime.now(UTC))
+    except (SiteWatchError, sqlite3.Error, OSError) as error:  # a damaged file is unhealthy, not a traceback
+        verdict = Verdict(False, str(error).splitlines()[0] if str(error) else type(error).__name__)
+    if verdict.healthy:
+        print(f"sitewatch: healthy: {verdict.reason}")
+        return HEALTHY
+    print(f"sitewatch: unhealthy: {verdict.reason}", file=sys.stderr)
+    return UNHEALTHY
+
+
+def _duration(span: timedelta) -> str:
+    seconds = max(0, round(span.total_seconds()))
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 2 * 3600:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+def _moment(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
