@@ -10,6 +10,7 @@ At scale 1 the sizes are those of issue 8: 100 KB of "U.S. " (sentence splitting
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import load_config  # noqa: E402
+from bot.errors import CommandError  # noqa: E402
 from bot.models import Story  # noqa: E402
 from bot.processing import process_story  # noqa: E402
 from bot.sites import Gazetteer  # noqa: E402
@@ -59,12 +61,17 @@ def one_site_entries(scale: float) -> tuple[str, Callable[[], object]]:
 def long_search(scale: float) -> tuple[str, Callable[[], object]]:
     store = SQLiteStore()
     gazetteer = Gazetteer(load_config(str(ROOT / "config.yaml")).site_records())
-    for n in range(50):
+    for n in range(200):
+        text = f"Rockets struck Ain al-Asad air base on Friday, report {n} by analyst {n * 7919 % 1000}."
         process_story(store, gazetteer, Story(f"s{n}", f"https://x.example/{n}", "Wire", f"Rockets hit Ain al-Asad {n}",
-                                              "Rockets struck Ain al-Asad air base on Friday.", NOW,
-                                              ("Rockets struck Ain al-Asad air base on Friday.",)), NOW)
-    words = ("ab " * int(2_000 * scale))[:int(6_000 * scale)]
-    return f"/search of {len(words):,} characters", lambda: search(store, words)
+                                              text, NOW, (text,)), NOW)
+    words = " ".join(f"{n % 10}{chr(97 + n % 26)}" for n in range(int(2_000 * scale)))[:int(6_000 * scale)]
+
+    def run() -> object:
+        with contextlib.suppress(CommandError):  # refused: what a member sees; the store's cap is timed below
+            search(store, words)
+        return store.search_stories(words, limit=25)
+    return f"/search and the store's search of {len(words):,} characters", run
 
 
 CASES = {"abbreviations": abbreviations, "nested_divs": nested_divs, "one_site_entries": one_site_entries,

@@ -16,6 +16,11 @@ from bot.pipeline import PENDING_STORY, IncidentChange, StoryAnalysis
 from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, RecordedChange, StoredIncident
 from bot.store.migrations import MIGRATIONS
 
+# Each search term is a prefix query over the whole index: a 6,000-character search took minutes. Longer
+# searches are cut here whoever calls, and refused with a reason by /search.
+MAX_SEARCH_TERMS = 8
+MAX_SEARCH_TERM_LENGTH = 40
+
 
 class SQLiteStore:
     def __init__(self, path: str | Path = ":memory:") -> None:
@@ -189,6 +194,7 @@ class SQLiteStore:
     def search_stories(self, words: str, limit: int = 10) -> list[FoundStory]:
         """Stored stories matching every word (prefixes allowed), best first."""
         terms = [t for t in (re.sub(r"[^\w]", "", w) for w in words.split()) if t]  # FTS5 syntax stays out
+        terms = [t[:MAX_SEARCH_TERM_LENGTH] for t in dict.fromkeys(terms)][:MAX_SEARCH_TERMS]
         if not terms:
             return []
         query = " ".join(f'"{t}"*' for t in terms)
