@@ -107,4 +107,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE reports ADD COLUMN day_edge TEXT;
     """,
+    # 4: the entries of each feed's last document, by a hash of what they said: a poll skips those unchanged.
+    """
+    CREATE TABLE feed_entries (
+        feed_url TEXT NOT NULL,
+        digest TEXT NOT NULL,        -- the entry as the feed gave it, and the watchlist it was matched with
+        PRIMARY KEY (feed_url, digest)
+    ) WITHOUT ROWID;
+    """,
 )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from bot.dedupe import Candidate
 from bot.errors import StoreError
@@ -22,8 +25,32 @@ MAX_SEARCH_TERMS = 8
 MAX_SEARCH_TERM_LENGTH = 40
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+
+
+def _one_caller_at_a_time(method: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(method)
+    def locked(*args: P.args, **kwargs: P.kwargs) -> R:
+        with args[0]._lock:  # type: ignore[attr-defined]
+            return method(*args, **kwargs)
+    return locked
+
+
+def _serialised(cls: type[T]) -> type[T]:
+    """Every public method holds the store's lock: polling matches stories in a worker thread while the
+    event loop answers commands and delivers alerts, over one connection whose transactions must not mix."""
+    for name, member in list(vars(cls).items()):
+        if callable(member) and not name.startswith("_"):
+            setattr(cls, name, _one_caller_at_a_time(member))
+    return cls
+
+
+@_serialised
 class SQLiteStore:
     def __init__(self, path: str | Path = ":memory:") -> None:
+        self._lock = threading.RLock()
         try:
             self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         except sqlite3.Error as error:
@@ -252,6 +279,24 @@ class SQLiteStore:
 
     # -- feeds ---------------------------------------------------------------------------------------
 
+    def entry_digests(self, url: str) -> frozenset[str]:
+        """The digests of the entries in the feed's last document that was read."""
+        rows = self._db.execute("SELECT digest FROM feed_entries WHERE feed_url = ?", (url,)).fetchall()
+        return frozenset(r["digest"] for r in rows)
+
+    def remember_entries(self, url: str, digests: Sequence[str]) -> None:
+        """The feed's current entries replace those remembered: the table holds one document per feed."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM feed_entries WHERE feed_url = ?", (url,))
+            self._db.executemany("INSERT OR IGNORE INTO feed_entries (feed_url, digest) VALUES (?, ?)",
+                                 [(url, digest) for digest in digests])
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+
     def ensure_feed(self, url: str, name: str | None, *, added_by_command: bool = False) -> None:
         self._db.execute("""INSERT INTO feeds (url, name, added_by_command) VALUES (?, ?, ?)
                             ON CONFLICT(url) DO UPDATE SET name = COALESCE(excluded.name, feeds.name)""",
@@ -288,6 +333,7 @@ class SQLiteStore:
                 (_iso(now), error, _iso(next_poll), None if flagged is None else int(flagged), url))
         if new_url and new_url != url:
             self._db.execute("UPDATE OR IGNORE feeds SET url = ? WHERE url = ?", (new_url, url))
+            self._db.execute("UPDATE OR IGNORE feed_entries SET feed_url = ? WHERE feed_url = ?", (new_url, url))
 
     # -- sites changed in chat -----------------------------------------------------------------------
 
