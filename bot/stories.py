@@ -38,13 +38,15 @@ _TEXT_TYPES = (NavigableString, CData)  # what BeautifulSoup's get_text() reads
 _BLOCK_END = NavigableString("\n")
 # Longer than any abbreviation or run of initials: the end of a longer word is all a line check reads.
 _LONGEST_WORD = 64
+_BLANK_LINES = re.compile(r"\n(?:[ \t\f\v\r]*+\n)+")
 _INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
 
 
 def clean_text(raw: str) -> str:
     """Turn a feed entry's HTML or text body into plain paragraphs separated by one blank line."""
     text = _strip_html(raw) if "<" in raw or "&" in raw else raw
-    text = ftfy.fix_text(text, uncurl_quotes=False)
+    # ftfy costs ~50 µs a line, and blank lines are dropped below anyway: 20,000 nested <div> leave 40,000.
+    text = ftfy.fix_text(_BLANK_LINES.sub("\n", text), uncurl_quotes=False)
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\r\n", "\n").replace("\r", "\n")
     lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n")]
     return "\n\n".join(_mend_lines([line for line in lines if line]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -218,8 +219,8 @@ class SQLiteStore:
         stored = replace(report, story_id=story_id, published=datetime.fromisoformat(_iso(report.published)))
         url = report.source.url
         kept = [r for r in cached if r.story_id != story_id and not (url and r.source.url == url)]
-        self._reports_cache[incident_id] = tuple(sorted([*kept, stored],
-                                                        key=lambda r: (_iso(r.published), r.story_id)))
+        bisect.insort(kept, stored, key=lambda r: (_iso(r.published), r.story_id))  # the SQL's ORDER BY
+        self._reports_cache[incident_id] = tuple(kept)
 
     def _save_story(self, analysis: StoryAnalysis, copy_of: Candidate | None) -> int:
         story = analysis.story
