@@ -31,20 +31,20 @@ MAX_SEARCH_TERM_LENGTH = 40
 CACHED_INCIDENTS = 256
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
-T = TypeVar("T")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_T = TypeVar("_T")
 
 
-def _one_caller_at_a_time(method: Callable[P, R]) -> Callable[P, R]:
+def _one_caller_at_a_time(method: Callable[_P, _R]) -> Callable[_P, _R]:
     @functools.wraps(method)
-    def locked(*args: P.args, **kwargs: P.kwargs) -> R:
+    def locked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         with args[0]._lock:  # type: ignore[attr-defined]
             return method(*args, **kwargs)
     return locked
 
 
-def _serialised(cls: type[T]) -> type[T]:
+def _serialised(cls: type[_T]) -> type[_T]:
     """Every public method holds the store's lock: polling matches stories in a worker thread while the
     event loop answers commands and delivers alerts, over one connection whose transactions must not mix."""
     for name, member in list(vars(cls).items()):
