@@ -46,10 +46,17 @@ def best_time(step: Callable[[], object], repeats: int = 5) -> float:
 
 
 def growth(step: Callable[[T], object], input_of_size: Callable[[int], T], n: int) -> float:
-    """How many times longer the step takes on an input ten times the size (inputs built untimed)."""
+    """How many times longer the step takes on an input ten times the size (inputs built untimed). Another
+    program busy on the machine can slow one measurement: the lowest of up to three is kept, which a linear
+    step gets under the bound and a quadratic one, ten times above it, never does."""
     small, large = input_of_size(n), input_of_size(10 * n)
     step(large)  # warm caches and imports before either is timed
-    return best_time(lambda: step(large), repeats=3) / best_time(lambda: step(small))
+    ratios = []
+    for _ in range(3):
+        ratios.append(best_time(lambda: step(large), repeats=3) / best_time(lambda: step(small)))
+        if min(ratios) < MOST_GROWTH:
+            break
+    return min(ratios)
 
 
 def many_reports(count: int) -> list[Report]:
