@@ -100,3 +100,15 @@ async def test_the_event_loop_keeps_ticking_while_a_huge_feed_is_matched(gazette
     assert outcome.stories == 62
     assert seconds > 1.0  # long enough that matching on the loop would have stopped the heartbeat
     assert max(gaps) < 0.5, f"the event loop stalled for {max(gaps):.2f} s of a {seconds:.1f} s poll"
+
+
+async def test_a_feed_removed_and_added_again_is_read_afresh(gazetteer: Gazetteer) -> None:
+    store = SQLiteStore()
+    async with LocalFeeds() as feeds:
+        url = feeds.serve("/wire.xml", with_items(WIRE, item(1)))
+        store.ensure_feed(url, "Wire")
+        await poll(store, gazetteer)
+        store.remove_feed(url)
+        store.ensure_feed(url, "Wire")
+        again = await poll(store, gazetteer)
+    assert (again.stories, again.unchanged) == (3, 0)

@@ -346,6 +346,7 @@ class SQLiteStore:
                          (url, name, int(added_by_command)))
 
     def remove_feed(self, url: str) -> bool:
+        self._db.execute("DELETE FROM feed_entries WHERE feed_url = ?", (url,))  # added again, read afresh
         return self._db.execute("DELETE FROM feeds WHERE url = ?", (url,)).rowcount > 0
 
     def feeds(self) -> list[FeedHealth]:
