@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,10 +25,15 @@ class ParsedFeed:
     stories: tuple[Story, ...]
     skipped: int  # entries without a title or body
     warning: str | None  # what feedparser tolerated ("bozo"), for the log
+    # A hash of every entry as the feed gave it (its id, link, title, body and dates), before any cleaning.
+    entry_digests: tuple[str, ...] = ()
+    unchanged: int = 0  # entries the caller knew already: neither cleaned nor made into stories
 
 
-def parse_feed(data: bytes, source: str, *, fallback_time: datetime | None = None) -> ParsedFeed:
-    """Parse one feed document. Raises FeedError when it is not a feed at all."""
+def parse_feed(data: bytes, source: str, *, fallback_time: datetime | None = None,
+               is_known: Callable[[str], bool] | None = None) -> ParsedFeed:
+    """Parse one feed document. Raises FeedError when it is not a feed at all. An entry whose digest
+    `is_known` accepts is skipped before its text is cleaned: a poll re-reads only entries that changed."""
     try:
         parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     except Exception as error:  # feedparser's own bugs on hostile input must not stop a replay
@@ -38,14 +44,27 @@ def parse_feed(data: bytes, source: str, *, fallback_time: datetime | None = Non
     feed_title = clean_title(str(parsed.feed.get("title") or "")) or source
     feed_time = _struct_time(parsed.feed.get("updated_parsed") or parsed.feed.get("published_parsed"))
     stories: list[Story] = []
-    skipped = 0
+    digests: list[str] = []
+    skipped = unchanged = 0
     for entry in parsed.entries:
+        digest = entry_digest(entry)
+        digests.append(digest)
+        if is_known is not None and is_known(digest):
+            unchanged += 1
+            continue
         story = story_from_entry(entry, feed_title, feed_time or fallback_time)
         if story is None:
             skipped += 1
         else:
             stories.append(story)
-    return ParsedFeed(feed_title, tuple(stories), skipped, problem)
+    return ParsedFeed(feed_title, tuple(stories), skipped, problem, tuple(digests), unchanged)
+
+
+def entry_digest(entry: Any) -> str:
+    """What makes an entry this entry: its id and link, and everything story_from_entry reads."""
+    parts = [str(entry.get("id") or ""), str(entry.get("link") or ""), str(entry.get("title") or ""),
+             _body_html(entry), repr(tuple(_entry_time(entry) or ()))]
+    return hashlib.sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def story_from_entry(entry: Any, feed_title: str, fallback_time: datetime | None) -> Story | None:
@@ -53,14 +72,17 @@ def story_from_entry(entry: Any, feed_title: str, fallback_time: datetime | None
     body = clean_text(_body_html(entry))
     if not title and not body:
         return None
-    published = _struct_time(entry.get("published_parsed") or entry.get("updated_parsed")
-                             or entry.get("created_parsed")) or fallback_time
+    published = _struct_time(_entry_time(entry)) or fallback_time
     if published is None:
         return None
     url = str(entry.get("link") or "")
     key = str(entry.get("id") or url or "sha1:" + hashlib.sha1(f"{title}\n{body}".encode()).hexdigest())
     return Story(key=key, url=url, feed=feed_title, title=title, text=body, published=published,
                  sentences=split_sentences(body))
+
+
+def _entry_time(entry: Any) -> Any:
+    return entry.get("published_parsed") or entry.get("updated_parsed") or entry.get("created_parsed")
 
 
 def _body_html(entry: Any) -> str:

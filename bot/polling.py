@@ -4,8 +4,10 @@ record the feed's health. The alerts themselves wait in the outbox for bot/deliv
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import random
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,9 +27,10 @@ log = logging.getLogger("sitewatch.polling")
 class PollOutcome:
     url: str
     status: str  # ok | not_modified | error
-    stories: int
+    stories: int  # entries read and matched: new or changed since the feed's last document
     alerts: int
     error: str | None
+    unchanged: int = 0  # entries skipped, as the last document had them
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +52,8 @@ async def poll_due_feeds(store: SQLiteStore, fetcher: FeedFetcher, gazetteer: Ga
                          *, now: datetime, rng: random.Random,
                          announce: Callable[[str], Awaitable[None]], every: bool = False) -> list[PollOutcome]:
     """Fetch every due feed (with `every`, every feed whatever its schedule) concurrently (the fetcher keeps to
-    one request per host), then process the answers one by one: the pipeline and the store stay
-    single-threaded."""
+    one request per host), then process the answers one by one, each in a worker thread: one feed's stories
+    are matched at a time."""
     due = [feed for feed in store.feeds() if every or is_due(feed, now)]
     results = await asyncio.gather(*(fetcher.fetch(FetchRequest(f.url, f.etag, f.last_modified)) for f in due))
     outcomes = []
@@ -72,30 +75,25 @@ async def apply_fetch(feed: FeedHealth, result: FetchResult, store: SQLiteStore,
                       settings: PollSettings, *, now: datetime, jitter: float,
                       announce: Callable[[str], Awaitable[None]]) -> PollOutcome:
     error = result.error
-    stories = alerts = 0
+    stories = alerts = unchanged = 0
     if result.status == "ok" and result.body is not None:
         try:
-            parsed = parse_feed(result.body, feed.url)
+            # Parsing and matching a hostile feed take seconds: the event loop (Discord's heartbeat, the
+            # commands, delivery) goes on meanwhile.
+            stories, alerts, unchanged = await asyncio.to_thread(
+                read_and_match, result.body, feed.url, store, gazetteer, now=now,
+                quiet_before=now - settings.backlog)
         except FeedError as problem:
             error = str(problem)
-        else:
-            quiet_before = now - settings.backlog
-            for story in sorted(parsed.stories, key=lambda s: s.published):
-                stories += 1
-                try:
-                    alerts += len(process_story(store, gazetteer, story, now,
-                                                quiet=story.published < quiet_before))
-                except Exception:  # one story the matcher cannot take is logged and skipped
-                    log.exception("event=story_failed url=%s story=%r", feed.url, story.key[:200])
     elif result.status == "error" and not error:
         error = f"HTTP {result.http_status}"
     if error is None:
         delay = next_poll_delay(settings.interval_for(feed.url), 0, jitter)
         store.record_poll(feed.url, now=now, next_poll=now + timedelta(seconds=delay), ok=True, etag=result.etag,
                           last_modified=result.last_modified, new_url=result.permanent_redirect)
-        log.info("event=feed_polled url=%s status=%s stories=%d alerts=%d", feed.url, result.status, stories,
-                 alerts)
-        return PollOutcome(feed.url, result.status, stories, alerts, None)
+        log.info("event=feed_polled url=%s status=%s stories=%d unchanged=%d alerts=%d", feed.url, result.status,
+                 stories, unchanged, alerts)
+        return PollOutcome(feed.url, result.status, stories, alerts, None, unchanged)
     failures = feed.consecutive_failures + 1
     flag_now = failures >= settings.failing_threshold and not feed.flagged
     delay = next_poll_delay(settings.interval_for(feed.url), failures, jitter)
@@ -105,3 +103,37 @@ async def apply_fetch(feed: FeedHealth, result: FetchResult, store: SQLiteStore,
     if flag_now:
         await announce(f"Feed {feed.name or feed.url} has failed {failures} times in a row: {error}")
     return PollOutcome(feed.url, "error", 0, 0, error)
+
+
+def read_and_match(body: bytes, url: str, store: SQLiteStore, gazetteer: Gazetteer, *, now: datetime,
+                   quiet_before: datetime) -> tuple[int, int, int]:
+    """Parse a feed document and match its new or changed entries (in a worker thread): how many were
+    matched, the alerts they queued, how many were skipped as unchanged. Raises FeedError."""
+    watchlist = watchlist_digest(gazetteer)
+    known = store.entry_digests(url)
+    parsed = parse_feed(body, url, is_known=lambda digest: _remembered(digest, watchlist) in known)
+    alerts = 0
+    for story in sorted(parsed.stories, key=lambda s: s.published):
+        try:
+            alerts += len(process_story(store, gazetteer, story, now, quiet=story.published < quiet_before))
+        except Exception:  # one story the matcher cannot take is logged and skipped
+            log.exception("event=story_failed url=%s story=%r", url, story.key[:200])
+    store.remember_entries(url, [_remembered(digest, watchlist) for digest in parsed.entry_digests])
+    return len(parsed.stories), alerts, parsed.unchanged
+
+
+def _remembered(entry_digest: str, watchlist: str) -> str:
+    """An entry is unchanged only for the watchlist it was matched with: a site added later may be in it."""
+    return hashlib.sha1(f"{watchlist}:{entry_digest}".encode()).hexdigest()
+
+
+_WATCHLISTS: weakref.WeakKeyDictionary[Gazetteer, str] = weakref.WeakKeyDictionary()
+
+
+def watchlist_digest(gazetteer: Gazetteer) -> str:
+    """A hash of every tracked site, computed once per gazetteer (a watchlist change builds a new one)."""
+    digest = _WATCHLISTS.get(gazetteer)
+    if digest is None:
+        sites = sorted(repr(site) for site in gazetteer.sites.values())
+        digest = _WATCHLISTS[gazetteer] = hashlib.sha1("\n".join(sites).encode()).hexdigest()
+    return digest

@@ -6,7 +6,7 @@ import re
 
 from bot.errors import CommandError
 from bot.store.base import FoundStory
-from bot.store.sqlite import SQLiteStore
+from bot.store.sqlite import MAX_SEARCH_TERM_LENGTH, MAX_SEARCH_TERMS, SQLiteStore
 from handlers.answers import Answer, clip, link, paginate, safe_text
 
 SEARCH_LIMIT = 25
@@ -20,9 +20,14 @@ _WORD = re.compile(r"[^\W_]+")
 
 def search(store: SQLiteStore, words: str) -> Answer:
     """Stored stories containing all these words (word starts match too), best first."""
-    terms = _WORD.findall(words)
+    terms = list(dict.fromkeys(_WORD.findall(words)))
     if not terms:
         raise CommandError("Give one or more words to search for.")
+    # Each word is a prefix query over the whole index: thousands of them held the bot for minutes.
+    if len(terms) > MAX_SEARCH_TERMS:
+        raise CommandError(f"Search for at most {MAX_SEARCH_TERMS} words.")
+    if any(len(term) > MAX_SEARCH_TERM_LENGTH for term in terms):
+        raise CommandError(f"Search for words of at most {MAX_SEARCH_TERM_LENGTH} letters.")
     query = " ".join(terms)
     shown = safe_text(query, 100)
     found = store.search_stories(query, limit=SEARCH_LIMIT)

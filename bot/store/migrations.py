@@ -128,4 +128,12 @@ MIGRATIONS: tuple[str, ...] = (
         FROM reports r JOIN incidents i ON i.id = r.incident_id
         WHERE r.story_id = stories.id AND NOT (r.is_copy = 1 AND r.evidence = '[]'));
     """,
+    # 6: the entries of each feed's last document, by a hash of what they said: a poll skips those unchanged.
+    """
+    CREATE TABLE feed_entries (
+        feed_url TEXT NOT NULL,
+        digest TEXT NOT NULL,        -- the entry as the feed gave it, and the watchlist it was matched with
+        PRIMARY KEY (feed_url, digest)
+    ) WITHOUT ROWID;
+    """,
 )

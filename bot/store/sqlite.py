@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from bot.dedupe import Candidate
 from bot.errors import StoreError
@@ -20,6 +22,11 @@ from bot.pipeline import StoryAnalysis
 from bot.reconcile import IncidentOutcome, StoredStory
 from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, StoredIncident
 from bot.store.migrations import MIGRATIONS
+
+# Each search term is a prefix query over the whole index: a 6,000-character search took minutes. Longer
+# searches are cut here whoever calls, and refused with a reason by /search.
+MAX_SEARCH_TERMS = 8
+MAX_SEARCH_TERM_LENGTH = 40
 
 
 class InstanceLock:
@@ -49,10 +56,35 @@ class InstanceLock:
             self._file.close()
 
 
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_T = TypeVar("_T")
+
+
+def _one_caller_at_a_time(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    @functools.wraps(method)
+    def locked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with args[0]._lock:  # type: ignore[attr-defined]
+            return method(*args, **kwargs)
+    return locked
+
+
+def _serialised(cls: type[_T]) -> type[_T]:
+    """Every public method holds the store's lock: polling matches stories in a worker thread while the
+    event loop answers commands and delivers alerts, over one connection whose transactions must not mix."""
+    for name, member in list(vars(cls).items()):
+        if callable(member) and not name.startswith("_"):
+            setattr(cls, name, _one_caller_at_a_time(member))
+    return cls
+
+
+@_serialised
 class SQLiteStore:
     def __init__(self, path: str | Path = ":memory:", *, single_instance: bool = False) -> None:
         """single_instance: hold the database's instance lock (the running bot does; replays and tests need not)."""
-        self._lock = InstanceLock(path) if single_instance and str(path) != ":memory:" else None
+        self._instance_lock = InstanceLock(path) if single_instance and str(path) != ":memory:" else None
+        self._lock = threading.RLock()
         try:
             self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         except sqlite3.Error as error:
@@ -81,8 +113,8 @@ class SQLiteStore:
 
     def close(self) -> None:
         self._db.close()
-        if self._lock is not None:
-            self._lock.release()
+        if self._instance_lock is not None:
+            self._instance_lock.release()
 
     # -- stories -------------------------------------------------------------------------------------
 
@@ -134,17 +166,18 @@ class SQLiteStore:
     def transaction(self) -> Iterator[None]:
         """BEGIN IMMEDIATE: nothing a story's decision reads can change before its outcome is written, even
         with a second process on the file (which the instance lock refuses anyway)."""
-        if self._db.in_transaction:
-            yield
-            return
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
+        with self._lock:  # held for the whole block: the event loop's thread must not write inside it
             if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+                yield
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def story_id(self, story: Story) -> int | None:
         row = self._db.execute("SELECT id FROM stories WHERE feed = ? AND key = ?",
@@ -284,6 +317,7 @@ class SQLiteStore:
     def search_stories(self, words: str, limit: int = 10) -> list[FoundStory]:
         """Stored stories matching every word (prefixes allowed), best first."""
         terms = [t for t in (re.sub(r"[^\w]", "", w) for w in words.split()) if t]  # FTS5 syntax stays out
+        terms = [t[:MAX_SEARCH_TERM_LENGTH] for t in dict.fromkeys(terms)][:MAX_SEARCH_TERMS]
         if not terms:
             return []
         query = " ".join(f'"{t}"*' for t in terms)
@@ -351,12 +385,31 @@ class SQLiteStore:
 
     # -- feeds ---------------------------------------------------------------------------------------
 
+    def entry_digests(self, url: str) -> frozenset[str]:
+        """The digests of the entries in the feed's last document that was read."""
+        rows = self._db.execute("SELECT digest FROM feed_entries WHERE feed_url = ?", (url,)).fetchall()
+        return frozenset(r["digest"] for r in rows)
+
+    def remember_entries(self, url: str, digests: Sequence[str]) -> None:
+        """The feed's current entries replace those remembered: the table holds one document per feed."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM feed_entries WHERE feed_url = ?", (url,))
+            self._db.executemany("INSERT OR IGNORE INTO feed_entries (feed_url, digest) VALUES (?, ?)",
+                                 [(url, digest) for digest in digests])
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+
     def ensure_feed(self, url: str, name: str | None, *, added_by_command: bool = False) -> None:
         self._db.execute("""INSERT INTO feeds (url, name, added_by_command) VALUES (?, ?, ?)
                             ON CONFLICT(url) DO UPDATE SET name = COALESCE(excluded.name, feeds.name)""",
                          (url, name, int(added_by_command)))
 
     def remove_feed(self, url: str) -> bool:
+        self._db.execute("DELETE FROM feed_entries WHERE feed_url = ?", (url,))  # added again, read afresh
         return self._db.execute("DELETE FROM feeds WHERE url = ?", (url,)).rowcount > 0
 
     def feeds(self) -> list[FeedHealth]:
@@ -387,6 +440,7 @@ class SQLiteStore:
                 (_iso(now), error, _iso(next_poll), None if flagged is None else int(flagged), url))
         if new_url and new_url != url:
             self._db.execute("UPDATE OR IGNORE feeds SET url = ? WHERE url = ?", (new_url, url))
+            self._db.execute("UPDATE OR IGNORE feed_entries SET feed_url = ? WHERE feed_url = ?", (new_url, url))
 
     # -- sites changed in chat -----------------------------------------------------------------------
 

@@ -40,3 +40,24 @@ def test_punctuation_in_a_search_is_not_a_query_error(store: SQLiteStore, words:
 
 def test_the_searched_words_are_escaped_in_the_title(store: SQLiteStore) -> None:
     assert "@everyone" not in search(store, "@everyone **x**").title
+
+
+def test_a_search_of_more_than_eight_words_is_refused(store: SQLiteStore) -> None:
+    with pytest.raises(CommandError, match="at most 8 words"):
+        search(store, " ".join(f"word{n}" for n in range(750)))
+
+
+def test_a_repeated_word_counts_once(store: SQLiteStore) -> None:
+    assert "**rockets**" in search(store, "rockets " * 750).pages[0].lower()
+
+
+def test_a_word_longer_than_forty_letters_is_refused(store: SQLiteStore) -> None:
+    with pytest.raises(CommandError, match="at most 40 letters"):
+        search(store, "rockets " + "a" * 41)
+
+
+def test_the_store_reads_only_the_first_eight_distinct_words(store: SQLiteStore) -> None:
+    words = "rockets hit Iraq Ain al Asad air base"  # all in one stored title
+    assert store.search_stories(words, limit=5)
+    assert store.search_stories(words + " submarine", limit=5)  # a ninth word is not searched for
+    assert not store.search_stories("submarine " + words, limit=5)
