@@ -60,6 +60,12 @@ _AT_A_DISTANCE = re.compile(r"\b(?:\d+(?:\.\d+)?|a|one|two|three|four|five|six|s
                             r"south\s+of|east\s+of|west\s+of|outside)\s+(?:[\w.'’-]+\s+){0,5}$", re.I)
 # Training, not fighting: mortars fired on a range during an exercise are no attack.
 _DRILL = re.compile(r"\b(exercises?|drills?|training|rehearsals?|simulated|live-fire|war\s+games)\b", re.I)
+# What has happened many times, or also, with no day: history, not a report ("has targeted the airport several
+# times in the past", "Iran-backed groups have also targeted the garrison").
+_HABITUAL = re.compile(r"\b(?:several|many|numerous|multiple|countless|dozens\s+of)\s+times\b|"
+                       r"\bon\s+(?:several|many|numerous)\s+occasions\b|\brepeatedly\b|"
+                       r"\bin\s+the\s+past\b(?!\s+(?:\d+|few|two|three|24|48|several)\b)|"
+                       r"\b(?:has|have)\s+also\s+(?:been\s+)?(?:targeted|attacked|hit|struck|shelled)\b", re.I)
 # Verbs for a real, physical event (not the noun "attacks" in analysis).
 _EVENT = re.compile(
     r"\b(struck|hit|fired|landed|exploded|shot\s+down|downed|intercepted|shelled|crashed|slammed|targeted|"
@@ -78,6 +84,9 @@ _NOT_ATTACK = re.compile(
     r"visit(?:ed|s|ing)?|toured?|handover|handed\s+over|withdraw(?:al|n)?|"
     r"contract|accident|fire\s+broke\s+out|weather|sandstorm|crash\s+landing|ceremony|inspected|met|meet|meets|"
     r"meeting|talks|discuss(?:ed)?|conference|signed|inaugurat(?:ed|ion)|opened)\b", re.I)
+# Forces or weapons brought to a site: a movement, whatever weapon words it names.
+_MOVED = re.compile(r"\b(arriv(?:e|ed|es|ing|al)|(?:re)?deploy(?:ed|s|ing|ment)|relocat(?:e|ed|es|ing|ion)|"
+                    r"moved|transferred|rotat(?:e|ed|ing|ion))\b", re.I)
 # Words before a site that make it where an attack came from, not what it hit.
 _ORIGIN = re.compile(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|deployed\s+(?:at|to|in)|"
                      r"took\s+off\s+from|launched\s+from|operating\s+(?:from|out\s+of)|departed|flew\s+from|"
@@ -316,7 +325,7 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     hits = _STRONG_HIT.search(clause_text) or (_HIT.search(text) if weapons else None)
     if not (weapons or hits):
         return False  # "the Pope landed at Baghdad airport": landing, falling, hitting need a weapon
-    if _DRILL.search(text) or _RULED_OUT.search(text):
+    if _DRILL.search(text) or _RULED_OUT.search(text) or _HABITUAL.search(clause_text):
         return False
     if _DESTINATION.search(text[max(0, site_at - 30):site_at]):
         return False  # "a convoy bound for Ain al-Asad was hit": the convoy, on a road elsewhere
@@ -332,13 +341,40 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False
     if _NOT_ATTACK.search(clause_text) and not (_EVENT.search(clause_text) or weapons):
         return False
+    if _MOVED.search(clause_text) and not _EVENT.search(clause_text):
+        return False  # "fighter jets arrive at the base": aircraft or launchers moved there
     if _GENERAL.search(text) and not _EVENT.search(clause_text):
         return False
     if not _EVENT.search(text) and not weapons:
         # The noun alone ("attacks on the base"): only a specific attack counts ("the attack on", "Monday's").
         return bool(re.search(r"\b(the|this|an|a|latest|monday|tuesday|wednesday|thursday|friday|saturday|"
                               r"sunday)['’s]*\s+(?:\w+\s+){0,2}attack\b", text, re.I))
-    return _aimed_at_site(text, site_at, sentence.tokens[mention.end - 1].end)
+    return _aimed_at_site(text, site_at, sentence.tokens[mention.end - 1].end) or _listed_with_a_target(
+        sentence, mention)
+
+
+# Between two items of a list of targets: "Abqaiq (Buqayq) processing plant and the", "Taji, the".
+_LIST_GAP = re.compile(r"^(?:\s*(?:[\w.'’()-]+)){0,4}?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+|"
+                       r"\s+or\s+)(?:the\s+|a\s+|an\s+)?$", re.I)
+_NOT_IN_A_LIST = re.compile(r"\b(said|says|told|while|after|before|from|when)\b", re.I)
+
+
+def _listed_with_a_target(sentence: _Sentence, mention: Mention) -> bool:
+    """A site as one item of a list whose first item the attack words point at: "drones set off fires at
+    the Abqaiq plant and the Khurais oil field", "rockets hit the Green Zone, Taji and the Balad air base"."""
+    text = sentence.text
+    end_of_list, item = _name_start(sentence, mention), mention.site_id
+    for other in reversed([m for m in sentence.mentions if m.end <= mention.start and m.strength == "name"]):
+        gap = text[sentence.tokens[other.end - 1].end:end_of_list]
+        same_item = other.site_id == item and re.fullmatch(r"[\s()]*", gap)  # "Abqaiq (Buqayq)": two names
+        if not same_item and (not _LIST_GAP.match(gap) or _NOT_IN_A_LIST.search(gap)):
+            return False
+        item = other.site_id
+        other_at = _name_start(sentence, other)
+        if _aimed_at_site(text, other_at, sentence.tokens[other.end - 1].end):
+            return True
+        end_of_list = other_at
+    return False
 
 
 def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:

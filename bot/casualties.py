@@ -43,6 +43,7 @@ _NOT_PEOPLE = frozenset({"rockets", "rocket", "missiles", "missile", "drones", "
                          "kilometres", "miles", "meters", "metres", "percent", "years", "year", "times",
                          "weeks", "months", "attacks", "attack", "projectiles", "vehicles", "minutes",
                          "sites", "bases", "explosions", "blasts", "am", "pm", "gmt", "utc"})
+_BE_VERBS = frozenset({"were", "was", "been", "are", "is", "being"})
 _QUANTIFIERS = frozenset({"at", "least", "more", "than", "about", "around", "nearly", "almost", "some",
                           "over", "up", "to", "another", "additional", "further", "of", "the", "those"})
 _SUPERSEDED = re.compile(r"\b(first|initially|originally|earlier|previously|initial)\b\s*(said|reported|"
@@ -103,7 +104,8 @@ def count_casualties(sentence: str) -> Toll:
         else:
             continue
         value = None
-        if word in _ACTIVE_FORMS:
+        passive = index > 0 and words[index - 1] in _BE_VERBS  # "16 were injured, three of them critically"
+        if word in _ACTIVE_FORMS and not passive:
             before = set(words[max(0, index - 4):index])
             if before & _DEFENDERS and not before & {"were", "was", "been", "are", "is", "being"}:
                 continue  # "security forces killed two men": attackers shot by defenders are no toll

@@ -1,0 +1,76 @@
+"""Patterns that real reporting on the non-Iraqi sites showed (tests/corpus/real-region), each in a story of our
+own: one test per pattern, named after it. Labelled by ../shared/DOMAIN.md."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.attacks import find_attacks
+from bot.sites import Gazetteer
+from tests.conftest import make_story
+
+SATURDAY_RIYADH = "2019-09-14T09:00:00+03:00"
+
+
+def found(gazetteer: Gazetteer, text: str, published: str, title: str = "") -> list[tuple[str, date | None]]:
+    return [(a.site_id, a.day) for a in find_attacks(make_story(text, published, title=title), gazetteer)]
+
+
+def facts(gazetteer: Gazetteer, text: str, published: str) -> list[tuple[str, date | None, tuple[str, ...],
+                                                                          int | None, int | None]]:
+    return [(a.site_id, a.day, a.weapons, a.killed, a.wounded)
+            for a in find_attacks(make_story(text, published), gazetteer)]
+
+
+def test_bare_name_in_a_list_of_targets(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Drones hit Abqaiq and Khurais before dawn on Saturday, the ministry said.",
+                 SATURDAY_RIYADH) == [("abqaiq-oil-facility", date(2019, 9, 14)),
+                                      ("khurais-oil-field", date(2019, 9, 14))]
+
+
+def test_arabic_name_of_a_site(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Ten drones struck the refineries at Buqayq at dawn today, the rebels said.",
+                 SATURDAY_RIYADH) == [("abqaiq-oil-facility", date(2019, 9, 14))]
+
+
+def test_site_named_twice_then_listed_with_another(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Drones started fires at the Abqaiq (Buqayq) processing plant and the Khurais "
+                            "oil field today.", SATURDAY_RIYADH) == [
+        ("abqaiq-oil-facility", date(2019, 9, 14)), ("khurais-oil-field", date(2019, 9, 14))]
+
+
+def test_list_broken_by_a_report_verb_is_no_list(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Drones hit Abqaiq on Saturday, officials said, while Khurais kept pumping.",
+                 SATURDAY_RIYADH) == [("abqaiq-oil-facility", date(2019, 9, 14))]
+
+
+def test_airport_named_after_a_king_in_its_city(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "A drone hit King Abdullah airport in Jizan on Friday evening, injuring five people.",
+                 "2021-10-08T22:40:00+03:00") == [("jizan-airport", date(2021, 10, 8))]
+
+
+def test_part_of_a_toll_is_not_the_toll(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "A drone targeting Jizan airport was intercepted on Monday and at least 16 people "
+                            "were injured, three of them critically.", "2022-02-21T12:30:00+03:00") == [
+        ("jizan-airport", date(2022, 2, 21), ("drone",), None, 16)]
+
+
+def test_targeted_several_times_in_the_past_is_history(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "A ballistic missile hit King Khalid Air Base tonight, the spokesman said. The "
+                            "armed forces have targeted the airport in Abha several times in the past.",
+                 "2021-02-12T21:00:00+03:00") == []
+
+
+def test_also_targeted_with_no_day_is_history(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Iran-backed groups have also targeted the al-Tanf garrison with drones and "
+                            "rockets, and commanders see it as a bargaining chip.", "2024-06-10T11:00:00+03:00") == []
+
+
+def test_jets_moved_to_a_base_are_no_attack(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "", "2024-03-02T16:00:00+03:00",
+                 title="More U.S. fighter jets arrive at Prince Sultan Air Base") == []
+
+
+def test_launchers_moved_to_a_base_are_no_attack(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Washington moved HIMARS rocket launchers to its base at the al-Omar oil field on "
+                            "Friday.", "2023-08-12T16:00:00+03:00") == []
