@@ -84,6 +84,14 @@ _NOT_ATTACK = re.compile(
     r"visit(?:ed|s|ing)?|toured?|handover|handed\s+over|withdraw(?:al|n)?|"
     r"contract|accident|fire\s+broke\s+out|weather|sandstorm|crash\s+landing|ceremony|inspected|met|meet|meets|"
     r"meeting|talks|discuss(?:ed)?|conference|signed|inaugurat(?:ed|ion)|opened)\b", re.I)
+# Forces at a site who fire, launch or strike themselves ("troops at the garrison fired rockets at"): the site is
+# where the fire came from.
+_STATIONED = re.compile(r"\b(troops|forces|soldiers|personnel|units?|batter(?:y|ies)|gunners|crews?|artillery|"
+                        r"launchers|himars|jets|aircraft|warplanes|helicopters)\s+(?:stationed\s+|based\s+|"
+                        r"deployed\s+)?(?:at|in)\s+(?:the\s+)?$", re.I)
+_FIRED_ELSEWHERE = re.compile(r"^[^.;:]{0,40}?(?<!were\s)(?<!was\s)(?<!been\s)\b(fired|fires|launched|launches|"
+                              r"struck|strikes|hits?|shelled|shells|pounded|pounds|carried\s+out|conducted)\b"
+                              r"(?![^.;]{0,12}\bby\b)", re.I)
 # Forces or weapons brought to a site: a movement, whatever weapon words it names.
 _MOVED = re.compile(r"\b(arriv(?:e|ed|es|ing|al)|(?:re)?deploy(?:ed|s|ing|ment)|relocat(?:e|ed|es|ing|ion)|"
                     r"moved|transferred|rotat(?:e|ed|ing|ion))\b", re.I)
@@ -191,8 +199,9 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
             chosen = _day_for(days, clause, sentence.tokens[mention.start].start)
             if chosen is not None and chosen.old:
                 continue
-            if chosen is None and any(d.old for d in days) and not _has_recent_day(days):
-                continue  # "... in January 2020, when Iranian missiles also struck the base": background
+            if chosen is None and any(d.old or d.before_today for d in days) and not _has_recent_day(days):
+                continue  # "... in January 2020, when Iranian missiles also struck the base": background;
+                # "It follows a drone attack on Abha's airport earlier this month": an earlier one, undated
             if chosen is not None and chosen.day is not None:
                 draft = _draft_for(drafts, site.id, chosen.day, explicit=not chosen.is_report_date,
                                    from_title=index == 0 and bool(story.title))
@@ -335,6 +344,8 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     if _ORIGIN.search(before) and not re.search(r"\b(at|on|targeting|against|hit|struck)\s+(?:the\s+)?"
                                                 r"(?:[\w.'’-]+\s+){0,2}$", before[-25:], re.I):
         return False
+    if _STATIONED.search(before) and _FIRED_ELSEWHERE.match(text[sentence.tokens[mention.end - 1].end:]):
+        return False  # "U.S. troops at the al-Tanf garrison fired rockets at a depot": the site's own fire
     if _HYPOTHETICAL.search(clause_text) and not _EVENT.search(clause_text):
         return False
     if _DENIAL.search(text) and not _EVENT.search(text):

@@ -23,7 +23,10 @@ OLD_PHRASES = ("last year", "years ago", "a year ago", "months ago", "last month
                "last spring", "last autumn", "last fall", "a decade", "years earlier", "years before")
 # Phrases that say "recently" without naming a day.
 VAGUE_RECENT = ("this week", "earlier this week", "in the past 24 hours", "in recent days", "last week",
-                "over the weekend", "this weekend", "past few days", "past week")
+                "over the weekend", "this weekend", "past few days", "past week", "earlier this month",
+                "last weekend", "the previous week")
+# Of those, the ones that rule the publish day out: an attack told with one of them alone is an earlier one.
+VAGUE_PAST = frozenset({"earlier this week", "last week", "earlier this month", "last weekend", "the previous week"})
 _SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 # How old an attack may be and still be news rather than background.
 RECENT_DAYS = 14
@@ -59,6 +62,7 @@ class DayMention:
     old: bool  # background: beyond RECENT_DAYS before the publish day
     is_report_date: bool  # "officials said on Wednesday": when it was told, a weaker clue
     edge: str | None = None  # "late" (late Tuesday, Tuesday night) or "early" (early Wednesday, overnight)
+    before_today: bool = False  # "earlier this month", "last week": recent, not the publish day, no day given
 
 
 def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
@@ -80,7 +84,8 @@ def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
                 continue
             report = bool(_REPORT_VERBS.search(sentence[:match.start()]))
             taken.append((match.start(), match.end()))
-            found.append(DayMention(match.start(), match.end(), day, old, report, _edge(match.group(0))))
+            found.append(DayMention(match.start(), match.end(), day, old, report, _edge(match.group(0)),
+                                    kind == "vague" and match.group(1).lower() in VAGUE_PAST))
     return sorted(found, key=lambda d: d.start)
 
 

@@ -74,3 +74,20 @@ def test_jets_moved_to_a_base_are_no_attack(gazetteer: Gazetteer) -> None:
 def test_launchers_moved_to_a_base_are_no_attack(gazetteer: Gazetteer) -> None:
     assert found(gazetteer, "Washington moved HIMARS rocket launchers to its base at the al-Omar oil field on "
                             "Friday.", "2023-08-12T16:00:00+03:00") == []
+
+
+def test_rockets_fired_from_a_base_are_no_attack_on_it(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "U.S. troops at the al-Tanf garrison fired HIMARS rockets at a militia depot east "
+                            "of Palmyra on Sunday.", "2023-03-06T18:00:00+03:00",
+                 title="U.S. rocket artillery at al-Tanf hits militia depot") == []
+
+
+def test_troops_at_a_base_hit_by_drones_is_an_attack(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "U.S. troops at the al-Tanf garrison were hit by two drones on Sunday.",
+                 "2023-03-06T18:00:00+03:00") == [("al-tanf", date(2023, 3, 5))]
+
+
+def test_earlier_attack_earlier_this_month_is_no_new_report(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Sixteen people were wounded on Monday when a drone was shot down over King Abdullah "
+                            "airport in Jizan. It follows a drone attack on Abha's airport earlier this month.",
+                 "2022-02-21T13:15:00+03:00") == [("jizan-airport", date(2022, 2, 21))]
