@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.casualties import count_casualties
@@ -203,7 +203,8 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                 continue  # "... in January 2020, when Iranian missiles also struck the base": background;
                 # "It follows a drone attack on Abha's airport earlier this month": an earlier one, undated
             if chosen is not None and chosen.day is not None:
-                draft = _draft_for(drafts, site.id, chosen.day, explicit=not chosen.is_report_date,
+                day = _counted_from_the_last_event(chosen, drafts, published)
+                draft = _draft_for(drafts, site.id, day, explicit=not chosen.is_report_date,
                                    from_title=index == 0 and bool(story.title))
                 draft.edge = draft.edge or chosen.edge
             else:
@@ -431,6 +432,16 @@ def _day_for(days: list[DayMention], clause: Clause, site_at: int) -> DayMention
         return min(reports, key=distance)
     olds = [d for d in in_clause if d.old]
     return olds[0] if olds else None
+
+
+def _counted_from_the_last_event(chosen: DayMention, drafts: list[_Draft], published: datetime) -> date:
+    """"Just a day earlier" after an attack told "late on Thursday": the Wednesday, not the day before the
+    publish day. With no dated attack told before it, the publish day is what it counts from."""
+    back = (published.date() - chosen.day).days if chosen.day else 0
+    told = [d for d in drafts if d.day is not None]
+    if not chosen.from_event or back <= 0 or not told or told[-1].day is None:
+        return chosen.day  # type: ignore[return-value]
+    return told[-1].day - timedelta(days=back)
 
 
 def _has_recent_day(days: list[DayMention]) -> bool:

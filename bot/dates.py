@@ -50,6 +50,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("old", re.compile(r"\b(" + "|".join(map(re.escape, OLD_PHRASES)) + r")\b", re.I)),
     ("vague", re.compile(r"\b(" + "|".join(map(re.escape, VAGUE_RECENT)) + r")\b", re.I)),
 )
+# Relative days counted from another event of the story, not from the publish time.
+_FROM_EVENT = re.compile(r"\b(?:earlier|before|prior|previous)\b", re.I)
 _REPORT_VERBS = re.compile(r"\b(said|says|told|announced|reported|confirmed|added|stated|statement|"
                            r"tweeted|wrote|posted)\s+(?:\w+\s+){0,2}$", re.I)
 
@@ -63,6 +65,7 @@ class DayMention:
     is_report_date: bool  # "officials said on Wednesday": when it was told, a weaker clue
     edge: str | None = None  # "late" (late Tuesday, Tuesday night) or "early" (early Wednesday, overnight)
     before_today: bool = False  # "earlier this month", "last week": recent, not the publish day, no day given
+    from_event: bool = False  # "a day earlier", "the day before": counted back from the day last told, if any
 
 
 def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
@@ -85,7 +88,8 @@ def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
             report = bool(_REPORT_VERBS.search(sentence[:match.start()]))
             taken.append((match.start(), match.end()))
             found.append(DayMention(match.start(), match.end(), day, old, report, _edge(match.group(0)),
-                                    kind == "vague" and match.group(1).lower() in VAGUE_PAST))
+                                    kind == "vague" and match.group(1).lower() in VAGUE_PAST,
+                                    bool(_FROM_EVENT.search(match.group(0)))))
     return sorted(found, key=lambda d: d.start)
 
 

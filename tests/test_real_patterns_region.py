@@ -91,3 +91,16 @@ def test_earlier_attack_earlier_this_month_is_no_new_report(gazetteer: Gazetteer
     assert found(gazetteer, "Sixteen people were wounded on Monday when a drone was shot down over King Abdullah "
                             "airport in Jizan. It follows a drone attack on Abha's airport earlier this month.",
                  "2022-02-21T13:15:00+03:00") == [("jizan-airport", date(2022, 2, 21))]
+
+
+def test_a_day_earlier_counts_from_the_attack_told_before(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Late on Thursday, two rockets landed inside the Green Village base in the al-Omar "
+                            "oil field. Just a day earlier, a rocket attack targeted the coalition base at "
+                            "al-Shaddadi, local media said.", "2022-07-29T10:00:00+03:00") == [
+        ("al-omar-oil-field", date(2022, 7, 28)), ("al-shaddadi-base", date(2022, 7, 27))]
+
+
+def test_the_day_before_with_nothing_told_before_counts_from_publish_day(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "A rocket attack targeted the coalition base at al-Shaddadi the day before, local "
+                            "media said on Friday.", "2022-07-29T10:00:00+03:00") == [
+        ("al-shaddadi-base", date(2022, 7, 28))]
