@@ -222,6 +222,13 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                     draft = _draft_for(drafts, site.id, day, explicit=again,
                                        from_title=index == 0 and bool(story.title))
             _gather(draft, sentence, mention, clause, index, sentences)
+            second = _paired_day(days, chosen, sentence.text)
+            if second is not None and second.day is not None and second.day != draft.day:
+                # "two drone attacks on the airport late on Friday and early on Saturday": two days, two attacks;
+                # the toll told with them is the first's.
+                other = _draft_for(drafts, site.id, second.day, explicit=True, from_title=False)
+                other.weapons.extend(w for w in draft.weapons if w not in other.weapons)
+                other.evidence.append(sentence.text)
     drafts = _merge_inferred(drafts)
     _claim_for_the_story(drafts, sentences)
     return [_finish(draft) for draft in drafts], named
@@ -432,6 +439,17 @@ def _day_for(days: list[DayMention], clause: Clause, site_at: int) -> DayMention
         return min(reports, key=distance)
     olds = [d for d in in_clause if d.old]
     return olds[0] if olds else None
+
+
+def _paired_day(days: list[DayMention], chosen: DayMention | None, sentence: str) -> DayMention | None:
+    """The other day of a pair joined by "and": "late on Friday and early on Saturday"."""
+    if chosen is None or chosen.is_report_date:
+        return None
+    for day in days:
+        if day.start >= chosen.end and re.fullmatch(r",?\s+(?:and|then)\s+(?:again\s+)?", sentence[chosen.end:day.start]) \
+                and not day.is_report_date and not day.old:
+            return day
+    return None
 
 
 def _counted_from_the_last_event(chosen: DayMention, drafts: list[_Draft], published: datetime) -> date:

@@ -104,3 +104,10 @@ def test_the_day_before_with_nothing_told_before_counts_from_publish_day(gazette
     assert found(gazetteer, "A rocket attack targeted the coalition base at al-Shaddadi the day before, local "
                             "media said on Friday.", "2022-07-29T10:00:00+03:00") == [
         ("al-shaddadi-base", date(2022, 7, 28))]
+
+
+def test_two_attacks_on_consecutive_days_in_one_clause_stay_two(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "Ten people were injured in two drone attacks on King Abdullah airport in Jazan late "
+                            "on Friday and early on Saturday, the coalition said.", "2021-10-09T11:00:00+03:00") == [
+        ("jizan-airport", date(2021, 10, 8), ("drone",), None, 10),
+        ("jizan-airport", date(2021, 10, 9), ("drone",), None, None)]
