@@ -446,8 +446,8 @@ def _paired_day(days: list[DayMention], chosen: DayMention | None, sentence: str
     if chosen is None or chosen.is_report_date:
         return None
     for day in days:
-        if day.start >= chosen.end and re.fullmatch(r",?\s+(?:and|then)\s+(?:again\s+)?", sentence[chosen.end:day.start]) \
-                and not day.is_report_date and not day.old:
+        joined = re.fullmatch(r",?\s+(?:and|then)\s+(?:again\s+)?", sentence[chosen.end:day.start])
+        if day.start >= chosen.end and joined and not day.is_report_date and not day.old:
             return day
     return None
 
