@@ -53,10 +53,11 @@ _NO_CASUALTIES = re.compile(
     r"zero\s+|free\s+of\s+)(?:reported\s+|immediate\s+reported\s+|human\s+)?(?:(?:material\s+)?damage\s+(?:or|and)\s+)?"
     r"(casualties|losses|victims)\b", re.I)
 _NO_ONE = re.compile(r"\b(?:no\s*(?:one|body)|nobody|none\s+of\s+(?:the\s+)?\w+)\s+(?:\w+\s+){0,2}"
-                     r"(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(killed|hurt|injured|wounded|harmed)",
-                     re.I)
+                     r"(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(killed|hurt|injured|wounded|harmed)"
+                     r"(?:\s+(?:or|nor|and)\s+(killed|hurt|injured|wounded|harmed))?", re.I)
 _NO_PEOPLE = re.compile(r"\bno\s+(?:[\w.-]+\s+){0,5}?(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?"
-                        r"(killed|hurt|injured|wounded|harmed)", re.I)
+                        r"(killed|hurt|injured|wounded|harmed)(?:\s+(?:or|nor|and)\s+(killed|hurt|injured|wounded|"
+                        r"harmed))?", re.I)
 _NO_NOUN = re.compile(r"\bno\s+(?:immediate\s+)?(?:reported\s+)?(injuries|deaths|fatalities|dead|wounded)\b"
                       r"(?!\s+(?:were\s+)?(?:immediately\s+)?reported)", re.I)
 _NO_NOUN_REPORTED = re.compile(r"\bno\s+(injuries|deaths|fatalities)\s+(?:were\s+|have\s+been\s+)?reported",
@@ -139,24 +140,17 @@ def _zeros(sentence: str) -> tuple[bool, bool]:
     zero_killed = zero_wounded = False
     if _NO_CASUALTIES.search(sentence):
         return True, True
+    # "No one was hurt", "no injuries": 0 killed and 0 wounded (../shared/DOMAIN.md); "no one was killed",
+    # "no deaths": 0 killed only; "no one was killed or wounded": both.
     for pattern in (_NO_ONE, _NO_PEOPLE):
         for match in pattern.finditer(sentence):
-            what = match.group(1).lower()
-            # "No members of the U.S. service were injured" is 0 wounded and says nothing of deaths (the
-            # worked example in ../shared/examples labels it so); "no one was harmed" covers both.
-            if what == "killed":
+            for what in filter(None, (match.group(1), match.group(2))):
                 zero_killed = True
-            elif what == "harmed":
-                zero_killed = zero_wounded = True
-            else:
-                zero_wounded = True
+                zero_wounded = zero_wounded or what.lower() != "killed"
     for pattern in (_NO_NOUN, _NO_NOUN_REPORTED):
         for match in pattern.finditer(sentence):
-            what = match.group(1).lower()
-            if what in ("deaths", "fatalities", "dead"):
-                zero_killed = True
-            else:
-                zero_wounded = True
+            zero_killed = True
+            zero_wounded = zero_wounded or match.group(1).lower() not in ("deaths", "fatalities", "dead")
     return zero_killed, zero_wounded
 
 

@@ -111,3 +111,15 @@ def test_two_attacks_on_consecutive_days_in_one_clause_stay_two(gazetteer: Gazet
                             "on Friday and early on Saturday, the coalition said.", "2021-10-09T11:00:00+03:00") == [
         ("jizan-airport", date(2021, 10, 8), ("drone",), None, 10),
         ("jizan-airport", date(2021, 10, 9), ("drone",), None, None)]
+
+
+def test_no_one_was_hurt_is_zero_and_zero(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "Two ballistic missiles fired at Al Dhafra Air Base were intercepted early Monday. "
+                            "No one was hurt.", "2022-01-24T10:00:00+04:00") == [
+        ("al-dhafra-air-base", date(2022, 1, 24), ("missile",), 0, 0)]
+
+
+def test_killed_or_wounded_both_denied(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "Two rockets landed near coalition forces at Green Village on Saturday evening. No "
+                            "U.S. or coalition troops were killed or wounded.", "2023-02-19T01:45:00+03:00") == [
+        ("al-omar-oil-field", date(2023, 2, 18), ("rocket",), 0, 0)]
