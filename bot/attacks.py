@@ -50,7 +50,8 @@ _STRONG_HIT = re.compile(
 _RULED_OUT = re.compile(
     r"\b(ruled\s+out\s+(?:an?\s+)?attack|not\s+the\s+target|(?:was|were)\s+not\s+(?:the\s+)?(?:targeted|hit|struck|"
     r"target)|no\s+(?:\w+\s+){0,4}(?:were|was)\s+(?:aimed|fired|launched|directed)|denying\s+reports|denied\s+reports|"
-    r"not\s+caused\s+by\s+an?\s+attack|initially\s+(?:said|reported|claimed|stated)|mistakenly|wrongly|erroneously)\b",
+    r"not\s+caused\s+by\s+an?\s+attack|initially\s+(?:said|reported|claimed|stated)|mistakenly|wrongly|erroneously|"
+    r"controlled\s+(?:detonations?|explosions?|blasts?))\b",
     re.I)
 _DESTINATION = re.compile(r"\b(?:bound|headed|heading|destined|en\s+route|on\s+(?:its|their)\s+way)\s+(?:for|to|"
                           r"toward|towards)\s+(?:the\s+)?$", re.I)
@@ -60,6 +61,8 @@ _AT_A_DISTANCE = re.compile(r"\b(?:\d+(?:\.\d+)?|a|one|two|three|four|five|six|s
                             r"south\s+of|east\s+of|west\s+of|outside)\s+(?:[\w.'’-]+\s+){0,5}$", re.I)
 # Training, not fighting: mortars fired on a range during an exercise are no attack.
 _DRILL = re.compile(r"\b(exercises?|drills?|training|rehearsals?|simulated|live-fire|war\s+games)\b", re.I)
+# Something fired whose kind is not said ("a projectile hit the arrivals hall"): an attack, with no weapon named.
+_UNNAMED_WEAPON = re.compile(r"\bprojectiles?\b", re.I)
 # What has happened many times, or also, with no day: history, not a report ("has targeted the airport several
 # times in the past", "Iran-backed groups have also targeted the garrison").
 _HABITUAL = re.compile(r"\b(?:several|many|numerous|multiple|countless|dozens\s+of)\s+times\b|"
@@ -338,7 +341,7 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     text = sentence.text
     clause_text = _clause_text(text, clause)
     site_at = _name_start(sentence, mention)
-    weapons = _weapons_in(clause_text) or _weapons_in(text)
+    weapons = _weapons_in(clause_text) or _weapons_in(text) or _UNNAMED_WEAPON.findall(text)
     hits = _STRONG_HIT.search(clause_text) or (_HIT.search(text) if weapons else None)
     if not (weapons or hits):
         return False  # "the Pope landed at Baghdad airport": landing, falling, hitting need a weapon

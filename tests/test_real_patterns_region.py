@@ -123,3 +123,14 @@ def test_killed_or_wounded_both_denied(gazetteer: Gazetteer) -> None:
     assert facts(gazetteer, "Two rockets landed near coalition forces at Green Village on Saturday evening. No "
                             "U.S. or coalition troops were killed or wounded.", "2023-02-19T01:45:00+03:00") == [
         ("al-omar-oil-field", date(2023, 2, 18), ("rocket",), 0, 0)]
+
+
+def test_projectile_of_no_named_kind_is_an_attack(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "At least 26 civilians were wounded when a projectile fired from Yemen hit the "
+                            "arrivals hall of Abha International Airport on Wednesday.",
+                 "2019-06-12T15:30:00+03:00") == [("abha-airport", date(2019, 6, 12), (), None, 26)]
+
+
+def test_revised_story_of_a_controlled_detonation_reports_no_attack(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Loud blasts heard at Bagram Airfield early on Thursday were a controlled detonation "
+                            "of old munitions by Afghan forces, officials said.", "2021-05-20T15:40:00+04:30") == []
