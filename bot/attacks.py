@@ -59,6 +59,9 @@ _DESTINATION = re.compile(r"\b(?:bound|headed|heading|destined|en\s+route|on\s+(
 _AT_A_DISTANCE = re.compile(r"\b(?:\d+(?:\.\d+)?|a|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s*"
                             r"(?:kilometres|kilometers|km|miles|metres|meters|m)\s+(?:away\s+)?(?:from|of|north\s+of|"
                             r"south\s+of|east\s+of|west\s+of|outside)\s+(?:[\w.'’-]+\s+){0,5}$", re.I)
+# "a house north-west of the airport": a place in some direction from the site, not the site.
+_BEARING_FROM = re.compile(r"\b(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+(?:of|from)\s+"
+                           r"(?:the\s+)?(?:[\w.'’-]+\s+){0,2}$", re.I)
 # Training, not fighting: mortars fired on a range during an exercise are no attack.
 _DRILL = re.compile(r"\b(exercises?|drills?|training|rehearsals?|simulated|live-fire|war\s+games)\b", re.I)
 # Something fired whose kind is not said ("a projectile hit the arrivals hall"): an attack, with no weapon named.
@@ -224,7 +227,7 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                     again = bool(_AGAIN.search(_clause_text(sentence.text, clause)))
                     draft = _draft_for(drafts, site.id, day, explicit=again,
                                        from_title=index == 0 and bool(story.title))
-            _gather(draft, sentence, mention, clause, index, sentences)
+            _gather(draft, sentence, mention, clause, index, sentences, published)
             second = _paired_day(days, chosen, sentence.text)
             if second is not None and second.day is not None and second.day != draft.day:
                 # "two drone attacks on the airport late on Friday and early on Saturday": two days, two attacks;
@@ -349,8 +352,9 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False
     if _DESTINATION.search(text[max(0, site_at - 30):site_at]):
         return False  # "a convoy bound for Ain al-Asad was hit": the convoy, on a road elsewhere
-    if _AT_A_DISTANCE.search(text[max(0, site_at - 60):site_at]):
-        return False  # "about ten kilometres from Erbil airport": near, not at the site
+    if _AT_A_DISTANCE.search(text[max(0, site_at - 60):site_at]) or \
+            _BEARING_FROM.search(text[max(0, site_at - 30):site_at]):
+        return False  # "about ten kilometres from Erbil airport", "north-west of the airport": near, not at it
     before = text[max(0, site_at - 40):site_at]
     if _ORIGIN.search(before) and not re.search(r"\b(at|on|targeting|against|hit|struck)\s+(?:the\s+)?"
                                                 r"(?:[\w.'’-]+\s+){0,2}$", before[-25:], re.I):
@@ -504,7 +508,7 @@ def _latest_draft(drafts: list[_Draft], site_id: str) -> _Draft | None:
 
 
 def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause, index: int,
-            sentences: list[_Sentence]) -> None:
+            sentences: list[_Sentence], published: datetime) -> None:
     """Add what this sentence, and the next ones that go on about the same attack, say of it."""
     site_at, site_end = _name_start(sentence, mention), sentence.tokens[mention.end - 1].end
     clause_text = _clause_text(sentence.text, clause)
@@ -525,10 +529,26 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
             break  # the story has moved on to another site
         if re.fullmatch(r"[A-Z\s]+", follower.text):  # a section heading: the story moves on
             break
+        if _tells_another_event(follower.text, draft, published):
+            break
         claim = _claim_in(follower.text)
         if _add_toll(draft, follower.text) or claim:
             draft.details.append(follower.text)
         draft.claim = draft.claim or claim
+
+
+# Openings by which a story turns to another event: "Separately, a rocket hit a house ...".
+_ANOTHER_EVENT = re.compile(r"^\W*(?:separately|meanwhile|elsewhere|in\s+(?:a\s+)?(?:separate|another|other)\b|"
+                            r"also\s+on\b|earlier\b|later\b)", re.I)
+
+
+def _tells_another_event(text: str, draft: _Draft, published: datetime) -> bool:
+    """A sentence after the attack's that tells another event: its own day ("On Aug. 31, eight were hurt"), a
+    turn ("Separately, ..."), or a tally of many attacks ("87 attacks since October 17, causing 66 injuries")."""
+    if _ANOTHER_EVENT.match(text) or _GENERAL.search(text):
+        return True
+    return any(d.old or (d.day is not None and d.day != draft.day and not d.is_report_date)
+               for d in find_days(text, published))
 
 
 def _add_toll(draft: _Draft, scope: str) -> bool:

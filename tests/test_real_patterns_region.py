@@ -134,3 +134,28 @@ def test_projectile_of_no_named_kind_is_an_attack(gazetteer: Gazetteer) -> None:
 def test_revised_story_of_a_controlled_detonation_reports_no_attack(gazetteer: Gazetteer) -> None:
     assert found(gazetteer, "Loud blasts heard at Bagram Airfield early on Thursday were a controlled detonation "
                             "of old munitions by Afghan forces, officials said.", "2021-05-20T15:40:00+04:30") == []
+
+
+def test_toll_of_an_earlier_attack_told_next_is_not_this_one(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "A drone targeting Abha's airport was destroyed on Thursday and debris lightly wounded "
+                            "four workers. On Aug. 31, eight civilians were hurt when a drone was brought down over "
+                            "the airport.", "2022-02-10T13:00:00+03:00") == [
+        ("abha-airport", date(2022, 2, 10), ("drone",), None, 4)]
+
+
+def test_toll_after_separately_is_another_events(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "Several rockets were fired at Kabul's airport today and were intercepted. "
+                            "Separately, a child was killed when a rocket hit a house in the city.",
+                 "2021-08-30T07:50:00+04:30") == [("kabul-airport", date(2021, 8, 30), ("rocket",), None, None)]
+
+
+def test_a_place_north_west_of_the_airport_is_not_the_airport(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "A rocket hit a house in the Khwaja Bughra neighbourhood, north-west of Kabul "
+                            "airport, killing a child, police said on Sunday.", "2021-08-29T18:00:00+04:30") == []
+
+
+def test_tally_of_all_attacks_gives_no_toll(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "Three rockets targeted the Kharab al-Jir base in Rumeilan countryside this evening. "
+                            "The Pentagon says its forces have faced 87 attacks since October 17, causing 66 "
+                            "minor injuries.", "2023-12-29T20:30:00+03:00") == [
+        ("rmeilan-airfield", date(2023, 12, 29), ("rocket",), None, None)]
