@@ -406,6 +406,29 @@ def _listed_with_a_target(sentence: _Sentence, mention: Mention) -> bool:
 def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:
     """The attack words point at the site: "rockets landed in X", "an attack on X", "X came under fire";
     not "officials met at X to discuss recent rocket attacks on coalition sites"."""
+    return _aimed_at(text, site_start, site_end) or any(
+        _aimed_at(text, noun.start(), site_end) for noun in _named_noun(text, site_start))
+
+
+# "a drone attack on a small US base in north-eastern Jordan, the base known as Tower 22": the site is named
+# after the noun the attack words point at.
+_NAMING = re.compile(r"\b(?:known\s+as|called|named|dubbed|nicknamed)\s*[“\"‘']?$", re.I)
+_PLACE_NOUN = re.compile(r"\b(?:base|outpost|post|garrison|installation|facility|airfield|airport|airbase|camp|"
+                         r"compound|site|station|field|plant|complex)\b", re.I)
+
+
+def _named_noun(text: str, site_start: int) -> list[re.Match[str]]:
+    """The place nouns of the phrase that a naming ("known as", "called") gives the site's name to."""
+    naming = _NAMING.search(text[max(0, site_start - 100):site_start])
+    if naming is None:
+        return []
+    offset = max(0, site_start - 100)
+    phrase = text[offset:offset + naming.start()]
+    cut = max(phrase.rfind(mark) for mark in ".;!?")
+    return [noun for noun in _PLACE_NOUN.finditer(text, offset + cut + 1, offset + naming.start())]
+
+
+def _aimed_at(text: str, site_start: int, site_end: int) -> bool:
     before = text[max(0, site_start - 100):site_start]
     for match in _ATTACK_WORD.finditer(before):
         gap = before[match.end():]

@@ -159,3 +159,14 @@ def test_tally_of_all_attacks_gives_no_toll(gazetteer: Gazetteer) -> None:
                             "The Pentagon says its forces have faced 87 attacks since October 17, causing 66 "
                             "minor injuries.", "2023-12-29T20:30:00+03:00") == [
         ("rmeilan-airfield", date(2023, 12, 29), ("rocket",), None, None)]
+
+
+def test_the_base_known_as_a_name(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Three soldiers were killed in a drone attack on a small US base in north-eastern "
+                            "Jordan, the base known as Tower 22, the command said on Sunday.",
+                 "2024-01-29T00:45:00+03:00") == [("tower-22", date(2024, 1, 28))]
+
+
+def test_an_outpost_called_a_name(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "A one-way drone hit a logistics outpost in Jordan called Tower 22 overnight.",
+                 "2024-01-28T21:10:00+03:00") == [("tower-22", date(2024, 1, 28))]
