@@ -62,7 +62,7 @@ _NO_NOUN = re.compile(r"\bno\s+(?:immediate\s+)?(?:reported\s+)?(injuries|deaths
                       r"(?!\s+(?:were\s+)?(?:immediately\s+)?reported)", re.I)
 _NO_NOUN_REPORTED = re.compile(r"\bno\s+(injuries|deaths|fatalities)\s+(?:were\s+|have\s+been\s+)?reported",
                                re.I)
-_TOLL = re.compile(r"\b(death|injury|casualty)?\s*toll\s+(?:\w+\s+){0,6}?(?:rose|risen|climbed|increased|"
+_TOLL = re.compile(r"\b(death|injury|casualty)?\s*toll\s+(?:[\w'’]+\s+){0,8}?(?:rose|risen|climbed|increased|"
                    r"reached|stands|stood|jumped|rises|climbs)\s+(?:at\s+|to\s+)?(?:at\s+least\s+)?(\w+)", re.I)
 
 # "bringing the number of wounded to three", "the number of dead rose to 4", "raising the death toll to 5"
@@ -169,7 +169,7 @@ def _count_after(words: list[str], index: int) -> int | None:
         return None
     if words[j] == "both" and words[j + 1:j + 3] == ["of", "them"]:
         return None  # "killing both of them": whom "them" means is not known here
-    return value
+    return value + _parts_after(words, j)
 
 
 def _count_before(words: list[str], index: int) -> int | None:
@@ -194,9 +194,68 @@ def _count_before(words: list[str], index: int) -> int | None:
         if word in ("a", "an") and j > 0 and words[j - 1] in ("of", "in", "at", "on", "near", "by"):
             return None
         if saw_person or index - j <= 3:
-            return value
+            return value + _parts_before(words, j)
         return None
     return None
+
+
+# Parts of one toll joined by "and" add up: "13 U.S. service members and at least 60 Afghans", "two officers
+# and two airmen". Between a number and its "and" stand one to four words (its people): "between 10 and 20" is
+# a range, not two parts.
+_PART_NOUN_WORDS = 4
+_PART_OF_A_WHOLE = frozenset({"including", "among", "incl", "of"})
+
+
+def _part_value(words: list[str], j: int) -> int | None:
+    """The number at j when it counts people ("60 Afghans", "a contractor"), not things."""
+    value = _number(words[j]) if 0 <= j < len(words) else None
+    following = words[j + 1] if j + 1 < len(words) else ""
+    if value is None or not following or following in _NOT_PEOPLE or following in ATTACKER_NOUNS:
+        return None
+    if words[j] in ("a", "an", "both") and not _person_follows(words, j):
+        return None
+    return value
+
+
+def _is_toll_word(word: str) -> bool:
+    return word in KILLED_WORDS or word in WOUNDED_WORDS
+
+
+def _parts_after(words: list[str], j: int) -> int:
+    total = 0
+    while True:
+        k = j + 1
+        while k < len(words) and k - j <= _PART_NOUN_WORDS and words[k] != "and" and _number(words[k]) is None \
+                and not _is_toll_word(words[k]):
+            k += 1
+        if k == j + 1 or k >= len(words) or words[k] != "and":
+            return total
+        m = k + 1
+        while m < len(words) and words[m] in _QUANTIFIERS:
+            m += 1
+        value = _part_value(words, m)
+        if value is None:
+            return total
+        total, j = total + value, m
+
+
+def _parts_before(words: list[str], j: int) -> int:
+    total = 0
+    while True:
+        k = j - 1
+        while k >= 0 and words[k] in _QUANTIFIERS:
+            k -= 1
+        if k < 1 or words[k] != "and":
+            return total
+        p = k - 1
+        while p >= 0 and k - p <= _PART_NOUN_WORDS + 1 and _number(words[p]) is None and not _is_toll_word(words[p]):
+            p -= 1
+        if p < 0 or p == k - 1 or (p > 0 and words[p - 1] in _PART_OF_A_WHOLE):
+            return total  # "170 people, including 13 soldiers, and about 150 were wounded": no parts
+        value = _part_value(words, p)
+        if value is None:
+            return total
+        total, j = total + value, p
 
 
 def _person_follows(words: list[str], j: int) -> bool:

@@ -170,3 +170,27 @@ def test_the_base_known_as_a_name(gazetteer: Gazetteer) -> None:
 def test_an_outpost_called_a_name(gazetteer: Gazetteer) -> None:
     assert found(gazetteer, "A one-way drone hit a logistics outpost in Jordan called Tower 22 overnight.",
                  "2024-01-28T21:10:00+03:00") == [("tower-22", date(2024, 1, 28))]
+
+
+def test_parts_of_a_toll_add_up(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "A suicide bombing at the Abbey Gate of Kabul airport on Thursday killed 13 U.S. "
+                            "service members and at least 60 Afghans. Eighteen U.S. troops and at least 140 Afghans "
+                            "were wounded.", "2021-08-27T07:30:00+04:30") == [
+        ("kabul-airport", date(2021, 8, 26), ("explosive",), 73, 158)]
+
+
+def test_a_part_named_with_including_is_not_added(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "The death toll from Thursday's suicide bombing at Kabul airport has risen to at least "
+                            "170 people, including 13 U.S. service members, and about 150 were wounded.",
+                 "2021-08-28T10:30:00+04:30") == [("kabul-airport", date(2021, 8, 26), ("explosive",), 170, 150)]
+
+
+def test_troops_and_a_contractor_add_up(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "A rocket attack on Al Asad Air Base in Iraq on Aug. 5 wounded four U.S. service "
+                            "members and a contractor.", "2024-08-12T23:00:00+03:00") == [
+        ("ain-al-asad", date(2024, 8, 5), ("rocket",), None, 5)]
+
+
+def test_a_range_is_not_two_parts(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "Rockets hit Ain al-Asad air base on Monday and between 10 and 20 people were injured.",
+                 "2024-08-05T20:00:00+03:00") == [("ain-al-asad", date(2024, 8, 5), ("rocket",), None, 20)]
