@@ -537,7 +537,8 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
     clause_text = _clause_text(sentence.text, clause)
     # What hit the site is named near it: "A drone was shot down near the consulate, capping a week in which
     # rockets and drones targeted sites" names one drone.
-    near = " ".join(sentence.text[max(a, site_at - WEAPON_REACH):min(b, site_end + WEAPON_REACH)] for a, b in clause)
+    near = " ".join(sentence.text[_after_a_reply(sentence.text, max(a, site_at - WEAPON_REACH), site_at):
+                                  min(b, site_end + WEAPON_REACH)] for a, b in clause)
     weapons = _weapons_in(near) or _weapons_in(clause_text) or _weapons_in(sentence.text)
     if index == 0 and sentence.is_title:
         draft.headline = sentence.text
@@ -572,6 +573,17 @@ def _tells_another_event(text: str, draft: _Draft, published: datetime) -> bool:
         return True
     return any(d.old or (d.day is not None and d.day != draft.day and not d.is_report_date)
                for d in find_days(text, published))
+
+
+# "The shelling followed a rocket attack on the base": what stands before these words answered the attack.
+_ANSWERED = re.compile(r"\b(?:followed|came\s+after|(?:was|were)\s+in\s+(?:response|retaliation|reply)\s+(?:to|for)|"
+                       r"answered|responded\s+to)\b", re.I)
+
+
+def _after_a_reply(text: str, start: int, site_at: int) -> int:
+    """Where the words about the attack on the site begin: after any reply told before it in the window."""
+    replies = list(_ANSWERED.finditer(text, start, site_at))
+    return replies[-1].end() if replies else start
 
 
 def _add_toll(draft: _Draft, scope: str) -> bool:

@@ -165,7 +165,8 @@ def _count_after(words: list[str], index: int) -> int | None:
     if value is None or (words[j] in ("a", "an") and not _person_follows(words, j)):
         return None
     following = words[j + 1] if j + 1 < len(words) else ""
-    if following in _NOT_PEOPLE or following in ATTACKER_NOUNS:
+    defenders = following == "fighters" and words[j + 2:j + 3] == ["of"]  # "two fighters of the partner force"
+    if following in _NOT_PEOPLE or (following in ATTACKER_NOUNS and not defenders):
         return None
     if words[j] == "both" and words[j + 1:j + 3] == ["of", "them"]:
         return None  # "killing both of them": whom "them" means is not known here

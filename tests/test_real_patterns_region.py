@@ -194,3 +194,15 @@ def test_troops_and_a_contractor_add_up(gazetteer: Gazetteer) -> None:
 def test_a_range_is_not_two_parts(gazetteer: Gazetteer) -> None:
     assert facts(gazetteer, "Rockets hit Ain al-Asad air base on Monday and between 10 and 20 people were injured.",
                  "2024-08-05T20:00:00+03:00") == [("ain-al-asad", date(2024, 8, 5), ("rocket",), None, 20)]
+
+
+def test_weapon_of_the_reply_is_not_the_attacks(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "The coalition shelled militia positions late on Thursday. The shelling followed a "
+                            "rocket attack on the Green Village base.", "2022-07-29T10:00:00+03:00") == [
+        ("al-omar-oil-field", date(2022, 7, 28), ("rocket",), None, None)]
+
+
+def test_partner_fighters_injured_are_victims(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "The third drone hit a compound inside the al-Tanf garrison on Friday, injuring two "
+                            "fighters of the partner force.", "2023-01-22T12:00:00+03:00") == [
+        ("al-tanf", date(2023, 1, 20), ("drone",), None, 2)]
