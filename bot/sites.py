@@ -39,7 +39,7 @@ _KIND_OF_WORD = {
 }
 # Words that may stand right beside a core to name the site: "Erbil airport", "Camp Taji".
 _KIND_NEIGHBOURS: dict[str, frozenset[str]] = {
-    "base": frozenset({"base", "airbase", "garrison", "outpost", "camp", "installation", "airfield"}),
+    "base": frozenset({"base", "airbase", "garrison", "outpost", "camp", "installation", "airfield", "zone"}),
     "airport": frozenset({"airport", "airfield", "airbase"}),
     "embassy": frozenset({"embassy"}),
     "consulate": frozenset({"consulate"}),
@@ -69,7 +69,8 @@ _NAME_FILLER = frozenset({"air", "military", "international", "oil", "gas", "gen
 _KIND_WORDS = frozenset(_KIND_OF_WORD) - {"tower"}  # "Tower 22" is a name, not a kind
 # Words that may stand between a core and its kind word: "Erbil's international airport".
 _BRIDGE = frozenset({"s", "international", "air", "military", "oil", "gas", "main", "in", "of", "near", "at",
-                     "the", "us", "american", "coalition", "joint", "major", "sprawling", "nearby", "key"})
+                     "the", "us", "american", "coalition", "joint", "major", "sprawling", "nearby", "key",
+                     "landing"})  # "the Rumalyn Landing Zone"
 
 NATIONALITY_GROUPS = (
     frozenset({"us", "usa", "american", "america", "united", "states"}),
@@ -105,6 +106,7 @@ NEARBY_PLACE_WORDS = frozenset({
 # A core word is compared by spelling with this Indel similarity: 0.75 accepts Erbil/Irbil (0.8),
 # Udeid/Udaid (0.8), Konoko/Koniko (0.83), and rejects Omar/Amir (0.5), Asad/Assem (0.44).
 _SAME_WORD = 0.75
+_SAME_CONSONANTS = 0.65
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +199,8 @@ class Gazetteer:
             if i + 1 < len(norms):  # "Q-West", "K-1", "Khor Mor" written as two words of a joined name
                 joined = norm + norms[i + 1]
                 for form, position in self._index.get(sound_key(joined), ()):
-                    if position == -1 and _same_word(spelling(joined), "".join(form.core_spellings)) and \
+                    whole = "".join(form.core_spellings)
+                    if position == -1 and _same_word(spelling(joined), whole) and \
                             not _beside_another_place((i, i + 2), norms):
                         self._keep(mentions, form.site_id, (i, i + 2))
             if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
@@ -233,7 +236,7 @@ class Gazetteer:
             span = (i, i + 1)
             whole = True
         else:
-            if not _same_word(spellings[i], form.core_spellings[position]):
+            if not _same_word(spellings[i], form.core_spellings[position], loose=tokens[i].is_capitalised):
                 return None
             span = self._extend(form, position, i, norms, spellings)
             whole = span is not None
@@ -371,7 +374,8 @@ def _index_position(core: tuple[str, ...]) -> int | None:
     return max(distinctive, key=lambda item: (len(item[1]), item[0]))[0]
 
 
-def _same_word(written: str, expected: str) -> bool:
+def _same_word(written: str, expected: str, *, loose: bool = False) -> bool:
+    """`loose`: a capitalised word, the one a name is indexed by, may differ from it in inner vowels."""
     if written == expected:
         return True
     if len(written) < 4 or len(expected) < 4:
@@ -379,18 +383,27 @@ def _same_word(written: str, expected: str) -> bool:
         return len(written) == len(expected) and sound_key(written) == sound_key(expected)
     if written[:1] != expected[:1] and not (written[:1] in "aeiouy" and expected[:1] in "aeiouy"):
         return False
-    return Indel.normalized_similarity(written, expected) >= _SAME_WORD
+    similarity = Indel.normalized_similarity(written, expected)
+    return similarity >= _SAME_WORD or (loose and _vowels_apart(written, expected, similarity))
+
+
+def _vowels_apart(written: str, expected: str, similarity: float) -> bool:
+    """Long names that differ only in inner vowels: Rumalyn/Rumeilan (0.67). Same consonants, same first two
+    and last letters, so that English words stay out (cruise/Khurais, shuhada/Shaddadi)."""
+    return min(len(written), len(expected)) >= 6 and similarity >= _SAME_CONSONANTS and \
+        written[:2] == expected[:2] and written[-1] == expected[-1] and sound_key(written) == sound_key(expected)
 
 
 def _beside_another_place(span: tuple[int, int], norms: list[str]) -> bool:
     after = span[1]
     while after < len(norms) and norms[after] in _KIND_WORDS | {"s", "air", "international"}:
         after += 1
-    if after < len(norms) and norms[after] in NEARBY_PLACE_WORDS:
-        return True  # "the Baghdad airport road" is a road near the site
     before = span[0] - 1
     while before >= 0 and norms[before] in ARTICLES:
         before -= 1
+    if after < len(norms) and norms[after] in NEARBY_PLACE_WORDS:
+        # "the Baghdad airport road" is a road near the site; "the facility in al-Shaddadi town" is the site
+        return not (before > 0 and norms[before] == "in" and norms[before - 1] in _KIND_WORDS)
     # "the market in al-Shaddadi", "a checkpoint near Khor Mor": a place beside the site
     return before > 0 and norms[before] in ("of", "in", "near", "outside") and \
         norms[before - 1] in NEARBY_PLACE_WORDS | {"centre", "center", "countryside", "suburbs"}

@@ -206,3 +206,24 @@ def test_partner_fighters_injured_are_victims(gazetteer: Gazetteer) -> None:
     assert facts(gazetteer, "The third drone hit a compound inside the al-Tanf garrison on Friday, injuring two "
                             "fighters of the partner force.", "2023-01-22T12:00:00+03:00") == [
         ("al-tanf", date(2023, 1, 20), ("drone",), None, 2)]
+
+
+def test_landing_zone_spelled_rumalyn(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "A one-way drone hit the Rumalyn Landing Zone late on Friday, a U.S. official said.",
+                 "2024-08-10T17:00:00+03:00") == [("rmeilan-airfield", date(2024, 8, 9))]
+
+
+def test_the_facility_in_a_town_named_like_the_base(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "The group said it struck the facility in al-Shaddadi town, south of Hasakah, with "
+                            "drones on Wednesday evening.", "2023-11-23T00:10:00+03:00") == [
+        ("al-shaddadi-base", date(2023, 11, 22))]
+
+
+def test_the_market_in_a_town_named_like_the_base_is_not_the_base(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "A car bomb exploded in the market in al-Shaddadi town on Wednesday evening.",
+                 "2023-11-23T00:10:00+03:00") == []
+
+
+def test_english_words_with_a_names_consonants_are_not_the_name(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "A cruise missile struck a hangar on Saturday, and drones hit training courses "
+                            "and curses were heard.", SATURDAY_RIYADH) == []
