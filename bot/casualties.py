@@ -43,6 +43,9 @@ _NOT_PEOPLE = frozenset({"rockets", "rocket", "missiles", "missile", "drones", "
                          "kilometres", "miles", "meters", "metres", "percent", "years", "year", "times",
                          "weeks", "months", "attacks", "attack", "projectiles", "vehicles", "minutes",
                          "sites", "bases", "explosions", "blasts", "am", "pm", "gmt", "utc"})
+# Nouns whose people follow "of": "the death of two guards", "the injuries of eighteen others".
+_NOUN_OF = {"death": "killed", "deaths": "killed", "killing": "killed", "injuries": "wounded", "injury": "wounded",
+            "wounding": "wounded", "injuring": "wounded"}
 _BE_VERBS = frozenset({"were", "was", "been", "are", "is", "being"})
 _QUANTIFIERS = frozenset({"at", "least", "more", "than", "about", "around", "nearly", "almost", "some",
                           "over", "up", "to", "another", "additional", "further", "of", "the", "those"})
@@ -97,6 +100,12 @@ def count_casualties(sentence: str) -> Toll:
     killed: list[int] = []
     wounded: list[int] = []
     for index, word in enumerate(words):
+        if word in _NOUN_OF and words[index + 1:index + 2] == ["of"]:
+            # "causing the death of two guards and the injuries of eighteen others"
+            value = _count_after(words, index)
+            if value is not None:
+                (killed if _NOUN_OF[word] == "killed" else wounded).append(value)
+            continue
         if word in KILLED_WORDS:
             target = killed
         elif word in WOUNDED_WORDS and word != "casualties" and not (word == "wounds" and index > 0 and

@@ -227,3 +227,14 @@ def test_the_market_in_a_town_named_like_the_base_is_not_the_base(gazetteer: Gaz
 def test_english_words_with_a_names_consonants_are_not_the_name(gazetteer: Gazetteer) -> None:
     assert found(gazetteer, "A cruise missile struck a hangar on Saturday, and drones hit training courses "
                             "and curses were heard.", SATURDAY_RIYADH) == []
+
+
+def test_the_death_of_and_the_injuries_of(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "Rockets hit the Conoco gas field base on Monday, causing the death of two guards and "
+                            "the injuries of eighteen others.", "2024-02-06T09:00:00+03:00") == [
+        ("conoco-gas-field", date(2024, 2, 5), ("rocket",), 2, 18)]
+
+
+def test_an_explosion_that_was_not_an_attack(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "An explosion at Abqaiq on Saturday was not an attack, Aramco said, but a fire in a "
+                            "pump.", "2019-09-15T09:00:00+03:00") == []
