@@ -116,7 +116,7 @@ def count_casualties(sentence: str) -> Toll:
         value = None
         passive = index > 0 and words[index - 1] in _BE_VERBS  # "16 were injured, three of them critically"
         if word in _ACTIVE_FORMS and not passive:
-            before = set(words[max(0, index - 4):index])
+            before = set(_subject_words(words, index))
             if before & _DEFENDERS and not before & {"were", "was", "been", "are", "is", "being"}:
                 continue  # "security forces killed two men": attackers shot by defenders are no toll
             value = _count_after(words, index)
@@ -161,6 +161,16 @@ def _zeros(sentence: str) -> tuple[bool, bool]:
             zero_killed = True
             zero_wounded = zero_wounded or match.group(1).lower() not in ("deaths", "fatalities", "dead")
     return zero_killed, zero_wounded
+
+
+def _subject_words(words: list[str], index: int) -> list[str]:
+    """The few words before a toll verb that may be its subject: in "the drone killed three soldiers and wounded
+    30", the soldiers are the first verb's victims, and "the drone" is the subject of both."""
+    for j in range(index - 1, max(-1, index - 9), -1):
+        if words[j] in KILLED_WORDS or words[j] in WOUNDED_WORDS:
+            # "... killed two men and wounded three": both verbs share the first one's subject
+            return _subject_words(words, j) if words[index - 1] == "and" else words[max(j + 1, index - 4):index]
+    return words[max(0, index - 4):index]
 
 
 def _count_after(words: list[str], index: int) -> int | None:

@@ -238,3 +238,9 @@ def test_the_death_of_and_the_injuries_of(gazetteer: Gazetteer) -> None:
 def test_an_explosion_that_was_not_an_attack(gazetteer: Gazetteer) -> None:
     assert found(gazetteer, "An explosion at Abqaiq on Saturday was not an attack, Aramco said, but a fire in a "
                             "pump.", "2019-09-15T09:00:00+03:00") == []
+
+
+def test_victims_of_one_verb_are_not_the_subject_of_the_next(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "A drone struck Tower 22 on Sunday and killed three U.S. soldiers and wounded 34 "
+                            "others.", "2024-01-28T21:00:00+03:00") == [
+        ("tower-22", date(2024, 1, 28), ("drone",), 3, 34)]
