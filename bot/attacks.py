@@ -50,7 +50,7 @@ _STRONG_HIT = re.compile(
 _RULED_OUT = re.compile(
     r"\b(ruled\s+out\s+(?:an?\s+)?attack|not\s+the\s+target|(?:was|were)\s+not\s+(?:the\s+)?(?:targeted|hit|struck|"
     r"target)|no\s+(?:\w+\s+){0,4}(?:were|was)\s+(?:aimed|fired|launched|directed)|denying\s+reports|denied\s+reports|"
-    r"not\s+caused\s+by\s+an?\s+attack|initially\s+(?:said|reported|claimed|stated)|mistakenly|wrongly|erroneously|"
+    r"not\s+caused\s+by\s+an?\s+attack|initially\s+(?:said|reported|claimed|stated)(?!\s+(?:no|zero)\s+(?:casualties|injuries|deaths))|mistakenly|wrongly|erroneously|"
     r"controlled\s+(?:detonations?|explosions?|blasts?)|(?:was|were|is)\s+not\s+(?:an?\s+)?attacks?)\b",
     re.I)
 _DESTINATION = re.compile(r"\b(?:bound|headed|heading|destined|en\s+route|on\s+(?:its|their)\s+way)\s+(?:for|to|"
@@ -76,7 +76,7 @@ _HABITUAL = re.compile(r"\b(?:several|many|numerous|multiple|countless|dozens\s+
 _EVENT = re.compile(
     r"\b(struck|hit|fired|landed|exploded|shot\s+down|downed|intercepted|shelled|crashed|slammed|targeted|"
     r"came\s+under|fell|detonated|pounded|rocketed|was\s+attacked|were\s+attacked|attacked|impacted|"
-    r"explosions?|blasts?)\b", re.I)
+    r"explosions?|blasts?|under\s+(?:an?\s+)?(?:\w+\s+)?(?:attack|fire|bombardment|shelling))\b", re.I)
 # Modal and threat words: an attack that has not happened.
 _HYPOTHETICAL = re.compile(
     r"\b(could|would|might|may|will|shall|threat(?:en(?:ed|s)?)?|vow(?:ed|s)?|warn(?:ed|s|ing)?|plan(?:ned|s)?|"
@@ -116,11 +116,13 @@ _TRANSITIVE = re.compile(r"struck|hits?|hitting|strikes|targets|targeted|targeti
                          r"pounded|rocketed|stormed", re.I)
 # After a site's name: "Ain al-Asad air base, which hosts U.S. troops, was hit", "al-Omar field attacked by
 # drones", "the Erbil airport attack".
-_SUBJECT_HIT = re.compile(r"^[^;!?]{0,60}?\b(was|were|had\s+been|has\s+been|came|comes|come|is|are|been)\s+"
+_SUBJECT_HIT = re.compile(r"^[^;!?]{0,80}?\b(was|were|had\s+been|has\s+been|came|comes|come|is|are|been)\s+"
                           r"(?:\w+\s+){0,2}?(attacked|hit|struck|targeted|under|shelled|rocketed|bombarded|rocked|"
                           r"shaken|bombed|stormed)\b", re.I)
 _PARTICIPLE_HIT = re.compile(r"^[^;!?,]{0,30}?\b(attacked|hit|struck|targeted|shelled|rocketed|bombed)\s+(?:by|with|"
                              r"in|overnight|early|late|on)\b", re.I)
+# "fires at its facilities in Abqaiq and Khurais as a result of drones": what happened there was caused by them.
+_CAUSED_AFTER = re.compile(r"^[^;!?]{0,40}?\b(?:as\s+a\s+result\s+of|caused\s+by|resulting\s+from)\b", re.I)
 _ATTACK_NOUN_AFTER = re.compile(r"^[\W\w]{0,40}?\b(attack|strike|explosion|blast|bombing)s?\b", re.I)
 _OBJECT_GAP = re.compile(r"\s+[“\"‘']?(?:[\w.'’-]+\s+){0,3}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?", re.I)
 # Counts and ranges that make a sentence about attacks in general.
@@ -295,7 +297,7 @@ def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int,
         if any(m.start <= position < m.end for m in named):
             continue  # part of a name: "the Ain al-Asad air base"
         following = tokens[position + 1].norm if position + 1 < len(tokens) else ""
-        if following in NEARBY_PLACE_WORDS:
+        if following in NEARBY_PLACE_WORDS or _placed_elsewhere(tokens, position, named):
             continue
         earlier = [(index, m.site_id) for m in named if m.end <= position]
         for sentence_index, site_id in reversed([*recent, *earlier]):
@@ -305,6 +307,17 @@ def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int,
                 found.append(Mention(site_id, position, position + 1, "anaphor"))
                 break
     return found
+
+
+def _placed_elsewhere(tokens: list[Token], position: int, named: list[Mention]) -> bool:
+    """"the airport in the Saudi city of Najran": a kind word placed in a named city that is no tracked site
+    is another place of that kind, not the site named before ("the base in Anbar province" still is)."""
+    if position + 1 >= len(tokens) or tokens[position + 1].norm not in ("in", "at", "of", "near", "outside"):
+        return False
+    place = tokens[position + 2:position + 8]
+    return any(t.norm in ("city", "town", "village", "capital") for t in place) and any(
+        token.is_capitalised and not any(m.start <= j < m.end for m in named)
+        for j, token in enumerate(place, start=position + 2))
 
 
 Clause = tuple[tuple[int, int], ...]  # character ranges of a sentence
@@ -345,7 +358,8 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     clause_text = _clause_text(text, clause)
     site_at = _name_start(sentence, mention)
     weapons = _weapons_in(clause_text) or _weapons_in(text) or _UNNAMED_WEAPON.findall(text)
-    hits = _STRONG_HIT.search(clause_text) or (_HIT.search(text) if weapons else None)
+    hits = _STRONG_HIT.search(clause_text) or (_HIT.search(text) if weapons else None) or _attack_before_relative(
+        text, clause)
     if not (weapons or hits):
         return False  # "the Pope landed at Baghdad airport": landing, falling, hitting need a weapon
     if _DRILL.search(text) or _RULED_OUT.search(text) or _HABITUAL.search(clause_text):
@@ -403,6 +417,17 @@ def _listed_with_a_target(sentence: _Sentence, mention: Mention) -> bool:
     return False
 
 
+_RELATIVE_EVENT = re.compile(r"\s*(?:which|that)\s+(?:occurred|happened|took\s+place|was\s+carried\s+out)\b", re.I)
+
+
+def _attack_before_relative(text: str, clause: Clause) -> re.Match[str] | None:
+    """"The attack, which occurred at the Rimelan base": the relative clause's antecedent is the attack."""
+    start = clause[0][0]
+    if not _RELATIVE_EVENT.match(text, start):
+        return None
+    return _STRONG_HIT.search(text[max(0, start - 25):start])
+
+
 def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:
     """The attack words point at the site: "rockets landed in X", "an attack on X", "X came under fire";
     not "officials met at X to discuss recent rocket attacks on coalition sites"."""
@@ -437,9 +462,9 @@ def _aimed_at(text: str, site_start: int, site_end: int) -> bool:
         if len(gap) <= 70 and not re.search(r"[;!?]|\b(said|says|told|and\s+then)\b", gap) and \
                 _AIM.search(gap):
             return True
-    after = text[site_end:site_end + 80]
+    after = text[site_end:site_end + 100]  # room for an apposition: "X, a remote desert base, was targeted"
     # Dots inside a sentence are abbreviations ("U.S."): only ; ! ? end the reach.
-    return bool(_SUBJECT_HIT.match(after) or _PARTICIPLE_HIT.match(after)
+    return bool(_SUBJECT_HIT.match(after) or _PARTICIPLE_HIT.match(after) or _CAUSED_AFTER.match(after)
                 or (_ATTACK_NOUN_AFTER.match(after[:45]) and not re.search(r"[;]", after[:45])))
 
 

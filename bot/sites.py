@@ -53,6 +53,8 @@ _KIND_FOLLOWERS: dict[str, frozenset[str]] = {
     "field": frozenset({"base", "facility", "plant", "installation"}),
     "facility": frozenset({"base"}),
 }
+# Before a field's core with "at", these also name its site: "the base at Conoco" (not "a base in Erbil").
+_KIND_LEADERS: dict[str, frozenset[str]] = {"field": frozenset({"base"})}
 # English words that a sound key can confuse with a name (in/Ain, said/Saida): never a site's core.
 STOPWORDS = frozenset({
     "in", "on", "an", "and", "at", "as", "is", "it", "its", "of", "or", "to", "the", "a", "i", "we", "he",
@@ -286,8 +288,9 @@ class Gazetteer:
                 return True
             if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
                 break
+        leaders = set().union(*(_KIND_LEADERS.get(kind, frozenset()) for kind in form.kinds))
         for j in range(span[0] - 1, max(-1, span[0] - 5), -1):
-            if norms[j] in anchors:
+            if norms[j] in anchors or (norms[j] in leaders and "at" in norms[j + 1:span[0]]):
                 # "the Harir base in Erbil": a kind word with its own name before it is another place.
                 named_before = j > 0 and tokens[j - 1].is_capitalised and norms[j - 1] not in _BRIDGE \
                     and norms[j - 1] not in ARTICLES and norms[j - 1] not in STOPWORDS

@@ -244,3 +244,39 @@ def test_victims_of_one_verb_are_not_the_subject_of_the_next(gazetteer: Gazettee
     assert facts(gazetteer, "A drone struck Tower 22 on Sunday and killed three U.S. soldiers and wounded 34 "
                             "others.", "2024-01-28T21:00:00+03:00") == [
         ("tower-22", date(2024, 1, 28), ("drone",), 3, 34)]
+
+
+def test_is_or_was_under_attack(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Tonight the United States base at the Al-Omar oil field is or was under attack by "
+                            "militant forces.", "2023-10-29T23:00:00+03:00") == [
+        ("al-omar-oil-field", date(2023, 10, 29))]
+
+
+def test_a_long_apposition_between_site_and_verb(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "On Wednesday, the Al Tanf garrison, a remote US military base in the southern Syrian "
+                            "desert, was targeted by a suspected drone attack.", "2021-10-21T12:00:00+03:00") == [
+        ("al-tanf", date(2021, 10, 20))]
+
+
+def test_the_base_at_a_fields_name(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Three missiles landed in the territory of the base at Conoco on Saturday, the other "
+                            "two in its vicinity.", "2024-07-27T14:00:00+03:00") == [
+        ("conoco-gas-field", date(2024, 7, 27))]
+
+
+def test_the_attack_which_occurred_at_a_site_initially_reported_no_casualties(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "The attack, which occurred at the Rimelan base near the Turkish border on Friday, "
+                            "initially reported no casualties.", "2024-08-15T12:00:00+03:00") == [
+        ("rmeilan-airfield", date(2024, 8, 9))]
+
+
+def test_the_airport_in_another_city_is_not_the_airport_named_before(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "The Houthis launched a drone attack on Jizan airport on Sunday. Last Thursday, they "
+                            "said they had targeted the airport in the Saudi city of Najran.",
+                 "2019-05-26T12:00:00+03:00") == [("jizan-airport", date(2019, 5, 26))]
+
+
+def test_fires_as_a_result_of_drones(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "At 4 a.m. security teams started dealing with fires at two facilities in Abqaiq and "
+                            "Khurais as a result of drones, the ministry said.", SATURDAY_RIYADH) == [
+        ("abqaiq-oil-facility", date(2019, 9, 14)), ("khurais-oil-field", date(2019, 9, 14))]
