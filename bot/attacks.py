@@ -45,7 +45,7 @@ _ATTACK_WORD = re.compile("|".join([_HIT.pattern, *(p.pattern for _, p in WEAPON
 _STRONG_HIT = re.compile(
     r"\b(attack(?:ed|s|ing)?|struck|target(?:ed|ing)|shell(?:ed|ing)|bombard(?:ed|ment)|explo(?:sion|sions|ded)|"
     r"blasts?|assault(?:ed)?|raid(?:ed)?|ambush(?:ed)?|came\s+under|rocketed|detonat(?:ed|ion)|"
-    r"bomb(?:ed|ing))\b", re.I)
+    r"bomb(?:ed|ing)|strikes?\s+(?:on|against))\b", re.I)
 # Said outright: not an attack on the site, or a first report taken back.
 _RULED_OUT = re.compile(
     r"\b(ruled\s+out\s+(?:an?\s+)?attack|not\s+the\s+target|(?:was|were)\s+not\s+(?:the\s+)?(?:targeted|hit|struck|"
@@ -72,6 +72,9 @@ _HABITUAL = re.compile(r"\b(?:several|many|numerous|multiple|countless|dozens\s+
                        r"\bon\s+(?:several|many|numerous)\s+occasions\b|\brepeatedly\b|"
                        r"\bin\s+the\s+past\b(?!\s+(?:\d+|few|two|three|24|48|several)\b)|"
                        r"\b(?:has|have)\s+also\s+(?:been\s+)?(?:targeted|attacked|hit|struck|shelled)\b", re.I)
+# What did not happen: an "if" clause, a modal verb phrase ("could be targeted if Iran is attacked").
+_UNREAL = re.compile(r"\b(?:if|unless)\b[^,;.]*|\b(?:could|would|might|may|will|shall)\s+(?:not\s+)?(?:have\s+)?"
+                     r"(?:be(?:en)?\s+)?\w+", re.I)
 # Verbs for a real, physical event (not the noun "attacks" in analysis).
 _EVENT = re.compile(
     r"\b(struck|hit|fired|landed|exploded|shot\s+down|downed|intercepted|shelled|crashed|slammed|targeted|"
@@ -375,7 +378,7 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False
     if _STATIONED.search(before) and _FIRED_ELSEWHERE.match(text[sentence.tokens[mention.end - 1].end:]):
         return False  # "U.S. troops at the al-Tanf garrison fired rockets at a depot": the site's own fire
-    if _HYPOTHETICAL.search(clause_text) and not _EVENT.search(clause_text):
+    if _HYPOTHETICAL.search(clause_text) and not _EVENT.search(_UNREAL.sub(" ", clause_text)):
         return False
     if _DENIAL.search(text) and not _EVENT.search(text):
         return False
@@ -388,7 +391,7 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     if not _EVENT.search(text) and not weapons:
         # The noun alone ("attacks on the base"): only a specific attack counts ("the attack on", "Monday's").
         return bool(re.search(r"\b(the|this|an|a|latest|monday|tuesday|wednesday|thursday|friday|saturday|"
-                              r"sunday)['’s]*\s+(?:\w+\s+){0,2}attack\b", text, re.I))
+                              r"sunday)['’s]*\s+(?:\w+\s+){0,2}(?:attack|strikes?)\b", text, re.I))
     return _aimed_at_site(text, site_at, sentence.tokens[mention.end - 1].end) or _listed_with_a_target(
         sentence, mention)
 
@@ -459,7 +462,7 @@ def _aimed_at(text: str, site_start: int, site_end: int) -> bool:
         gap = before[match.end():]
         if _TRANSITIVE.fullmatch(match.group()) and _OBJECT_GAP.fullmatch(gap):
             return True  # "struck the garrison", "attacked “the al-Tanf base”"
-        if len(gap) <= 70 and not re.search(r"[;!?]|\b(said|says|told|and\s+then)\b", gap) and \
+        if len(gap) <= 70 and not re.search(r"[;!?]|\b(said|says|told|and\s+then|from)\b", gap) and \
                 _AIM.search(gap):
             return True
     after = text[site_end:site_end + 100]  # room for an apposition: "X, a remote desert base, was targeted"

@@ -67,7 +67,7 @@ STOPWORDS = frozenset({
 })
 # Words of a name that are neither core nor kind: dropped when splitting a name.
 _NAME_FILLER = frozenset({"air", "military", "international", "oil", "gas", "general", "landing", "joint",
-                          "processing", "of", "in", "and", "us"}) - {"us"}
+                          "processing", "of", "in", "and", "us", "regional"}) - {"us"}
 _KIND_WORDS = frozenset(_KIND_OF_WORD) - {"tower"}  # "Tower 22" is a name, not a kind
 # Words that may stand between a core and its kind word: "Erbil's international airport".
 _BRIDGE = frozenset({"s", "international", "air", "military", "oil", "gas", "main", "in", "of", "near", "at",

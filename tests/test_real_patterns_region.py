@@ -280,3 +280,24 @@ def test_fires_as_a_result_of_drones(gazetteer: Gazetteer) -> None:
     assert found(gazetteer, "At 4 a.m. security teams started dealing with fires at two facilities in Abqaiq and "
                             "Khurais as a result of drones, the ministry said.", SATURDAY_RIYADH) == [
         ("abqaiq-oil-facility", date(2019, 9, 14)), ("khurais-oil-field", date(2019, 9, 14))]
+
+
+def test_projectiles_fired_from_a_base_aim_at_no_site_after_it(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Late on July 28, the coalition fired several projectiles from the Green Village base "
+                            "which is located in al-Omar oil fields.", "2022-07-29T12:00:00+03:00") == []
+
+
+def test_another_citys_regional_airport_is_not_a_tracked_regional_airport(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "The Houthis fired a missile at Najran Regional Airport on Tuesday, their media said.",
+                 "2019-09-10T12:00:00+03:00") == []
+
+
+def test_bases_that_could_be_targeted_if_iran_is_attacked(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Washington warned that bases such as Al Udeid and Prince Sultan could be targeted if "
+                            "Iran is attacked.", "2023-06-01T12:00:00+03:00") == []
+
+
+def test_the_weekday_evening_strikes_on_a_site(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "The Islamic Resistance in Iraq claimed the Wednesday evening strikes on the facility "
+                            "in al-Shaddadi, south of Hasakah.", "2023-11-23T09:00:00+03:00") == [
+        ("al-shaddadi-base", date(2023, 11, 22))]
