@@ -21,7 +21,8 @@ _WEAPON_REGEXES = (
                r"\b(?:107|122|240)\s?mm\b|\brpgs?\b"),
     ("missile", r"\bmissiles?\b|\bballistic\b|\bcruise\b"),
     ("mortar", r"\bmortars?\b"),
-    ("drone", r"\bdrones?\b|\buavs?\b|\bunmanned\s+aerial|\bquadcopters?\b|\bkamikaze\b|\bone-way\s+attack"),
+    ("drone", r"\bdrones?\b|\buavs?\b|\bunmanned\s+(?:aerial|air)\b|\bquadcopters?\b|\bkamikaze\b|"
+              r"\bone-way\s+attack|\bloitering\s+munitions?\b"),
     ("explosive", r"\bieds?\b|\bimprovised\s+explosive|\broadside\s+bombs?\b|\bcar\s+bombs?\b|\bvbieds?\b|"
                   r"\bsuicide\s+(?:bomb|bomber|bombing|attack|vest)|\bexplosive\s+devices?\b|"
                   r"\bbombs?\b(?![- ]laden)|\bsticky\s+bombs?\b|\bbooby[- ]trap"),
@@ -472,7 +473,9 @@ def _aimed_at(text: str, site_start: int, site_end: int) -> bool:
 
 
 def _weapons_in(text: str) -> list[str]:
-    text = re.sub(r"\b(?:explosives?|bomb)[- ]laden\b", "", text, flags=re.I)
+    # "bomb-laden", "explosive-packed", "booby-trapped" drones carry the explosive: they are drones
+    text = re.sub(r"\b(?:explosives?|bomb)[- ](?:laden|packed|rigged|loaded)\b|"
+                  r"\bbooby[- ]trapped\s+(?=(?:drones?|uavs?|aircraft|unmanned))", "", text, flags=re.I)
     text = re.sub(r"\b(?:counter|anti)[- ](?:rocket|drone|missile|mortar)\w*|\bc-ram\b|\bair[- ]defen[cs]e\w*",
                   "", text, flags=re.I)
     return [weapon for weapon, pattern in WEAPON_PATTERNS if pattern.search(text)]

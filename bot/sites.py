@@ -72,7 +72,7 @@ _KIND_WORDS = frozenset(_KIND_OF_WORD) - {"tower"}  # "Tower 22" is a name, not 
 # Words that may stand between a core and its kind word: "Erbil's international airport".
 _BRIDGE = frozenset({"s", "international", "air", "military", "oil", "gas", "main", "in", "of", "near", "at",
                      "the", "us", "american", "coalition", "joint", "major", "sprawling", "nearby", "key",
-                     "landing"})  # "the Rumalyn Landing Zone"
+                     "landing", "city", "town"})  # "the Rumalyn Landing Zone", "the airport in the city of Jizan"
 
 NATIONALITY_GROUPS = (
     frozenset({"us", "usa", "american", "america", "united", "states"}),
@@ -289,7 +289,7 @@ class Gazetteer:
             if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
                 break
         leaders = set().union(*(_KIND_LEADERS.get(kind, frozenset()) for kind in form.kinds))
-        for j in range(span[0] - 1, max(-1, span[0] - 5), -1):
+        for j in range(span[0] - 1, max(-1, span[0] - 7), -1):
             if norms[j] in anchors or (norms[j] in leaders and "at" in norms[j + 1:span[0]]):
                 # "the Harir base in Erbil": a kind word with its own name before it is another place.
                 named_before = j > 0 and tokens[j - 1].is_capitalised and norms[j - 1] not in _BRIDGE \
@@ -397,6 +397,9 @@ def _vowels_apart(written: str, expected: str, similarity: float) -> bool:
         written[:2] == expected[:2] and written[-1] == expected[-1] and sound_key(written) == sound_key(expected)
 
 
+_HOST_PLACES = frozenset({"city", "town"})
+
+
 def _beside_another_place(span: tuple[int, int], norms: list[str]) -> bool:
     after = span[1]
     while after < len(norms) and norms[after] in _KIND_WORDS | {"s", "air", "international"}:
@@ -407,6 +410,8 @@ def _beside_another_place(span: tuple[int, int], norms: list[str]) -> bool:
     if after < len(norms) and norms[after] in NEARBY_PLACE_WORDS:
         # "the Baghdad airport road" is a road near the site; "the facility in al-Shaddadi town" is the site
         return not (before > 0 and norms[before] == "in" and norms[before - 1] in _KIND_WORDS)
-    # "the market in al-Shaddadi", "a checkpoint near Khor Mor": a place beside the site
+    # "the market in al-Shaddadi", "a checkpoint near Khor Mor": a place beside the site; but "the airport in
+    # the city of Jizan" is the city's airport
     return before > 0 and norms[before] in ("of", "in", "near", "outside") and \
-        norms[before - 1] in NEARBY_PLACE_WORDS | {"centre", "center", "countryside", "suburbs"}
+        norms[before - 1] in NEARBY_PLACE_WORDS | {"centre", "center", "countryside", "suburbs"} and \
+        not (norms[before - 1] in _HOST_PLACES and _KIND_WORDS & set(norms[max(0, before - 5):before - 1]))

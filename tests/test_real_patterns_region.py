@@ -301,3 +301,20 @@ def test_the_weekday_evening_strikes_on_a_site(gazetteer: Gazetteer) -> None:
     assert found(gazetteer, "The Islamic Resistance in Iraq claimed the Wednesday evening strikes on the facility "
                             "in al-Shaddadi, south of Hasakah.", "2023-11-23T09:00:00+03:00") == [
         ("al-shaddadi-base", date(2023, 11, 22))]
+
+
+def test_a_booby_trapped_or_bomb_packed_drone_is_a_drone(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "A booby-trapped drone hit the Kharab al-Jir base today, and a bomb-packed UAV was "
+                            "shot down.", "2024-08-10T12:00:00+03:00") == [
+        ("rmeilan-airfield", date(2024, 8, 10), ("drone",), None, None)]
+
+
+def test_a_loitering_munition_is_a_drone(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "A loitering munition struck the al-Tanf garrison on Friday.",
+                 "2023-10-20T12:00:00+03:00") == [("al-tanf", date(2023, 10, 20), ("drone",), None, None)]
+
+
+def test_the_airport_in_the_city_of_a_name(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Multiple unmanned air vehicles attacked the airport in the city of Jizan early on "
+                            "Sunday, Al Masirah TV reported.", "2019-06-09T09:00:00+03:00") == [
+        ("jizan-airport", date(2019, 6, 9))]
