@@ -102,6 +102,10 @@ _STATIONED = re.compile(r"\b(troops|forces|soldiers|personnel|units?|batter(?:y|
 _FIRED_ELSEWHERE = re.compile(r"^[^.;:]{0,40}?(?<!were\s)(?<!was\s)(?<!been\s)\b(fired|fires|launched|launches|"
                               r"struck|strikes|hits?|shelled|shells|pounded|pounds|carried\s+out|conducted)\b"
                               r"(?![^.;]{0,12}\bby\b)", re.I)
+# Forces at a site who bring down what came at it: "forces at al-Dhafra fired Patriot missiles to bring down the
+# projectiles" defend the site from an attack.
+_DEFENDED = re.compile(r"^[^.;]{0,60}?\b(?:intercept(?:ed|ing)?|shot\s+down|shoot\s+down|br(?:ing|ought)\s+down|"
+                       r"downed|engaged\s+(?:two|three|several|the|an?|incoming)|repelled|thwarted)\b", re.I)
 # Forces or weapons brought to a site: a movement, whatever weapon words it names.
 _MOVED = re.compile(r"\b(arriv(?:e|ed|es|ing|al)|(?:re)?deploy(?:ed|s|ing|ment)|relocat(?:e|ed|es|ing|ion)|"
                     r"moved|transferred|rotat(?:e|ed|ing|ion))\b", re.I)
@@ -377,7 +381,9 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     if _ORIGIN.search(before) and not re.search(r"\b(at|on|targeting|against|hit|struck)\s+(?:the\s+)?"
                                                 r"(?:[\w.'’-]+\s+){0,2}$", before[-25:], re.I):
         return False
-    if _STATIONED.search(before) and _FIRED_ELSEWHERE.match(text[sentence.tokens[mention.end - 1].end:]):
+    after = text[sentence.tokens[mention.end - 1].end:]
+    defended = bool(_STATIONED.search(before) and _DEFENDED.match(after))
+    if _STATIONED.search(before) and _FIRED_ELSEWHERE.match(after) and not defended:
         return False  # "U.S. troops at the al-Tanf garrison fired rockets at a depot": the site's own fire
     if _HYPOTHETICAL.search(clause_text) and not _EVENT.search(_UNREAL.sub(" ", clause_text)):
         return False
@@ -393,7 +399,7 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         # The noun alone ("attacks on the base"): only a specific attack counts ("the attack on", "Monday's").
         return bool(re.search(r"\b(the|this|an|a|latest|monday|tuesday|wednesday|thursday|friday|saturday|"
                               r"sunday)['’s]*\s+(?:\w+\s+){0,2}(?:attack|strikes?)\b", text, re.I))
-    return _aimed_at_site(text, site_at, sentence.tokens[mention.end - 1].end) or _listed_with_a_target(
+    return defended or _aimed_at_site(text, site_at, sentence.tokens[mention.end - 1].end) or _listed_with_a_target(
         sentence, mention)
 
 
@@ -476,7 +482,8 @@ def _weapons_in(text: str) -> list[str]:
     # "bomb-laden", "explosive-packed", "booby-trapped" drones carry the explosive: they are drones
     text = re.sub(r"\b(?:explosives?|bomb)[- ](?:laden|packed|rigged|loaded)\b|"
                   r"\bbooby[- ]trapped\s+(?=(?:drones?|uavs?|aircraft|unmanned))", "", text, flags=re.I)
-    text = re.sub(r"\b(?:counter|anti)[- ](?:rocket|drone|missile|mortar)\w*|\bc-ram\b|\bair[- ]defen[cs]e\w*",
+    text = re.sub(r"\b(?:counter|anti)[- ](?:rocket|drone|missile|mortar)\w*|\bc-ram\b|\bair[- ]defen[cs]e\w*|"
+                  r"\bpatriot\s+(?:missiles?|interceptors?|batter(?:y|ies))",
                   "", text, flags=re.I)
     return [weapon for weapon, pattern in WEAPON_PATTERNS if pattern.search(text)]
 

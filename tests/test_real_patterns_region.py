@@ -318,3 +318,15 @@ def test_the_airport_in_the_city_of_a_name(gazetteer: Gazetteer) -> None:
     assert found(gazetteer, "Multiple unmanned air vehicles attacked the airport in the city of Jizan early on "
                             "Sunday, Al Masirah TV reported.", "2019-06-09T09:00:00+03:00") == [
         ("jizan-airport", date(2019, 6, 9))]
+
+
+def test_a_citys_regional_airport(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Houthi fighters had targeted Jizan's regional airport with a ballistic missile on "
+                            "Thursday, their television said.", "2017-03-17T10:00:00+03:00") == [
+        ("jizan-airport", date(2017, 3, 16))]
+
+
+def test_forces_at_a_base_bringing_down_missiles_defend_it(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "U.S. forces at al-Dhafra airbase outside Abu Dhabi fired Patriot missiles to help "
+                            "bring down two ballistic missiles on Monday.", "2022-01-24T18:00:00+04:00") == [
+        ("al-dhafra-air-base", date(2022, 1, 24), ("missile",), None, None)]
