@@ -226,6 +226,8 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
             else:
                 draft = _latest_draft(drafts, site.id) if mention.strength == "anaphor" or not _has_recent_day(
                     days) else None
+                if draft is None and _ANSWERING.match(_clause_text(sentence.text, clause).lstrip(" ,")):
+                    continue  # "strikes on Friday in retaliation for the Tower 22 attack": an earlier one, undated
                 if draft is None:
                     if site.id not in lead_days:
                         lead_days[site.id] = _lead_day(sentences, published)
@@ -538,6 +540,9 @@ _AGAIN = re.compile(r"\b(again|for\s+the\s+(?:second|third|fourth|fifth)\s+time|
                     re.I)
 # A clause that tells what came before ("after U.S. strikes on Sunday") dates that, not the attack.
 _EARLIER_EVENT = re.compile(r"(?:after|following|since|days\s+after|in\s+(?:response|retaliation|reprisal))\b", re.I)
+
+
+_ANSWERING = re.compile(r"in\s+(?:response|retaliation|reprisal|revenge)\s+(?:to|for)\b", re.I)
 
 
 def _lead_day(sentences: list[_Sentence], published: datetime) -> DayMention | None:

@@ -330,3 +330,8 @@ def test_forces_at_a_base_bringing_down_missiles_defend_it(gazetteer: Gazetteer)
     assert facts(gazetteer, "U.S. forces at al-Dhafra airbase outside Abu Dhabi fired Patriot missiles to help "
                             "bring down two ballistic missiles on Monday.", "2022-01-24T18:00:00+04:00") == [
         ("al-dhafra-air-base", date(2022, 1, 24), ("missile",), None, None)]
+
+
+def test_retaliation_for_an_attack_does_not_date_it(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "U.S. bombers struck more than 85 targets in Iraq and Syria on Friday in retaliation "
+                            "for the Tower 22 attack.", "2024-02-02T23:00:00+03:00") == []
