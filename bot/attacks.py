@@ -454,6 +454,12 @@ _PLACE_NOUN = re.compile(r"\b(?:base|outpost|post|garrison|installation|facility
                          r"compound|site|station|field|plant|complex)\b", re.I)
 
 
+# "projectiles fired from the Green Village base, which is located in al-Omar": fire from a base aims at no
+# site named after it ("rockets launched from the village of Bayader at the base" still aim at the base).
+_FROM_A_BASE = re.compile(r"\bfrom\s+(?:the\s+|its\s+|their\s+|a\s+)?(?:[\w'’-]+\s+){0,3}?" + _PLACE_NOUN.pattern,
+                          re.I)
+
+
 def _named_noun(text: str, site_start: int) -> list[re.Match[str]]:
     """The place nouns of the phrase that a naming ("known as", "called") gives the site's name to."""
     naming = _NAMING.search(text[max(0, site_start - 100):site_start])
@@ -471,7 +477,8 @@ def _aimed_at(text: str, site_start: int, site_end: int) -> bool:
         gap = before[match.end():]
         if _TRANSITIVE.fullmatch(match.group()) and _OBJECT_GAP.fullmatch(gap):
             return True  # "struck the garrison", "attacked “the al-Tanf base”"
-        if len(gap) <= 70 and not re.search(r"[;!?]|\b(said|says|told|and\s+then|from)\b", gap) and \
+        if len(gap) <= 70 and not re.search(r"[;!?]|\b(said|says|told|and\s+then)\b", gap) and \
+                not _FROM_A_BASE.search(gap) and \
                 _AIM.search(gap):
             return True
     after = text[site_end:site_end + 100]  # room for an apposition: "X, a remote desert base, was targeted"

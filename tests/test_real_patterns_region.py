@@ -335,3 +335,9 @@ def test_forces_at_a_base_bringing_down_missiles_defend_it(gazetteer: Gazetteer)
 def test_retaliation_for_an_attack_does_not_date_it(gazetteer: Gazetteer) -> None:
     assert found(gazetteer, "U.S. bombers struck more than 85 targets in Iraq and Syria on Friday in retaliation "
                             "for the Tower 22 attack.", "2024-02-02T23:00:00+03:00") == []
+
+
+def test_rockets_launched_from_a_village_at_a_base_aim_at_the_base(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "Ten Grad rockets were launched from the village of Bayader at the Ayn al-Assad base "
+                            "on Wednesday morning.", "2021-03-03T15:00:00+03:00") == [
+        ("ain-al-asad", date(2021, 3, 3), ("rocket",), None, None)]
