@@ -341,3 +341,60 @@ def test_rockets_launched_from_a_village_at_a_base_aim_at_the_base(gazetteer: Ga
     assert facts(gazetteer, "Ten Grad rockets were launched from the village of Bayader at the Ayn al-Assad base "
                             "on Wednesday morning.", "2021-03-03T15:00:00+03:00") == [
         ("ain-al-asad", date(2021, 3, 3), ("rocket",), None, None)]
+
+
+# Patterns the matcher already read right on this set; kept as tests so that they stay right.
+
+def test_us_outlets_today_after_local_midnight_is_the_local_day(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Drones set off huge fires at the Abqaiq plant today, Saudi state media said.",
+                 "2019-09-13T23:40:00-04:00") == [("abqaiq-oil-facility", date(2019, 9, 14))]
+
+
+def test_dateline_of_the_day_before_is_not_the_attacks_day(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "WASHINGTON, Aug. 29 - Several rockets were fired at Kabul's airport today, a U.S. "
+                            "official said.", "2021-08-29T23:20:00-04:00") == [("kabul-airport", date(2021, 8, 30))]
+
+
+def test_photo_caption_date_is_not_the_attacks_day(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "A satellite photo shows the base known as Tower 22 on Oct. 12, 2023.\n\nSunday's drone "
+                            "strike on Tower 22 killed three U.S. soldiers.", "2024-01-30T12:00:00+03:00") == [
+        ("tower-22", date(2024, 1, 28))]
+
+
+def test_related_headline_date_is_not_the_attacks_day(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Five rockets fired at Kabul airport early on Monday were intercepted.\n\nRelated: U.S. "
+                            "strike on a car in Kabul kills civilians - Aug 29", "2021-08-30T09:00:00+04:30") == [
+        ("kabul-airport", date(2021, 8, 30))]
+
+
+def test_overnight_and_sundays_attack_are_one_attack(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Three U.S. soldiers were killed overnight when a drone hit an outpost called Tower 22 "
+                            "in Jordan. Sunday's drone attack on Tower 22 was the first to kill U.S. troops.",
+                 "2024-01-28T21:10:00+03:00") == [("tower-22", date(2024, 1, 28))]
+
+
+def test_in_the_early_hours_of_a_weekday(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "In the early hours of Saturday, an armed drone targeted the Kharab al-Jir base in the "
+                            "Rmelan area.", "2024-08-12T09:00:00+03:00") == [("rmeilan-airfield", date(2024, 8, 10))]
+
+
+def test_last_weekday_four_days_later(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "The drone attack on Tower 22 last Sunday killed three soldiers.",
+                 "2024-02-01T09:00:00+03:00") == [("tower-22", date(2024, 1, 28))]
+
+
+def test_date_of_the_motive_is_not_the_attacks_day(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "The Guards said they targeted the al-Udeid airbase in Qatar last night, in revenge "
+                            "for the June 22 strikes on Iran's nuclear sites.", "2025-06-24T09:00:00+03:30") == [
+        ("al-udeid-air-base", date(2025, 6, 23))]
+
+
+def test_reposted_explainer_about_an_old_attack_is_background(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "On January 28, 2024, a drone launched by Iran-backed militants struck Tower 22, killing "
+                            "three U.S. soldiers.", "2025-01-28T10:30:00+03:00") == []
+
+
+def test_spellings_koniko_and_shadadi(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Three rockets fell inside the base in the Koniko gas field this morning. Drones hit the "
+                            "patrol base in Shadadi this morning too.", "2023-08-12T11:00:00+03:00") == [
+        ("conoco-gas-field", date(2023, 8, 12)), ("al-shaddadi-base", date(2023, 8, 12))]
