@@ -63,7 +63,8 @@ def predicted_incidents(set_dir: Path, config_path: Path) -> dict[int, dict[str,
     for line in out.getvalue().splitlines():
         record = json.loads(line)
         incidents[int(record["incident"])] = record
-    return incidents
+    # An incident whose last alert withdraws it (its only report was revised away) is no prediction.
+    return {key: record for key, record in incidents.items() if record.get("action") != "withdrawn"}
 
 
 def score_set(set_dir: Path, config_path: Path) -> SetScore:
