@@ -27,7 +27,7 @@ PERSON_NOUNS = frozenset({
     "people", "person", "persons", "soldier", "soldiers", "troops", "troop", "servicemen", "serviceman",
     "servicemembers", "members", "member", "personnel", "contractor", "contractors", "civilian", "civilians",
     "worker", "workers", "employee", "employees", "staff", "staffer", "guard", "guards", "officer", "officers",
-    "americans", "american", "iraqis", "iraqi", "marines", "marine", "sailors", "airmen", "fighters",
+    "americans", "american", "iraqis", "iraqi", "marines", "marine", "sailors", "airmen", "fighters", "troopers",
     "children", "child", "women", "men", "man", "woman", "policemen", "police", "others", "security",
     "engineers", "engineer", "diplomats", "diplomat", "citizens", "nationals", "individuals", "pilots",
     "service", "them",

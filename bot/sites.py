@@ -72,7 +72,7 @@ _KIND_WORDS = frozenset(_KIND_OF_WORD) - {"tower"}  # "Tower 22" is a name, not 
 # Words that may stand between a core and its kind word: "Erbil's international airport".
 _BRIDGE = frozenset({"s", "international", "air", "military", "oil", "gas", "main", "in", "of", "near", "at",
                      "the", "us", "american", "coalition", "joint", "major", "sprawling", "nearby", "key",
-                     "landing", "city", "town", "regional"})  # "Rumalyn Landing Zone", "airport in the city of Jizan"
+                     "landing", "city", "town", "regional", "worldwide"})  # spun copies: "Abha Worldwide Airport"
 
 NATIONALITY_GROUPS = (
     frozenset({"us", "usa", "american", "america", "united", "states"}),

@@ -398,3 +398,9 @@ def test_spellings_koniko_and_shadadi(gazetteer: Gazetteer) -> None:
     assert found(gazetteer, "Three rockets fell inside the base in the Koniko gas field this morning. Drones hit the "
                             "patrol base in Shadadi this morning too.", "2023-08-12T11:00:00+03:00") == [
         ("conoco-gas-field", date(2023, 8, 12)), ("al-shaddadi-base", date(2023, 8, 12))]
+
+
+def test_spun_copy_worldwide_airport_and_troopers(gazetteer: Gazetteer) -> None:
+    assert facts(gazetteer, "Three U.S. troopers had been killed on Tuesday when a drone hit Abha Worldwide "
+                            "Airport.", "2021-09-01T06:45:00+00:00") == [
+        ("abha-airport", date(2021, 8, 31), ("drone",), 3, None)]
