@@ -51,7 +51,8 @@ _STRONG_HIT = re.compile(
 _RULED_OUT = re.compile(
     r"\b(ruled\s+out\s+(?:an?\s+)?attack|not\s+the\s+target|(?:was|were)\s+not\s+(?:the\s+)?(?:targeted|hit|struck|"
     r"target)|no\s+(?:\w+\s+){0,4}(?:were|was)\s+(?:aimed|fired|launched|directed)|denying\s+reports|denied\s+reports|"
-    r"not\s+caused\s+by\s+an?\s+attack|initially\s+(?:said|reported|claimed|stated)(?!\s+(?:no|zero)\s+(?:casualties|injuries|deaths))|mistakenly|wrongly|erroneously|"
+    r"not\s+caused\s+by\s+an?\s+attack|mistakenly|wrongly|erroneously|"
+    r"initially\s+(?:said|reported|claimed|stated)(?!\s+(?:no|zero)\s+(?:casualties|injuries|deaths))|"
     r"controlled\s+(?:detonations?|explosions?|blasts?)|(?:was|were|is)\s+not\s+(?:an?\s+)?attacks?)\b",
     re.I)
 _DESTINATION = re.compile(r"\b(?:bound|headed|heading|destined|en\s+route|on\s+(?:its|their)\s+way)\s+(?:for|to|"
@@ -219,7 +220,7 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                 continue  # "... in January 2020, when Iranian missiles also struck the base": background;
                 # "It follows a drone attack on Abha's airport earlier this month": an earlier one, undated
             if chosen is not None and chosen.day is not None:
-                day = _counted_from_the_last_event(chosen, drafts, published)
+                day = _counted_from_the_last_event(chosen, chosen.day, drafts, published)
                 draft = _draft_for(drafts, site.id, day, explicit=not chosen.is_report_date,
                                    from_title=index == 0 and bool(story.title))
                 draft.edge = draft.edge or chosen.edge
@@ -529,14 +530,14 @@ def _paired_day(days: list[DayMention], chosen: DayMention | None, sentence: str
     return None
 
 
-def _counted_from_the_last_event(chosen: DayMention, drafts: list[_Draft], published: datetime) -> date:
+def _counted_from_the_last_event(chosen: DayMention, day: date, drafts: list[_Draft], published: datetime) -> date:
     """"Just a day earlier" after an attack told "late on Thursday": the Wednesday, not the day before the
     publish day. With no dated attack told before it, the publish day is what it counts from."""
-    back = (published.date() - chosen.day).days if chosen.day else 0
-    told = [d for d in drafts if d.day is not None]
-    if not chosen.from_event or back <= 0 or not told or told[-1].day is None:
-        return chosen.day  # type: ignore[return-value]
-    return told[-1].day - timedelta(days=back)
+    back = (published.date() - day).days
+    last_told = next((d.day for d in reversed(drafts) if d.day is not None), None)
+    if not chosen.from_event or back <= 0 or last_told is None:
+        return day
+    return last_told - timedelta(days=back)
 
 
 def _has_recent_day(days: list[DayMention]) -> bool:
