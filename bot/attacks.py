@@ -106,7 +106,8 @@ _FIRED_ELSEWHERE = re.compile(r"^[^.;:]{0,40}?(?<!were\s)(?<!was\s)(?<!been\s)\b
 # Forces at a site who bring down what came at it: "forces at al-Dhafra fired Patriot missiles to bring down the
 # projectiles" defend the site from an attack.
 _DEFENDED = re.compile(r"^[^.;]{0,60}?\b(?:intercept(?:ed|ing)?|shot\s+down|shoot\s+down|br(?:ing|ought)\s+down|"
-                       r"downed|engaged\s+(?:two|three|several|the|an?|incoming)|repelled|thwarted)\b", re.I)
+                       r"downed|engaged\s+(?:two|three|several|the|an?|incoming)|repelled|thwarted)\b"
+                       r"(?![^.;]{0,40}\b(?:toward|towards|heading|headed|bound\s+for|en\s+route)\b)", re.I)
 # Forces or weapons brought to a site: a movement, whatever weapon words it names.
 _MOVED = re.compile(r"\b(arriv(?:e|ed|es|ing|al)|(?:re)?deploy(?:ed|s|ing|ment)|relocat(?:e|ed|es|ing|ion)|"
                     r"moved|transferred|rotat(?:e|ed|ing|ion))\b", re.I)

@@ -404,3 +404,8 @@ def test_spun_copy_worldwide_airport_and_troopers(gazetteer: Gazetteer) -> None:
     assert facts(gazetteer, "Three U.S. troopers had been killed on Tuesday when a drone hit Abha Worldwide "
                             "Airport.", "2021-09-01T06:45:00+00:00") == [
         ("abha-airport", date(2021, 8, 31), ("drone",), 3, None)]
+
+
+def test_forces_at_a_base_downing_a_drone_bound_elsewhere_defend_no_site(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "U.S. forces at the al-Tanf garrison shot down a drone flying toward Jordan on "
+                            "Tuesday.", "2024-01-10T10:00:00+03:00") == []
