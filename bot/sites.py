@@ -53,6 +53,8 @@ _KIND_FOLLOWERS: dict[str, frozenset[str]] = {
     "field": frozenset({"base", "facility", "plant", "installation"}),
     "facility": frozenset({"base"}),
 }
+# Words that tell a story about an oil or gas site, beside its kind words: a bare "Abqaiq" there is the plant.
+_BARE_NAME_CONTEXT = frozenset({"oil", "gas", "crude", "aramco", "barrels", "output", "production", "petroleum"})
 # Before a field's core with "at", these also name its site: "the base at Conoco" (not "a base in Erbil").
 _KIND_LEADERS: dict[str, frozenset[str]] = {"field": frozenset({"base"})}
 # English words that a sound key can confuse with a name (in/Ain, said/Saida): never a site's core.
@@ -187,6 +189,16 @@ class Gazetteer:
                 anchors.add(kind)
         self._anchor_words[site.id] = frozenset(anchors | self._anchor_words.get(site.id, frozenset()))
 
+    def _in_context(self, site_id: str, story_words: Collection[str]) -> bool:
+        """A bare name (Abqaiq, Khurais) means the site in a story with a word of its kind: plants, oil, fields.
+        With no story words to look at, the name alone is taken."""
+        if not story_words:
+            return True
+        anchors = self._anchor_words.get(site_id, frozenset())
+        context = anchors | {w + "s" for w in anchors} | {w[:-1] + "ies" for w in anchors if w.endswith("y")}
+        context |= _BARE_NAME_CONTEXT if anchors & (_KIND_GROUPS["field"] | _KIND_GROUPS["facility"]) else set()
+        return any(word in story_words for word in context)
+
     def anchor_words(self, site_id: str) -> frozenset[str]:
         """The words by which a story may refer back to the site: "the base", "the airport"."""
         return self._anchor_words.get(site_id, frozenset())
@@ -247,6 +259,8 @@ class Gazetteer:
         if form.nationality_positions:
             return self._match_with_nationality(form, span, norms, story_words)
         if whole and (len(form.core) > 1 or not form.has_kind):
+            if not form.has_kind and len(form.core) == 1 and not self._in_context(form.site_id, story_words):
+                return None  # "a patrol in Abqaiq": the town, in a story with no word of the site's kind
             return None if self._names_person(span, norms, tokens, partial=False) else span
         # One core word alone (Erbil, Tanf, or Asad out of Ain al-Asad): it needs its kind word beside it,
         # or, for names written with an article (Al-Tanf), the article.
