@@ -155,10 +155,10 @@ _RELATIVE = re.compile(r"(?:where|which|who|whose|whom)\b", re.I)
 # The killing an attack avenges is its motive, not an attack on the place where it happened.
 _MOTIVE = re.compile(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|in\s+response|answer\w*|anniversary)\b[^;]{0,60}"
                      r"\b(?:killing|assassination|martyrdom|death|murder|slaying)s?\b[^;]*$", re.I)
-# A toll "in attacks" (plural) is a tally of many attacks: "three contractors have been wounded in attacks on Balad";
-# not one "in two drone attacks" that the sentence tells.
-_TALLY = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+in\s+(?!(?:two|three|four|both|twin)\b)(?:\w+\s+){0,3}"
-                    r"attacks\b", re.I)
+# A toll "in attacks" (plural) is a tally of many attacks: "three contractors have been wounded in attacks on Balad"
+# (spun: "in assaults"); not the toll of attacks the story tells: "in two drone attacks", "in the attacks".
+_TALLY = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+in\s+(?!(?:the|these|those|two|three|four|both|twin)\b)"
+                    r"(?:\w+\s+){0,3}(?:attacks|assaults)\b", re.I)
 # "revenge for the January 3 killing": a day that dates the motive (a killing), not an attack.
 _MOTIVE_BEFORE_DAY = re.compile(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|response|answer\w*|anniversary)\s+"
                                 r"(?:for|to|of)?\s*(?:the\s+)?$", re.I)

@@ -118,6 +118,15 @@ def test_two_attacks_on_consecutive_days_in_one_clause_stay_two(gazetteer: Gazet
         ("jizan-airport", date(2021, 10, 9), ("drone",), None, None)]
 
 
+def test_two_days_told_apart_have_no_midnight_edge(gazetteer: Gazetteer) -> None:
+    # "early on Saturday" beside "late on Friday" is not one attack near midnight that another outlet may date
+    # a day off: the Saturday attack must not join the Friday incident across midnight.
+    story = make_story("Ten people were injured in two drone attacks on King Abdullah airport in Jazan late on "
+                       "Friday and early on Saturday, the coalition said.", "2021-10-09T11:00:00+03:00")
+    assert [(a.day, a.day_edge) for a in find_attacks(story, gazetteer)] == [
+        (date(2021, 10, 8), None), (date(2021, 10, 9), None)]
+
+
 def test_no_one_was_hurt_is_zero_and_zero(gazetteer: Gazetteer) -> None:
     assert facts(gazetteer, "Two ballistic missiles fired at Al Dhafra Air Base were intercepted early Monday. "
                             "No one was hurt.", "2022-01-24T10:00:00+04:00") == [
