@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.casualties import count_casualties
@@ -21,7 +21,8 @@ _WEAPON_REGEXES = (
                r"\b(?:107|122|240)\s?mm\b|\brpgs?\b"),
     ("missile", r"\bmissiles?\b|\bballistic\b|\bcruise\b"),
     ("mortar", r"\bmortars?\b"),
-    ("drone", r"\bdrones?\b|\buavs?\b|\bunmanned\s+aerial|\bquadcopters?\b|\bkamikaze\b|\bone-way\s+attack"),
+    ("drone", r"\bdrones?\b|\buavs?\b|\bunmanned\s+(?:aerial|air)\b|\bquadcopters?\b|\bkamikaze\b|"
+              r"\bone-way\s+attack|\bloitering\s+munitions?\b"),
     ("explosive", r"\bieds?\b|\bimprovised\s+explosive|\broadside\s+bombs?\b|\bcar\s+bombs?\b|\bvbieds?\b|"
                   r"\bsuicide\s+(?:bomb|bomber|bombing|attack|vest)|\bexplosive\s+devices?\b|"
                   r"\bbombs?\b(?![- ]laden)|\bsticky\s+bombs?\b|\bbooby[- ]trap"),
@@ -45,12 +46,14 @@ _ATTACK_WORD = re.compile("|".join([_HIT.pattern, *(p.pattern for _, p in WEAPON
 _STRONG_HIT = re.compile(
     r"\b(attack(?:ed|s|ing)?|struck|target(?:ed|ing)|shell(?:ed|ing)|bombard(?:ed|ment)|explo(?:sion|sions|ded)|"
     r"blasts?|assault(?:ed)?|raid(?:ed)?|ambush(?:ed)?|came\s+under|rocketed|detonat(?:ed|ion)|"
-    r"bomb(?:ed|ing))\b", re.I)
+    r"bomb(?:ed|ing)|strikes?\s+(?:on|against))\b", re.I)
 # Said outright: not an attack on the site, or a first report taken back.
 _RULED_OUT = re.compile(
     r"\b(ruled\s+out\s+(?:an?\s+)?attack|not\s+the\s+target|(?:was|were)\s+not\s+(?:the\s+)?(?:targeted|hit|struck|"
     r"target)|no\s+(?:\w+\s+){0,4}(?:were|was)\s+(?:aimed|fired|launched|directed)|denying\s+reports|denied\s+reports|"
-    r"not\s+caused\s+by\s+an?\s+attack|initially\s+(?:said|reported|claimed|stated)|mistakenly|wrongly|erroneously|"
+    r"not\s+caused\s+by\s+an?\s+attack|mistakenly|wrongly|erroneously|"
+    r"initially\s+(?:said|reported|claimed|stated)(?!\s+(?:no|zero)\s+(?:casualties|injuries|deaths))|"
+    r"controlled\s+(?:detonations?|explosions?|blasts?)|(?:was|were|is)\s+not\s+(?:an?\s+)?attacks?|"
     r"before\s+(?:it|they)\s+(?:could\s+)?(?:fire|be\s+fired|launch|be\s+launched|fired|launched|(?:was|were)\s+fired)|"
     r"launchers?\s+(?:\w+\s+){0,3}aimed\s+at)\b",
     re.I)
@@ -60,13 +63,27 @@ _DESTINATION = re.compile(r"\b(?:bound|headed|heading|destined|en\s+route|on\s+(
 _AT_A_DISTANCE = re.compile(r"\b(?:\d+(?:\.\d+)?|a|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s*"
                             r"(?:kilometres|kilometers|km|miles|metres|meters|m)\s+(?:away\s+)?(?:from|of|north\s+of|"
                             r"south\s+of|east\s+of|west\s+of|outside)\s+(?:[\w.'’-]+\s+){0,5}$", re.I)
+# "a house north-west of the airport": a place in some direction from the site, not the site.
+_BEARING_FROM = re.compile(r"\b(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+(?:of|from)\s+"
+                           r"(?:the\s+)?(?:[\w.'’-]+\s+){0,2}$", re.I)
 # Training, not fighting: mortars fired on a range during an exercise are no attack.
 _DRILL = re.compile(r"\b(exercises?|drills?|training|rehearsals?|simulated|live-fire|war\s+games)\b", re.I)
+# Something fired whose kind is not said ("a projectile hit the arrivals hall"): an attack, with no weapon named.
+_UNNAMED_WEAPON = re.compile(r"\bprojectiles?\b", re.I)
+# What has happened many times, or also, with no day: history, not a report ("has targeted the airport several
+# times in the past", "Iran-backed groups have also targeted the garrison").
+_HABITUAL = re.compile(r"\b(?:several|many|numerous|multiple|countless|dozens\s+of)\s+times\b|"
+                       r"\bon\s+(?:several|many|numerous)\s+occasions\b|\brepeatedly\b|"
+                       r"\bin\s+the\s+past\b(?!\s+(?:\d+|few|two|three|24|48|several)\b)|"
+                       r"\b(?:has|have)\s+also\s+(?:been\s+)?(?:targeted|attacked|hit|struck|shelled)\b", re.I)
+# What did not happen: an "if" clause, a modal verb phrase ("could be targeted if Iran is attacked").
+_UNREAL = re.compile(r"\b(?:if|unless)\b[^,;.]*|\b(?:could|would|might|may|will|shall)\s+(?:not\s+)?(?:have\s+)?"
+                     r"(?:be(?:en)?\s+)?\w+", re.I)
 # Verbs for a real, physical event (not the noun "attacks" in analysis).
 _EVENT = re.compile(
     r"\b(struck|hit|fired|landed|exploded|shot\s+down|downed|intercepted|shelled|crashed|slammed|targeted|"
     r"came\s+under|fell|detonated|pounded|rocketed|was\s+attacked|were\s+attacked|attacked|impacted|"
-    r"explosions?|blasts?)\b", re.I)
+    r"explosions?|blasts?|under\s+(?:an?\s+)?(?:\w+\s+)?(?:attack|fire|bombardment|shelling))\b", re.I)
 # Modal and threat words: an attack that has not happened.
 _HYPOTHETICAL = re.compile(
     r"\b(could|would|might|may|will|shall|threat(?:en(?:ed|s)?)?|vow(?:ed|s)?|warn(?:ed|s|ing)?|plan(?:ned|s)?|"
@@ -81,6 +98,22 @@ _NOT_ATTACK = re.compile(
     r"visit(?:ed|s|ing)?|toured?|handover|handed\s+over|withdraw(?:al|n)?|"
     r"contract|accident|fire\s+broke\s+out|weather|sandstorm|crash\s+landing|ceremony|inspected|met|meet|meets|"
     r"meeting|talks|discuss(?:ed)?|conference|signed|inaugurat(?:ed|ion)|opened)\b", re.I)
+# Forces at a site who fire, launch or strike themselves ("troops at the garrison fired rockets at"): the site is
+# where the fire came from.
+_STATIONED = re.compile(r"\b(troops|forces|soldiers|personnel|units?|batter(?:y|ies)|gunners|crews?|artillery|"
+                        r"launchers|himars|jets|aircraft|warplanes|helicopters)\s+(?:stationed\s+|based\s+|"
+                        r"deployed\s+)?(?:at|in)\s+(?:the\s+)?$", re.I)
+_FIRED_ELSEWHERE = re.compile(r"^[^.;:]{0,40}?(?<!were\s)(?<!was\s)(?<!been\s)\b(fired|fires|launched|launches|"
+                              r"struck|strikes|hits?|shelled|shells|pounded|pounds|carried\s+out|conducted)\b"
+                              r"(?![^.;]{0,12}\bby\b)", re.I)
+# Forces at a site who bring down what came at it: "forces at al-Dhafra fired Patriot missiles to bring down the
+# projectiles" defend the site from an attack.
+_DEFENDED = re.compile(r"^[^.;]{0,60}?\b(?:intercept(?:ed|ing)?|shot\s+down|shoot\s+down|br(?:ing|ought)\s+down|"
+                       r"downed|engaged\s+(?:two|three|several|the|an?|incoming)|repelled|thwarted)\b"
+                       r"(?![^.;]{0,40}\b(?:toward|towards|heading|headed|bound\s+for|en\s+route)\b)", re.I)
+# Forces or weapons brought to a site: a movement, whatever weapon words it names.
+_MOVED = re.compile(r"\b(arriv(?:e|ed|es|ing|al)|(?:re)?deploy(?:ed|s|ing|ment)|relocat(?:e|ed|es|ing|ion)|"
+                    r"moved|transferred|rotat(?:e|ed|ing|ion))\b", re.I)
 # Words before a site that make it where an attack came from, not what it hit.
 _ORIGIN = re.compile(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|deployed\s+(?:at|to|in)|"
                      r"took\s+off\s+from|launched\s+from|operating\s+(?:from|out\s+of)|departed|flew\s+from|"
@@ -97,11 +130,13 @@ _TRANSITIVE = re.compile(r"struck|hits?|hitting|strikes|targets|targeted|targeti
                          r"pounded|rocketed|stormed", re.I)
 # After a site's name: "Ain al-Asad air base, which hosts U.S. troops, was hit", "al-Omar field attacked by
 # drones", "the Erbil airport attack".
-_SUBJECT_HIT = re.compile(r"^[^;!?]{0,60}?\b(was|were|had\s+been|has\s+been|came|comes|come|is|are|been)\s+"
+_SUBJECT_HIT = re.compile(r"^[^;!?]{0,80}?\b(was|were|had\s+been|has\s+been|came|comes|come|is|are|been)\s+"
                           r"(?:\w+\s+){0,2}?(attacked|hit|struck|targeted|under|shelled|rocketed|bombarded|rocked|"
                           r"shaken|bombed|stormed)\b", re.I)
 _PARTICIPLE_HIT = re.compile(r"^[^;!?,]{0,30}?\b(attacked|hit|struck|targeted|shelled|rocketed|bombed)\s+(?:by|with|"
                              r"in|overnight|early|late|on)\b", re.I)
+# "fires at its facilities in Abqaiq and Khurais as a result of drones": what happened there was caused by them.
+_CAUSED_AFTER = re.compile(r"^[^;!?]{0,40}?\b(?:as\s+a\s+result\s+of|caused\s+by|resulting\s+from)\b", re.I)
 _ATTACK_NOUN_AFTER = re.compile(r"^[\W\w]{0,40}?\b(attack|strike|explosion|blast|bombing)s?\b", re.I)
 # "Air defences at the base intercepted a drone": what was aimed at the site was stopped there.
 _DEFENCES_AT = re.compile(r"\b(?:air\s+)?defen[cs]es?\s+(?:systems?\s+)?(?:at|of|on|over)\s+(?:the\s+)?$", re.I)
@@ -120,8 +155,10 @@ _RELATIVE = re.compile(r"(?:where|which|who|whose|whom)\b", re.I)
 # The killing an attack avenges is its motive, not an attack on the place where it happened.
 _MOTIVE = re.compile(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|in\s+response|answer\w*|anniversary)\b[^;]{0,60}"
                      r"\b(?:killing|assassination|martyrdom|death|murder|slaying)s?\b[^;]*$", re.I)
-# A toll "in attacks" (plural) is a tally of many attacks: "three contractors have been wounded in attacks on Balad".
-_TALLY = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+in\s+(?:\w+\s+){0,3}attacks\b", re.I)
+# A toll "in attacks" (plural) is a tally of many attacks: "three contractors have been wounded in attacks on Balad"
+# (spun: "in assaults"); not the toll of attacks the story tells: "in two drone attacks", "in the attacks".
+_TALLY = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+in\s+(?!(?:the|these|those|two|three|four|both|twin)\b)"
+                    r"(?:\w+\s+){0,3}(?:attacks|assaults)\b", re.I)
 # "revenge for the January 3 killing": a day that dates the motive (a killing), not an attack.
 _MOTIVE_BEFORE_DAY = re.compile(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|response|answer\w*|anniversary)\s+"
                                 r"(?:for|to|of)?\s*(?:the\s+)?$", re.I)
@@ -129,9 +166,6 @@ _KILLING_AFTER_DAY = re.compile(r"^\W*(?:\w+\s+)?(?:killing|assassination|martyr
 # Another attack than the one being told: its toll and weapons are not this one's.
 _OTHER_ATTACK = re.compile(r"\b(?:last\s+(?:week|month)['’]s|yesterday['’]s|(?:an?|the)\s+(?:earlier|previous|prior|"
                            r"similar))\s+(?:\w+\s+){0,2}(?:attacks?|strikes?|barrages?|assaults?)\b", re.I)
-# A sentence after the attack that tells what it followed: "This comes after the missile strike on ...".
-_ANOTHER_EVENT = re.compile(r"^(?:this|it|that|the\s+(?:\w+\s+)?(?:attack|strike|incident))\s+(?:comes?|came|follows?|"
-                            r"followed)\b", re.I)
 # A day in "following the incident of 22 June," dates what came before.
 _EARLIER_DAY = re.compile(r"\b(?:after|following|since)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:of|on)?\s*$", re.I)
 # Relative words for the publish day: weaker than a named day for the same attack in the same story.
@@ -215,23 +249,32 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
             chosen = _day_for(days, clause, sentence.tokens[mention.start].start, sentence.text)
             if chosen is not None and chosen.old:
                 continue
-            if chosen is None and any(d.old for d in days) and not _has_recent_day(days):
-                continue  # "... in January 2020, when Iranian missiles also struck the base": background
+            if chosen is None and any(d.old or d.before_today for d in days) and not _has_recent_day(days):
+                continue  # "... in January 2020, when Iranian missiles also struck the base": background;
+                # "It follows a drone attack on Abha's airport earlier this month": an earlier one, undated
             if chosen is None and _OTHER_ATTACK.search(_clause_text(sentence.text, clause)):
                 continue  # "last week's attack on the same base killed two": not the attack this story tells
             if chosen is not None and chosen.day is not None:
                 weak = sentence.text[chosen.start:chosen.end].lower() in _PUBLISH_DAY_WORDS and not _AGAIN.search(
                     _clause_text(sentence.text, clause))
-                for day in (chosen, *_days_joined_to(chosen, days, sentence.text)):
-                    draft = _draft_for(drafts, site.id, day.day, explicit=not day.is_report_date,  # type: ignore[arg-type]
+                first = _counted_from_the_last_event(chosen, chosen.day, drafts, published)
+                joined = _days_joined_to(chosen, days, sentence.text, first)
+                for day, on in ((chosen, first), *joined):
+                    draft = _draft_for(drafts, site.id, on, explicit=not day.is_report_date,
                                        from_title=index == 0 and bool(story.title), weak=weak)
-                    draft.edge = draft.edge or day.edge
+                    # A story that tells two days apart ("late on Friday and early on Saturday") has not
+                    # mistaken one attack near midnight for the next day's: no edge to cross.
+                    draft.edge = draft.edge or (None if joined else day.edge)
                     draft.decided.append(Evidence("day", sentence.text))
-                    _gather(draft, sentence, mention, clause, index, sentences, published)
+                    # "Ten were injured in two attacks late on Friday and early on Saturday": the toll told with
+                    # two days is the first's; only a zero ("There were no injuries") holds for each.
+                    _gather(draft, sentence, mention, clause, index, sentences, published, zeros_only=day is not chosen)
                 continue
             else:
                 draft = _latest_draft(drafts, site.id) if mention.strength == "anaphor" or not _has_recent_day(
                     days) else None
+                if draft is None and _ANSWERING.match(_clause_text(sentence.text, clause).lstrip(" ,")):
+                    continue  # "strikes on Friday in retaliation for the Tower 22 attack": an earlier one, undated
                 if draft is None:
                     if site.id not in lead_days:
                         lead_days[site.id] = _lead_day(sentences, published)
@@ -304,7 +347,7 @@ def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int,
         if any(m.start <= position < m.end for m in named):
             continue  # part of a name: "the Ain al-Asad air base"
         following = tokens[position + 1].norm if position + 1 < len(tokens) else ""
-        if following in NEARBY_PLACE_WORDS:
+        if following in NEARBY_PLACE_WORDS or _placed_elsewhere(tokens, position, named):
             continue
         earlier = [(index, m.site_id) for m in named if m.end <= position]
         for sentence_index, site_id in reversed([*recent, *earlier]):
@@ -314,6 +357,17 @@ def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int,
                 found.append(Mention(site_id, position, position + 1, "anaphor"))
                 break
     return found
+
+
+def _placed_elsewhere(tokens: list[Token], position: int, named: list[Mention]) -> bool:
+    """"the airport in the Saudi city of Najran": a kind word placed in a named city that is no tracked site
+    is another place of that kind, not the site named before ("the base in Anbar province" still is)."""
+    if position + 1 >= len(tokens) or tokens[position + 1].norm not in ("in", "at", "of", "near", "outside"):
+        return False
+    place = tokens[position + 2:position + 8]
+    return any(t.norm in ("city", "town", "village", "capital") for t in place) and any(
+        token.is_capitalised and not any(m.start <= j < m.end for m in named)
+        for j, token in enumerate(place, start=position + 2))
 
 
 Clause = tuple[tuple[int, int], ...]  # character ranges of a sentence
@@ -353,44 +407,117 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     text = sentence.text
     clause_text = _clause_text(text, clause)
     site_at = _name_start(sentence, mention)
-    weapons = _weapons_in(clause_text) or _weapons_in(text)
-    hits = _STRONG_HIT.search(clause_text) or (_HIT.search(text) if weapons else None)
+    weapons = _weapons_in(clause_text) or _weapons_in(text) or _UNNAMED_WEAPON.findall(text)
+    hits = _STRONG_HIT.search(clause_text) or (_HIT.search(text) if weapons else None) or _attack_before_relative(
+        text, clause)
     if not (weapons or hits):
         return False  # "the Pope landed at Baghdad airport": landing, falling, hitting need a weapon
-    if _DRILL.search(text) or _RULED_OUT.search(text):
+    if _DRILL.search(text) or _RULED_OUT.search(text) or _HABITUAL.search(clause_text):
         return False
     if _DESTINATION.search(text[max(0, site_at - 30):site_at]):
         return False  # "a convoy bound for Ain al-Asad was hit": the convoy, on a road elsewhere
-    if _AT_A_DISTANCE.search(text[max(0, site_at - 60):site_at]):
-        return False  # "about ten kilometres from Erbil airport": near, not at the site
+    if _AT_A_DISTANCE.search(text[max(0, site_at - 60):site_at]) or \
+            _BEARING_FROM.search(text[max(0, site_at - 30):site_at]):
+        return False  # "about ten kilometres from Erbil airport", "north-west of the airport": near, not at it
     before = text[max(0, site_at - 40):site_at]
     origin = _ORIGIN.search(before)
-    # "rockets fired at forces at X" and "troops at X were attacked" aim at the site; "artillery based at X
-    # fired" starts there.
+    # "rockets fired at forces at X", "rockets landed near forces at X" and "troops at X were attacked" aim at
+    # the site; "artillery based at X fired" starts there; "forces at X brought down missiles" defend it.
     after = text[sentence.tokens[mention.end - 1].end:]
-    if origin and not re.search(r"\b(at|on|targeting|against|hit|struck)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,2}$",
-                                before[:origin.start()][-25:], re.I) and not _SUBJECT_HIT.match(after[:80]):
+    defended = bool(_STATIONED.search(before) and _DEFENDED.match(after))
+    if origin and not defended and not re.search(r"\b(at|on|near|targeting|against|hit|struck)\s+(?:the\s+)?"
+                                                 r"(?:[\w.'’-]+\s+){0,2}$", before[:origin.start()][-25:], re.I) \
+            and not _SUBJECT_HIT.match(after[:80]):
         return False
     if _MOTIVE.search(text[:site_at]):
         return False  # "in revenge for the January 3 killing of Soleimani at Baghdad airport": the motive
-    if _HYPOTHETICAL.search(clause_text) and not _EVENT.search(clause_text):
+    if _STATIONED.search(before) and _FIRED_ELSEWHERE.match(after) and not defended:
+        return False  # "U.S. troops at the al-Tanf garrison fired rockets at a depot": the site's own fire
+    if _HYPOTHETICAL.search(clause_text) and not _EVENT.search(_UNREAL.sub(" ", clause_text)):
         return False
     if _DENIAL.search(text) and not _EVENT.search(text):
         return False
     if _NOT_ATTACK.search(clause_text) and not (_EVENT.search(clause_text) or weapons):
         return False
+    if _MOVED.search(clause_text) and not _EVENT.search(clause_text):
+        return False  # "fighter jets arrive at the base": aircraft or launchers moved there
     if _GENERAL.search(text) and not _EVENT.search(clause_text):
         return False
     if not _EVENT.search(text) and not weapons:
         # The noun alone ("attacks on the base"): only a specific attack counts ("the attack on", "Monday's").
         return bool(re.search(r"\b(the|this|an|a|latest|monday|tuesday|wednesday|thursday|friday|saturday|"
-                              r"sunday)['’s]*\s+(?:\w+\s+){0,2}attack\b", text, re.I))
-    return _aimed_at_site(text, site_at, sentence.tokens[mention.end - 1].end)
+                              r"sunday)['’s]*\s+(?:\w+\s+){0,2}(?:attack|strikes?)\b", text, re.I))
+    return defended or _aimed_at_site(text, site_at, sentence.tokens[mention.end - 1].end) or _listed_with_a_target(
+        sentence, mention)
+
+
+# Between two items of a list of targets: "Abqaiq (Buqayq) processing plant and the", "Taji, the".
+_LIST_GAP = re.compile(r"^(?:\s*(?:[\w.'’()-]+)){0,4}?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+|"
+                       r"\s+or\s+)(?:the\s+|a\s+|an\s+)?$", re.I)
+_NOT_IN_A_LIST = re.compile(r"\b(said|says|told|while|after|before|from|when)\b", re.I)
+
+
+def _listed_with_a_target(sentence: _Sentence, mention: Mention) -> bool:
+    """A site as one item of a list whose first item the attack words point at: "drones set off fires at
+    the Abqaiq plant and the Khurais oil field", "rockets hit the Green Zone, Taji and the Balad air base"."""
+    text = sentence.text
+    end_of_list, item = _name_start(sentence, mention), mention.site_id
+    for other in reversed([m for m in sentence.mentions if m.end <= mention.start and m.strength == "name"]):
+        gap = text[sentence.tokens[other.end - 1].end:end_of_list]
+        same_item = other.site_id == item and re.fullmatch(r"[\s()]*", gap)  # "Abqaiq (Buqayq)": two names
+        if not same_item and (not _LIST_GAP.match(gap) or _NOT_IN_A_LIST.search(gap)):
+            return False
+        item = other.site_id
+        other_at = _name_start(sentence, other)
+        if _aimed_at_site(text, other_at, sentence.tokens[other.end - 1].end):
+            return True
+        end_of_list = other_at
+    return False
+
+
+_RELATIVE_EVENT = re.compile(r"\s*(?:which|that)\s+(?:occurred|happened|took\s+place|was\s+carried\s+out)\b", re.I)
+
+
+def _attack_before_relative(text: str, clause: Clause) -> re.Match[str] | None:
+    """"The attack, which occurred at the Rimelan base": the relative clause's antecedent is the attack."""
+    start = clause[0][0]
+    if not _RELATIVE_EVENT.match(text, start):
+        return None
+    return _STRONG_HIT.search(text[max(0, start - 25):start])
 
 
 def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:
     """The attack words point at the site: "rockets landed in X", "an attack on X", "X came under fire";
     not "officials met at X to discuss recent rocket attacks on coalition sites"."""
+    return _aimed_at(text, site_start, site_end) or any(
+        _aimed_at(text, noun.start(), site_end) for noun in _named_noun(text, site_start))
+
+
+# "a drone attack on a small US base in north-eastern Jordan, the base known as Tower 22": the site is named
+# after the noun the attack words point at.
+_NAMING = re.compile(r"\b(?:known\s+as|called|named|dubbed|nicknamed)\s*[“\"‘']?$", re.I)
+_PLACE_NOUN = re.compile(r"\b(?:base|outpost|post|garrison|installation|facility|airfield|airport|airbase|camp|"
+                         r"compound|site|station|field|plant|complex)\b", re.I)
+
+
+# "projectiles fired from the Green Village base, which is located in al-Omar": fire from a base aims at no
+# site named after it ("rockets launched from the village of Bayader at the base" still aim at the base).
+_FROM_A_BASE = re.compile(r"\bfrom\s+(?:the\s+|its\s+|their\s+|a\s+)?(?:[\w'’-]+\s+){0,3}?" + _PLACE_NOUN.pattern,
+                          re.I)
+
+
+def _named_noun(text: str, site_start: int) -> list[re.Match[str]]:
+    """The place nouns of the phrase that a naming ("known as", "called") gives the site's name to."""
+    naming = _NAMING.search(text[max(0, site_start - 100):site_start])
+    if naming is None:
+        return []
+    offset = max(0, site_start - 100)
+    phrase = text[offset:offset + naming.start()]
+    cut = max(phrase.rfind(mark) for mark in ".;!?")
+    return [noun for noun in _PLACE_NOUN.finditer(text, offset + cut + 1, offset + naming.start())]
+
+
+def _aimed_at(text: str, site_start: int, site_end: int) -> bool:
     before = text[max(0, site_start - 100):site_start]
     # (An embassy's name may span its city: "Baghdad's Green Zone, home to the U.S. Embassy".)
     name_lead = text[site_start:site_end].rsplit(" ", 2)[0] + " "
@@ -403,11 +530,12 @@ def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:
         if _TRANSITIVE.fullmatch(match.group()) and _OBJECT_GAP.fullmatch(gap):
             return True  # "struck the garrison", "attacked “the al-Tanf base”"
         if len(gap) <= 70 and not re.search(r"[;!?]|\b(said|says|told|and\s+then)\b", gap) and \
+                not _FROM_A_BASE.search(gap) and \
                 _AIM.search(gap):
             return True
-    after = text[site_end:site_end + 80]
+    after = text[site_end:site_end + 100]  # room for an apposition: "X, a remote desert base, was targeted"
     # Dots inside a sentence are abbreviations ("U.S."): only ; ! ? end the reach.
-    return bool(_SUBJECT_HIT.match(after) or _PARTICIPLE_HIT.match(after)
+    return bool(_SUBJECT_HIT.match(after) or _PARTICIPLE_HIT.match(after) or _CAUSED_AFTER.match(after)
                 or (_ATTACK_NOUN_AFTER.match(after[:45]) and not re.search(r"[;]", after[:45])))
 
 
@@ -419,8 +547,11 @@ _NOT_THE_WEAPON = re.compile(r"\b(?:opened\s+fire|fired)\s+(?:on|at)\s+(?=(?:an?
 
 def _weapons_in(text: str) -> list[str]:
     text = _NOT_THE_WEAPON.sub(" ", text)
-    text = re.sub(r"\b(?:explosives?|bomb)[- ]laden\b", "", text, flags=re.I)
-    text = re.sub(r"\b(?:counter|anti)[- ](?:rocket|drone|missile|mortar)\w*|\bc-ram\b|\bair[- ]defen[cs]e\w*",
+    # "bomb-laden", "explosive-packed", "booby-trapped" drones carry the explosive: they are drones
+    text = re.sub(r"\b(?:explosives?|bomb)[- ](?:laden|packed|rigged|loaded)\b|"
+                  r"\bbooby[- ]trapped\s+(?=(?:drones?|uavs?|aircraft|unmanned))", "", text, flags=re.I)
+    text = re.sub(r"\b(?:counter|anti)[- ](?:rocket|drone|missile|mortar)\w*|\bc-ram\b|\bair[- ]defen[cs]e\w*|"
+                  r"\bpatriot\s+(?:missiles?|interceptors?|batter(?:y|ies))",
                   "", text, flags=re.I)
     return [weapon for weapon, pattern in WEAPON_PATTERNS if pattern.search(text)]
 
@@ -453,16 +584,33 @@ def _is_motive_day(text: str, day: DayMention) -> bool:
     return bool(_MOTIVE_BEFORE_DAY.search(text[:day.start]) and _KILLING_AFTER_DAY.match(text[day.end:]))
 
 
-def _days_joined_to(chosen: DayMention, days: list[DayMention], text: str) -> list[DayMention]:
-    """"on 24 June and 25 June": more days joined to the chosen one, each an attack of its own."""
-    joined: list[DayMention] = []
+# Between days of one list of attacks: "on 24 June and 25 June", "late on Friday and early on Saturday",
+# "on Monday, then again on Tuesday".
+_DAY_JOINER = re.compile(r"\s*(?:,|,?\s*and|,?\s*then)\s*(?:again\s+)?(?:on\s+)?", re.I)
+
+
+def _days_joined_to(chosen: DayMention, days: list[DayMention], text: str,
+                    first: date) -> list[tuple[DayMention, date]]:
+    """More days joined to the chosen one (dated first), each an attack of its own, with its day."""
+    joined: list[tuple[DayMention, date]] = []
     last = chosen
     for day in days:
         if day.start >= last.end and day.day is not None and not day.old and not day.is_report_date and \
-                re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*then)\s*(?:on\s+)?", text[last.end:day.start], re.I):
-            joined.append(day)
+                _DAY_JOINER.fullmatch(text, last.end, day.start):
+            if day.day != first:
+                joined.append((day, day.day))
             last = day
     return joined
+
+
+def _counted_from_the_last_event(chosen: DayMention, day: date, drafts: list[_Draft], published: datetime) -> date:
+    """"Just a day earlier" after an attack told "late on Thursday": the Wednesday, not the day before the
+    publish day. With no dated attack told before it, the publish day is what it counts from."""
+    back = (published.date() - day).days
+    last_told = next((d.day for d in reversed(drafts) if d.day is not None), None)
+    if not chosen.from_event or back <= 0 or last_told is None:
+        return day
+    return last_told - timedelta(days=back)
 
 
 def _has_recent_day(days: list[DayMention]) -> bool:
@@ -473,6 +621,9 @@ _AGAIN = re.compile(r"\b(again|for\s+the\s+(?:second|third|fourth|fifth)\s+time|
                     re.I)
 # A clause that tells what came before ("after U.S. strikes on Sunday") dates that, not the attack.
 _EARLIER_EVENT = re.compile(r"(?:after|following|since|days\s+after|in\s+(?:response|retaliation|reprisal))\b", re.I)
+
+
+_ANSWERING = re.compile(r"in\s+(?:response|retaliation|reprisal|revenge)\s+(?:to|for)\b", re.I)
 
 
 def _lead_day(sentences: list[_Sentence], published: datetime) -> DayMention | None:
@@ -507,13 +658,15 @@ def _latest_draft(drafts: list[_Draft], site_id: str) -> _Draft | None:
 
 
 def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause, index: int,
-            sentences: list[_Sentence], published: datetime) -> None:
-    """Add what this sentence, and the next ones that go on about the same attack, say of it."""
+            sentences: list[_Sentence], published: datetime, *, zeros_only: bool = False) -> None:
+    """Add what this sentence, and the next ones that go on about the same attack, say of it (of their tolls
+    only the zeros when zeros_only)."""
     site_at, site_end = _name_start(sentence, mention), sentence.tokens[mention.end - 1].end
     clause_text = _clause_text(sentence.text, clause)
     # What hit the site is named near it: "A drone was shot down near the consulate, capping a week in which
     # rockets and drones targeted sites" names one drone.
-    near = " ".join(sentence.text[max(a, site_at - WEAPON_REACH):min(b, site_end + WEAPON_REACH)] for a, b in clause)
+    near = " ".join(sentence.text[_after_a_reply(sentence.text, max(a, site_at - WEAPON_REACH), site_at):
+                                  min(b, site_end + WEAPON_REACH)] for a, b in clause)
     weapons = _weapons_in(near) or _weapons_in(clause_text) or _weapons_in(sentence.text)
     if index == 0 and sentence.is_title:
         draft.headline = sentence.text
@@ -522,7 +675,8 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
         draft.evidence.append(sentence.text)
         draft.weapons.extend(w for w in weapons if w not in draft.weapons)
     draft.decided += [Evidence("site", sentence.text), *([Evidence("weapons", sentence.text)] if weapons else [])]
-    if _add_toll(draft, (len({m.site_id for m in sentence.mentions}) > 1 and clause_text) or sentence.text):
+    if _add_toll(draft, (len({m.site_id for m in sentence.mentions}) > 1 and clause_text) or sentence.text,
+                 zeros_only):
         draft.decided.append(Evidence("toll", sentence.text))
     _set_claim(draft, _claim_in(sentence.text), sentence.text)
     for follower in sentences[index + 1:index + 3]:
@@ -530,11 +684,10 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
             break  # the story has moved on to another site
         if re.fullmatch(r"[A-Z\s]+", follower.text):  # a section heading: the story moves on
             break
-        if _ANOTHER_EVENT.match(follower.text) or _OTHER_ATTACK.search(follower.text) or \
-                _tells_another_day(follower.text, draft.day, published):
+        if _tells_another_event(follower.text, draft.day, published):
             break  # "This comes after the missile strike on Monday night, which killed four": another attack
         claim = _claim_in(follower.text)
-        toll = _add_toll(draft, follower.text)
+        toll = _add_toll(draft, follower.text, zeros_only)
         if toll or claim:
             draft.details.append(follower.text)
         if toll:
@@ -542,20 +695,46 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
         _set_claim(draft, claim, follower.text)
 
 
-def _tells_another_day(text: str, day: date | None, published: datetime) -> bool:
-    return any((d.day is not None and d.day != day and not d.is_report_date) or d.old
+# Openings by which a story turns to another event: "Separately, a rocket hit a house ...", "This comes after the
+# missile strike on Monday night, which killed four".
+_ANOTHER_EVENT = re.compile(r"^\W*(?:separately|meanwhile|elsewhere|in\s+(?:a\s+)?(?:separate|another|other)\b|"
+                            r"also\s+on\b|earlier\b|later\b|(?:this|it|that|the\s+(?:\w+\s+)?(?:attack|strike|"
+                            r"incident))\s+(?:comes?|came|follows?|followed)\b)", re.I)
+
+
+def _tells_another_event(text: str, day: date | None, published: datetime) -> bool:
+    """A sentence after the attack's that tells another event: its own day ("On Aug. 31, eight were hurt"), a
+    turn ("Separately, ...", "This comes after ..."), another attack ("last week's attack"), or a tally of many
+    attacks ("87 attacks since October 17, causing 66 injuries")."""
+    if _ANOTHER_EVENT.match(text) or _OTHER_ATTACK.search(text) or _GENERAL.search(text):
+        return True
+    return any(d.old or (d.day is not None and d.day != day and not d.is_report_date)
                for d in find_days(text, published))
 
 
-def _add_toll(draft: _Draft, scope: str) -> bool:
+# "The shelling followed a rocket attack on the base": what stands before these words answered the attack.
+_ANSWERED = re.compile(r"\b(?:followed|came\s+after|(?:was|were)\s+in\s+(?:response|retaliation|reply)\s+(?:to|for)|"
+                       r"answered|responded\s+to)\b", re.I)
+
+
+def _after_a_reply(text: str, start: int, site_at: int) -> int:
+    """Where the words about the attack on the site begin: after any reply told before it in the window."""
+    replies = list(_ANSWERED.finditer(text, start, site_at))
+    return replies[-1].end() if replies else start
+
+
+def _add_toll(draft: _Draft, scope: str, zeros_only: bool = False) -> bool:
     if _TALLY.search(scope):
         return False
     toll = count_casualties(scope)
-    if toll.killed is not None:
-        draft.killed.append((toll.killed, toll.superseded))
-    if toll.wounded is not None:
-        draft.wounded.append((toll.wounded, toll.superseded))
-    return toll.killed is not None or toll.wounded is not None
+    killed, wounded = toll.killed, toll.wounded
+    if zeros_only:
+        killed, wounded = (killed if killed == 0 else None), (wounded if wounded == 0 else None)
+    if killed is not None:
+        draft.killed.append((killed, toll.superseded))
+    if wounded is not None:
+        draft.wounded.append((wounded, toll.superseded))
+    return killed is not None or wounded is not None
 
 
 def _set_claim(draft: _Draft, claim: str | None, sentence: str) -> None:

@@ -27,7 +27,7 @@ PERSON_NOUNS = frozenset({
     "people", "person", "persons", "soldier", "soldiers", "troops", "troop", "servicemen", "serviceman",
     "servicemembers", "members", "member", "personnel", "contractor", "contractors", "civilian", "civilians",
     "worker", "workers", "employee", "employees", "staff", "staffer", "guard", "guards", "officer", "officers",
-    "americans", "american", "iraqis", "iraqi", "marines", "marine", "sailors", "airmen", "fighters",
+    "americans", "american", "iraqis", "iraqi", "marines", "marine", "sailors", "airmen", "fighters", "troopers",
     "children", "child", "women", "men", "man", "woman", "policemen", "police", "others", "security",
     "engineers", "engineer", "diplomats", "diplomat", "citizens", "nationals", "individuals", "pilots",
     "service", "them", "medic", "medics", "doctor", "doctors", "nurse", "nurses", "driver", "drivers",
@@ -44,6 +44,10 @@ _NOT_PEOPLE = frozenset({"rockets", "rocket", "missiles", "missile", "drones", "
                          "kilometres", "miles", "meters", "metres", "percent", "years", "year", "times",
                          "weeks", "months", "attacks", "attack", "projectiles", "vehicles", "minutes",
                          "sites", "bases", "explosions", "blasts", "am", "pm", "gmt", "utc"})
+# Nouns whose people follow "of": "the death of two guards", "the injuries of eighteen others".
+_NOUN_OF = {"death": "killed", "deaths": "killed", "killing": "killed", "injuries": "wounded", "injury": "wounded",
+            "wounding": "wounded", "injuring": "wounded"}
+_BE_VERBS = frozenset({"were", "was", "been", "are", "is", "being"})
 _QUANTIFIERS = frozenset({"at", "least", "more", "than", "about", "around", "nearly", "almost", "some",
                           "over", "up", "to", "another", "additional", "further", "of", "the", "those"})
 _SUPERSEDED = re.compile(r"\b(first|initially|originally|earlier|previously|initial)\b\s*(said|reported|"
@@ -59,15 +63,16 @@ _RAISED_TO = re.compile(r"\b(?:raised|revised|increased|lifted|updated|upped)\s+
 _PART_STOP = KILLED_WORDS | WOUNDED_WORDS | ATTACKER_NOUNS | _NOT_PEOPLE | frozenset({
     "were", "was", "said", "the", "in", "on", "at", "by", "after", "while", "when", "with", "had", "have"})
 _NO_ONE = re.compile(r"\b(?:no\s*(?:one|body)|nobody|none\s+of\s+(?:the\s+)?\w+)\s+(?:\w+\s+){0,2}"
-                     r"(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(killed|hurt|injured|wounded|harmed)",
-                     re.I)
+                     r"(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(killed|hurt|injured|wounded|harmed)"
+                     r"(?:\s+(?:or|nor|and)\s+(killed|hurt|injured|wounded|harmed))?", re.I)
 _NO_PEOPLE = re.compile(r"\bno\s+(?:[\w.-]+\s+){0,5}?(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?"
-                        r"(killed|hurt|injured|wounded|harmed)", re.I)
+                        r"(killed|hurt|injured|wounded|harmed)(?:\s+(?:or|nor|and)\s+(killed|hurt|injured|wounded|"
+                        r"harmed))?", re.I)
 _NO_NOUN = re.compile(r"\bno\s+(?:immediate\s+)?(?:reported\s+)?(injuries|deaths|fatalities|dead|wounded)\b"
                       r"(?!\s+(?:were\s+)?(?:immediately\s+)?reported)", re.I)
 _NO_NOUN_REPORTED = re.compile(r"\bno\s+(injuries|deaths|fatalities)\s+(?:were\s+|have\s+been\s+)?reported",
                                re.I)
-_TOLL = re.compile(r"\b(death|injury|casualty)?\s*toll\s+(?:\w+\s+){0,6}?(?:rose|risen|climbed|increased|"
+_TOLL = re.compile(r"\b(death|injury|casualty)?\s*toll\s+(?:[\w'’]+\s+){0,8}?(?:rose|risen|climbed|increased|"
                    r"reached|stands|stood|jumped|rises|climbs)\s+(?:at\s+|to\s+)?(?:at\s+least\s+)?(\w+)", re.I)
 
 # "bringing the number of wounded to three", "the number of dead rose to 4", "raising the death toll to 5"
@@ -102,6 +107,12 @@ def count_casualties(sentence: str) -> Toll:
     killed: list[int] = []
     wounded: list[int] = []
     for index, word in enumerate(words):
+        if word in _NOUN_OF and words[index + 1:index + 2] == ["of"]:
+            # "causing the death of two guards and the injuries of eighteen others"
+            value = _count_after(words, index)
+            if value is not None:
+                (killed if _NOUN_OF[word] == "killed" else wounded).append(value)
+            continue
         if word in KILLED_WORDS:
             target = killed
         elif word in WOUNDED_WORDS and word != "casualties" and not (word == "wounds" and index > 0 and
@@ -110,8 +121,9 @@ def count_casualties(sentence: str) -> Toll:
         else:
             continue
         value = None
-        if word in _ACTIVE_FORMS:
-            before = set(words[max(0, index - 4):index])
+        passive = index > 0 and words[index - 1] in _BE_VERBS  # "16 were injured, three of them critically"
+        if word in _ACTIVE_FORMS and not passive:
+            before = set(_subject_words(words, index))
             if before & _DEFENDERS and not before & {"were", "was", "been", "are", "is", "being"}:
                 continue  # "security forces killed two men": attackers shot by defenders are no toll
             value = _count_after(words, index)
@@ -160,25 +172,28 @@ def _zeros(sentence: str) -> tuple[bool, bool]:
     zero_killed = zero_wounded = False
     if _NO_CASUALTIES.search(sentence):
         return True, True
+    # "No one was hurt", "no injuries": 0 killed and 0 wounded (../shared/DOMAIN.md); "no one was killed",
+    # "no deaths": 0 killed only; "no one was killed or wounded": both.
     for pattern in (_NO_ONE, _NO_PEOPLE):
         for match in pattern.finditer(sentence):
-            what = match.group(1).lower()
-            # "No members of the U.S. service were injured" is 0 wounded and says nothing of deaths (the
-            # worked example in ../shared/examples labels it so); "no one was harmed" covers both.
-            if what == "killed":
+            for what in filter(None, (match.group(1), match.group(2))):
                 zero_killed = True
-            elif what == "harmed" or pattern is _NO_ONE:
-                zero_killed = zero_wounded = True  # "no one was hurt" is 0 and 0 (DOMAIN.md)
-            else:
-                zero_wounded = True
+                zero_wounded = zero_wounded or what.lower() != "killed"
     for pattern in (_NO_NOUN, _NO_NOUN_REPORTED):
         for match in pattern.finditer(sentence):
-            what = match.group(1).lower()
-            if what in ("deaths", "fatalities", "dead"):
-                zero_killed = True
-            else:
-                zero_wounded = True
+            zero_killed = True
+            zero_wounded = zero_wounded or match.group(1).lower() not in ("deaths", "fatalities", "dead")
     return zero_killed, zero_wounded
+
+
+def _subject_words(words: list[str], index: int) -> list[str]:
+    """The few words before a toll verb that may be its subject: in "the drone killed three soldiers and wounded
+    30", the soldiers are the first verb's victims, and "the drone" is the subject of both."""
+    for j in range(index - 1, max(-1, index - 9), -1):
+        if words[j] in KILLED_WORDS or words[j] in WOUNDED_WORDS:
+            # "... killed two men and wounded three": both verbs share the first one's subject
+            return _subject_words(words, j) if words[index - 1] == "and" else words[max(j + 1, index - 4):index]
+    return words[max(0, index - 4):index]
 
 
 def _count_after(words: list[str], index: int) -> int | None:
@@ -192,7 +207,8 @@ def _count_after(words: list[str], index: int) -> int | None:
     if value is None or (words[j] in ("a", "an") and not _person_follows(words, j)):
         return None
     following = words[j + 1] if j + 1 < len(words) else ""
-    if following in _NOT_PEOPLE or following in ATTACKER_NOUNS:
+    defenders = following == "fighters" and words[j + 2:j + 3] == ["of"]  # "two fighters of the partner force"
+    if following in _NOT_PEOPLE or (following in ATTACKER_NOUNS and not defenders):
         return None
     if words[j] == "both" and words[j + 1:j + 3] == ["of", "them"]:
         return None  # "killing both of them": whom "them" means is not known here
@@ -226,41 +242,71 @@ def _count_before(words: list[str], index: int) -> int | None:
     return None
 
 
-def _is_part(words: list[str], m: int) -> bool:
-    """A number that counts people of a list's part: "two airmen", not "two of them" (counted already)."""
-    return _number(words[m]) is not None and words[m + 1:m + 2] != ["of"] and _person_follows(words, m)
+# Parts of one toll add up: "two officers and two airmen", "13 U.S. service members and at least 60 Afghans".
+# A part's number has one to four words of its people before the next "and": "between 10 and 20" is a range.
+_PART_NOUN_WORDS = 4
+_PART_JOINERS = frozenset({"and", "plus"})
+# Before a number, words that make it a part of a figure already told: "170 people, including 13 soldiers".
+_PART_OF_A_WHOLE = frozenset({"including", "among", "incl", "of"})
+
+
+def _part_value(words: list[str], j: int) -> int | None:
+    """The number at j when it counts people ("60 Afghans", "a contractor"), not things nor "two of them"."""
+    value = _number(words[j]) if 0 <= j < len(words) else None
+    following = words[j + 1] if j + 1 < len(words) else ""
+    if value is None or following in ("", "of") or following in _NOT_PEOPLE or following in ATTACKER_NOUNS:
+        return None
+    if words[j] in ("a", "an", "both") and not _person_follows(words, j):
+        return None
+    return value
+
+
+def _ends_a_part(word: str) -> bool:
+    return word in _PART_JOINERS or word in _PART_STOP or _number(word) is not None
 
 
 def _parts_after(words: list[str], j: int) -> int:
     """"killing two Americans and a British soldier": the parts after the first add up (one more here)."""
-    extra, k = 0, j + 1
+    total = 0
     while True:
-        joiner = next((m for m in range(k, min(len(words), k + 5)) if words[m] in ("and", "plus")), None)
-        if joiner is None or any(words[m] in _PART_STOP for m in range(k, joiner)):
-            return extra
-        m = joiner + 1
-        if m >= len(words) or not _is_part(words, m):
-            return extra
-        extra += _number(words[m]) or 0
-        k = m + 1
+        k = j + 1
+        while k < len(words) and k - j <= _PART_NOUN_WORDS and not _ends_a_part(words[k]):
+            k += 1
+        if k == j + 1 or k >= len(words) or words[k] not in _PART_JOINERS:
+            return total
+        m = k + 1
+        while m < len(words) and words[m] in _QUANTIFIERS:
+            m += 1
+        value = _part_value(words, m)
+        if value is None:
+            return total
+        total, j = total + value, m
 
 
 def _parts_before(words: list[str], j: int) -> int:
     """"Three soldiers, two of them seriously, and two Iraqi police were wounded": 3 + 2, not 2."""
-    extra, k = 0, j - 1
-    while k > 0 and words[k] in ("and", "plus"):
-        part = None
-        for m in range(k - 1, max(-1, k - 9), -1):
-            if words[m] in _PART_STOP:
-                break
-            if _is_part(words, m):
-                part = m
-                break
+    total = 0
+    while True:
+        k = j - 1
+        while k >= 0 and words[k] in _QUANTIFIERS:
+            k -= 1
+        part = _part_before(words, k) if k >= 1 and words[k] in _PART_JOINERS else None
         if part is None:
-            break
-        extra += _number(words[part]) or 0
-        k = part - 1
-    return extra
+            return total
+        total, j = total + (_part_value(words, part) or 0), part
+
+
+def _part_before(words: list[str], joiner: int) -> int | None:
+    """Where the part before a joiner starts: its number, past an aside ("two of them seriously")."""
+    for m in range(joiner - 1, max(-1, joiner - 9), -1):
+        if words[m] in _PART_STOP or (_number(words[m]) is not None and m == joiner - 1):
+            return None  # past the list, or a range: "between 10 and 20"
+        if _number(words[m]) is None or words[m + 1] == "of":
+            continue
+        if (m > 0 and words[m - 1] in _PART_OF_A_WHOLE) or _part_value(words, m) is None:
+            return None  # "170 people, including 13 soldiers, and about 150 were wounded": no parts
+        return m
+    return None
 
 
 def _person_follows(words: list[str], j: int) -> bool:

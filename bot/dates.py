@@ -28,7 +28,10 @@ OLD_PHRASES = ("last year", "years ago", "a year ago", "months ago", "last month
                "on several occasions", "on many occasions", "repeatedly")
 # Phrases that say "recently" without naming a day.
 VAGUE_RECENT = ("this week", "earlier this week", "in the past 24 hours", "in recent days", "last week",
-                "over the weekend", "this weekend", "past few days", "past week")
+                "over the weekend", "this weekend", "past few days", "past week", "earlier this month",
+                "last weekend", "the previous week")
+# Of those, the ones that rule the publish day out: an attack told with one of them alone is an earlier one.
+VAGUE_PAST = frozenset({"earlier this week", "last week", "earlier this month", "last weekend", "the previous week"})
 _SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 # How old an attack may be and still be news rather than background.
 RECENT_DAYS = 14
@@ -63,6 +66,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _DATELINE_PLACE = re.compile(r"\s*(?:(?!(?:On|In|At|By|Early|Late|Last|Since|From|Until|Monday|Tuesday|Wednesday|"
                              r"Thursday|Friday|Saturday|Sunday)\b)[A-Z][\w.'’-]*[ ,/]*){1,4}")
 _DATELINE_END = re.compile(r"\s*(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\))?\s*(?:--|[-–—:])")
+# Relative days counted from another event of the story, not from the publish time.
+_FROM_EVENT = re.compile(r"\b(?:earlier|before|prior|previous)\b", re.I)
 _REPORT_VERBS = re.compile(r"\b(said|says|told|announced|reported|confirmed|added|stated|statement|"
                            r"tweeted|wrote|posted)\s+(?:\w+\s+){0,2}$", re.I)
 
@@ -75,6 +80,8 @@ class DayMention:
     old: bool  # background: beyond RECENT_DAYS before the publish day
     is_report_date: bool  # "officials said on Wednesday": when it was told, a weaker clue
     edge: str | None = None  # "late" (late Tuesday, Tuesday night) or "early" (early Wednesday, overnight)
+    before_today: bool = False  # "earlier this month", "last week": recent, not the publish day, no day given
+    from_event: bool = False  # "a day earlier", "the day before": counted back from the day last told, if any
 
 
 def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
@@ -99,7 +106,9 @@ def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
                 continue
             report = bool(_REPORT_VERBS.search(sentence[:match.start()]))
             taken.append((match.start(), match.end()))
-            found.append(DayMention(match.start(), match.end(), day, old, report, _edge(match.group(0))))
+            found.append(DayMention(match.start(), match.end(), day, old, report, _edge(match.group(0)),
+                                    kind == "vague" and match.group(1).lower() in VAGUE_PAST,
+                                    bool(_FROM_EVENT.search(match.group(0)))))
     return sorted(found, key=lambda d: d.start)
 
 

@@ -39,7 +39,7 @@ _KIND_OF_WORD = {
 }
 # Words that may stand right beside a core to name the site: "Erbil airport", "Camp Taji".
 _KIND_NEIGHBOURS: dict[str, frozenset[str]] = {
-    "base": frozenset({"base", "airbase", "garrison", "outpost", "camp", "installation", "airfield"}),
+    "base": frozenset({"base", "airbase", "garrison", "outpost", "camp", "installation", "airfield", "zone"}),
     "airport": frozenset({"airport", "airfield", "airbase"}),
     "embassy": frozenset({"embassy"}),
     "consulate": frozenset({"consulate"}),
@@ -53,6 +53,10 @@ _KIND_FOLLOWERS: dict[str, frozenset[str]] = {
     "field": frozenset({"base", "facility", "plant", "installation"}),
     "facility": frozenset({"base"}),
 }
+# Words that tell a story about an oil or gas site, beside its kind words: a bare "Abqaiq" there is the plant.
+_BARE_NAME_CONTEXT = frozenset({"oil", "gas", "crude", "aramco", "barrels", "output", "production", "petroleum"})
+# Before a field's core with "at", these also name its site: "the base at Conoco" (not "a base in Erbil").
+_KIND_LEADERS: dict[str, frozenset[str]] = {"field": frozenset({"base"})}
 # English words that a sound key can confuse with a name (in/Ain, said/Saida): never a site's core.
 STOPWORDS = frozenset({
     "in", "on", "an", "and", "at", "as", "is", "it", "its", "of", "or", "to", "the", "a", "i", "we", "he",
@@ -65,12 +69,13 @@ STOPWORDS = frozenset({
 })
 # Words of a name that are neither core nor kind: dropped when splitting a name.
 _NAME_FILLER = frozenset({"air", "military", "international", "oil", "gas", "general", "landing", "joint",
-                          "processing", "of", "in", "and", "us"}) - {"us"}
+                          "processing", "of", "in", "and", "us", "regional"}) - {"us"}
 _KIND_WORDS = frozenset(_KIND_OF_WORD) - {"tower"}  # "Tower 22" is a name, not a kind
 # Words that may stand between a core and its kind word: "Erbil's international airport". Not "near": "a base
 # near Erbil" is some base outside the city (Harir), not Erbil's airport.
 _BRIDGE = frozenset({"s", "international", "air", "military", "oil", "gas", "main", "in", "of", "at",
-                     "the", "us", "american", "coalition", "joint", "major", "sprawling", "nearby", "key"})
+                     "the", "us", "american", "coalition", "joint", "major", "sprawling", "nearby", "key",
+                     "landing", "city", "town", "regional", "worldwide"})  # spun copies: "Abha Worldwide Airport"
 
 NATIONALITY_GROUPS = (
     frozenset({"us", "usa", "american", "america", "united", "states"}),
@@ -106,6 +111,7 @@ NEARBY_PLACE_WORDS = frozenset({
 # A core word is compared by spelling with this Indel similarity: 0.75 accepts Erbil/Irbil (0.8),
 # Udeid/Udaid (0.8), Konoko/Koniko (0.83), and rejects Omar/Amir (0.5), Asad/Assem (0.44).
 _SAME_WORD = 0.75
+_SAME_CONSONANTS = 0.65
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +190,16 @@ class Gazetteer:
                 anchors.add(kind)
         self._anchor_words[site.id] = frozenset(anchors | self._anchor_words.get(site.id, frozenset()))
 
+    def _in_context(self, site_id: str, story_words: Collection[str]) -> bool:
+        """A bare name (Abqaiq, Khurais) means the site in a story with a word of its kind: plants, oil, fields.
+        With no story words to look at, the name alone is taken."""
+        if not story_words:
+            return True
+        anchors = self._anchor_words.get(site_id, frozenset())
+        context = anchors | {w + "s" for w in anchors} | {w[:-1] + "ies" for w in anchors if w.endswith("y")}
+        context |= _BARE_NAME_CONTEXT if anchors & (_KIND_GROUPS["field"] | _KIND_GROUPS["facility"]) else set()
+        return any(word in story_words for word in context)
+
     def anchor_words(self, site_id: str) -> frozenset[str]:
         """The words by which a story may refer back to the site: "the base", "the airport"."""
         return self._anchor_words.get(site_id, frozenset())
@@ -198,7 +214,8 @@ class Gazetteer:
             if i + 1 < len(norms):  # "Q-West", "K-1", "Khor Mor" written as two words of a joined name
                 joined = norm + norms[i + 1]
                 for form, position in self._index.get(sound_key(joined), ()):
-                    if position == -1 and _same_word(spelling(joined), "".join(form.core_spellings)) and \
+                    whole = "".join(form.core_spellings)
+                    if position == -1 and _same_word(spelling(joined), whole) and \
                             not _beside_another_place((i, i + 2), norms):
                         self._keep(mentions, form.site_id, (i, i + 2))
             if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
@@ -234,7 +251,7 @@ class Gazetteer:
             span = (i, i + 1)
             whole = True
         else:
-            if not _same_word(spellings[i], form.core_spellings[position]):
+            if not _same_word(spellings[i], form.core_spellings[position], loose=tokens[i].is_capitalised):
                 return None
             span = self._extend(form, position, i, norms, spellings)
             whole = span is not None
@@ -243,6 +260,8 @@ class Gazetteer:
         if form.nationality_positions:
             return self._match_with_nationality(form, span, norms, story_words)
         if whole and (len(form.core) > 1 or not form.has_kind):
+            if not form.has_kind and len(form.core) == 1 and not self._in_context(form.site_id, story_words):
+                return None  # "a patrol in Abqaiq": the town, in a story with no word of the site's kind
             return None if self._names_person(span, norms, tokens, partial=False) else span
         # One core word alone (Erbil, Tanf, or Asad out of Ain al-Asad): it needs its kind word beside it,
         # or, for names written with an article (Al-Tanf), the article.
@@ -286,8 +305,9 @@ class Gazetteer:
                 return True  # "the Rumaila and Zubair oil fields": one item of a list of sites of one kind
             if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
                 break
-        for j in range(span[0] - 1, max(-1, span[0] - 5), -1):
-            if norms[j] in anchors:
+        leaders = set().union(*(_KIND_LEADERS.get(kind, frozenset()) for kind in form.kinds))
+        for j in range(span[0] - 1, max(-1, span[0] - 7), -1):
+            if norms[j] in anchors or (norms[j] in leaders and "at" in norms[j + 1:span[0]]):
                 # "the Harir base in Erbil": a kind word with its own name before it is another place.
                 named_before = j > 0 and tokens[j - 1].is_capitalised and norms[j - 1] not in _BRIDGE \
                     and norms[j - 1] not in ARTICLES and norms[j - 1] not in STOPWORDS
@@ -374,7 +394,8 @@ def _index_position(core: tuple[str, ...]) -> int | None:
     return max(distinctive, key=lambda item: (len(item[1]), item[0]))[0]
 
 
-def _same_word(written: str, expected: str) -> bool:
+def _same_word(written: str, expected: str, *, loose: bool = False) -> bool:
+    """`loose`: a capitalised word, the one a name is indexed by, may differ from it in inner vowels."""
     if written == expected:
         return True
     if len(written) < 4 or len(expected) < 4:
@@ -382,7 +403,18 @@ def _same_word(written: str, expected: str) -> bool:
         return len(written) == len(expected) and sound_key(written) == sound_key(expected)
     if written[:1] != expected[:1] and not (written[:1] in "aeiouy" and expected[:1] in "aeiouy"):
         return False
-    return Indel.normalized_similarity(written, expected) >= _SAME_WORD
+    similarity = Indel.normalized_similarity(written, expected)
+    return similarity >= _SAME_WORD or (loose and _vowels_apart(written, expected, similarity))
+
+
+def _vowels_apart(written: str, expected: str, similarity: float) -> bool:
+    """Long names that differ only in inner vowels: Rumalyn/Rumeilan (0.67). Same consonants, same first two
+    and last letters, so that English words stay out (cruise/Khurais, shuhada/Shaddadi)."""
+    return min(len(written), len(expected)) >= 6 and similarity >= _SAME_CONSONANTS and \
+        written[:2] == expected[:2] and written[-1] == expected[-1] and sound_key(written) == sound_key(expected)
+
+
+_HOST_PLACES = frozenset({"city", "town"})
 
 
 def _kind_after_list(norms: list[str], tokens: list[Token], joiner: int, anchors: set[str]) -> bool:
@@ -399,11 +431,16 @@ def _beside_another_place(span: tuple[int, int], norms: list[str]) -> bool:
     after = span[1]
     while after < len(norms) and norms[after] in _KIND_WORDS | {"s", "air", "international"}:
         after += 1
-    if after < len(norms) and norms[after] in NEARBY_PLACE_WORDS:
-        return True  # "the Baghdad airport road" is a road near the site
     before = span[0] - 1
     while before >= 0 and norms[before] in ARTICLES:
         before -= 1
-    # "the market in al-Shaddadi", "a checkpoint near Khor Mor": a place beside the site
+    if after < len(norms) and norms[after] in NEARBY_PLACE_WORDS:
+        # "the Baghdad airport road" is a road near the site; "the facility in al-Shaddadi town" is the site, but
+        # "Harir air base in Erbil province" is a base somewhere in a province
+        return not (norms[after] in _HOST_PLACES and before > 0 and norms[before] == "in" and
+                    norms[before - 1] in _KIND_WORDS)
+    # "the market in al-Shaddadi", "a checkpoint near Khor Mor": a place beside the site; but "the airport in
+    # the city of Jizan" is the city's airport
     return before > 0 and norms[before] in ("of", "in", "near", "outside") and \
-        norms[before - 1] in NEARBY_PLACE_WORDS | {"centre", "center", "countryside", "suburbs"}
+        norms[before - 1] in NEARBY_PLACE_WORDS | {"centre", "center", "countryside", "suburbs"} and \
+        not (norms[before - 1] in _HOST_PLACES and _KIND_WORDS & set(norms[max(0, before - 5):before - 1]))

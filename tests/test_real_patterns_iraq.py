@@ -224,3 +224,35 @@ def test_defenders_fire_at_a_drone_is_not_the_attacks_weapon(gazetteer: Gazettee
 def test_weapon_corrected_away_is_not_the_attacks(gazetteer: Gazetteer) -> None:
     text = "A security official said two rockets, not drones, fell inside the Baghdad airport base on Friday."
     assert [a.weapons for a in attacks(gazetteer, text, "2026-03-06T21:50:00+00:00")] == [("rocket",)]
+
+
+# Patterns where the real-iraq and real-region tuning met (merge of the two branches)
+
+
+def test_a_named_base_in_erbil_province_is_not_erbil_airport(gazetteer: Gazetteer) -> None:
+    text = "A weaponized drone struck Harir air base in Erbil province on Friday, officials said."
+    assert days(gazetteer, text, "2024-01-05T16:40:00+00:00") == [("harir-air-base", date(2024, 1, 5))]
+
+
+def test_no_injuries_after_two_joined_days_holds_for_each(gazetteer: Gazetteer) -> None:
+    text = ("Two more rockets landed within the Khor Mor block on 24 June 2022 and 25 June 2022 respectively. "
+            "There were no injuries.")
+    assert sorted((a.day, a.killed, a.wounded) for a in attacks(gazetteer, text, "2022-06-26T05:00:00+00:00")) == [
+        (date(2022, 6, 24), 0, 0), (date(2022, 6, 25), 0, 0)]
+
+
+def test_days_joined_by_and_again_are_two_attacks(gazetteer: Gazetteer) -> None:
+    text = "Drones struck Ain al-Asad air base on Monday and again on Tuesday, the coalition said."
+    assert sorted(days(gazetteer, text, "2024-01-10T08:00:00+00:00")) == [
+        ("ain-al-asad", date(2024, 1, 8)), ("ain-al-asad", date(2024, 1, 9))]
+
+
+def test_no_one_hurt_in_the_attacks_told_is_their_toll(gazetteer: Gazetteer) -> None:
+    text = "Three rockets hit Balad air base on Wednesday. No one was hurt in the attacks, officials said."
+    assert [(a.killed, a.wounded) for a in attacks(gazetteer, text, "2021-06-09T20:40:00+00:00")] == [(0, 0)]
+
+
+def test_spun_tally_of_assaults_is_not_the_toll(gazetteer: Gazetteer) -> None:
+    text = ("Three rockets hit Balad air base on Wednesday. Not less than three overseas subcontractors and one Iraqi "
+            "subcontractor have been wounded in assaults on Balad this 12 months.")
+    assert [(a.wounded) for a in attacks(gazetteer, text, "2021-06-09T20:40:00+00:00")] == [None]
