@@ -77,8 +77,11 @@ def decide(analysis: StoryAnalysis, candidates: Iterable[Candidate], incidents: 
         updated = replace(incident, reports=(*[r for r in incident.reports if r.story_id != PENDING_STORY],
                                              report))
         (pending if incident.id < 0 else state)[incident.id] = updated
-    if is_copy and original is not None:
-        for incident in incidents:  # the copy is a source of everything its original reported
+    if is_copy and original is not None and not analysis.attacks:
+        # A copy in which the matcher found no attack (spun past recognition) is a source of everything its
+        # original reported; one that reports attacks itself is a source of those alone (a trimmed copy of a
+        # roundup tells only the attacks it kept).
+        for incident in incidents:
             if incident.id not in touched and any(r.story_id == original.story_id for r in incident.reports):
                 report = Report(PENDING_STORY, story.published, source, None, False, (), None, None, None, (),
                                 True)

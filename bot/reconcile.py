@@ -131,13 +131,15 @@ def reconcile(stored: Sequence[IncidentState], retold: Sequence[IncidentState],
     outcomes: list[IncidentOutcome] = []
     landed: list[tuple[IncidentState, int]] = []
     stories_of = {i.id: {r.story_id for r in i.reports} for i in retold}
+    site_of = {i.id: i.site_id for i in retold}
     for incident in sorted(stored, key=lambda i: i.id):
         mine = _report_keys(incident)
         my_stories = {story_id for story_id, _ in mine}
         # Best: the same reports (story and day); else the same stories (a revised story that now dates the
         # attack on another day); ties go to the incident of the same day, then the first told.
         overlaps = [(len(mine & reports_of[retold_id]), len(my_stories & stories), days[retold_id] == incident.day,
-                     -retold_id) for retold_id, stories in stories_of.items() if my_stories & stories]
+                     -retold_id) for retold_id, stories in stories_of.items()
+                    if site_of[retold_id] == incident.site_id and my_stories & stories]
         if not overlaps:
             outcomes.append(_closed(incident, "withdrawn", None, sites))
             continue

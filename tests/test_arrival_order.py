@@ -181,3 +181,17 @@ def test_any_arrival_order_gives_the_incidents_of_publish_order(
     in_order = run([(s, s.published) for s in stories], config_gazetteer)
     assert final_incidents(run(shuffled, config_gazetteer)) == final_incidents(in_order)
 
+
+
+def test_a_roundup_of_two_sites_never_merges_one_site_into_the_other(gazetteer: Gazetteer) -> None:
+    store = SQLiteStore()
+    roundup = make_story("Drones struck Ain al-Asad air base and Erbil airport on Monday, officials said.",
+                         "2021-07-05T12:00:00+00:00", url="https://wire.example/roundup")
+    later = make_story("Three rockets struck Ain al-Asad air base in western Iraq on Monday, the coalition said. "
+                       "Erbil airport was on alert.", "2021-07-05T15:00:00+00:00", url="https://local.example/asad")
+    first = process_story(store, gazetteer, roundup, now=roundup.published)
+    assert sorted(a.facts.site_id for a in first) == ["ain-al-asad", "erbil-airport"]
+    second = process_story(store, gazetteer, later, now=later.published)
+    assert [a.action for a in second] == ["update"] and second[0].facts.site_id == "ain-al-asad"
+    assert {i.facts.site_id for i in store.recent_incidents(datetime(2021, 7, 1).date())} == {
+        "ain-al-asad", "erbil-airport"}
