@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from bot.attacks import analyse_story
 from bot.dedupe import Candidate, fingerprint, ranked_originals, site_vocabulary
@@ -32,11 +33,12 @@ class StoryAnalysis:
 
 @dataclass(frozen=True, slots=True)
 class IncidentChange:
+    """A story's report joining an incident. Facts are derived later, once, from the final reports."""
+
     incident_id: int | None  # None: a new incident
     site_id: str
     report: Report
-    facts: IncidentFacts
-    action: str | None  # "new", "update", or None when nothing a reader sees changed
+    day: date | None  # the incident's day with this report
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,17 +90,10 @@ def decide(analysis: StoryAnalysis, candidates: Iterable[Candidate], incidents: 
                 touched[incident.id] = report
                 state[incident.id] = replace(incident, reports=(*incident.reports, report))
     changes = []
-    before = {i.id: i for i in incidents}
     for incident_id, report in touched.items():
         current = pending.get(incident_id) or state[incident_id]
-        site = sites[current.site_id]
-        facts = incident_facts(site, current.reports)
-        if incident_id < 0:
-            changes.append(IncidentChange(None, site.id, report, facts, "new"))
-            continue
-        previous = incident_facts(site, before[incident_id].reports)
-        action = "update" if visible_facts(facts) != visible_facts(previous) else None
-        changes.append(IncidentChange(incident_id, site.id, report, facts, action))
+        changes.append(IncidentChange(None if incident_id < 0 else incident_id, current.site_id, report,
+                                      incident_day(current.reports)[0]))
     return Decision(original, tuple(changes))
 
 

@@ -10,9 +10,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.dedupe import COPY_THRESHOLD, copy_score, find_original, site_vocabulary
-from bot.models import Alert, Story
+from bot.models import Alert, IncidentState, Story
 from bot.pipeline import StoryAnalysis, analyse
-from bot.reconcile import DEDUPE_WINDOW_DAYS, reconcile, replay_incidents, retell_window
+from bot.reconcile import (
+    DEDUPE_WINDOW_DAYS,
+    Retold,
+    StoredStory,
+    incident_window,
+    reconcile,
+    replay_incidents,
+    retell_window,
+    told_order,
+)
 from bot.sites import Gazetteer
 from bot.store.base import Store
 
@@ -38,22 +47,45 @@ def process_story(store: Store, gazetteer: Gazetteer, story: Story, now: datetim
             originals = store.attack_originals(site_ids, story.published - window, story.published)
             original = find_original(story, analysis.words, [c for c in originals if c.story_id != earlier_version],
                                      site_words)
+        first, last = retell_window(analysis)
+        # Most stories arrive after everything told about their sites: then telling them last is telling
+        # everything again in publish order, at the cost of one story.
+        newest = store.newest_told(site_ids, first, last)
+        in_order = earlier_version is None and (newest is None or newest < told_order(story))
         story_id = store.save_story(analysis, original.story_id if original else None)
-        if analysis.attacks:
-            _adopt_later_copies(store, analysis, story_id, site_ids, site_words)
-        elif original is None and earlier_version is None:
+        if analysis.attacks and _adopt_later_copies(store, analysis, story_id, site_ids, site_words):
+            in_order = False
+        elif not analysis.attacks and original is None and earlier_version is None:
             return []  # a mention, a visit, a note: stored for search and for copies, no incident touched
+        if in_order:
+            return _tell_last(store, gazetteer, analysis, story_id, site_ids, now, quiet=quiet)
         return _retell(store, gazetteer, analysis, story_id, site_ids, now, quiet=quiet)
 
 
 def _adopt_later_copies(store: Store, analysis: StoryAnalysis, story_id: int, site_ids: tuple[str, ...],
-                        site_words: frozenset[str]) -> None:
+                        site_words: frozenset[str]) -> bool:
     """Copies in which the matcher found no attack may have arrived before their original: they become its
-    copies now, as they would have had the original come first."""
+    copies now, as they would have had the original come first. Whether there were any."""
     published = analysis.story.published
+    adopted = False
     for later in store.stories_without_attacks(site_ids, published, published + timedelta(days=DEDUPE_WINDOW_DAYS)):
         if later.story_id != story_id and copy_score(later.words, analysis.words, site_words) >= COPY_THRESHOLD:
             store.set_copy_of(later.story_id, story_id)
+            adopted = True
+    return adopted
+
+
+def _tell_last(store: Store, gazetteer: Gazetteer, analysis: StoryAnalysis, story_id: int,
+               site_ids: tuple[str, ...], now: datetime, *, quiet: bool) -> list[Alert]:
+    """The story comes after every story told about its sites: decide it against the stored incidents."""
+    first, last = incident_window(analysis)
+    incidents = store.incidents_between(site_ids, first, last)
+    published = analysis.story.published
+    originals = [c for c in store.attack_originals(site_ids, published - timedelta(days=DEDUPE_WINDOW_DAYS),
+                                                   published) if c.story_id != story_id]
+    stored = StoredStory(story_id, analysis, bool(analysis.attacks))
+    retold = replay_incidents([stored], site_ids, gazetteer.sites, start=incidents, originals=originals)
+    return _write(store, gazetteer, incidents, retold, now, quiet=quiet)
 
 
 def _retell(store: Store, gazetteer: Gazetteer, analysis: StoryAnalysis, story_id: int, site_ids: tuple[str, ...],
@@ -67,6 +99,11 @@ def _retell(store: Store, gazetteer: Gazetteer, analysis: StoryAnalysis, story_i
     if also:
         stories = stories + store.retell_stories((), first, last, also=also)
     retold = replay_incidents(stories, site_ids, gazetteer.sites)
+    return _write(store, gazetteer, incidents, retold, now, quiet=quiet)
+
+
+def _write(store: Store, gazetteer: Gazetteer, incidents: list[IncidentState], retold: Retold, now: datetime, *,
+           quiet: bool) -> list[Alert]:
     outcomes = reconcile(incidents, retold.incidents, gazetteer.sites)
     written = store.apply_outcomes(outcomes, retold.copy_of, now, quiet=quiet)
     return [Alert(outcome.action, incident_id, outcome.facts, gazetteer.sites[outcome.site_id])

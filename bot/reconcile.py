@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.dedupe import Candidate
 from bot.incidents import FOLLOW_UP_DAYS, REDATE_DAYS
-from bot.models import IncidentFacts, IncidentState, Site
+from bot.models import IncidentFacts, IncidentState, Report, Site, Story
 from bot.pipeline import PENDING_STORY, StoryAnalysis, decide, incident_facts, visible_facts
 
 # Copies and updates of a story appear within days; older stories are not compared.
@@ -55,7 +55,8 @@ class IncidentOutcome:
     state: IncidentState  # its reports now (empty for a merged or withdrawn incident)
     facts: IncidentFacts
     action: str | None  # "new", "update", "merged", "withdrawn", or None when nothing a reader sees changed
-    merged_into: int | None = None  # for "merged": the stored id it joined, or None when that one is new
+    merged_into: int | None = None  # for "merged": the stored id it joined
+    previous: tuple[Report, ...] = ()  # the stored reports it had: only the difference is written
 
 
 def story_days(analysis: StoryAnalysis) -> list[date]:
@@ -76,20 +77,27 @@ def retell_window(analysis: StoryAnalysis) -> tuple[date, date]:
     return min(days) - timedelta(days=RETELL_MARGIN_DAYS), max(days) + timedelta(days=RETELL_MARGIN_DAYS)
 
 
-def replay_incidents(stories: Sequence[StoredStory], site_ids: Sequence[str],
-                     sites: Mapping[str, Site]) -> Retold:
+def told_order(story: Story) -> tuple[datetime, str, str]:
+    """The order in which stories are told: publish time, then feed and key (never arrival)."""
+    return story.published, story.feed, story.key
+
+
+def replay_incidents(stories: Sequence[StoredStory], site_ids: Sequence[str], sites: Mapping[str, Site], *,
+                     start: Sequence[IncidentState] = (), originals: Sequence[Candidate] = ()) -> Retold:
     """The incidents at these sites that these stories make when told in publish order (ties by feed and
-    key, never by arrival), exactly as `python -m bot replay` tells them."""
+    key, never by arrival), exactly as `python -m bot replay` tells them. `start` and `originals`: the
+    incidents and attack reports already told, when every story here comes after them."""
     wanted = set(site_ids)
-    incidents: dict[int, IncidentState] = {}
-    originals: list[tuple[StoredStory, Candidate]] = []
+    incidents: dict[int, IncidentState] = {i.id: i for i in start}
+    first_new = max(incidents, default=0) + 1
+    # Originals passed in were read from the dedupe window of the stories told here: always candidates.
+    told: list[tuple[datetime | None, Candidate]] = [(None, candidate) for candidate in originals]
     copy_of: dict[int, int | None] = {}
-    for stored in sorted(stories, key=lambda s: (s.analysis.story.published, s.analysis.story.feed,
-                                                  s.analysis.story.key, s.story_id)):
+    for stored in sorted(stories, key=lambda s: (*told_order(s.analysis.story), s.story_id)):
         analysis = _only_sites(stored.analysis, wanted)
         story = analysis.story
         low = story.published - timedelta(days=DEDUPE_WINDOW_DAYS)
-        candidates = [c for s, c in originals if s.analysis.story.published >= low]
+        candidates = [c for published, c in told if published is None or published >= low]
         first, last = incident_window(analysis)
         nearby = [i for i in incidents.values() if i.site_id in analysis.site_ids
                   and (i.day is None or first <= i.day <= last)]
@@ -97,16 +105,16 @@ def replay_incidents(stories: Sequence[StoredStory], site_ids: Sequence[str],
         for change in decision.changes:
             report = replace(change.report, story_id=stored.story_id)
             if change.incident_id is None:
-                new_id = len(incidents) + 1
-                incidents[new_id] = IncidentState(new_id, change.site_id, change.facts.day, (report,))
+                new_id = max(first_new, max(incidents, default=0) + 1)
+                incidents[new_id] = IncidentState(new_id, change.site_id, change.day, (report,))
                 continue
             current = incidents[change.incident_id]
             kept = tuple(r for r in current.reports if r.story_id not in (PENDING_STORY, stored.story_id))
-            incidents[change.incident_id] = replace(current, day=change.facts.day, reports=(*kept, report))
+            incidents[change.incident_id] = replace(current, day=change.day, reports=(*kept, report))
         is_copy = decision.original is not None and decision.original.story_id != stored.story_id
         copy_of[stored.story_id] = decision.original.story_id if is_copy and decision.original else None
         if not is_copy and stored.has_attacks:
-            originals.append((stored, Candidate(stored.story_id, story.key, story.url, analysis.words)))
+            told.append((story.published, Candidate(stored.story_id, story.key, story.url, analysis.words)))
     return Retold(tuple(incidents.values()), copy_of)
 
 
@@ -160,7 +168,8 @@ def reconcile(stored: Sequence[IncidentState], retold: Sequence[IncidentState],
             continue
         previous = incident_facts(site, before[stored_id].reports)
         action = "update" if visible_facts(facts) != visible_facts(previous) else None
-        outcomes.append(IncidentOutcome(stored_id, incident.site_id, replace(incident, id=stored_id), facts, action))
+        outcomes.append(IncidentOutcome(stored_id, incident.site_id, replace(incident, id=stored_id), facts, action,
+                                        previous=before[stored_id].reports))
     return outcomes
 
 
@@ -170,4 +179,5 @@ def _report_keys(incident: IncidentState) -> set[tuple[int, object]]:
 
 def _closed(incident: IncidentState, action: str, into: int | None, sites: Mapping[str, Site]) -> IncidentOutcome:
     facts = replace(incident_facts(sites[incident.site_id], incident.reports), status=action, merged_into=into)
-    return IncidentOutcome(incident.id, incident.site_id, replace(incident, reports=()), facts, action, into)
+    return IncidentOutcome(incident.id, incident.site_id, replace(incident, reports=()), facts, action, into,
+                           previous=incident.reports)

@@ -95,6 +95,9 @@ class Store(Protocol):
                        also: Sequence[int] = ()) -> list[StoredStory]:
         ...
 
+    def newest_told(self, site_ids: Sequence[str], first: date, last: date) -> tuple[datetime, str, str] | None:
+        ...
+
     def incidents_reported_by(self, story_ids: Sequence[int], site_ids: Sequence[str]) -> list[IncidentState]:
         ...
 

@@ -235,6 +235,21 @@ class SQLiteStore:
                                      chunk).fetchall()
         return [self._stored_story(r) for r in rows]
 
+    def newest_told(self, site_ids: Sequence[str], first: date, last: date) -> tuple[datetime, str, str] | None:
+        """The (published, feed, key) of the last story told about these sites in [first, last]: a story
+        after it can be told last, alone."""
+        if not site_ids:
+            return None
+        marks = ",".join("?" * len(site_ids))
+        row = self._db.execute(
+            f"""SELECT s.published, s.feed, s.key FROM stories s
+                WHERE s.published BETWEEN ? AND ? AND (s.attacks != '[]' OR s.copy_of IS NOT NULL)
+                AND s.id IN (SELECT story_id FROM story_sites WHERE site_id IN ({marks}))
+                ORDER BY s.published DESC, s.feed DESC, s.key DESC LIMIT 1""",
+            (_iso(datetime.combine(first, datetime.min.time(), tzinfo=UTC)),
+             _iso(datetime.combine(last, datetime.max.time(), tzinfo=UTC)), *site_ids)).fetchone()
+        return (datetime.fromisoformat(row["published"]), row["feed"], row["key"]) if row else None
+
     def _stories_at(self, site_ids: Sequence[str], first: datetime, last: datetime, where: str) -> list[sqlite3.Row]:
         if not site_ids:
             return []
@@ -283,9 +298,14 @@ class SQLiteStore:
                 self._db.execute("UPDATE incidents SET day = ?, facts = ?, updated_at = ?, status = ?, merged_into = ? "
                                  "WHERE id = ?", (_iso_day(outcome.facts.day), facts_json, _iso(now),
                                                   outcome.facts.status, outcome.facts.merged_into, incident_id))
-                self._db.execute("DELETE FROM reports WHERE incident_id = ?", (incident_id,))
+            now_reports = set(outcome.state.reports)
+            gone = [r.story_id for r in outcome.previous if r not in now_reports]
+            self._db.executemany("DELETE FROM reports WHERE incident_id = ? AND story_id = ?",
+                                 [(incident_id, story_id) for story_id in gone])
+            kept = set(outcome.previous)
             for report in outcome.state.reports:
-                self._save_report(incident_id, report.story_id, report)
+                if report not in kept:
+                    self._save_report(incident_id, report.story_id, report)
             if outcome.action and not quiet:
                 self._db.execute("INSERT INTO outbox (incident_id, action, facts, created_at) VALUES (?,?,?,?)",
                                  (incident_id, outcome.action, facts_json, _iso(now)))
