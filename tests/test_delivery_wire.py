@@ -230,3 +230,67 @@ async def test_incident_without_a_channel_stays_pending_and_is_logged(
     assert unrouted == 0 and store.outbox_depth() == 1
     assert "no channel for this site: set discord.alert_channel_id" in caplog.text
     assert await deliver(store, client, server, gazetteer, now=LATER + timedelta(hours=1)) == 1  # routed later
+
+
+RETRACTED = ("The coalition ruled out an attack on Ain al-Asad air base on Monday: the blasts heard there were a "
+             "controlled detonation of old munitions.")
+
+
+def dated_story(day: str, url: str, published: datetime, extra: str = "") -> Story:
+    text = f"Three rockets struck Ain al-Asad air base in western Iraq on {day}, the coalition said.{extra}"
+    return Story(key=url, url=url, feed="Wire", title=f"Rockets hit Ain al-Asad on {day}", text=text,
+                 published=published, sentences=split_sentences(text))
+
+
+def footer_id(message: object) -> str:
+    return message.embeds[0]["footer"]["text"].rsplit("#", 1)[1]  # type: ignore[attr-defined]
+
+
+async def test_merged_incident_is_edited_once_to_say_so_and_a_restart_posts_nothing_twice(
+        server: FakeDiscordServer, gazetteer: Gazetteer, tmp_path: Path) -> None:
+    database = tmp_path / "sitewatch.sqlite3"
+    monday = dated_story("Monday", "https://wire.example/monday", datetime(2021, 7, 6, 8, tzinfo=UTC))
+    tuesday = dated_story("Tuesday", "https://farm.example/rockets", datetime(2021, 7, 7, 8, tzinfo=UTC))
+    corrected = dated_story("Monday", "https://farm.example/rockets", datetime(2021, 7, 7, 8, tzinfo=UTC),
+                            " (Corrects day of attack.)")
+    store = SQLiteStore(database)
+    async with running_client(discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.1),
+                              server) as first:
+        for story in (monday, tuesday):
+            process_story(store, gazetteer, story, now=story.published)
+        assert await deliver(store, first, server, gazetteer) == 2
+        process_story(store, gazetteer, corrected, now=corrected.published + timedelta(hours=1))
+        assert await deliver(store, first, server, gazetteer, now=LATER + timedelta(minutes=1)) == 2
+    store.close()
+    by_incident = {footer_id(m): m for m in server.messages_in()}
+    assert set(by_incident) == {"1", "2"}
+    merged = by_incident["2"]
+    assert len(merged.edits) == 1 and merged.embeds[0]["title"].startswith("Merged into #1")
+    assert "Sources (2)" in [f["name"] for f in by_incident["1"].embeds[0]["fields"]]
+
+    store = SQLiteStore(database)  # restart: the same entries are seen again
+    for story in (monday, corrected):
+        process_story(store, gazetteer, story, now=story.published + timedelta(hours=2))
+    async with running_client(discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.1),
+                              server) as second:
+        assert await deliver(store, second, server, gazetteer, now=LATER + timedelta(hours=1)) == 0
+    store.close()
+    assert len(server.messages_in()) == 2 and len(merged.edits) == 1
+
+
+async def test_withdrawn_incident_alert_is_edited_once_to_say_so(
+        server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
+    store = SQLiteStore()
+    report = dated_story("Monday", "https://wire.example/rockets", datetime(2021, 7, 5, 12, tzinfo=UTC))
+    process_story(store, gazetteer, report, now=report.published)
+    assert await deliver(store, client, server, gazetteer) == 1
+    retraction = Story(key=report.key, url=report.url, feed="Wire", title="No attack on Ain al-Asad",
+                       text=RETRACTED, published=report.published, sentences=split_sentences(RETRACTED))
+    (alert,) = process_story(store, gazetteer, retraction, now=report.published + timedelta(hours=2))
+    assert alert.action == "withdrawn"
+    assert await deliver(store, client, server, gazetteer, now=LATER + timedelta(minutes=1)) == 1
+    (message,) = server.messages_in()
+    assert len(message.edits) == 1 and message.embeds[0]["title"].startswith("Withdrawn:")
+    assert "no report of it is left" in message.embeds[0]["description"]
+    assert await deliver(store, client, server, gazetteer, now=LATER + timedelta(hours=1)) == 0
+    assert len(message.edits) == 1
