@@ -8,6 +8,7 @@ a host written as an IP address, or localhost.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 import socket
@@ -97,7 +98,8 @@ async def add_feed(store: SQLiteStore, url: str, *, name: str | None = None,
         log.info("event=feed_probe_failed url=%s error=%r", url, error)
         raise CommandError(f"Not added: could not download <{url}> ({type(error).__name__}).") from error
     try:
-        parsed = parse_feed(data, url)
+        # A hostile feed takes seconds to parse: off the event loop, as polling does.
+        parsed = await asyncio.to_thread(parse_feed, data, url)
     except FeedError as error:
         raise CommandError(f"Not added: <{url}> is not an RSS, Atom or RDF feed.") from error
     if not parsed.stories:

@@ -3,7 +3,9 @@ refused before anything is fetched."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from functools import partial
 from pathlib import Path
 
@@ -194,3 +196,36 @@ async def test_a_feed_larger_than_one_read_is_read_whole(empty_store: SQLiteStor
         url = feeds.serve("/big.xml", body, trickle=8192)  # 84 KB in 11 pieces
         text = await add_over_http(empty_store, url, StandInInternet(StaticDNS({}), set()), allow_private=True)
         assert len(body) > 80_000 and "has 400 entries" in text
+
+
+async def test_feeds_add_parses_a_huge_feed_off_the_event_loop(empty_store: SQLiteStore) -> None:
+    entry = ("<item><title>Entry {n}</title><link>https://feeds.example/{n}</link>"
+             "<pubDate>Mon, 05 Jul 2021 10:00:00 GMT</pubDate><description><![CDATA["
+             + "<div>" * 400 + "Rockets struck a market." + "</div>" * 400 + "]]></description></item>")
+    huge = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Huge</title>'
+            + "".join(entry.format(n=n) for n in range(300)) + "</channel></rss>").encode()
+    gaps: list[float] = []
+    done = asyncio.Event()
+
+    async def heartbeat() -> None:
+        while not done.is_set():
+            started = time.perf_counter()
+            await asyncio.sleep(0.01)
+            gaps.append(time.perf_counter() - started)
+
+    async def allow(url: str) -> None:
+        return None
+
+    async def fetch(url: str) -> bytes:
+        return huge
+
+    beating = asyncio.create_task(heartbeat())
+    started = time.perf_counter()
+    answer = await add_feed(empty_store, "https://feeds.example/huge", check_url=allow, fetch_bytes=fetch)
+    seconds = time.perf_counter() - started
+    done.set()
+    await beating
+    assert "300 entries" in answer.pages[0], seconds
+    assert seconds > 0.5  # long enough that parsing on the loop would have stopped the heartbeat
+    assert gaps, "the heartbeat never ran: the event loop was blocked the whole time"
+    assert max(gaps) < 0.5 * seconds, f"the event loop stalled for {max(gaps):.2f} s of {seconds:.1f} s"
