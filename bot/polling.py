@@ -8,7 +8,7 @@ import hashlib
 import logging
 import random
 import weakref
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -52,12 +52,14 @@ async def poll_due_feeds(store: SQLiteStore, fetcher: FeedFetcher, gazetteer: Ga
                          *, now: datetime, rng: random.Random,
                          announce: Callable[[str], Awaitable[None]], every: bool = False) -> list[PollOutcome]:
     """Fetch every due feed (with `every`, every feed whatever its schedule) concurrently (the fetcher keeps to
-    one request per host), then process the answers one by one, each in a worker thread: one feed's stories
-    are matched at a time."""
+    one request per host), and process each answer as it arrives, in a worker thread: one feed's stories are
+    matched at a time."""
     due = [feed for feed in store.feeds() if every or is_due(feed, now)]
-    results = await asyncio.gather(*(fetcher.fetch(FetchRequest(f.url, f.etag, f.last_modified)) for f in due))
+    # Each answer is processed as it arrives, while the others are still being fetched: no body waits for the
+    # slowest feed, and 10,000 answers are never held at once.
+    fetching = {asyncio.create_task(fetcher.fetch(FetchRequest(f.url, f.etag, f.last_modified))): f for f in due}
     outcomes = []
-    for feed, result in zip(due, results, strict=True):
+    async for feed, result in _as_answered(fetching):
         try:
             outcome = await apply_fetch(feed, result, store, gazetteer, settings, now=now, jitter=rng.random(),
                                         announce=announce)
@@ -69,6 +71,15 @@ async def poll_due_feeds(store: SQLiteStore, fetcher: FeedFetcher, gazetteer: Ga
                                         announce=announce)
         outcomes.append(outcome)
     return outcomes
+
+
+async def _as_answered(fetching: dict[asyncio.Task[FetchResult], FeedHealth]) -> AsyncIterator[
+        tuple[FeedHealth, FetchResult]]:
+    pending = set(fetching)
+    while pending:
+        done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            yield fetching.pop(task), task.result()  # popped: an answer is let go once processed
 
 
 async def apply_fetch(feed: FeedHealth, result: FetchResult, store: SQLiteStore, gazetteer: Gazetteer,

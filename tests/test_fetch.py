@@ -184,3 +184,21 @@ def test_backoff_doubles_and_is_capped_and_jittered() -> None:
     assert next_poll_delay(300, 0, 0.0) == 270 and next_poll_delay(300, 0, 0.999) < 330
     assert next_poll_delay(300, 3, 0.5) == 2400
     assert next_poll_delay(300, 20, 0.5) == 6 * 3600
+
+
+async def test_a_slow_hosts_queue_never_holds_every_slot() -> None:
+    """Feeds come grouped by host: the host's turn is taken before a concurrency slot, so another host's feed
+    is fetched while the slow host's queue waits its turn."""
+    body = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
+    done: list[str] = []
+    async with LocalFeeds() as slow, LocalFeeds() as quick:
+        slow_urls = [slow.serve(f"/s{n}.xml", body, delay=0.15) for n in range(6)]
+        quick_url = quick.serve("/q.xml", body)
+        async with FeedFetcher(allow_private=True, max_concurrency=2) as fetcher:
+
+            async def fetch(url: str, name: str) -> None:
+                await fetcher.fetch(FetchRequest(url, None, None))
+                done.append(name)
+
+            await asyncio.gather(*(fetch(u, "slow") for u in slow_urls), fetch(quick_url, "quick"))
+    assert done.index("quick") < 2, done  # not behind the slow host's queue

@@ -129,3 +129,15 @@ def test_second_bot_on_one_database_refuses_to_start_in_one_line(tmp_path: Path)
     third = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config), "--once"],
                            cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert third.returncode == 0, third.stderr
+
+
+async def test_answers_are_processed_as_they_arrive_not_after_the_slowest_feed() -> None:
+    printed: list[str] = []
+    async with LocalFeeds() as slow_host, LocalFeeds() as quick_host:
+        slow = slow_host.serve("/a-slow.xml", feed_of(attack_item("s", "Mon, 05 Jul 2021 14:00:00 GMT")), delay=1.0)
+        quick = quick_host.serve("/b-quick.xml", feed_of(attack_item("q", "Mon, 05 Jul 2021 15:00:00 GMT",
+                                                                     "Rockets hit Ain al-Asad again")))
+        service = Service(parse_config(config_for(slow, quick)), SQLiteStore(), ConsoleSink(printed.append),
+                          console=True, clock=lambda: datetime(2021, 7, 6, tzinfo=UTC))
+        outcomes = await run_service(service, once=True)
+    assert [o.url for o in outcomes] == [quick, slow]  # the quick feed was matched while the slow one loaded
