@@ -22,8 +22,9 @@ from bot.tokens import tokenize
 from tests.conftest import make_story
 
 T = TypeVar("T")
-# Linear steps measure 8-11x here; a quadratic one measures 50-100x.
-MOST_GROWTH = 15
+# Linear steps measure 8-11x on a quiet machine, up to ~19x while other programs compete for the two cores;
+# a quadratic one measures 50-100x.
+MOST_GROWTH = 20
 SITE = Site("ain-al-asad", "Ain al-Asad Air Base", (), "IQ", 33.8, 42.4, "Asia/Baghdad")
 ATTACK = ("<p>Rockets struck Ain al-Asad air base and the U.S. embassy in Baghdad on Friday, wounding two. "
           "No group claimed the attack.</p>")
@@ -47,12 +48,12 @@ def best_time(step: Callable[[], object], repeats: int = 5) -> float:
 
 def growth(step: Callable[[T], object], input_of_size: Callable[[int], T], n: int) -> float:
     """How many times longer the step takes on an input ten times the size (inputs built untimed). Another
-    program busy on the machine can slow one measurement: the lowest of up to three is kept, which a linear
+    program busy on the machine can slow one measurement: the lowest of up to five is kept, which a linear
     step gets under the bound and a quadratic one, ten times above it, never does."""
     small, large = input_of_size(n), input_of_size(10 * n)
     step(large)  # warm caches and imports before either is timed
     ratios = []
-    for _ in range(3):
+    for _ in range(5):
         ratios.append(best_time(lambda: step(large), repeats=3) / best_time(lambda: step(small)))
         if min(ratios) < MOST_GROWTH:
             break
