@@ -3,7 +3,6 @@ loop."""
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from datetime import UTC, datetime, timedelta
@@ -14,6 +13,7 @@ from bot.models import Site
 from bot.polling import PollOutcome, PollSettings, poll_due_feeds
 from bot.sites import Gazetteer
 from bot.store.sqlite import SQLiteStore
+from tests.conftest import Heartbeat
 from tests.local_feeds import LocalFeeds
 
 SCENARIO = Path(__file__).parent / "fixtures" / "scenario"
@@ -80,26 +80,15 @@ async def test_the_event_loop_keeps_ticking_while_a_huge_feed_is_matched(gazette
     store = SQLiteStore()
     paragraph = "<p>Rockets struck Ain al-Asad air base and the U.S. embassy in Baghdad on Friday, wounding two.</p>"
     huge = with_items(WIRE, *(item(n, f"<![CDATA[{paragraph * 40}]]>") for n in range(60)))
-    gaps: list[float] = []
-    done = asyncio.Event()
-
-    async def heartbeat() -> None:
-        while not done.is_set():
-            started = time.perf_counter()
-            await asyncio.sleep(0.01)
-            gaps.append(time.perf_counter() - started)
-
     async with LocalFeeds() as feeds:
         store.ensure_feed(feeds.serve("/huge.xml", huge), "Huge")
-        beating = asyncio.create_task(heartbeat())
-        started = time.perf_counter()
-        outcome = await poll(store, gazetteer)
-        seconds = time.perf_counter() - started
-        done.set()
-        await beating
+        async with Heartbeat() as heartbeat:
+            started = time.perf_counter()
+            outcome = await poll(store, gazetteer)
+            seconds = time.perf_counter() - started
     assert outcome.stories == 62
     assert seconds > 1.0  # long enough that matching on the loop would have stopped the heartbeat
-    assert max(gaps) < 0.5, f"the event loop stalled for {max(gaps):.2f} s of a {seconds:.1f} s poll"
+    assert heartbeat.longest < 0.5, f"the event loop stalled for {heartbeat.longest:.2f} s of a {seconds:.1f} s poll"
 
 
 async def test_a_feed_removed_and_added_again_is_read_afresh(gazetteer: Gazetteer) -> None:
