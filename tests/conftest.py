@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import weakref
@@ -47,6 +48,8 @@ def make_postgres_store(url: str, path: str | Path = ":memory:") -> PostgresStor
         schema = f"sitewatch_test_{os.getpid()}_{next(_schema_numbers)}"
         if key != ":memory:":
             _schemas[key] = schema
+        if not _created_schemas:
+            atexit.register(drop_test_schemas)  # a script importing this module outside pytest cleans up too
         _created_schemas.setdefault(url, []).append(schema)
     else:
         schema = _schemas[key]
