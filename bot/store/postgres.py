@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -39,7 +40,7 @@ from bot.store.sqlite import (
 )
 
 Row = dict[str, Any]  # what the store reads through dict_row cursors
-SNIPPET_WORDS = 16  # as SQLite's snippet(): about this many words around the matches
+SNIPPET_WORDS = 16  # as SQLite's snippet(story_search, 1, '**', '**', '…', 16)
 
 
 class Row2(tuple[Any, ...]):
@@ -84,10 +85,11 @@ class PostgresStore:
         self._in_transaction = False
         try:
             # Autocommit: each statement outside transaction() commits alone, as with SQLite's isolation_level=None.
-            self._db = psycopg.connect(url, autocommit=True, options="-c timezone=UTC", row_factory=named_and_numbered)
+            self._db = psycopg.connect(url, autocommit=True, row_factory=named_and_numbered)
         except psycopg.Error as error:
             raise StoreError(f"{redact_password(url)}: cannot open database: {error}".strip()) from error
         try:
+            self._db.execute("SET TIME ZONE 'UTC'")  # moments come back in UTC, as SQLite's store returns them
             if schema:
                 self._db.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
                 self._db.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
@@ -113,6 +115,11 @@ class PostgresStore:
             raise StoreError(f"{redact_password(url)}: another SiteWatch process is using this database")
 
     def _migrate(self, url: str) -> None:
+        schema = self._db.execute("SELECT current_schema()").fetchone()
+        if not schema or schema[0] is None:
+            path = self._db.execute("SHOW search_path").fetchone()
+            raise StoreError(f"{redact_password(url)}: no schema to create the tables in (search_path "
+                             f"{path[0] if path else '?'}): create it first")
         with self._db.transaction():
             # Two processes starting at once: the second waits here and finds the schema done.
             self._db.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_key("sitewatch migrations"),))
@@ -354,13 +361,11 @@ class PostgresStore:
             return []
         query = " & ".join(f"'{t}':*" for t in terms)  # \w only: nothing in a term is tsquery syntax
         rows = self._rows(
-            f"""SELECT s.id, s.title, s.url, s.feed, s.published, s.text,
-                       ts_headline('simple', s.text, q, 'StartSel=**, StopSel=**, MaxFragments=1,
-                                   MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}') AS snippet
-                FROM stories s, to_tsquery('simple', sitewatch_fold(%s)) q
-                WHERE s.search @@ q ORDER BY ts_rank(s.search, q) DESC, s.id LIMIT %s""", (query, limit))
-        return [FoundStory(r["id"], r["title"], r["url"], r["feed"], r["published"],
-                           _marked_cut(r["text"], r["snippet"])) for r in rows]
+            """SELECT s.id, s.title, s.url, s.feed, s.published, s.text
+               FROM stories s, to_tsquery('simple', sitewatch_fold(%s)) q
+               WHERE s.search @@ q ORDER BY ts_rank(s.search, q) DESC, s.id LIMIT %s""", (query, limit))
+        return [FoundStory(r["id"], r["title"], r["url"], r["feed"], r["published"], snippet(r["text"], terms))
+                for r in rows]
 
     def outbox_depth(self) -> int:
         row = self._row("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL")
@@ -500,15 +505,29 @@ def search_terms(words: str) -> list[str]:
     return [t[:MAX_SEARCH_TERM_LENGTH] for t in dict.fromkeys(terms)][:MAX_SEARCH_TERMS]
 
 
-def _marked_cut(text: str, snippet: str) -> str:
-    """SQLite's snippet() says where it cut the text with '…'; ts_headline does not."""
-    plain = snippet.replace("**", "")
-    if not plain:
-        return snippet
-    start = text.find(plain)
-    before = "…" if start > 0 else ""
-    after = "…" if start < 0 or start + len(plain) < len(text) else ""
-    return f"{before}{snippet}{after}"
+def snippet(text: str, terms: Sequence[str], size: int = SNIPPET_WORDS) -> str:
+    """SQLite's snippet(): the stretch of `size` words with the most search terms, each word that starts with
+    a term in **bold**, '…' where the text was cut. Accents do not count, as in the search (ts_headline
+    would miss "Qaïm" for "qaim")."""
+    pieces = re.findall(r"\w+|\W+", text)
+    words = [n for n, piece in enumerate(pieces) if re.match(r"\w", piece)]
+    if not words:
+        return ""
+    wanted = [_fold(term) for term in terms]
+    hits = {n for n in words if any(_fold(pieces[n]).startswith(term) for term in wanted)}
+    # A stretch begins two words before a hit (or at the text's start), as a reader wants it.
+    starts = sorted({0, *(max(0, min(words.index(n) - 2, len(words) - size)) for n in hits)})
+    best = max(starts, key=lambda start: (len(hits.intersection(words[start:start + size])), -start))
+    shown = words[best:best + size]
+    first = shown[0] if best > 0 else 0  # the whole text's start or end keeps its punctuation
+    last = shown[-1] if shown[-1] != words[-1] else len(pieces) - 1
+    body = "".join(f"**{piece}**" if n in hits else piece for n, piece in enumerate(pieces) if first <= n <= last)
+    return ("…" if best > 0 else "") + body + ("…" if shown[-1] != words[-1] else "")
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents: the search's sitewatch_fold() with 'simple''s lower case."""
+    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
 
 
 def _feed_health(r: Row) -> FeedHealth:
