@@ -7,12 +7,17 @@ runs the store tests a second time on PostgreSQL with it."""
 from __future__ import annotations
 
 import getpass
+import os
 import sys
+from urllib.parse import urlsplit
 
 import psycopg
 
 ADDRESS = "127.0.0.1:5432"
-CANDIDATE_URLS = tuple(f"postgresql://{user}@{ADDRESS}/test" for user in dict.fromkeys(("postgres", getpass.getuser())))
+# SITEWATCH_TEST_POSTGRES names another server (or, pointed at a closed port, shows what a machine without one does).
+USERS = tuple(dict.fromkeys(("postgres", getpass.getuser())))
+CANDIDATE_URLS = ((os.environ["SITEWATCH_TEST_POSTGRES"],) if os.environ.get("SITEWATCH_TEST_POSTGRES") else
+                  tuple(f"postgresql://{user}@{ADDRESS}/test" for user in USERS))
 
 
 def find_postgres() -> tuple[str | None, str]:
@@ -25,7 +30,8 @@ def find_postgres() -> tuple[str | None, str]:
             return url, ""
         except psycopg.Error as error:
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return None, f"PostgreSQL not reachable at {ADDRESS}: {reason}"
+    address = urlsplit(CANDIDATE_URLS[-1]).netloc.rsplit("@", 1)[-1]
+    return None, f"PostgreSQL not reachable at {address}: {reason}"
 
 
 def main() -> int:
