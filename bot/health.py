@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
+
 from bot.config import Config, load_config
 from bot.errors import SiteWatchError, StoreError
 from bot.store import open_store
@@ -96,7 +98,7 @@ def main_health(config_path: str) -> int:
         config = load_config(config_path)
         database = os.environ.get("SITEWATCH_DATABASE") or config.database
         verdict = check_health(config, database, datetime.now(UTC))
-    except (SiteWatchError, sqlite3.Error, OSError) as error:  # a damaged file is unhealthy, not a traceback
+    except (SiteWatchError, sqlite3.Error, psycopg.Error, OSError) as error:  # damaged: unhealthy, no traceback
         verdict = Verdict(False, str(error).splitlines()[0] if str(error) else type(error).__name__)
     if verdict.healthy:
         print(f"sitewatch: healthy: {verdict.reason}")
