@@ -254,3 +254,22 @@ def test_the_pipeline_tests_pass_on_postgres(name: str, test: Callable[..., None
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tests.conftest, "TEST_DATABASE", URL)  # make_store() now opens PostgreSQL
     test(gazetteer)
+
+
+def test_two_processes_starting_on_a_new_schema_migrate_it_once(schema: str) -> None:
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            open_schema(schema).close()
+        except BaseException as error:  # any error fails the test below
+            errors.append(error)
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    store = open_schema(schema)
+    assert store.connection.execute("SELECT version FROM schema_version").fetchall() == [(len(MIGRATIONS_PG),)]
+    store.close()

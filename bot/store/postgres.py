@@ -91,7 +91,7 @@ class PostgresStore:
         try:
             self._db.execute("SET TIME ZONE 'UTC'")  # moments come back in UTC, as SQLite's store returns them
             if schema:
-                self._db.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+                self._create_schema(schema)
                 self._db.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
             if single_instance:
                 self._hold_instance_lock(url)
@@ -104,6 +104,12 @@ class PostgresStore:
     def connection(self) -> psycopg.Connection[Any]:
         """For checks beside the interface; its rows answer row[0] and row["name"], as sqlite3.Row does."""
         return self._db
+
+    def _create_schema(self, schema: str) -> None:
+        with self._db.transaction():
+            # CREATE SCHEMA IF NOT EXISTS is not safe against itself: two at once, one fails on a unique key.
+            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_key(f"sitewatch migrations {schema}"),))
+            self._db.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
 
     def _hold_instance_lock(self, url: str) -> None:
         """Until workers share the work (issue 10, item 3), two bots on one schema would post every alert
@@ -121,8 +127,8 @@ class PostgresStore:
             raise StoreError(f"{redact_password(url)}: no schema to create the tables in (search_path "
                              f"{path[0] if path else '?'}): create it first")
         with self._db.transaction():
-            # Two processes starting at once: the second waits here and finds the schema done.
-            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_key("sitewatch migrations"),))
+            # Two processes starting at once on one schema: the second waits here and finds the schema done.
+            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_key(f"sitewatch migrations {schema[0]}"),))
             self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             row = self._db.execute("SELECT version FROM schema_version").fetchone()
             if row is None:
