@@ -172,6 +172,23 @@ def test_a_worker_on_another_site_does_not_wait(schema: str, gazetteer: Gazettee
     assert [alert.action for alert in alerts] == ["new"]
 
 
+def test_a_new_version_of_a_story_waits_for_the_sites_its_old_version_named(schema: str,
+                                                                            gazetteer: Gazetteer) -> None:
+    """The new version names another site, but deciding it retells the old site's incident too."""
+    store = open_schema(schema)
+    first = make_story(WIRE, "2021-03-03T07:10:00+00:00", url="https://wire.example/a")
+    process_story(store, gazetteer, first, now=first.published)
+    store.close()
+    edited = make_story("Two drones attacked Erbil airport on Wednesday night, officials said.",
+                        "2021-03-03T09:00:00+00:00", url="https://wire.example/a")
+    alerts: list[Alert] = []
+    with site_held("ain-al-asad") as waiting:
+        thread = worker(schema, gazetteer, edited, alerts)
+        wait_until(lambda: waiting() == 1, "the worker waiting for the old version's site")
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+
+
 class site_held:
     """Hold a site's advisory lock from another connection; the callable counts sessions waiting for a lock."""
 

@@ -7,7 +7,7 @@ import hashlib
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
@@ -83,6 +83,7 @@ class PostgresStore:
         single_instance: one bot per schema, as SQLite's instance lock gives one bot per file."""
         self._lock = threading.RLock()
         self._in_transaction = False
+        self._sites_locked: set[int] = set()  # the advisory keys this transaction holds
         try:
             # Autocommit: each statement outside transaction() commits alone, as with SQLite's isolation_level=None.
             self._db = psycopg.connect(url, autocommit=True, row_factory=named_and_numbered)
@@ -226,14 +227,24 @@ class PostgresStore:
                     yield
             finally:
                 self._in_transaction = False
+                self._sites_locked.clear()
 
-    def _lock_sites(self, site_ids: Sequence[str]) -> None:
-        for key in sorted({advisory_key(site_id) for site_id in site_ids}):
+    def _lock_sites(self, site_ids: Iterable[str]) -> None:
+        """Sites locked later in a transaction (an earlier version's) come after those it began with, so two
+        workers could wait for each other; the server then fails one. Harmless with one bot per database (the
+        store's lock lets one transaction run at a time); many workers (issue 10, item 3) must retry it."""
+        for key in sorted({advisory_key(site_id) for site_id in site_ids} - self._sites_locked):
             self._db.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
+            self._sites_locked.add(key)
 
     def story_id(self, story: Story) -> int | None:
         row = self._row("SELECT id FROM stories WHERE feed = %s AND key = %s", (story.feed, story.key))
-        return int(row["id"]) if row else None
+        if row is None:
+            return None
+        if self._in_transaction:  # a new version of a story decides again about the sites the old one named
+            self._lock_sites(r["site_id"] for r in self._rows("SELECT site_id FROM story_sites WHERE story_id = %s",
+                                                              (row["id"],)))
+        return int(row["id"])
 
     def story_sites(self, story_id: int) -> tuple[str, ...]:
         rows = self._rows("SELECT site_id FROM story_sites WHERE story_id = %s ORDER BY site_id COLLATE \"C\"",
