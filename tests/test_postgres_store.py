@@ -4,10 +4,13 @@ server adds (a lock per site, one bot per schema). Skipped, with the reason, whe
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import itertools
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -34,9 +37,10 @@ from bot.store.postgres import advisory_key
 from tests import test_pipeline
 from tests.conftest import ROOT, make_story
 from tests.handlers.conftest import fill
+from tests.local_feeds import LocalFeeds
 from tests.postgres_probe import find_postgres
 from tests.test_pipeline import INDEPENDENT, WIRE
-from tests.test_service import config_for
+from tests.test_service import SCENARIO, config_for
 
 URL, UNREACHABLE = find_postgres()
 pytestmark = pytest.mark.skipif(URL is None, reason=UNREACHABLE)
@@ -132,6 +136,26 @@ def test_health_reads_a_postgres_store(schema: str) -> None:
     config = parse_config(config_for(feed))
     assert check_health(config, url_in(schema), polled_at + timedelta(minutes=10)).healthy
     assert not check_health(config, url_in(schema), polled_at + timedelta(hours=1)).healthy
+
+
+async def test_the_bot_runs_on_postgres_and_health_reads_it(schema: str, tmp_path: Path) -> None:
+    open_schema(schema).close()
+    config = tmp_path / "config.yaml"
+    environment = {"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": url_in(schema)}
+    async with LocalFeeds() as feeds:
+        config.write_text(config_for(feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())))
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--config", str(config), "--once", cwd=ROOT, env=environment,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, stderr.decode()
+    assert "database=postgresql://" in stderr.decode()
+    store = open_schema(schema)
+    assert store.recent_incidents(datetime(2021, 1, 1).date()) and store.outbox_depth() == 0  # console: sent
+    store.close()
+    health = subprocess.run([sys.executable, "-m", "bot", "health", "--config", str(config)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, check=False, env=environment)
+    assert health.returncode == 0 and health.stdout.startswith("sitewatch: healthy"), health.stderr
 
 
 def test_a_dead_server_is_one_line_without_the_password() -> None:
