@@ -178,9 +178,10 @@ class SQLiteStore:
     # -- the one write of a story: read, retell, write, in one transaction ------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, site_ids: Sequence[str] = ()) -> Iterator[None]:
         """BEGIN IMMEDIATE: nothing a story's decision reads can change before its outcome is written, even
-        with a second process on the file (which the instance lock refuses anyway)."""
+        with a second process on the file (which the instance lock refuses anyway). site_ids: unused here, the
+        whole file is locked."""
         with self._lock:  # held for the whole block: the event loop's thread must not write inside it
             if self._db.in_transaction:
                 yield
