@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.casualties import count_casualties
+from bot.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
 from bot.dates import DayMention, find_days
 from bot.models import Attack, Evidence, Story
 from bot.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention
@@ -93,6 +93,23 @@ _DENIAL = re.compile(r"\b(denied|denies|deny|denying|rejected|dismiss(?:ed|es)?|
                      r"baseless|false|fake|rumou?rs?|no\s+attack|"
                      r"not\s+(?:an?\s+|the\s+result\s+of\s+an?\s+)?attack|no\s+sign\s+of\s+(?:an?\s+)?attack|"
                      r"did\s+not\s+(?:attack|target|strike|hit)|never\s+happened)\b", re.I)
+# What a denial covers: "the coalition denied that rockets had hit Ain al-Asad, calling the reports false".
+_DENIED_CLAUSE = re.compile(r"\b(?:denied|denies|deny|denying|dismissed|dismisses|rejected|rejects|refuted|refutes)\s+"
+                            r"(?:(?:the\s+)?(?:reports?|claims?|rumou?rs?)\s+)?that\b[^;]*?"
+                            r"(?=,\s+(?:but|calling|saying|adding|while|though)\b|;|$)", re.I)
+# "The killing of three American soldiers at Tower 22": people killed at the site, told with no attack verb.
+_COUNT_WORDS = "|".join(sorted((w for w in NUMBER_WORDS if w not in ("a", "an", "single", "both", "couple", "pair")),
+                               key=len, reverse=True))
+_KILLED_AT = re.compile(rf"\b(?:killings?|deaths?|wounding)\s+of\s+(?:at\s+least\s+|more\s+than\s+)?"
+                        rf"(?:\d+|{_COUNT_WORDS})\s+(?:[\w.'’-]+\s+){{0,2}}?(?:{'|'.join(sorted(PERSON_NOUNS))})\s+"
+                        rf"(?:at|in|inside|on)\s+(?:the\s+)?(?:[\w.'’-]+\s+){{0,2}}$", re.I)
+# After another site's name, words that make this site where that one is: "the Harir base near Erbil airport".
+_LOCATES_OTHER = re.compile(r"^(?:\s*[\w'’-]+){0,3}?\s*,?\s+(?:which\s+is\s+|located\s+|situated\s+)?"
+                            r"(?:near|outside|close\s+to|next\s+to|not\s+far\s+from|"
+                            r"(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+of)\s+(?:the\s+)?$", re.I)
+# A list of places the attack words point at, the site its last item: "struck the Green Zone, Taji and the ".
+_PLACE_LIST = re.compile(r"(?:(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*(?:,\s*(?:and\s+)?|\s+and\s+)){1,4}"
+                         r"(?:the\s+)?$")
 _NOT_ATTACK = re.compile(
     r"\b(fire\s+breaks\s+out|blaze|caught\s+fire|short[- ]circuit|"  # drills: see _DRILL
     r"visit(?:ed|s|ing)?|toured?|handover|handed\s+over|withdraw(?:al|n)?|"
@@ -408,8 +425,9 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     clause_text = _clause_text(text, clause)
     site_at = _name_start(sentence, mention)
     weapons = _weapons_in(clause_text) or _weapons_in(text) or _UNNAMED_WEAPON.findall(text)
+    killing = _KILLED_AT.search(text[max(0, site_at - 120):site_at])
     hits = _STRONG_HIT.search(clause_text) or (_HIT.search(text) if weapons else None) or _attack_before_relative(
-        text, clause)
+        text, clause) or killing
     if not (weapons or hits):
         return False  # "the Pope landed at Baghdad airport": landing, falling, hitting need a weapon
     if _DRILL.search(text) or _RULED_OUT.search(text) or _HABITUAL.search(clause_text):
@@ -437,18 +455,34 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False
     if _DENIAL.search(text) and not _EVENT.search(text):
         return False
+    if any(m.start() < site_at < m.end() for m in _DENIED_CLAUSE.finditer(text)):
+        return False  # "the coalition denied that rockets had hit the base"
+    if _locates_another(sentence, mention, site_at):
+        return False  # "the Harir base near Erbil airport": Erbil airport says where Harir is
     if _NOT_ATTACK.search(clause_text) and not (_EVENT.search(clause_text) or weapons):
         return False
     if _MOVED.search(clause_text) and not _EVENT.search(clause_text):
         return False  # "fighter jets arrive at the base": aircraft or launchers moved there
     if _GENERAL.search(text) and not _EVENT.search(clause_text):
         return False
+    if killing:
+        return True
     if not _EVENT.search(text) and not weapons:
         # The noun alone ("attacks on the base"): only a specific attack counts ("the attack on", "Monday's").
         return bool(re.search(r"\b(the|this|an|a|latest|monday|tuesday|wednesday|thursday|friday|saturday|"
                               r"sunday)['’s]*\s+(?:\w+\s+){0,2}(?:attack|strikes?)\b", text, re.I))
     return defended or _aimed_at_site(text, site_at, sentence.tokens[mention.end - 1].end) or _listed_with_a_target(
         sentence, mention)
+
+
+def _locates_another(sentence: _Sentence, mention: Mention, site_at: int) -> bool:
+    """Is the site named only to say where another site, named just before it, lies?"""
+    for other in sentence.mentions:
+        other_end = sentence.tokens[other.end - 1].end
+        if other.site_id != mention.site_id and other.strength == "name" and other_end <= site_at and \
+                _LOCATES_OTHER.match(sentence.text[other_end:site_at]):
+            return True
+    return False
 
 
 # Between two items of a list of targets: "Abqaiq (Buqayq) processing plant and the", "Taji, the".
@@ -533,6 +567,9 @@ def _aimed_at(text: str, site_start: int, site_end: int) -> bool:
                 not _FROM_A_BASE.search(gap) and \
                 _AIM.search(gap):
             return True
+    places = _PLACE_LIST.search(before)
+    if places and places.start() > 0 and _aimed_at(text, site_start - len(before) + places.start(), site_end):
+        return True  # "struck the Green Zone, Taji and the Balad air base": the last item of what was struck
     after = text[site_end:site_end + 100]  # room for an apposition: "X, a remote desert base, was targeted"
     # Dots inside a sentence are abbreviations ("U.S."): only ; ! ? end the reach.
     return bool(_SUBJECT_HIT.match(after) or _PARTICIPLE_HIT.match(after) or _CAUSED_AFTER.match(after)
@@ -665,8 +702,8 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
     clause_text = _clause_text(sentence.text, clause)
     # What hit the site is named near it: "A drone was shot down near the consulate, capping a week in which
     # rockets and drones targeted sites" names one drone.
-    near = " ".join(sentence.text[_after_a_reply(sentence.text, max(a, site_at - WEAPON_REACH), site_at):
-                                  min(b, site_end + WEAPON_REACH)] for a, b in clause)
+    low, high = _own_stretch(sentence, mention, site_at, site_end)
+    near = " ".join(sentence.text[_after_a_reply(sentence.text, max(a, low), site_at):min(b, high)] for a, b in clause)
     weapons = _weapons_in(near) or _weapons_in(clause_text) or _weapons_in(sentence.text)
     if index == 0 and sentence.is_title:
         draft.headline = sentence.text
@@ -695,9 +732,33 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
         _set_claim(draft, claim, follower.text)
 
 
+# Where one item of a list of attacks ends: "Rockets struck Balad air base and a drone hit Baghdad airport".
+_ITEM_END = re.compile(r"\band\b|\bwhile\b|\bbut\b|\bas\b|[,;]", re.I)
+
+
+def _own_stretch(sentence: _Sentence, mention: Mention, site_at: int, site_end: int) -> tuple[int, int]:
+    """The text around a site's name where what hit it is named: WEAPON_REACH either side, short of another site
+    that has its own attack words ("Rockets struck Balad air base and a drone hit Baghdad airport": the drone
+    is Baghdad's, the rockets Balad's)."""
+    text = sentence.text
+    low, high = site_at - WEAPON_REACH, site_end + WEAPON_REACH
+    for other in sentence.mentions:
+        if other.site_id == mention.site_id:
+            continue
+        other_at, other_end = _name_start(sentence, other), sentence.tokens[other.end - 1].end
+        if other_end <= site_at and _HIT.search(text, other_end, site_at):
+            low = max(low, other_end)
+        elif other_at >= site_end and (hit := _HIT.search(text, site_end, other_at)):
+            ends = list(_ITEM_END.finditer(text, site_end, hit.start()))
+            if ends:
+                high = min(high, ends[-1].start())
+    return low, high
+
+
 # Openings by which a story turns to another event: "Separately, a rocket hit a house ...", "This comes after the
 # missile strike on Monday night, which killed four".
 _ANOTHER_EVENT = re.compile(r"^\W*(?:separately|meanwhile|elsewhere|in\s+(?:a\s+)?(?:separate|another|other)\b|"
+                            r"in\s+(?:retaliation|response|reprisal|return)\b|"
                             r"also\s+on\b|earlier\b|later\b|(?:this|it|that|the\s+(?:\w+\s+)?(?:attack|strike|"
                             r"incident))\s+(?:comes?|came|follows?|followed)\b)", re.I)
 

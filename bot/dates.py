@@ -55,11 +55,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("month", re.compile(rf"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\b(?!\s+\d)", re.I)),
     ("days_ago", re.compile(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+(?:ago|earlier|before|after|"
                             r"prior)\b", re.I)),
+    # Before "old": "in the past 24 hours" is recent, though "in the past" alone is a habit.
+    ("vague", re.compile(r"\b(" + "|".join(map(re.escape, VAGUE_RECENT)) + r")\b", re.I)),
     ("old", re.compile(r"\b(" + "|".join(sorted(map(re.escape, OLD_PHRASES), key=len, reverse=True)) + r")\b",
                        re.I)),
     ("relative", re.compile(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True))
                             + r")\b", re.I)),
-    ("vague", re.compile(r"\b(" + "|".join(map(re.escape, VAGUE_RECENT)) + r")\b", re.I)),
 )
 # A dateline opens a story with where and when it was filed ("TEHRAN, Jan. 8 (PH) -", "Baghdad June 26 2022:"):
 # the filing day, never the attack's.
