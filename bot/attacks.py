@@ -271,18 +271,23 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                 # "It follows a drone attack on Abha's airport earlier this month": an earlier one, undated
             if chosen is None and _OTHER_ATTACK.search(_clause_text(sentence.text, clause)):
                 continue  # "last week's attack on the same base killed two": not the attack this story tells
+            day_text, day_list = sentence.text, days
+            if (chosen is None or chosen.is_report_date) and mention.strength != "anaphor":
+                told = _day_told_next(sentences, index, published)
+                if told is not None:  # "... an official said on Thursday. The attack took place the day before."
+                    chosen, day_text, day_list = told
             if chosen is not None and chosen.day is not None:
-                weak = sentence.text[chosen.start:chosen.end].lower() in _PUBLISH_DAY_WORDS and not _AGAIN.search(
+                weak = day_text[chosen.start:chosen.end].lower() in _PUBLISH_DAY_WORDS and not _AGAIN.search(
                     _clause_text(sentence.text, clause))
                 first = _counted_from_the_last_event(chosen, chosen.day, drafts, published)
-                joined = _days_joined_to(chosen, days, sentence.text, first)
+                joined = _days_joined_to(chosen, day_list, day_text, first)
                 for day, on in ((chosen, first), *joined):
                     draft = _draft_for(drafts, site.id, on, explicit=not day.is_report_date,
                                        from_title=index == 0 and bool(story.title), weak=weak)
                     # A story that tells two days apart ("late on Friday and early on Saturday") has not
                     # mistaken one attack near midnight for the next day's: no edge to cross.
                     draft.edge = draft.edge or (None if joined else day.edge)
-                    draft.decided.append(Evidence("day", sentence.text))
+                    draft.decided.append(Evidence("day", day_text))
                     # "Ten were injured in two attacks late on Friday and early on Saturday": the toll told with
                     # two days is the first's; only a zero ("There were no injuries") holds for each.
                     _gather(draft, sentence, mention, clause, index, sentences, published, zeros_only=day is not chosen)
@@ -648,6 +653,32 @@ def _counted_from_the_last_event(chosen: DayMention, day: date, drafts: list[_Dr
     if not chosen.from_event or back <= 0 or last_told is None:
         return day
     return last_told - timedelta(days=back)
+
+
+# A sentence that goes on to say when the attack just told happened: "The attack took place the day before."
+_WHEN_IT_HAPPENED = re.compile(r"^\W*(?:(?:the|this|that)\s+(?:\w+\s+){0,2}?(?:attack|strike|assault|bombardment|"
+                               r"barrage|shelling|incident)s?|it)\s+(?:\w+\s+)?(?:took\s+place|happened|occurred|came|"
+                               r"was\s+(?:carried\s+out|launched|staged))\b", re.I)
+
+
+# "It came the day before a visit by the prime minister": a day counted from another event.
+_BEFORE_ANOTHER_EVENT = re.compile(r"\s+(?:a|an|the|his|her|its|their)\b", re.I)
+
+
+def _day_told_next(sentences: list[_Sentence], index: int, published: datetime) \
+        -> tuple[DayMention, str, list[DayMention]] | None:
+    """The day that one of the next two sentences, naming no site, gives the attack just told; with that
+    sentence's text and days."""
+    for follower in sentences[index + 1:index + 3]:
+        if follower.mentions:
+            return None
+        if not _WHEN_IT_HAPPENED.match(follower.text):
+            continue
+        days = find_days(follower.text, published)
+        told = [d for d in days if d.day is not None and not d.old and not d.is_report_date and
+                not _BEFORE_ANOTHER_EVENT.match(follower.text, d.end)]
+        return (told[0], follower.text, days) if told else None
+    return None
 
 
 def _has_recent_day(days: list[DayMention]) -> bool:
