@@ -88,14 +88,14 @@ _RISEN_TO = re.compile(r"\bnumber\s+of\s+(?:[\w.'’]+\s+){0,3}?(dead|deaths|kil
                        r"some\s+)?(\w+)", re.I)
 
 
-# A figure given as a floor, not a count: "more than 30 were wounded" says no more than that 31 or more were.
+# A figure given as a floor, not a count: "more than 30 were wounded" does not contradict an earlier "at least 34".
 _LOWER_BOUND = re.compile(r"\b(?:more\s+than|over|upwards\s+of|in\s+excess\s+of|at\s+least|no\s+fewer\s+than|"
-                          r"not\s+less\s+than)\s+(\w+)", re.I)
+                          r"not\s+less\s+than)\s+(\w+)(?:\s+(\w+))?", re.I)
 
 
 def states_a_floor(sentences: tuple[str, ...] | list[str], figure: int) -> bool:
-    """Do these sentences give `figure` only as a lower bound ("more than 30", "at least 30")?"""
-    return any(_number(match.group(1).lower()) == figure
+    """Do these sentences give `figure` of people only as a lower bound ("more than 30", "at least 30 troops")?"""
+    return any(_number(match.group(1).lower()) == figure and (match.group(2) or "").lower() not in _NOT_PEOPLE
                for sentence in sentences for match in _LOWER_BOUND.finditer(sentence))
 
 

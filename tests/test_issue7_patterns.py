@@ -120,7 +120,19 @@ def test_the_killing_of_a_named_man_at_an_airport_long_ago_is_not_an_attack(gaze
     assert days(gazetteer, text, "2024-01-29T14:00:00+00:00") == []
 
 
+def test_iran_has_also_targeted_the_garrison_with_no_day(gazetteer: Gazetteer) -> None:
+    text = ("Washington keeps about 900 troops in Syria. Iran has also targeted the al-Tanf garrison with drones, "
+            "analysts note.")
+    assert days(gazetteer, text, "2024-06-10T08:00:00+00:00") == []
+
+
 # Days
+
+
+def test_file_photo_date_is_not_the_attacks_day(gazetteer: Gazetteer) -> None:
+    text = ("<p>FILE PHOTO: U.S. soldiers walk at Ain al-Asad air base in Anbar province, Iraq, December 29, "
+            "2019.</p><p>Rockets struck Ain al-Asad air base early on Wednesday, Iraqi security sources said.</p>")
+    assert days(gazetteer, text, "2020-01-08T06:00:00+00:00") == [("ain-al-asad", date(2020, 1, 8))]
 
 
 def test_us_outlet_today_after_local_midnight_is_the_next_day_at_the_site(gazetteer: Gazetteer) -> None:
@@ -225,6 +237,13 @@ def test_two_attacks_on_consecutive_days_stay_two(gazetteer: Gazetteer) -> None:
 # Figures
 
 
+def test_casualties_belong_to_the_attack_whose_clause_states_them(gazetteer: Gazetteer) -> None:
+    text = ("A drone was shot down near Erbil airport on Monday, while rockets struck Harir air base, wounding two "
+            "soldiers.")
+    assert sorted((a.site_id, a.killed, a.wounded) for a in attacks(gazetteer, text, "2024-01-23T08:00:00+00:00")) == [
+        ("erbil-airport", None, None), ("harir-air-base", None, 2)]
+
+
 def test_no_casualties_in_the_sentence_after_the_attack(gazetteer: Gazetteer) -> None:
     text = "Two rockets landed inside Camp Taji on Saturday evening. There were no casualties, the military said."
     assert facts(gazetteer, text, "2024-01-21T08:00:00+00:00") == [
@@ -272,6 +291,8 @@ def test_a_later_firm_figure_below_an_earlier_one_still_wins() -> None:
     assert latest_figure([first, revised], "wounded") == 34
     bound = report(3, 21, 30, "More than 30 troops were wounded at Tower 22.")
     assert latest_figure([first, revised, bound], "wounded") == 34
+    rockets = report(4, 22, 30, "At least 30 rockets were fired. Thirty soldiers were wounded.")
+    assert latest_figure([first, revised, rockets], "wounded") == 30
 
 
 def test_five_later_raised_to_ten_is_ten(gazetteer: Gazetteer) -> None:
