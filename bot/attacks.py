@@ -180,6 +180,11 @@ _TALLY = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+in\s+(?!(?:the|these|t
 _MOTIVE_BEFORE_DAY = re.compile(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|response|answer\w*|anniversary)\s+"
                                 r"(?:for|to|of)?\s*(?:the\s+)?$", re.I)
 _KILLING_AFTER_DAY = re.compile(r"^\W*(?:\w+\s+)?(?:killing|assassination|martyrdom|death|murder|slaying)\b", re.I)
+# "to avenge the assassination on January 3 of Soleimani", "retaliation for the killing on Jan. 3": the same motive,
+# its day told after the killing.
+_MOTIVE_KILLING_BEFORE_DAY = re.compile(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|response|answer\w*)\b"
+                                        r"[^.;]{0,30}?\b(?:killing|assassination|martyrdom|death|murder|slaying)\s+"
+                                        r"(?:on|of)\s+$", re.I)
 # Another attack than the one being told: its toll and weapons are not this one's.
 _OTHER_ATTACK = re.compile(r"\b(?:last\s+(?:week|month)['’]s|yesterday['’]s|(?:an?|the)\s+(?:earlier|previous|prior|"
                            r"similar))\s+(?:\w+\s+){0,2}(?:attacks?|strikes?|barrages?|assaults?)\b", re.I)
@@ -448,7 +453,8 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     # the site; "artillery based at X fired" starts there; "forces at X brought down missiles" defend it.
     after = text[sentence.tokens[mention.end - 1].end:]
     defended = bool(_STATIONED.search(before) and _DEFENDED.match(after))
-    if origin and not defended and not re.search(r"\b(at|on|near|targeting|against|hit|struck)\s+(?:the\s+)?"
+    if origin and not defended and not re.search(r"\b(at|on|near|targeting|targeted|against|hit|struck|attacked)\s+"
+                                                 r"(?:the\s+)?"
                                                  r"(?:[\w.'’-]+\s+){0,2}$", before[:origin.start()][-25:], re.I) \
             and not _SUBJECT_HIT.match(after[:80]):
         return False
@@ -623,7 +629,8 @@ def _day_for(days: list[DayMention], clause: Clause, site_at: int, text: str = "
 
 
 def _is_motive_day(text: str, day: DayMention) -> bool:
-    return bool(_MOTIVE_BEFORE_DAY.search(text[:day.start]) and _KILLING_AFTER_DAY.match(text[day.end:]))
+    return bool(_MOTIVE_BEFORE_DAY.search(text[:day.start]) and _KILLING_AFTER_DAY.match(text[day.end:])) or \
+        bool(_MOTIVE_KILLING_BEFORE_DAY.search(text[:day.start]))
 
 
 # Between days of one list of attacks: "on 24 June and 25 June", "late on Friday and early on Saturday",
@@ -650,6 +657,8 @@ def _counted_from_the_last_event(chosen: DayMention, day: date, drafts: list[_Dr
     publish day. With no dated attack told before it, the publish day is what it counts from."""
     back = (published.date() - day).days
     last_told = next((d.day for d in reversed(drafts) if d.day is not None), None)
+    if chosen.after_event and last_told is not None:  # "A day later, more rockets hit the base"
+        return min(last_told + timedelta(days=chosen.after_event), published.date())
     if not chosen.from_event or back <= 0 or last_told is None:
         return day
     return last_told - timedelta(days=back)

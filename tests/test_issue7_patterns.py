@@ -176,10 +176,19 @@ def test_last_thursday_four_days_later(gazetteer: Gazetteer) -> None:
         ("harir-air-base", date(2024, 1, 25), ("drone",), None, 2)]
 
 
-def test_revenge_for_the_january_3_killing_is_not_the_attack_day(gazetteer: Gazetteer) -> None:
-    text = ("Iranian missiles struck Ain al-Asad air base in revenge for the January 3 killing of General Qassem "
-            "Soleimani, state television said.")
+@pytest.mark.parametrize("text", [
+    "Iranian missiles struck Ain al-Asad air base in revenge for the January 3 killing of General Qassem Soleimani, "
+    "state television said.",
+    "Iran launched missiles at Ain al-Asad to avenge the assassination on January 3 of Qassem Soleimani.",
+    "The missile strikes on Ain al-Asad were retaliation for the killing on Jan. 3 of General Soleimani, Iran said.",
+])
+def test_revenge_for_the_january_3_killing_is_not_the_attack_day(gazetteer: Gazetteer, text: str) -> None:
     assert days(gazetteer, text, "2020-01-08T00:30:00+00:00") == [("ain-al-asad", date(2020, 1, 8))]
+
+
+def test_in_the_small_hours_of_tuesday_an_attack_targeted_forces_at_a_base(gazetteer: Gazetteer) -> None:
+    text = "A drone attack targeted U.S. forces at Harir air base in the small hours of Tuesday, officials said."
+    assert days(gazetteer, text, "2024-01-23T09:00:00+00:00") == [("harir-air-base", date(2024, 1, 23))]
 
 
 def test_in_the_past_24_hours_is_news(gazetteer: Gazetteer) -> None:
@@ -232,6 +241,12 @@ def test_two_attacks_on_consecutive_days_stay_two(gazetteer: Gazetteer) -> None:
                                                      url="https://local.example/b"))
     assert (second.action, second.facts.day) == ("new", date(2024, 1, 23))
     assert second.incident_id != first.incident_id
+
+
+def test_two_attacks_on_consecutive_days_told_a_day_later_stay_two(gazetteer: Gazetteer) -> None:
+    text = "Rockets struck Balad air base on Sunday. A day later, more rockets hit the base, police said."
+    assert days(gazetteer, text, "2024-01-23T09:00:00+00:00") == [
+        ("balad-air-base", date(2024, 1, 21)), ("balad-air-base", date(2024, 1, 22))]
 
 
 # Figures
