@@ -300,8 +300,9 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
             else:
                 draft = _latest_draft(drafts, site.id) if mention.strength == "anaphor" or not _has_recent_day(
                     days) else None
-                if draft is None and _ANSWERING.match(_clause_text(sentence.text, clause).lstrip(" ,")):
-                    continue  # "strikes on Friday in retaliation for the Tower 22 attack": an earlier one, undated
+                if draft is None and _told_as_earlier(sentence.text, clause):
+                    continue  # "strikes on Friday in retaliation for the Tower 22 attack", "weeks after a drone
+                    # attack on Tower 22": an earlier one, undated
                 if draft is None:
                     if site.id not in lead_days:
                         lead_days[site.id] = _lead_day(sentences, published)
@@ -701,6 +702,15 @@ _EARLIER_EVENT = re.compile(r"(?:after|following|since|days\s+after|in\s+(?:resp
 
 
 _ANSWERING = re.compile(r"in\s+(?:response|retaliation|reprisal|revenge)\s+(?:to|for)\b", re.I)
+_LONG_BEFORE = re.compile(r"\b(?:weeks|months|years)\s*$", re.I)
+
+
+def _told_as_earlier(text: str, clause: Clause) -> bool:
+    """The clause tells an earlier attack as what a retaliation answered ("strikes on Friday in retaliation for
+    the Tower 22 attack") or as long past ("weeks after a drone attack on Tower 22 killed three")."""
+    opening = _clause_text(text, clause).lstrip(" ,")
+    return bool(_ANSWERING.match(opening)) or bool(
+        re.match(r"(?:after|since)\b", opening, re.I) and _LONG_BEFORE.search(text[:clause[0][0]]))
 
 
 def _lead_day(sentences: list[_Sentence], published: datetime) -> DayMention | None:
@@ -752,11 +762,12 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
         draft.evidence.append(sentence.text)
         draft.weapons.extend(w for w in weapons if w not in draft.weapons)
     draft.decided += [Evidence("site", sentence.text), *([Evidence("weapons", sentence.text)] if weapons else [])]
-    if _add_toll(draft, (len({m.site_id for m in sentence.mentions}) > 1 and clause_text) or sentence.text,
-                 zeros_only):
+    answered = bool(_ANSWERING.match(clause_text.lstrip(" ,")))
+    if _add_toll(draft, _toll_scope(sentence, clause, clause_text, site_end, answered), zeros_only):
         draft.decided.append(Evidence("toll", sentence.text))
     _set_claim(draft, _claim_in(sentence.text), sentence.text)
-    for follower in sentences[index + 1:index + 3]:
+    # Told as what a retaliation answered: the next sentences go on about the retaliation.
+    for follower in sentences[index + 1:index + 3] if not answered else ():
         if {m.site_id for m in follower.mentions} - {draft.site_id}:
             break  # the story has moved on to another site
         if re.fullmatch(r"[A-Z\s]+", follower.text):  # a section heading: the story moves on
@@ -770,6 +781,16 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
         if toll:
             draft.decided.append(Evidence("toll", follower.text))
         _set_claim(draft, claim, follower.text)
+
+
+def _toll_scope(sentence: _Sentence, clause: Clause, clause_text: str, site_end: int, answered: bool) -> str:
+    """Where the toll of the attack on this site is told: the sentence, or its clause when it names other sites;
+    in "strikes in retaliation for the attack on Ain al-Asad on Wednesday, killing 40" only up to the comma after
+    the site ("... for the attack on Tower 22 that killed three soldiers" keeps its relative clause)."""
+    if answered:
+        comma = sentence.text.find(",", site_end, clause[-1][1])
+        return sentence.text[clause[0][0]:comma if comma != -1 else clause[-1][1]]
+    return (len({m.site_id for m in sentence.mentions}) > 1 and clause_text) or sentence.text
 
 
 # Where one item of a list of attacks ends: "Rockets struck Balad air base and a drone hit Baghdad airport".

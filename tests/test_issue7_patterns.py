@@ -126,6 +126,12 @@ def test_iran_has_also_targeted_the_garrison_with_no_day(gazetteer: Gazetteer) -
     assert days(gazetteer, text, "2024-06-10T08:00:00+00:00") == []
 
 
+def test_an_attack_told_weeks_after_is_background(gazetteer: Gazetteer) -> None:
+    text = ("A U.S. drone strike killed a militia commander in Baghdad on Thursday, weeks after a drone attack on "
+            "Tower 22 killed three soldiers.")
+    assert days(gazetteer, text, "2024-02-08T09:00:00+00:00") == []
+
+
 # Days
 
 
@@ -272,6 +278,13 @@ def test_toll_of_a_retaliation_is_not_the_attacks(gazetteer: Gazetteer) -> None:
         ("ain-al-asad", date(2024, 8, 6), ("rocket",), 0, 0)]
 
 
+def test_toll_of_a_retaliation_told_in_the_same_sentence_is_not_the_attacks(gazetteer: Gazetteer) -> None:
+    text = ("U.S. aircraft struck militia sites on Friday in retaliation for the rocket attack on Ain al-Asad on "
+            "Wednesday, killing 40 people. A war monitor said most of the dead were fighters.")
+    assert facts(gazetteer, text, "2024-01-27T09:00:00+00:00") == [
+        ("ain-al-asad", date(2024, 1, 24), ("rocket",), None, None)]
+
+
 def test_toll_of_a_linked_headline_is_not_the_attacks(gazetteer: Gazetteer) -> None:
     text = ("<p>A drone hit Erbil airport on Tuesday, officials said.</p>"
             "<p>Also read: Rocket attack on Erbil airport kills two contractors</p>")
@@ -315,6 +328,17 @@ def test_five_later_raised_to_ten_is_ten(gazetteer: Gazetteer) -> None:
             "military said.")
     assert facts(gazetteer, text, "2024-01-21T08:00:00+00:00") == [
         ("camp-taji", date(2024, 1, 20), ("rocket",), None, 10)]
+
+
+def test_two_americans_and_a_briton() -> None:
+    toll = count_casualties("Rockets hit Camp Taji, killing two Americans and a Briton and wounding 14 others.")
+    assert (toll.killed, toll.wounded) == (3, 14)
+
+
+def test_the_toll_after_only_the_wounded_were_counted_is_the_wounded(gazetteer: Gazetteer) -> None:
+    text = "Five soldiers were wounded when rockets hit Harir air base on Friday; the toll later rose to ten."
+    assert facts(gazetteer, text, "2024-01-27T09:00:00+00:00") == [
+        ("harir-air-base", date(2024, 1, 26), ("rocket",), None, 10)]
 
 
 def test_injuries_of_eighteen_others() -> None:
