@@ -55,7 +55,8 @@ _RULED_OUT = re.compile(
     r"initially\s+(?:said|reported|claimed|stated)(?!\s+(?:no|zero)\s+(?:casualties|injuries|deaths))|"
     r"controlled\s+(?:detonations?|explosions?|blasts?)|(?:was|were|is)\s+not\s+(?:an?\s+)?attacks?|"
     r"before\s+(?:it|they)\s+(?:could\s+)?(?:fire|be\s+fired|launch|be\s+launched|fired|launched|(?:was|were)\s+fired)|"
-    r"launchers?\s+(?:\w+\s+){0,3}aimed\s+at)\b",
+    r"launchers?\s+(?:\w+\s+){0,3}aimed\s+at|but\s+(?:was\s+|were\s+)?not\s+(?:yet\s+)?(?:fired|launched)|"
+    r"(?:was|were)\s+never\s+(?:fired|launched))\b",
     re.I)
 _DESTINATION = re.compile(r"\b(?:bound|headed|heading|destined|en\s+route|on\s+(?:its|their)\s+way)\s+(?:for|to|"
                           r"toward|towards)\s+(?:the\s+)?$", re.I)
@@ -107,6 +108,13 @@ _KILLED_AT = re.compile(rf"\b(?:killings?|deaths?|wounding)\s+of\s+(?:at\s+least
 _LOCATES_OTHER = re.compile(r"^(?:\s*[\w'’-]+){0,3}?\s*,?\s+(?:which\s+is\s+|located\s+|situated\s+)?"
                             r"(?:near|outside|close\s+to|next\s+to|not\s+far\s+from|"
                             r"(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+of)\s+(?:the\s+)?$", re.I)
+# "opened fire on a checkpoint near Camp Taji": what was hit is a place near the site, not the site.
+_OTHER_PLACES = frozenset({"house", "houses", "home", "homes", "farm", "farms", "building", "school", "mosque",
+                           "car", "vehicle", "convoy", "truck", "residential", "camp", "post"})
+_PLACE_NEAR = re.compile(r"\b(?:on|at|in|into|struck|hit|targeted|attacked)\s+(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,2}?"
+                         rf"(?:{'|'.join(sorted(NEARBY_PLACE_WORDS | _OTHER_PLACES))})\s+"
+                         r"(?:near|outside|close\s+to|next\s+to|by|not\s+far\s+from)\s+(?:the\s+)?"
+                         r"(?-i:[A-Z][\w'’-]*\s+)?$", re.I)  # the kind word of a name found by its core: "Camp "
 # A list of places the attack words point at, the site its last item: "struck the Green Zone, Taji and the ".
 _PLACE_LIST = re.compile(r"(?:(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*(?:,\s*(?:and\s+)?|\s+and\s+)){1,4}"
                          r"(?:the\s+)?$")
@@ -140,7 +148,7 @@ _ORIGIN = re.compile(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|
 # After an attack word, the words that lead to its target: "fired at the", "landed inside", "attack on".
 _AIM = re.compile(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|within|struck|hit|attacked|"
                   r"hitting|striking|outside|over|in|upon|hits|strikes|rocked|shelled|pounded|rocketed|approach(?:ing)?|"
-                  r"heading\s+(?:for|toward|towards)|"
+                  r"heading\s+(?:for|toward|towards)|reach(?:ing|ed)?|"
                   r"bombed|of)\s+(?:[\w.'’:,“”\"-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
 # Verbs whose object is what was hit, and the few words that may stand between verb and name.
 _TRANSITIVE = re.compile(r"struck|hits?|hitting|strikes|targets|targeted|targeting|attacked|attacks|shelled|bombed|"
@@ -469,6 +477,8 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False
     if any(m.start() < site_at < m.end() for m in _DENIED_CLAUSE.finditer(text)):
         return False  # "the coalition denied that rockets had hit the base"
+    if _PLACE_NEAR.search(text[max(0, site_at - 70):site_at]):
+        return False  # "gunmen opened fire on a checkpoint near Camp Taji": the checkpoint, not the base
     if _locates_another(sentence, mention, site_at):
         return False  # "the Harir base near Erbil airport": Erbil airport says where Harir is
     if _NOT_ATTACK.search(clause_text) and not (_EVENT.search(clause_text) or weapons):

@@ -126,6 +126,21 @@ def test_iran_has_also_targeted_the_garrison_with_no_day(gazetteer: Gazetteer) -
     assert days(gazetteer, text, "2024-06-10T08:00:00+00:00") == []
 
 
+def test_a_launcher_aimed_at_a_base_but_not_fired_is_no_attack(gazetteer: Gazetteer) -> None:
+    text = "Iraqi forces found a rocket launcher near Balad air base on Tuesday, aimed at the base but not fired."
+    assert days(gazetteer, text, "2024-01-24T09:00:00+00:00") == []
+
+
+def test_a_checkpoint_near_a_base_is_not_the_base(gazetteer: Gazetteer) -> None:
+    text = "Gunmen opened fire on a checkpoint near Camp Taji on Tuesday, police said."
+    assert days(gazetteer, text, "2024-02-21T09:00:00+00:00") == []
+
+
+def test_a_drone_shot_down_before_reaching_a_base_was_aimed_at_it(gazetteer: Gazetteer) -> None:
+    text = "A drone launched from Iraq was shot down before reaching Tower 22 on Tuesday, the military said."
+    assert days(gazetteer, text, "2024-02-21T09:00:00+00:00") == [("tower-22", date(2024, 2, 20))]
+
+
 def test_an_attack_told_weeks_after_is_background(gazetteer: Gazetteer) -> None:
     text = ("A U.S. drone strike killed a militia commander in Baghdad on Thursday, weeks after a drone attack on "
             "Tower 22 killed three soldiers.")
