@@ -85,7 +85,11 @@ def _tell_last(store: Store, gazetteer: Gazetteer, analysis: StoryAnalysis, stor
                                                    published) if c.story_id != story_id]
     stored = StoredStory(story_id, analysis, bool(analysis.attacks))
     retold = replay_incidents([stored], site_ids, gazetteer.sites, start=incidents, originals=originals)
-    return _write(store, gazetteer, incidents, retold, now, quiet=quiet)
+    # Only what the story touched is laid over the store: the other incidents came back as they went in.
+    before = {incident.id: incident for incident in incidents}
+    touched = tuple(i for i in retold.incidents if before.get(i.id) is not i)
+    touched_before = [before[i.id] for i in touched if i.id in before]
+    return _write(store, gazetteer, touched_before, Retold(touched, retold.copy_of), now, quiet=quiet)
 
 
 def _retell(store: Store, gazetteer: Gazetteer, analysis: StoryAnalysis, story_id: int, site_ids: tuple[str, ...],
