@@ -211,12 +211,12 @@ class Gazetteer:
         norms = [t.norm for t in tokens]
         spellings = [spelling(n) for n in norms]
         for i, norm in enumerate(norms):
-            if i + 1 < len(norms):  # "Q-West", "K-1", "Khor Mor" written as two words of a joined name
+            if i + 1 < len(norms) and _may_be_split_name(tokens[i], tokens[i + 1]):
+                # "Q-West", "K-1", "Khor Mor" written as two words of a joined name
                 joined = norm + norms[i + 1]
                 for form, position in self._index.get(sound_key(joined), ()):
-                    whole = "".join(form.core_spellings)
-                    if position == -1 and _same_word(spelling(joined), whole) and \
-                            not _beside_another_place((i, i + 2), norms):
+                    if position == -1 and self._joined_name(form, spelling(joined), (i, i + 2), norms, tokens) \
+                            and not _beside_another_place((i, i + 2), norms):
                         self._keep(mentions, form.site_id, (i, i + 2))
             if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
                 continue
@@ -246,7 +246,7 @@ class Gazetteer:
     def _match_name(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
                     tokens: list[Token], story_words: Collection[str]) -> tuple[int, int] | None:
         if position == -1:  # the joined core: "Khormor" for Khor Mor
-            if not _same_word(spellings[i], "".join(form.core_spellings)):
+            if not self._joined_name(form, spellings[i], (i, i + 1), norms, tokens):
                 return None
             span = (i, i + 1)
             whole = True
@@ -269,9 +269,21 @@ class Gazetteer:
             return None if self._names_person(span, norms, tokens, partial=True, kind_after=True) else span
         article_written = (span[0] > 0 and norms[span[0] - 1] in ARTICLES - {"the", "a", "an", "at"}) or (
             span[0] > 0 and tokens[span[0] - 1].text in ("At", "As", "Ad", "Ar"))
-        if whole and form.article_before_core and article_written:
+        # With its article alone, only the name's own spelling says it: al-Sudani is a man, not al-Sududhan.
+        if whole and form.article_before_core and article_written and _written_exactly(form, span, norms, spellings):
             return None if self._names_person((span[0] - 1, span[1]), norms, tokens, partial=True) else span
         return None
+
+    def _joined_name(self, form: NameForm, written: str, span: tuple[int, int], norms: list[str],
+                     tokens: list[Token]) -> bool:
+        """A name of several words written as one ("Khormor", "QWest") or glued from two ("Q West"): the
+        exact spelling, or a close one with a capital and its kind word beside. Ordinary words glued or
+        misread ("talks" for Tal Kas, "in Dubai" for Ain Dhoub) have neither."""
+        whole = "".join(form.core_spellings)
+        if written == whole:
+            return True
+        return tokens[span[0]].is_capitalised and _same_word(written, whole) and \
+            self._kind_beside(form, span, norms, tokens)
 
     def _extend(self, form: NameForm, position: int, i: int, norms: list[str],
                 spellings: list[str]) -> tuple[int, int] | None:
@@ -415,6 +427,18 @@ def _vowels_apart(written: str, expected: str, similarity: float) -> bool:
 
 
 _HOST_PLACES = frozenset({"city", "town"})
+
+
+def _written_exactly(form: NameForm, span: tuple[int, int], norms: list[str], spellings: list[str]) -> bool:
+    written = tuple(spellings[j] for j in range(*span) if norms[j] not in ARTICLES)
+    return written == form.core_spellings
+
+
+def _may_be_split_name(first: Token, second: Token) -> bool:
+    """Two words that may be one name written apart: both capitalised or digits (Q West, K 1), and the first
+    no article or common word: "a new", "in Baghdad", "by our" are English, not Ain New, Ain Baghad, Bir Your."""
+    return (first.is_capitalised or first.norm.isdigit()) and (second.is_capitalised or second.norm.isdigit()) \
+        and first.norm not in ARTICLES and first.norm not in STOPWORDS
 
 
 def _kind_after_list(norms: list[str], tokens: list[Token], joiner: int, anchors: set[str]) -> bool:
