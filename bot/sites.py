@@ -8,7 +8,7 @@ per word however many sites are tracked; the few candidates that share a key are
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
@@ -165,6 +165,15 @@ class Gazetteer:
         # Embassies and consulates by the words of their core besides the nationality (the city), so that
         # "the U.S. embassy" costs a look-up per story word, not a loop over every site.
         self._by_city: dict[str, list[NameForm]] = defaultdict(list)
+        # For the first look (may_name_a_site): index keys under which a form can match with no kind word
+        # beside it; keys whose forms need one; keys of names of several words (checked whole where found);
+        # names written joined ("Khormor", "K1").
+        self._free_keys: set[str] = set()
+        self._kind_keys: set[str] = set()
+        self._whole_keys: set[str] = set()
+        self._joined_keys: set[str] = set()
+        self._joined_spellings: set[str] = set()
+        self._article_spellings: set[str] = set()  # "al-Tanf" with no kind word: only its exact spelling
         for site in sites:
             self.add(site)
 
@@ -182,13 +191,75 @@ class Gazetteer:
                         self._by_city[word].append(form)
             position = _index_position(core)
             if position is not None:
-                self._index[sound_key(core[position])].append((form, position))
+                key = sound_key(core[position])
+                self._index[key].append((form, position))
+                self._file_for_first_look(form, position, key)
             if len(core) > 1:  # "Khor Mor" is also written "Khormor", "K-1" is "K1"
-                self._index[sound_key("".join(core))].append((form, -1))
+                key = sound_key("".join(core))
+                self._index[key].append((form, -1))
+                self._joined_keys.add(key)
+                self._joined_spellings.add("".join(form.core_spellings))
             for kind in kinds:
                 anchors |= _KIND_GROUPS[kind]
                 anchors.add(kind)
         self._anchor_words[site.id] = frozenset(anchors | self._anchor_words.get(site.id, frozenset()))
+
+    def _file_for_first_look(self, form: NameForm, position: int, key: str) -> None:
+        """What a match under `key` needs (see _match_name): a lone core with a kind ("Erbil" of Erbil airport)
+        or an embassy needs a kind word; a core of several words needs them all, or a kind word."""
+        if form.nationality_positions or (len(form.core) == 1 and form.has_kind):
+            self._kind_keys.add(key)
+            if form.article_before_core:
+                self._article_spellings.add(form.core_spellings[0])
+        elif len(form.core) == 1:
+            self._free_keys.add(key)
+        else:
+            self._kind_keys.add(key)
+            self._whole_keys.add(key)
+
+    def may_name_a_site(self, story_words: Sequence[tuple[str, str]]) -> bool:
+        """The first look: False only when `find` and `find_by_nationality` can find no site in any sentence
+        of a story with these words ((as written, norm), tokens.words of its title and text). It asks for
+        what a match needs, story-wide: a word filed under an index key, the kind word that a bare "Erbil" or
+        "Baghdad" needs (so everyday city news is rejected), or the nationality and city of an embassy."""
+        kind_needed = kind_seen = nationality = city = False
+        wholes: list[int] = []
+        spellings = [spelling(norm) for _, norm in story_words]
+        for index, (written, norm) in enumerate(story_words):
+            kind_seen = kind_seen or norm in _FIRST_LOOK_KIND_WORDS
+            nationality = nationality or norm in _NATIONALITY_OF
+            city = city or norm in self._by_city
+            written_spelling = spellings[index]
+            if index + 1 < len(story_words) and _may_be_split_words(written, norm, *story_words[index + 1]):
+                joined = norm + story_words[index + 1][1]
+                if sound_key(joined) in self._joined_keys:
+                    if spelling(joined) in self._joined_spellings:
+                        return True
+                    kind_needed = True
+            if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
+                continue
+            key = sound_key(norm)
+            if key in self._free_keys or written_spelling in self._joined_spellings or (
+                    written_spelling in self._article_spellings and index > 0 and _article_written(
+                        *story_words[index - 1])):
+                return True
+            kind_needed = kind_needed or key in self._kind_keys or key in self._joined_keys
+            if key in self._whole_keys:
+                wholes.append(index)
+        if wholes and self._any_whole_name(wholes, [norm for _, norm in story_words], spellings):
+            return True
+        return kind_seen and (kind_needed or (nationality and city))
+
+    def _any_whole_name(self, positions: list[int], norms: list[str], spellings: list[str]) -> bool:
+        """Whether a name of several words stands whole at one of these positions of the story, as _match_name
+        reads it in a sentence (a sentence has fewer neighbours than the story: never more matches)."""
+        for i in positions:
+            for form, position in self._index[sound_key(norms[i])]:
+                if position >= 0 and len(form.core) > 1 and \
+                        _same_word(spellings[i], form.core_spellings[position], loose=True) and \
+                        self._extend(form, position, i, norms, spellings) is not None:
+                    return True
+        return False
 
     def _in_context(self, site_id: str, story_words: Collection[str]) -> bool:
         """A bare name (Abqaiq, Khurais) means the site in a story with a word of its kind: plants, oil, fields.
@@ -267,8 +338,7 @@ class Gazetteer:
         # or, for names written with an article (Al-Tanf), the article.
         if self._kind_beside(form, span, norms, tokens):
             return None if self._names_person(span, norms, tokens, partial=True, kind_after=True) else span
-        article_written = (span[0] > 0 and norms[span[0] - 1] in ARTICLES - {"the", "a", "an", "at"}) or (
-            span[0] > 0 and tokens[span[0] - 1].text in ("At", "As", "Ad", "Ar"))
+        article_written = span[0] > 0 and _article_written(tokens[span[0] - 1].text, norms[span[0] - 1])
         # With its article alone, only the name's own spelling says it: al-Sudani is a man, not al-Sududhan.
         if whole and form.article_before_core and article_written and _written_exactly(form, span, norms, spellings):
             return None if self._names_person((span[0] - 1, span[1]), norms, tokens, partial=True) else span
@@ -434,11 +504,28 @@ def _written_exactly(form: NameForm, span: tuple[int, int], norms: list[str], sp
     return written == form.core_spellings
 
 
+def _article_written(written: str, norm: str) -> bool:
+    """The Arabic article of a name: "al-Tanf", "At-Tanf"; not the English "the", "a", "at"."""
+    return norm in _ARABIC_ARTICLES or written in ("At", "As", "Ad", "Ar")
+
+
+_ARABIC_ARTICLES = ARTICLES - {"the", "a", "an", "at"}
+
+
 def _may_be_split_name(first: Token, second: Token) -> bool:
+    return _may_be_split_words(first.text, first.norm, second.text, second.norm)
+
+
+def _may_be_split_words(first: str, first_norm: str, second: str, second_norm: str) -> bool:
     """Two words that may be one name written apart: both capitalised or digits (Q West, K 1), and the first
     no article or common word: "a new", "in Baghdad", "by our" are English, not Ain New, Ain Baghad, Bir Your."""
-    return (first.is_capitalised or first.norm.isdigit()) and (second.is_capitalised or second.norm.isdigit()) \
-        and first.norm not in ARTICLES and first.norm not in STOPWORDS
+    return (first[:1].isupper() or first_norm.isdigit()) and (second[:1].isupper() or second_norm.isdigit()) \
+        and first_norm not in ARTICLES and first_norm not in STOPWORDS
+
+
+# Every word that can be the kind word a bare core needs beside it, or an embassy's kind.
+_FIRST_LOOK_KIND_WORDS = frozenset().union(*_KIND_NEIGHBOURS.values(), *_KIND_FOLLOWERS.values(),
+                                           *_KIND_LEADERS.values(), _KIND_GROUPS, {"compound"})
 
 
 def _kind_after_list(norms: list[str], tokens: list[Token], joiner: int, anchors: set[str]) -> bool:

@@ -42,6 +42,18 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def words(text: str) -> list[tuple[str, str]]:
+    """(as written, norm) of every token, as tokenize finds them, without building Token objects: the first
+    look and the dedupe fingerprint read every story, and most name no site. An ASCII token is letters,
+    digits and the dots of an abbreviation, so its norm is its lower case without dots."""
+    found = []
+    for written in _TOKEN.findall(text):
+        norm = written.lower().replace(".", "") if written.isascii() else fold(written)
+        if norm:
+            found.append((written, norm))
+    return found
+
+
 @lru_cache(maxsize=65536)
 def spelling(norm: str) -> str:
     """A word's spelling with transliteration noise removed: swaps applied, doubled letters collapsed,
