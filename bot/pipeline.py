@@ -51,9 +51,9 @@ class Decision:
 def analyse(story: Story, gazetteer: Gazetteer) -> StoryAnalysis:
     """Most news names no tracked site: one pass over the story's words (which are also its dedupe
     fingerprint) rejects it before any sentence work."""
-    story_words = words(f"{story.title}\n{story.text}")
-    fingerprint = fingerprint_of(norm for _, norm in story_words)
-    if not gazetteer.may_name_a_site(story_words):
+    written, norms = words(f"{story.title}\n{story.text}")
+    fingerprint = fingerprint_of(norms)
+    if not gazetteer.may_name_a_site(written, norms):
         return StoryAnalysis(story, (), (), fingerprint)
     attacks, site_ids = analyse_story(story, gazetteer)
     return StoryAnalysis(story, tuple(attacks), tuple(site_ids), fingerprint)

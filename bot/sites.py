@@ -174,11 +174,13 @@ class Gazetteer:
         self._joined_keys: set[str] = set()
         self._joined_spellings: set[str] = set()
         self._article_spellings: set[str] = set()  # "al-Tanf" with no kind word: only its exact spelling
+        self._looks: dict[str, int] = {}  # word -> what it may start (_look), remembered across stories
         for site in sites:
             self.add(site)
 
     def add(self, site: Site) -> None:
         self.sites[site.id] = site
+        self._looks.clear()
         anchors: set[str] = set()
         for name in (site.name, *site.aliases):
             core, kinds, article_before_core, has_kind = split_name(name)
@@ -217,38 +219,70 @@ class Gazetteer:
             self._kind_keys.add(key)
             self._whole_keys.add(key)
 
-    def may_name_a_site(self, story_words: Sequence[tuple[str, str]]) -> bool:
+    def may_name_a_site(self, written: Sequence[str], norms: Sequence[str]) -> bool:
         """The first look: False only when `find` and `find_by_nationality` can find no site in any sentence
-        of a story with these words ((as written, norm), tokens.words of its title and text). It asks for
+        of a story with these words (as written, and their norms: tokens.words of its title and text). It asks for
         what a match needs, story-wide: a word filed under an index key, the kind word that a bare "Erbil" or
         "Baghdad" needs (so everyday city news is rejected), or the nationality and city of an embassy."""
-        kind_needed = kind_seen = nationality = city = False
-        wholes: list[int] = []
-        spellings = [spelling(norm) for _, norm in story_words]
-        for index, (written, norm) in enumerate(story_words):
-            kind_seen = kind_seen or norm in _FIRST_LOOK_KIND_WORDS
-            nationality = nationality or norm in _NATIONALITY_OF
-            city = city or norm in self._by_city
-            written_spelling = spellings[index]
-            if index + 1 < len(story_words) and _may_be_split_words(written, norm, *story_words[index + 1]):
-                joined = norm + story_words[index + 1][1]
+        distinct = set(norms)
+        kind_needed = False
+        wholes: set[str] = set()
+        after_article: set[str] = set()
+        for norm in distinct:
+            look = self._looks.get(norm)
+            if look is None:
+                look = self._looks[norm] = self._look(norm)
+            if look & _FREE:
+                return True
+            kind_needed = kind_needed or bool(look & _NEEDS_KIND)
+            if look & _WHOLE:
+                wholes.add(norm)
+            if look & _AFTER_ARTICLE:
+                after_article.add(norm)
+        if len(self._looks) > _MAX_LOOKS:  # a bounded memory of the words seen
+            self._looks.clear()
+        if after_article and any(norms[i] in after_article and _article_written(written[i - 1], norms[i - 1])
+                                 for i in range(1, len(norms))):
+            return True
+        split = self._split_name(written, norms)
+        if split & _FREE:
+            return True
+        kind_needed = kind_needed or bool(split & _NEEDS_KIND)
+        if wholes:
+            spellings = [spelling(norm) for norm in norms]
+            if self._any_whole_name([i for i, norm in enumerate(norms) if norm in wholes], list(norms), spellings):
+                return True
+        if distinct.isdisjoint(_FIRST_LOOK_KIND_WORDS):
+            return False
+        return kind_needed or (not distinct.isdisjoint(_NATIONALITY_OF) and
+                               any(norm in self._by_city for norm in distinct))
+
+    def _look(self, norm: str) -> int:
+        """What one word can be the start of, by itself (see may_name_a_site)."""
+        if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
+            return 0
+        key = sound_key(norm)
+        written_spelling = spelling(norm)
+        if key in self._free_keys or written_spelling in self._joined_spellings:
+            return _FREE
+        look = _NEEDS_KIND if key in self._kind_keys or key in self._joined_keys else 0
+        look |= _WHOLE if key in self._whole_keys else 0
+        return look | (_AFTER_ARTICLE if written_spelling in self._article_spellings else 0)
+
+    def _split_name(self, written: Sequence[str], norms: Sequence[str]) -> int:
+        """A joined name written as two capitalised words, "Q West": _FREE for its exact spelling, _NEEDS_KIND
+        for a close one (a match then needs a kind word beside it)."""
+        look = 0
+        # Not a lower-case ASCII letter: every capital and digit (and a few more, checked below), quickly.
+        capitals = [not ("a" <= word[0] <= "z") for word in written]
+        for i in [i for i in range(len(capitals) - 1) if capitals[i] and capitals[i + 1]]:
+            if _may_be_split_words(written[i], norms[i], written[i + 1], norms[i + 1]):
+                joined = norms[i] + norms[i + 1]
                 if sound_key(joined) in self._joined_keys:
                     if spelling(joined) in self._joined_spellings:
-                        return True
-                    kind_needed = True
-            if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
-                continue
-            key = sound_key(norm)
-            if key in self._free_keys or written_spelling in self._joined_spellings or (
-                    written_spelling in self._article_spellings and index > 0 and _article_written(
-                        *story_words[index - 1])):
-                return True
-            kind_needed = kind_needed or key in self._kind_keys or key in self._joined_keys
-            if key in self._whole_keys:
-                wholes.append(index)
-        if wholes and self._any_whole_name(wholes, [norm for _, norm in story_words], spellings):
-            return True
-        return kind_seen and (kind_needed or (nationality and city))
+                        return _FREE
+                    look = _NEEDS_KIND
+        return look
 
     def _any_whole_name(self, positions: list[int], norms: list[str], spellings: list[str]) -> bool:
         """Whether a name of several words stands whole at one of these positions of the story, as _match_name
@@ -522,6 +556,11 @@ def _may_be_split_words(first: str, first_norm: str, second: str, second_norm: s
     return (first[:1].isupper() or first_norm.isdigit()) and (second[:1].isupper() or second_norm.isdigit()) \
         and first_norm not in ARTICLES and first_norm not in STOPWORDS
 
+
+# What a word may be to the first look: a match by itself, a name's core that needs its kind word beside it,
+# a word of a name of several words (checked whole where it stands), a name written with its Arabic article.
+_FREE, _NEEDS_KIND, _WHOLE, _AFTER_ARTICLE = 1, 2, 4, 8
+_MAX_LOOKS = 500_000
 
 # Every word that can be the kind word a bare core needs beside it, or an embassy's kind.
 _FIRST_LOOK_KIND_WORDS = frozenset().union(*_KIND_NEIGHBOURS.values(), *_KIND_FOLLOWERS.values(),

@@ -42,16 +42,15 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def words(text: str) -> list[tuple[str, str]]:
-    """(as written, norm) of every token, as tokenize finds them, without building Token objects: the first
-    look and the dedupe fingerprint read every story, and most name no site. An ASCII token is letters,
-    digits and the dots of an abbreviation, so its norm is its lower case without dots."""
-    found = []
-    for written in _TOKEN.findall(text):
-        norm = written.lower().replace(".", "") if written.isascii() else fold(written)
-        if norm:
-            found.append((written, norm))
-    return found
+def words(text: str) -> tuple[list[str], list[str]]:
+    """Every token as written and its norm, as tokenize finds them, without building Token objects: the first
+    look and the dedupe fingerprint read every story, and most name no site. An ASCII token's norm is its
+    lower case without the dots of an abbreviation; tokens hold no space, so all are folded in one string."""
+    written = _TOKEN.findall(text)
+    if text.isascii():
+        return written, " ".join(written).lower().replace(".", "").split(" ") if written else []
+    pairs = [(word, norm) for word in written if (norm := fold(word))]
+    return [word for word, _ in pairs], [norm for _, norm in pairs]
 
 
 @lru_cache(maxsize=65536)
