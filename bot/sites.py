@@ -175,12 +175,14 @@ class Gazetteer:
         self._joined_spellings: set[str] = set()
         self._article_spellings: set[str] = set()  # "al-Tanf" with no kind word: only its exact spelling
         self._looks: dict[str, int] = {}  # word -> what it may start (_look), remembered across stories
+        self._whole_forms_of: dict[str, dict[tuple[int, str], list[tuple[NameForm, int]]]] = {}
         for site in sites:
             self.add(site)
 
     def add(self, site: Site) -> None:
         self.sites[site.id] = site
         self._looks.clear()
+        self._whole_forms_of.clear()
         anchors: set[str] = set()
         for name in (site.name, *site.aliases):
             core, kinds, article_before_core, has_kind = split_name(name)
@@ -288,12 +290,28 @@ class Gazetteer:
         """Whether a name of several words stands whole at one of these positions of the story, as _match_name
         reads it in a sentence (a sentence has fewer neighbours than the story: never more matches)."""
         for i in positions:
-            for form, position in self._index[sound_key(norms[i])]:
-                if position >= 0 and len(form.core) > 1 and \
-                        _same_word(spellings[i], form.core_spellings[position], loose=True) and \
-                        self._extend(form, position, i, norms, spellings) is not None:
+            for (side, expected), forms in self._whole_forms(norms[i], spellings[i]).items():
+                neighbour = _next_word(norms, i, side)
+                if neighbour is None or not _same_word(spellings[neighbour], expected):
+                    continue  # the word beside is not the name's: none of these names stands here
+                if any(self._extend(form, position, i, norms, spellings) is not None for form, position in forms):
                     return True
         return False
+
+    def _whole_forms(self, norm: str, written_spelling: str) -> dict[tuple[int, str], list[tuple[NameForm, int]]]:
+        """Names of several words one of whose words this word may be, by the word they need beside it (before:
+        -1, after: 1); remembered, as a common word's key can stand for many names of a large watchlist."""
+        grouped = self._whole_forms_of.get(norm)
+        if grouped is None:
+            if len(self._whole_forms_of) > _MAX_LOOKS:
+                self._whole_forms_of.clear()
+            grouped = self._whole_forms_of[norm] = {}
+            for form, position in self._index[sound_key(norm)]:
+                if position >= 0 and len(form.core) > 1 and \
+                        _same_word(written_spelling, form.core_spellings[position], loose=True):
+                    side = -1 if position > 0 else 1
+                    grouped.setdefault((side, form.core_spellings[position + side]), []).append((form, position))
+        return grouped
 
     def _in_context(self, site_id: str, story_words: Collection[str]) -> bool:
         """A bare name (Abqaiq, Khurais) means the site in a story with a word of its kind: plants, oil, fields.
@@ -536,6 +554,14 @@ _HOST_PLACES = frozenset({"city", "town"})
 def _written_exactly(form: NameForm, span: tuple[int, int], norms: list[str], spellings: list[str]) -> bool:
     written = tuple(spellings[j] for j in range(*span) if norms[j] not in ARTICLES)
     return written == form.core_spellings
+
+
+def _next_word(norms: Sequence[str], i: int, side: int) -> int | None:
+    """The word before (side -1) or after (1) word i, past articles, as _extend reads a name."""
+    j = i + side
+    while 0 <= j < len(norms) and norms[j] in ARTICLES:
+        j += side
+    return j if 0 <= j < len(norms) else None
 
 
 def _article_written(written: str, norm: str) -> bool:
