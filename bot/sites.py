@@ -8,7 +8,7 @@ per word however many sites are tracked; the few candidates that share a key are
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
@@ -176,6 +176,8 @@ class Gazetteer:
         self._article_spellings: set[str] = set()  # "al-Tanf" with no kind word: only its exact spelling
         self._looks: dict[str, int] = {}  # word -> what it may start (_look), remembered across stories
         self._whole_forms_of: dict[str, dict[tuple[int, str], list[tuple[NameForm, int]]]] = {}
+        self._candidates_of: dict[tuple[str, bool], list[tuple[NameForm, int]]] = {}
+        self._name_words: dict[str, frozenset[str]] = {}  # every folded word of a site's names, but articles
         for site in sites:
             self.add(site)
 
@@ -183,6 +185,9 @@ class Gazetteer:
         self.sites[site.id] = site
         self._looks.clear()
         self._whole_forms_of.clear()
+        self._candidates_of.clear()
+        self._name_words[site.id] = frozenset(
+            t.norm for name in (site.name, *site.aliases) for t in tokenize(name)) - ARTICLES
         anchors: set[str] = set()
         for name in (site.name, *site.aliases):
             core, kinds, article_before_core, has_kind = split_name(name)
@@ -331,6 +336,7 @@ class Gazetteer:
         """Sites named in one sentence's tokens. `story_words` (all folded words of the story) lets
         "the U.S. embassy" count when the story names Baghdad elsewhere."""
         mentions: dict[str, list[Mention]] = {}
+        closeness: list[tuple[str, tuple[int, int], int]] = []
         norms = [t.norm for t in tokens]
         spellings = [spelling(n) for n in norms]
         for i, norm in enumerate(norms):
@@ -341,13 +347,38 @@ class Gazetteer:
                     if position == -1 and self._joined_name(form, spelling(joined), (i, i + 2), norms, tokens) \
                             and not _beside_another_place((i, i + 2), norms):
                         self._keep(mentions, form.site_id, (i, i + 2))
+                        exact = spelling(joined) == "".join(form.core_spellings)
+                        closeness.append((form.site_id, (i, i + 2), _EXACT if exact else _WHOLE_NAME))
             if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
                 continue
-            for form, position in self._index.get(sound_key(norm), ()):
+            for form, position in self._candidates(norm, spellings[i], tokens[i].is_capitalised):
                 span = self._match_at(form, position, i, norms, spellings, tokens, story_words)
                 if span:
                     self._keep(mentions, form.site_id, span)
-        return sorted((m for found in mentions.values() for m in found), key=lambda m: m.start)
+                    closeness.append((form.site_id, span, _closeness(form, position, span, norms, spellings)))
+        found = [m for site_mentions in mentions.values() for m in site_mentions]
+        if len(found) > 1:
+            found = _closest(found, closeness, lambda m: self._written_as_named(m, norms))
+        return sorted(found, key=lambda m: m.start)
+
+    def _written_as_named(self, mention: Mention, norms: list[str]) -> bool:
+        """Whether a word of the site's own names stands, as written, in or beside the mention: "Camp Taji" is
+        Camp Taji's name, not Al-Thajee Outpost's, though both are spelled alike."""
+        own = self._name_words.get(mention.site_id, frozenset())
+        return any(norms[j] in own for j in range(max(0, mention.start - 2), min(len(norms), mention.end + 2)))
+
+    def _candidates(self, norm: str, written_spelling: str, capitalised: bool) -> list[tuple[NameForm, int]]:
+        """The names filed under the word's key whose word it may be by spelling (_match_name checks again,
+        in context); remembered, as a common word's key can stand for many names of a large watchlist."""
+        found = self._candidates_of.get((norm, capitalised))
+        if found is None:
+            if len(self._candidates_of) > _MAX_LOOKS:
+                self._candidates_of.clear()
+            found = self._candidates_of[(norm, capitalised)] = [
+                (form, position) for form, position in self._index.get(sound_key(norm), ())
+                if _same_word(written_spelling, "".join(form.core_spellings) if position == -1 else
+                              form.core_spellings[position], loose=capitalised)]
+        return found
 
     @staticmethod
     def _keep(mentions: dict[str, list[Mention]], site_id: str, span: tuple[int, int]) -> None:
@@ -388,7 +419,10 @@ class Gazetteer:
             return None if self._names_person(span, norms, tokens, partial=False) else span
         # One core word alone (Erbil, Tanf, or Asad out of Ain al-Asad): it needs its kind word beside it,
         # or, for names written with an article (Al-Tanf), the article.
-        if self._kind_beside(form, span, norms, tokens):
+        # Beside a kind word, a word in lower case is a name only as spelled: "Air Base late on" is no Latha.
+        lower_case_variant = not tokens[i].is_capitalised and spellings[i] != (
+            "".join(form.core_spellings) if position == -1 else form.core_spellings[position])
+        if not lower_case_variant and self._kind_beside(form, span, norms, tokens):
             return None if self._names_person(span, norms, tokens, partial=True, kind_after=True) else span
         article_written = span[0] > 0 and _article_written(tokens[span[0] - 1].text, norms[span[0] - 1])
         # With its article alone, only the name's own spelling says it: al-Sudani is a man, not al-Sududhan.
@@ -554,6 +588,35 @@ _HOST_PLACES = frozenset({"city", "town"})
 def _written_exactly(form: NameForm, span: tuple[int, int], norms: list[str], spellings: list[str]) -> bool:
     written = tuple(spellings[j] for j in range(*span) if norms[j] not in ARTICLES)
     return written == form.core_spellings
+
+
+# How closely a match spells its name: a spelling variant (Beelad for Balad) or a part of a longer name (Bailad
+# of Abu Bailad) yields to another site whose name the same words spell exactly.
+_PART, _WHOLE_NAME, _EXACT = 0, 1, 2
+
+
+def _closeness(form: NameForm, position: int, span: tuple[int, int], norms: list[str], spellings: list[str]) -> int:
+    if form.nationality_positions:
+        return _EXACT  # a nationality, a kind and a city: as close as a name gets
+    written = tuple(spellings[j] for j in range(*span) if norms[j] not in ARTICLES)
+    if position == -1:
+        return _EXACT if "".join(written) == "".join(form.core_spellings) else _WHOLE_NAME
+    if written == form.core_spellings:
+        return _EXACT
+    return _WHOLE_NAME if len(written) == len(form.core) else _PART
+
+
+def _closest(mentions: list[Mention], closeness: list[tuple[str, tuple[int, int], int]],
+             written_as_named: Callable[[Mention], bool]) -> list[Mention]:
+    """Of sites named by overlapping words, those whose names they spell most closely, and then those with a
+    word of their own names written there."""
+    def best(site_id: str, start: int, end: int) -> int:
+        return max((c for s, (a, b), c in closeness if s == site_id and a < end and start < b), default=_PART)
+
+    scored = [(m, (best(m.site_id, m.start, m.end), written_as_named(m))) for m in mentions]
+    return [m for m, score in scored if not any(
+        other.site_id != m.site_id and other.start < m.end and m.start < other.end and other_score > score
+        for other, other_score in scored)]
 
 
 def _next_word(norms: Sequence[str], i: int, side: int) -> int | None:

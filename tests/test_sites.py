@@ -121,3 +121,17 @@ def test_ordinary_words_are_never_glued_into_a_site_name(large_watchlist: Gazett
 ])
 def test_real_names_of_a_large_watchlist_still_match(large_watchlist: Gazetteer, sentence: str, site: str) -> None:
     assert found(large_watchlist, sentence) == {site}
+
+
+_HOMONYMS = [("balad", "Balad Air Base"), ("balaad", "Balaad Oil Field"), ("beelad", "Beelad Air Base"),
+             ("abu-bailad", "Abu Bailad Airfield"), ("taji", "Camp Taji"), ("thajee", "Al-Thajee Outpost"),
+             ("latha", "Latha air base")]
+
+
+@pytest.mark.parametrize(("sentence", "site"), [
+    ("Rockets hit Balad Air Base late on Saturday", "balad"), ("Two rockets struck Camp Taji", "taji"),
+    ("A drone hit the Beelad air base", "beelad"), ("Shells fell on the Balaad oil field", "balaad"),
+])
+def test_of_sites_spelled_alike_the_one_the_words_name(sentence: str, site: str) -> None:
+    gazetteer = Gazetteer(Site(site_id, name, (), "IQ", 33.0, 44.0, "Asia/Baghdad") for site_id, name in _HOMONYMS)
+    assert found(gazetteer, sentence) == {site}
