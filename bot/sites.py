@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
@@ -256,7 +257,7 @@ class Gazetteer:
             return True
         kind_needed = kind_needed or bool(split & _NEEDS_KIND)
         if wholes:
-            spellings = [spelling(norm) for norm in norms]
+            spellings = list(map(spelling, norms))
             if self._any_whole_name([i for i, norm in enumerate(norms) if norm in wholes], list(norms), spellings):
                 return True
         if distinct.isdisjoint(_FIRST_LOOK_KIND_WORDS):
@@ -562,6 +563,7 @@ def _index_position(core: tuple[str, ...]) -> int | None:
     return max(distinctive, key=lambda item: (len(item[1]), item[0]))[0]
 
 
+@lru_cache(maxsize=1 << 18)  # a large watchlist asks the same pairs of every story
 def _same_word(written: str, expected: str, *, loose: bool = False) -> bool:
     """`loose`: a capitalised word, the one a name is indexed by, may differ from it in inner vowels."""
     if written == expected:
