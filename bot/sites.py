@@ -7,6 +7,7 @@ per word however many sites are tracked; the few candidates that share a key are
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel
 
 from bot.models import Site
-from bot.tokens import Token, sound_key, spelling, tokenize
+from bot.tokens import Token, sound_key, spelling
+from bot.tokens import words as name_words
 
 ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "at", "an", "ash", "az", "the", "a"})
 
@@ -139,7 +141,7 @@ class Mention:
 
 def split_name(name: str) -> tuple[tuple[str, ...], frozenset[str], bool, bool]:
     """'Ain al-Asad Air Base' -> (("ain", "asad"), {"base"}, article_before_core, has_kind)."""
-    words = [token.norm for token in tokenize(name)]
+    words = name_words(name)[1]
     core: list[str] = []
     kinds: set[str] = set()
     article_before_core = False
@@ -179,8 +181,16 @@ class Gazetteer:
         self._whole_forms_of: dict[str, dict[tuple[int, str], list[tuple[NameForm, int]]]] = {}
         self._candidates_of: dict[tuple[str, bool], list[tuple[NameForm, int]]] = {}
         self._name_words: dict[str, frozenset[str]] = {}  # every folded word of a site's names, but articles
-        for site in sites:
-            self.add(site)
+        # The cyclic garbage collector is paused meanwhile, as in config loading: each collection would walk
+        # every form built so far again (50,000 sites: ~2.1 s with it, ~1.5 s without).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for site in sites:
+                self.add(site)
+        finally:
+            if collecting:
+                gc.enable()
 
     def add(self, site: Site) -> None:
         self.sites[site.id] = site
@@ -188,7 +198,7 @@ class Gazetteer:
         self._whole_forms_of.clear()
         self._candidates_of.clear()
         self._name_words[site.id] = frozenset(
-            t.norm for name in (site.name, *site.aliases) for t in tokenize(name)) - ARTICLES
+            norm for name in (site.name, *site.aliases) for norm in name_words(name)[1]) - ARTICLES
         anchors: set[str] = set()
         for name in (site.name, *site.aliases):
             core, kinds, article_before_core, has_kind = split_name(name)
