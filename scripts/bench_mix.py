@@ -229,12 +229,17 @@ def main() -> None:
         clean_rate, _ = per_second(count, lambda: stories.extend(read_all(blobs)))
         gazetteer = Gazetteer(sites)
         matcher_rate, matcher_cold = warm_and_cold(count, lambda: [analyse(s, gazetteer) for s in stories])
+        news = [s for s in stories if kinds.get(s.key) == "news"]
+        named = [s for s in stories if kinds.get(s.key) != "news"]
+        news_rate, _ = per_second(len(news), lambda: [analyse(s, gazetteer) for s in news])
+        named_rate, _ = per_second(len(named), lambda: [analyse(s, gazetteer) for s in named])
         out = io.StringIO()
         replay_rate, _ = per_second(count, lambda: replay([folder], sites, out, io.StringIO(), as_json=True))
         print(f"feedparser alone        {feedparser_rate:9,.0f} stories/s")
         print(f"parse + clean           {clean_rate:9,.0f} stories/s")
         print(f"matcher (analyse)       {matcher_rate:9,.0f} stories/s   {len(sites)} sites (first pass "
               f"{matcher_cold:,.0f}/s)")
+        print(f"  of which: stories naming no site {news_rate:9,.0f}/s, naming a site {named_rate:,.0f}/s")
         print(f"whole replay            {replay_rate:9,.0f} stories/s   {out.getvalue().count(chr(10))} alerts")
         _verdict("matcher / feedparser", matcher_rate / feedparser_rate, 5.0)
         _verdict("replay / feedparser", replay_rate / feedparser_rate, 0.8)
