@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz.distance import Indel
 
@@ -177,7 +178,7 @@ class Gazetteer:
         self._joined_keys: set[str] = set()
         self._joined_spellings: set[str] = set()
         self._article_spellings: set[str] = set()  # "al-Tanf" with no kind word: only its exact spelling
-        self._looks: dict[str, int] = {}  # word -> what it may start (_look), remembered across stories
+        self._forget_words()  # words by what they may start (_file_word), remembered across stories
         self._whole_forms_of: dict[str, dict[tuple[int, str], list[tuple[NameForm, int]]]] = {}
         self._candidates_of: dict[tuple[str, bool], list[tuple[NameForm, int]]] = {}
         self._name_words: dict[str, frozenset[str]] = {}  # every folded word of a site's names, but articles
@@ -194,7 +195,7 @@ class Gazetteer:
 
     def add(self, site: Site) -> None:
         self.sites[site.id] = site
-        self._looks.clear()
+        self._forget_words()
         self._whole_forms_of.clear()
         self._candidates_of.clear()
         self._name_words[site.id] = frozenset(
@@ -243,22 +244,13 @@ class Gazetteer:
         what a match needs, story-wide: a word filed under an index key, the kind word that a bare "Erbil" or
         "Baghdad" needs (so everyday city news is rejected), or the nationality and city of an embassy."""
         distinct = set(norms)
-        kind_needed = False
-        wholes: set[str] = set()
-        after_article: set[str] = set()
-        for norm in distinct:
-            look = self._looks.get(norm)
-            if look is None:
-                look = self._looks[norm] = self._look(norm)
-            if look & _FREE:
-                return True
-            kind_needed = kind_needed or bool(look & _NEEDS_KIND)
-            if look & _WHOLE:
-                wholes.add(norm)
-            if look & _AFTER_ARTICLE:
-                after_article.add(norm)
-        if len(self._looks) > _MAX_LOOKS:  # a bounded memory of the words seen
-            self._looks.clear()
+        for norm in distinct - self._seen_words:
+            self._file_word(norm)
+        if not distinct.isdisjoint(self._looks[_FREE]):
+            return True
+        kind_needed = not distinct.isdisjoint(self._looks[_NEEDS_KIND])
+        wholes = distinct & self._looks[_WHOLE]
+        after_article = distinct & self._looks[_AFTER_ARTICLE]
         if after_article and any(norms[i] in after_article and _article_written(written[i - 1], norms[i - 1])
                                  for i in range(1, len(norms))):
             return True
@@ -275,25 +267,36 @@ class Gazetteer:
         return kind_needed or (not distinct.isdisjoint(_NATIONALITY_OF) and
                                any(norm in self._by_city for norm in distinct))
 
-    def _look(self, norm: str) -> int:
-        """What one word can be the start of, by itself (see may_name_a_site)."""
+    def _file_word(self, norm: str) -> None:
+        """Remember what one word can be the start of, by itself (see may_name_a_site)."""
+        if len(self._seen_words) > _MAX_LOOKS:  # a bounded memory of the words seen
+            self._forget_words()
+        self._seen_words.add(norm)
         if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
-            return 0
+            return
         key = sound_key(norm)
         written_spelling = spelling(norm)
         if key in self._free_keys or written_spelling in self._joined_spellings:
-            return _FREE
-        look = _NEEDS_KIND if key in self._kind_keys or key in self._joined_keys else 0
-        look |= _WHOLE if key in self._whole_keys else 0
-        return look | (_AFTER_ARTICLE if written_spelling in self._article_spellings else 0)
+            self._looks[_FREE].add(norm)
+            return
+        if key in self._kind_keys or key in self._joined_keys:
+            self._looks[_NEEDS_KIND].add(norm)
+        if key in self._whole_keys:
+            self._looks[_WHOLE].add(norm)
+        if written_spelling in self._article_spellings:
+            self._looks[_AFTER_ARTICLE].add(norm)
+
+    def _forget_words(self) -> None:
+        self._seen_words: set[str] = set()
+        self._looks: dict[int, set[str]] = {look: set() for look in (_FREE, _NEEDS_KIND, _WHOLE, _AFTER_ARTICLE)}
 
     def _split_name(self, written: Sequence[str], norms: Sequence[str]) -> int:
         """A joined name written as two capitalised words, "Q West": _FREE for its exact spelling, _NEEDS_KIND
         for a close one (a match then needs a kind word beside it)."""
         look = 0
         # Not a lower-case ASCII letter: every capital and digit (and a few more, checked below), quickly.
-        capitals = [not ("a" <= word[0] <= "z") for word in written]
-        for i in [i for i in range(len(capitals) - 1) if capitals[i] and capitals[i + 1]]:
+        pairs = pairwise(written)
+        for i in [i for i, (a, b) in enumerate(pairs) if not "a" <= a[0] <= "z" and not "a" <= b[0] <= "z"]:
             if _may_be_split_words(written[i], norms[i], written[i + 1], norms[i + 1]):
                 joined = norms[i] + norms[i + 1]
                 if sound_key(joined) in self._joined_keys:

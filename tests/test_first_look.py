@@ -116,6 +116,12 @@ def test_words_are_the_tokens_of_tokenize(text: str) -> None:
     assert words(text) == ([t.text for t in tokens], [t.norm for t in tokens])
 
 
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=60))
+def test_words_are_the_tokens_of_tokenize_in_ascii_text(text: str) -> None:
+    tokens = tokenize(text)
+    assert words(text) == ([t.text for t in tokens], [t.norm for t in tokens])
+
+
 @pytest.mark.parametrize("name", sorted(GAZETTEERS))
 def test_analyse_gives_what_the_full_path_gives_on_the_corpus(name: str) -> None:
     gazetteer = GAZETTEERS[name]
