@@ -240,10 +240,12 @@ class Gazetteer:
 
     def may_name_a_site(self, written: Sequence[str], norms: Sequence[str]) -> bool:
         """The first look: False only when `find` and `find_by_nationality` can find no site in any sentence
-        of a story with these words (as written, and their norms: tokens.words of its title and text). It asks for
-        what a match needs, story-wide: a word filed under an index key, the kind word that a bare "Erbil" or
+        of a story with these words (as written, and their norms: tokens.words of its title and text). It asks
+        for what a match needs, story-wide: a word filed under an index key, the kind word that a bare "Erbil" or
         "Baghdad" needs (so everyday city news is rejected), or the nationality and city of an embassy."""
         distinct = set(norms)
+        if len(self._seen_words) > _MAX_LOOKS:  # a bounded memory of the words seen; never mid-story
+            self._forget_words()
         for norm in distinct - self._seen_words:
             self._file_word(norm)
         if not distinct.isdisjoint(self._looks[_FREE]):
@@ -269,8 +271,6 @@ class Gazetteer:
 
     def _file_word(self, norm: str) -> None:
         """Remember what one word can be the start of, by itself (see may_name_a_site)."""
-        if len(self._seen_words) > _MAX_LOOKS:  # a bounded memory of the words seen
-            self._forget_words()
         self._seen_words.add(norm)
         if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
             return

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot import sites as sites_module
 from bot.attacks import analyse_story
 from bot.config import load_config
 from bot.dedupe import fingerprint
@@ -129,3 +130,10 @@ def test_analyse_gives_what_the_full_path_gives_on_the_corpus(name: str) -> None
         attacks, site_ids = analyse_story(story, gazetteer)
         assert analyse(story, gazetteer) == replace(analyse(story, gazetteer), attacks=tuple(attacks),
                                                     site_ids=tuple(site_ids), words=fingerprint(story))
+
+
+def test_a_full_memory_of_words_never_loses_a_story(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sites_module, "_MAX_LOOKS", 3)
+    gazetteer = Gazetteer(SITES)
+    story = make_story("Talks resumed in Baghdad, officials said, after rockets hit Ain al-Asad air base on Monday.")
+    assert all(_first_look(story, gazetteer) for _ in range(3))
