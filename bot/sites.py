@@ -476,10 +476,9 @@ class Gazetteer:
 
     def _kind_beside(self, form: NameForm, span: tuple[int, int], norms: list[str], tokens: list[Token]) -> bool:
         """Erbil airport, Erbil's international airport, the airport in Erbil, Camp Taji, Tanf garrison."""
-        anchors = set().union(*(_KIND_NEIGHBOURS[kind] for kind in form.kinds))
+        anchors, followers, leaders = _kind_words(form.kinds)
         if not anchors:
             return False
-        followers = anchors | set().union(*(_KIND_FOLLOWERS.get(kind, frozenset()) for kind in form.kinds))
         for j in range(span[1], min(len(norms), span[1] + 4)):
             if norms[j] in followers:
                 return True
@@ -487,7 +486,6 @@ class Gazetteer:
                 return True  # "the Rumaila and Zubair oil fields": one item of a list of sites of one kind
             if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
                 break
-        leaders = set().union(*(_KIND_LEADERS.get(kind, frozenset()) for kind in form.kinds))
         for j in range(span[0] - 1, max(-1, span[0] - 7), -1):
             if norms[j] in anchors or (norms[j] in leaders and "at" in norms[j + 1:span[0]]):
                 # "the Harir base in Erbil": a kind word with its own name before it is another place.
@@ -634,6 +632,16 @@ def _closest(mentions: list[Mention], closeness: list[tuple[str, tuple[int, int]
         for other, other_score in scored)]
 
 
+@lru_cache(maxsize=64)
+def _kind_words(kinds: frozenset[str]) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """For a name's kinds: the words that may stand beside its core, those that may follow it, and those that
+    may lead it with "at" (see _kind_beside). A few kinds, so made once each, not once per match."""
+    anchors = frozenset().union(*(_KIND_NEIGHBOURS[kind] for kind in kinds))
+    followers = anchors | frozenset().union(*(_KIND_FOLLOWERS.get(kind, frozenset()) for kind in kinds))
+    leaders = frozenset().union(*(_KIND_LEADERS.get(kind, frozenset()) for kind in kinds))
+    return anchors, followers, leaders
+
+
 def _next_word(norms: Sequence[str], i: int, side: int) -> int | None:
     """The word before (side -1) or after (1) word i, past articles, as _extend reads a name."""
     j = i + side
@@ -671,7 +679,7 @@ _FIRST_LOOK_KIND_WORDS = frozenset().union(*_KIND_NEIGHBOURS.values(), *_KIND_FO
                                            *_KIND_LEADERS.values(), _KIND_GROUPS, {"compound"})
 
 
-def _kind_after_list(norms: list[str], tokens: list[Token], joiner: int, anchors: set[str]) -> bool:
+def _kind_after_list(norms: list[str], tokens: list[Token], joiner: int, anchors: frozenset[str]) -> bool:
     """After "and": one or two capitalised words (the other name) and then the plural kind word."""
     for j in range(joiner + 1, min(len(norms), joiner + 5)):
         if norms[j] in anchors and norms[j].endswith("s") and j > joiner + 1:
