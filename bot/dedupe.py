@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 from rapidfuzz.distance import LCSseq
 
@@ -96,8 +97,12 @@ class Candidate:
 
 def fingerprint(story: Story) -> tuple[str, ...]:
     """The story's content words in order, folded (case, diacritics, punctuation gone)."""
-    words = [t.norm for t in tokenize(f"{story.title}\n{story.text}") if t.norm not in _FUNCTION_WORDS]
-    return tuple(words[:FINGERPRINT_WORDS])
+    return fingerprint_of(t.norm for t in tokenize(f"{story.title}\n{story.text}"))
+
+
+def fingerprint_of(norms: Iterable[str]) -> tuple[str, ...]:
+    """The fingerprint of a story's folded words (tokens.words or tokenize of its title and text)."""
+    return tuple(islice((norm for norm in norms if norm not in _FUNCTION_WORDS), FINGERPRINT_WORDS))
 
 
 def site_vocabulary(sites: Iterable[Site]) -> frozenset[str]:

@@ -14,11 +14,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.attacks import analyse_story
-from bot.dedupe import Candidate, fingerprint, ranked_originals, site_vocabulary
+from bot.dedupe import Candidate, fingerprint_of, ranked_originals, site_vocabulary
 from bot.incidents import incident_day, latest_claim, latest_figure, match_incident, merged_weapons
 from bot.models import Attack, IncidentFacts, IncidentState, Report, Site, Source, Story
 from bot.sites import Gazetteer
 from bot.summary import deciding_sentence, incident_summary, incident_title
+from bot.tokens import words
 
 PENDING_STORY = 0  # story_id of reports from the story being decided; the store fills in the real id
 
@@ -48,8 +49,14 @@ class Decision:
 
 
 def analyse(story: Story, gazetteer: Gazetteer) -> StoryAnalysis:
+    """Most news names no tracked site: one pass over the story's words (which are also its dedupe
+    fingerprint) rejects it before any sentence work."""
+    written, norms = words(f"{story.title}\n{story.text}")
+    fingerprint = fingerprint_of(norms)
+    if not gazetteer.may_name_a_site(written, norms):
+        return StoryAnalysis(story, (), (), fingerprint)
     attacks, site_ids = analyse_story(story, gazetteer)
-    return StoryAnalysis(story, tuple(attacks), tuple(site_ids), fingerprint(story))
+    return StoryAnalysis(story, tuple(attacks), tuple(site_ids), fingerprint)
 
 
 def decide(analysis: StoryAnalysis, candidates: Iterable[Candidate], incidents: Sequence[IncidentState],

@@ -7,14 +7,18 @@ per word however many sites are tracked; the few candidates that share a key are
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz.distance import Indel
 
 from bot.models import Site
-from bot.tokens import Token, sound_key, spelling, tokenize
+from bot.tokens import Token, sound_key, spelling
+from bot.tokens import words as name_words
 
 ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "at", "an", "ash", "az", "the", "a"})
 
@@ -138,7 +142,7 @@ class Mention:
 
 def split_name(name: str) -> tuple[tuple[str, ...], frozenset[str], bool, bool]:
     """'Ain al-Asad Air Base' -> (("ain", "asad"), {"base"}, article_before_core, has_kind)."""
-    words = [token.norm for token in tokenize(name)]
+    words = name_words(name)[1]
     core: list[str] = []
     kinds: set[str] = set()
     article_before_core = False
@@ -165,11 +169,37 @@ class Gazetteer:
         # Embassies and consulates by the words of their core besides the nationality (the city), so that
         # "the U.S. embassy" costs a look-up per story word, not a loop over every site.
         self._by_city: dict[str, list[NameForm]] = defaultdict(list)
-        for site in sites:
-            self.add(site)
+        # For the first look (may_name_a_site): index keys under which a form can match with no kind word
+        # beside it; keys whose forms need one; keys of names of several words (checked whole where found);
+        # names written joined ("Khormor", "K1").
+        self._free_keys: set[str] = set()
+        self._kind_keys: set[str] = set()
+        self._whole_keys: set[str] = set()
+        self._joined_keys: set[str] = set()
+        self._joined_spellings: set[str] = set()
+        self._article_spellings: set[str] = set()  # "al-Tanf" with no kind word: only its exact spelling
+        self._forget_words()  # words by what they may start (_file_word), remembered across stories
+        self._whole_forms_of: dict[str, dict[tuple[int, str], list[tuple[NameForm, int]]]] = {}
+        self._candidates_of: dict[tuple[str, bool], list[tuple[NameForm, int]]] = {}
+        self._name_words: dict[str, frozenset[str]] = {}  # every folded word of a site's names, but articles
+        # The cyclic garbage collector is paused meanwhile, as in config loading: each collection would walk
+        # every form built so far again (50,000 sites: ~2.1 s with it, ~1.5 s without).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for site in sites:
+                self.add(site)
+        finally:
+            if collecting:
+                gc.enable()
 
     def add(self, site: Site) -> None:
         self.sites[site.id] = site
+        self._forget_words()
+        self._whole_forms_of.clear()
+        self._candidates_of.clear()
+        self._name_words[site.id] = frozenset(
+            norm for name in (site.name, *site.aliases) for norm in name_words(name)[1]) - ARTICLES
         anchors: set[str] = set()
         for name in (site.name, *site.aliases):
             core, kinds, article_before_core, has_kind = split_name(name)
@@ -182,13 +212,125 @@ class Gazetteer:
                         self._by_city[word].append(form)
             position = _index_position(core)
             if position is not None:
-                self._index[sound_key(core[position])].append((form, position))
+                key = sound_key(core[position])
+                self._index[key].append((form, position))
+                self._file_for_first_look(form, position, key)
             if len(core) > 1:  # "Khor Mor" is also written "Khormor", "K-1" is "K1"
-                self._index[sound_key("".join(core))].append((form, -1))
+                key = sound_key("".join(core))
+                self._index[key].append((form, -1))
+                self._joined_keys.add(key)
+                self._joined_spellings.add("".join(form.core_spellings))
             for kind in kinds:
                 anchors |= _KIND_GROUPS[kind]
                 anchors.add(kind)
         self._anchor_words[site.id] = frozenset(anchors | self._anchor_words.get(site.id, frozenset()))
+
+    def _file_for_first_look(self, form: NameForm, position: int, key: str) -> None:
+        """What a match under `key` needs (see _match_name): a lone core with a kind ("Erbil" of Erbil airport)
+        or an embassy needs a kind word; a core of several words needs them all, or a kind word."""
+        if form.nationality_positions or (len(form.core) == 1 and form.has_kind):
+            self._kind_keys.add(key)
+            if form.article_before_core:
+                self._article_spellings.add(form.core_spellings[0])
+        elif len(form.core) == 1:
+            self._free_keys.add(key)
+        else:
+            self._kind_keys.add(key)
+            self._whole_keys.add(key)
+
+    def may_name_a_site(self, written: Sequence[str], norms: Sequence[str]) -> bool:
+        """The first look: False only when `find` and `find_by_nationality` can find no site in any sentence
+        of a story with these words (as written, and their norms: tokens.words of its title and text). It asks
+        for what a match needs, story-wide: a word filed under an index key, the kind word that a bare "Erbil" or
+        "Baghdad" needs (so everyday city news is rejected), or the nationality and city of an embassy."""
+        distinct = set(norms)
+        if len(self._seen_words) > _MAX_LOOKS:  # a bounded memory of the words seen; never mid-story
+            self._forget_words()
+        for norm in distinct - self._seen_words:
+            self._file_word(norm)
+        if not distinct.isdisjoint(self._looks[_FREE]):
+            return True
+        kind_needed = not distinct.isdisjoint(self._looks[_NEEDS_KIND])
+        wholes = distinct & self._looks[_WHOLE]
+        after_article = distinct & self._looks[_AFTER_ARTICLE]
+        if after_article and any(norms[i] in after_article and _article_written(written[i - 1], norms[i - 1])
+                                 for i in range(1, len(norms))):
+            return True
+        split = self._split_name(written, norms)
+        if split & _FREE:
+            return True
+        kind_needed = kind_needed or bool(split & _NEEDS_KIND)
+        if wholes:
+            spellings = list(map(spelling, norms))
+            if self._any_whole_name([i for i, norm in enumerate(norms) if norm in wholes], list(norms), spellings):
+                return True
+        if distinct.isdisjoint(_FIRST_LOOK_KIND_WORDS):
+            return False
+        return kind_needed or (not distinct.isdisjoint(_NATIONALITY_OF) and
+                               any(norm in self._by_city for norm in distinct))
+
+    def _file_word(self, norm: str) -> None:
+        """Remember what one word can be the start of, by itself (see may_name_a_site)."""
+        self._seen_words.add(norm)
+        if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
+            return
+        key = sound_key(norm)
+        written_spelling = spelling(norm)
+        if key in self._free_keys or written_spelling in self._joined_spellings:
+            self._looks[_FREE].add(norm)
+            return
+        if key in self._kind_keys or key in self._joined_keys:
+            self._looks[_NEEDS_KIND].add(norm)
+        if key in self._whole_keys:
+            self._looks[_WHOLE].add(norm)
+        if written_spelling in self._article_spellings:
+            self._looks[_AFTER_ARTICLE].add(norm)
+
+    def _forget_words(self) -> None:
+        self._seen_words: set[str] = set()
+        self._looks: dict[int, set[str]] = {look: set() for look in (_FREE, _NEEDS_KIND, _WHOLE, _AFTER_ARTICLE)}
+
+    def _split_name(self, written: Sequence[str], norms: Sequence[str]) -> int:
+        """A joined name written as two capitalised words, "Q West": _FREE for its exact spelling, _NEEDS_KIND
+        for a close one (a match then needs a kind word beside it)."""
+        look = 0
+        # Not a lower-case ASCII letter: every capital and digit (and a few more, checked below), quickly.
+        pairs = pairwise(written)
+        for i in [i for i, (a, b) in enumerate(pairs) if not "a" <= a[0] <= "z" and not "a" <= b[0] <= "z"]:
+            if _may_be_split_words(written[i], norms[i], written[i + 1], norms[i + 1]):
+                joined = norms[i] + norms[i + 1]
+                if sound_key(joined) in self._joined_keys:
+                    if spelling(joined) in self._joined_spellings:
+                        return _FREE
+                    look = _NEEDS_KIND
+        return look
+
+    def _any_whole_name(self, positions: list[int], norms: list[str], spellings: list[str]) -> bool:
+        """Whether a name of several words stands whole at one of these positions of the story, as _match_name
+        reads it in a sentence (a sentence has fewer neighbours than the story: never more matches)."""
+        for i in positions:
+            for (side, expected), forms in self._whole_forms(norms[i], spellings[i]).items():
+                neighbour = _next_word(norms, i, side)
+                if neighbour is None or not _same_word(spellings[neighbour], expected):
+                    continue  # the word beside is not the name's: none of these names stands here
+                if any(self._extend(form, position, i, norms, spellings) is not None for form, position in forms):
+                    return True
+        return False
+
+    def _whole_forms(self, norm: str, written_spelling: str) -> dict[tuple[int, str], list[tuple[NameForm, int]]]:
+        """Names of several words one of whose words this word may be, by the word they need beside it (before:
+        -1, after: 1); remembered, as a common word's key can stand for many names of a large watchlist."""
+        grouped = self._whole_forms_of.get(norm)
+        if grouped is None:
+            if len(self._whole_forms_of) > _MAX_LOOKS:
+                self._whole_forms_of.clear()
+            grouped = self._whole_forms_of[norm] = {}
+            for form, position in self._index[sound_key(norm)]:
+                if position >= 0 and len(form.core) > 1 and \
+                        _same_word(written_spelling, form.core_spellings[position], loose=True):
+                    side = -1 if position > 0 else 1
+                    grouped.setdefault((side, form.core_spellings[position + side]), []).append((form, position))
+        return grouped
 
     def _in_context(self, site_id: str, story_words: Collection[str]) -> bool:
         """A bare name (Abqaiq, Khurais) means the site in a story with a word of its kind: plants, oil, fields.
@@ -208,23 +350,49 @@ class Gazetteer:
         """Sites named in one sentence's tokens. `story_words` (all folded words of the story) lets
         "the U.S. embassy" count when the story names Baghdad elsewhere."""
         mentions: dict[str, list[Mention]] = {}
+        closeness: list[tuple[str, tuple[int, int], int]] = []
         norms = [t.norm for t in tokens]
         spellings = [spelling(n) for n in norms]
         for i, norm in enumerate(norms):
-            if i + 1 < len(norms):  # "Q-West", "K-1", "Khor Mor" written as two words of a joined name
+            if i + 1 < len(norms) and _may_be_split_name(tokens[i], tokens[i + 1]):
+                # "Q-West", "K-1", "Khor Mor" written as two words of a joined name
                 joined = norm + norms[i + 1]
                 for form, position in self._index.get(sound_key(joined), ()):
-                    whole = "".join(form.core_spellings)
-                    if position == -1 and _same_word(spelling(joined), whole) and \
-                            not _beside_another_place((i, i + 2), norms):
+                    if position == -1 and self._joined_name(form, spelling(joined), (i, i + 2), norms, tokens) \
+                            and not _beside_another_place((i, i + 2), norms):
                         self._keep(mentions, form.site_id, (i, i + 2))
+                        exact = spelling(joined) == "".join(form.core_spellings)
+                        closeness.append((form.site_id, (i, i + 2), _EXACT if exact else _WHOLE_NAME))
             if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
                 continue
-            for form, position in self._index.get(sound_key(norm), ()):
+            for form, position in self._candidates(norm, spellings[i], tokens[i].is_capitalised):
                 span = self._match_at(form, position, i, norms, spellings, tokens, story_words)
                 if span:
                     self._keep(mentions, form.site_id, span)
-        return sorted((m for found in mentions.values() for m in found), key=lambda m: m.start)
+                    closeness.append((form.site_id, span, _closeness(form, position, span, norms, spellings)))
+        found = [m for site_mentions in mentions.values() for m in site_mentions]
+        if len(found) > 1:
+            found = _closest(found, closeness, lambda m: self._written_as_named(m, norms))
+        return sorted(found, key=lambda m: m.start)
+
+    def _written_as_named(self, mention: Mention, norms: list[str]) -> bool:
+        """Whether a word of the site's own names stands, as written, in or beside the mention: "Camp Taji" is
+        Camp Taji's name, not Al-Thajee Outpost's, though both are spelled alike."""
+        own = self._name_words.get(mention.site_id, frozenset())
+        return any(norms[j] in own for j in range(max(0, mention.start - 2), min(len(norms), mention.end + 2)))
+
+    def _candidates(self, norm: str, written_spelling: str, capitalised: bool) -> list[tuple[NameForm, int]]:
+        """The names filed under the word's key whose word it may be by spelling (_match_name checks again,
+        in context); remembered, as a common word's key can stand for many names of a large watchlist."""
+        found = self._candidates_of.get((norm, capitalised))
+        if found is None:
+            if len(self._candidates_of) > _MAX_LOOKS:
+                self._candidates_of.clear()
+            found = self._candidates_of[(norm, capitalised)] = [
+                (form, position) for form, position in self._index.get(sound_key(norm), ())
+                if _same_word(written_spelling, "".join(form.core_spellings) if position == -1 else
+                              form.core_spellings[position], loose=capitalised)]
+        return found
 
     @staticmethod
     def _keep(mentions: dict[str, list[Mention]], site_id: str, span: tuple[int, int]) -> None:
@@ -246,7 +414,7 @@ class Gazetteer:
     def _match_name(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
                     tokens: list[Token], story_words: Collection[str]) -> tuple[int, int] | None:
         if position == -1:  # the joined core: "Khormor" for Khor Mor
-            if not _same_word(spellings[i], "".join(form.core_spellings)):
+            if not self._joined_name(form, spellings[i], (i, i + 1), norms, tokens):
                 return None
             span = (i, i + 1)
             whole = True
@@ -265,13 +433,27 @@ class Gazetteer:
             return None if self._names_person(span, norms, tokens, partial=False) else span
         # One core word alone (Erbil, Tanf, or Asad out of Ain al-Asad): it needs its kind word beside it,
         # or, for names written with an article (Al-Tanf), the article.
-        if self._kind_beside(form, span, norms, tokens):
+        # Beside a kind word, a word in lower case is a name only as spelled: "Air Base late on" is no Latha.
+        lower_case_variant = not tokens[i].is_capitalised and spellings[i] != (
+            "".join(form.core_spellings) if position == -1 else form.core_spellings[position])
+        if not lower_case_variant and self._kind_beside(form, span, norms, tokens):
             return None if self._names_person(span, norms, tokens, partial=True, kind_after=True) else span
-        article_written = (span[0] > 0 and norms[span[0] - 1] in ARTICLES - {"the", "a", "an", "at"}) or (
-            span[0] > 0 and tokens[span[0] - 1].text in ("At", "As", "Ad", "Ar"))
-        if whole and form.article_before_core and article_written:
+        article_written = span[0] > 0 and _article_written(tokens[span[0] - 1].text, norms[span[0] - 1])
+        # With its article alone, only the name's own spelling says it: al-Sudani is a man, not al-Sududhan.
+        if whole and form.article_before_core and article_written and _written_exactly(form, span, norms, spellings):
             return None if self._names_person((span[0] - 1, span[1]), norms, tokens, partial=True) else span
         return None
+
+    def _joined_name(self, form: NameForm, written: str, span: tuple[int, int], norms: list[str],
+                     tokens: list[Token]) -> bool:
+        """A name of several words written as one ("Khormor", "QWest") or glued from two ("Q West"): the
+        exact spelling, or a close one with a capital and its kind word beside. Ordinary words glued or
+        misread ("talks" for Tal Kas, "in Dubai" for Ain Dhoub) have neither."""
+        whole = "".join(form.core_spellings)
+        if written == whole:
+            return True
+        return tokens[span[0]].is_capitalised and _same_word(written, whole) and \
+            self._kind_beside(form, span, norms, tokens)
 
     def _extend(self, form: NameForm, position: int, i: int, norms: list[str],
                 spellings: list[str]) -> tuple[int, int] | None:
@@ -294,10 +476,9 @@ class Gazetteer:
 
     def _kind_beside(self, form: NameForm, span: tuple[int, int], norms: list[str], tokens: list[Token]) -> bool:
         """Erbil airport, Erbil's international airport, the airport in Erbil, Camp Taji, Tanf garrison."""
-        anchors = set().union(*(_KIND_NEIGHBOURS[kind] for kind in form.kinds))
+        anchors, followers, leaders = _kind_words(form.kinds)
         if not anchors:
             return False
-        followers = anchors | set().union(*(_KIND_FOLLOWERS.get(kind, frozenset()) for kind in form.kinds))
         for j in range(span[1], min(len(norms), span[1] + 4)):
             if norms[j] in followers:
                 return True
@@ -305,7 +486,6 @@ class Gazetteer:
                 return True  # "the Rumaila and Zubair oil fields": one item of a list of sites of one kind
             if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
                 break
-        leaders = set().union(*(_KIND_LEADERS.get(kind, frozenset()) for kind in form.kinds))
         for j in range(span[0] - 1, max(-1, span[0] - 7), -1):
             if norms[j] in anchors or (norms[j] in leaders and "at" in norms[j + 1:span[0]]):
                 # "the Harir base in Erbil": a kind word with its own name before it is another place.
@@ -394,6 +574,7 @@ def _index_position(core: tuple[str, ...]) -> int | None:
     return max(distinctive, key=lambda item: (len(item[1]), item[0]))[0]
 
 
+@lru_cache(maxsize=1 << 18)  # a large watchlist asks the same pairs of every story
 def _same_word(written: str, expected: str, *, loose: bool = False) -> bool:
     """`loose`: a capitalised word, the one a name is indexed by, may differ from it in inner vowels."""
     if written == expected:
@@ -417,7 +598,88 @@ def _vowels_apart(written: str, expected: str, similarity: float) -> bool:
 _HOST_PLACES = frozenset({"city", "town"})
 
 
-def _kind_after_list(norms: list[str], tokens: list[Token], joiner: int, anchors: set[str]) -> bool:
+def _written_exactly(form: NameForm, span: tuple[int, int], norms: list[str], spellings: list[str]) -> bool:
+    written = tuple(spellings[j] for j in range(*span) if norms[j] not in ARTICLES)
+    return written == form.core_spellings
+
+
+# How closely a match spells its name: a spelling variant (Beelad for Balad) or a part of a longer name (Bailad
+# of Abu Bailad) yields to another site whose name the same words spell exactly.
+_PART, _WHOLE_NAME, _EXACT = 0, 1, 2
+
+
+def _closeness(form: NameForm, position: int, span: tuple[int, int], norms: list[str], spellings: list[str]) -> int:
+    if form.nationality_positions:
+        return _EXACT  # a nationality, a kind and a city: as close as a name gets
+    written = tuple(spellings[j] for j in range(*span) if norms[j] not in ARTICLES)
+    if position == -1:
+        return _EXACT if "".join(written) == "".join(form.core_spellings) else _WHOLE_NAME
+    if written == form.core_spellings:
+        return _EXACT
+    return _WHOLE_NAME if len(written) == len(form.core) else _PART
+
+
+def _closest(mentions: list[Mention], closeness: list[tuple[str, tuple[int, int], int]],
+             written_as_named: Callable[[Mention], bool]) -> list[Mention]:
+    """Of sites named by overlapping words, those whose names they spell most closely, and then those with a
+    word of their own names written there."""
+    def best(site_id: str, start: int, end: int) -> int:
+        return max((c for s, (a, b), c in closeness if s == site_id and a < end and start < b), default=_PART)
+
+    scored = [(m, (best(m.site_id, m.start, m.end), written_as_named(m))) for m in mentions]
+    return [m for m, score in scored if not any(
+        other.site_id != m.site_id and other.start < m.end and m.start < other.end and other_score > score
+        for other, other_score in scored)]
+
+
+@lru_cache(maxsize=64)
+def _kind_words(kinds: frozenset[str]) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """For a name's kinds: the words that may stand beside its core, those that may follow it, and those that
+    may lead it with "at" (see _kind_beside). A few kinds, so made once each, not once per match."""
+    anchors = frozenset().union(*(_KIND_NEIGHBOURS[kind] for kind in kinds))
+    followers = anchors | frozenset().union(*(_KIND_FOLLOWERS.get(kind, frozenset()) for kind in kinds))
+    leaders = frozenset().union(*(_KIND_LEADERS.get(kind, frozenset()) for kind in kinds))
+    return anchors, followers, leaders
+
+
+def _next_word(norms: Sequence[str], i: int, side: int) -> int | None:
+    """The word before (side -1) or after (1) word i, past articles, as _extend reads a name."""
+    j = i + side
+    while 0 <= j < len(norms) and norms[j] in ARTICLES:
+        j += side
+    return j if 0 <= j < len(norms) else None
+
+
+def _article_written(written: str, norm: str) -> bool:
+    """The Arabic article of a name: "al-Tanf", "At-Tanf"; not the English "the", "a", "at"."""
+    return norm in _ARABIC_ARTICLES or written in ("At", "As", "Ad", "Ar")
+
+
+_ARABIC_ARTICLES = ARTICLES - {"the", "a", "an", "at"}
+
+
+def _may_be_split_name(first: Token, second: Token) -> bool:
+    return _may_be_split_words(first.text, first.norm, second.text, second.norm)
+
+
+def _may_be_split_words(first: str, first_norm: str, second: str, second_norm: str) -> bool:
+    """Two words that may be one name written apart: both capitalised or digits (Q West, K 1), and the first
+    no article or common word: "a new", "in Baghdad", "by our" are English, not Ain New, Ain Baghad, Bir Your."""
+    return (first[:1].isupper() or first_norm.isdigit()) and (second[:1].isupper() or second_norm.isdigit()) \
+        and first_norm not in ARTICLES and first_norm not in STOPWORDS
+
+
+# What a word may be to the first look: a match by itself, a name's core that needs its kind word beside it,
+# a word of a name of several words (checked whole where it stands), a name written with its Arabic article.
+_FREE, _NEEDS_KIND, _WHOLE, _AFTER_ARTICLE = 1, 2, 4, 8
+_MAX_LOOKS = 500_000
+
+# Every word that can be the kind word a bare core needs beside it, or an embassy's kind.
+_FIRST_LOOK_KIND_WORDS = frozenset().union(*_KIND_NEIGHBOURS.values(), *_KIND_FOLLOWERS.values(),
+                                           *_KIND_LEADERS.values(), _KIND_GROUPS, {"compound"})
+
+
+def _kind_after_list(norms: list[str], tokens: list[Token], joiner: int, anchors: frozenset[str]) -> bool:
     """After "and": one or two capitalised words (the other name) and then the plural kind word."""
     for j in range(joiner + 1, min(len(norms), joiner + 5)):
         if norms[j] in anchors and norms[j].endswith("s") and j > joiner + 1:

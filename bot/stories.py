@@ -50,17 +50,27 @@ _BLOCK_END = NavigableString("\n")
 _LONGEST_WORD = 64
 _BLANK_LINES = re.compile(r"\n(?:[ \t\f\v\r]*+\n)+")
 _INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
+# What ftfy may change: anything but printable ASCII, tabs and newlines (it turns \r into \n), or an entity.
+_MAY_NEED_REPAIR = re.compile(r"[^\t\n\x20-\x7e]|&")
 
 
 def clean_text(raw: str) -> str:
     """Turn a feed entry's HTML or text body into plain paragraphs separated by one blank line."""
     text = _strip_html(raw) if "<" in raw or "&" in raw else raw
-    # ftfy costs ~50 µs a line, and blank lines are dropped below anyway: 20,000 nested <div> leave 40,000.
-    text = ftfy.fix_text(_BLANK_LINES.sub("\n", text), uncurl_quotes=False)
+    text = repair_text(_BLANK_LINES.sub("\n", text))
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\r\n", "\n").replace("\r", "\n")
     lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n")]
     paragraphs = (_before_caption(p) for p in _mend_lines([line for line in lines if line]))
     return "\n\n".join(p for p in paragraphs if p and not is_apart_from_story(p))
+
+
+def repair_text(text: str) -> str:
+    """Mojibake, control characters and stray entities repaired (ftfy). ftfy costs ~50 µs a line, and blank
+    lines are dropped by the caller anyway: 20,000 nested <div> leave 40,000. Printable ASCII without an
+    entity has nothing to repair: most feed text is that, and skips ftfy."""
+    if not _MAY_NEED_REPAIR.search(text):
+        return text
+    return ftfy.fix_text(text, uncurl_quotes=False)
 
 
 def is_apart_from_story(paragraph: str) -> bool:

@@ -1,16 +1,18 @@
 """One poll cycle over 1,000 feeds served on 127.0.0.1 (90% answer 304), and the delay from the poll that
 sees a new attack to its post (console sink).
 
-    python scripts/bench_polling.py [--feeds 1000]
+    python scripts/bench_polling.py [--feeds 1000] [--trace-memory]
 
-Prints wall time of the cycle (untraced), peak Python memory (tracemalloc) of a like cycle, and the
-poll-to-post delay.
+Prints wall time of the cycle, timed without tracemalloc (which slows it ~4x), the process's peak resident
+memory, and the poll-to-post delay. --trace-memory runs the cycle under tracemalloc for its peak Python memory
+(the time printed then is inflated).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import resource
 import sys
 import time
 import tracemalloc
@@ -46,7 +48,7 @@ ATTACK = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Flash</title
           b'contractor, officials said.</description></item></channel></rss>')
 
 
-async def main_async(count: int) -> None:
+async def main_async(count: int, trace_memory: bool) -> None:
     posted_at: list[float] = []
 
     def record(line: str) -> None:
@@ -63,19 +65,19 @@ async def main_async(count: int) -> None:
             feeds.serve(f"/f{n}.xml", quiet_feed(n, entries=21))
         # Timed without tracemalloc (it slows Python ~4x); memory measured on a second, identical cycle.
         service.store.connection.execute("UPDATE feeds SET next_poll = NULL")
+        if trace_memory:
+            tracemalloc.start()
         started = time.perf_counter()
         await run_service(service, once=True)
         seconds = time.perf_counter() - started
-        for n in range(0, count, 10):  # the same 10% change again
-            feeds.serve(f"/f{n}.xml", quiet_feed(n, entries=22))
-        service.store.connection.execute("UPDATE feeds SET next_poll = NULL")
-        tracemalloc.start()
-        await run_service(service, once=True)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
+        if trace_memory:
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            memory = f"peak traced memory {peak / 2**20:.1f} MiB (time inflated by tracemalloc)"
+        else:
+            memory = f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
         statuses = [f.consecutive_failures for f in service.store.feeds()]
-        print(f"poll cycle over {count} feeds on 127.0.0.1 (90% 304): {seconds:.2f} s (untraced), "
-              f"peak traced memory of a like cycle {peak / 2**20:.1f} MiB, "
+        print(f"poll cycle over {count} feeds on 127.0.0.1 (90% 304): {seconds:.2f} s, {memory}, "
               f"failures {sum(1 for s in statuses if s)}")
 
         feeds.serve("/f1.xml", ATTACK)
@@ -92,8 +94,9 @@ async def main_async(count: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--trace-memory", action="store_true", help="peak Python memory; inflates the time")
     args = parser.parse_args()
-    asyncio.run(main_async(args.feeds))
+    asyncio.run(main_async(args.feeds, args.trace_memory))
     return 0
 
 

@@ -1,5 +1,6 @@
 import pytest
 
+from bot.models import Site
 from bot.sites import Gazetteer
 from bot.tokens import tokenize
 
@@ -86,4 +87,51 @@ def test_the_us_embassy_without_a_city_is_the_one_the_story_is_about(gazetteer: 
     ("rockets hit Erbil base late on Monday", "erbil-airport"),
 ])
 def test_the_coalition_base_at_a_field_or_airport_is_the_site(gazetteer: Gazetteer, sentence: str, site: str) -> None:
+    assert found(gazetteer, sentence) == {site}
+
+
+# Names of a large watchlist whose words, glued or misread, are everyday English or people (bench_mix.py finds
+# them among 50,000 generated sites).
+_GLUE_SITES = [("ain-nawa", "Ain Nawa Air Base"), ("tal-kas", "Tal Kas Oil Field"), ("bir-your", "Bir Your Airfield"),
+               ("ain-dhoub", "Ain Dhoub Oil Field"), ("sududhan", "Al-Sududhan Refinery"),
+               ("kawa", "Al-Kawa Refinery"), ("khor-mor-gas-field", "Khor Mor gas field")]
+
+
+@pytest.fixture
+def large_watchlist() -> Gazetteer:
+    return Gazetteer(Site(site_id, name, (), "IQ", 33.0, 44.0, "Asia/Baghdad") for site_id, name in _GLUE_SITES)
+
+
+@pytest.mark.parametrize("sentence", [
+    "A new coach took charge after talks with the board ended.", "Talks over a new television deal resumed.",
+    "Flights from Baghdad to Dubai resumed, and officials in Dubai welcomed them.",
+    "The minister was welcomed by our correspondent.",
+    "Mohammed Shia al-Sudani told reporters the budget would pass.",
+    "The striker scored against Al-Quwa Al-Jawiya on Friday.",
+])
+def test_ordinary_words_are_never_glued_into_a_site_name(large_watchlist: Gazetteer, sentence: str) -> None:
+    assert found(large_watchlist, sentence) == set()
+
+
+@pytest.mark.parametrize(("sentence", "site"), [
+    ("Rockets hit Ain Nawa on Monday", "ain-nawa"), ("a drone struck the Tal Kas oil field", "tal-kas"),
+    ("a drone struck the Talkas oil field", "tal-kas"), ("shells fell on Bir Your airfield", "bir-your"),
+    ("a fire broke out at al-Sududhan", "sududhan"), ("Khormor was hit again", "khor-mor-gas-field"),
+    ("Ain Dhoub oil field was shelled", "ain-dhoub"),
+])
+def test_real_names_of_a_large_watchlist_still_match(large_watchlist: Gazetteer, sentence: str, site: str) -> None:
+    assert found(large_watchlist, sentence) == {site}
+
+
+_HOMONYMS = [("balad", "Balad Air Base"), ("balaad", "Balaad Oil Field"), ("beelad", "Beelad Air Base"),
+             ("abu-bailad", "Abu Bailad Airfield"), ("taji", "Camp Taji"), ("thajee", "Al-Thajee Outpost"),
+             ("latha", "Latha air base")]
+
+
+@pytest.mark.parametrize(("sentence", "site"), [
+    ("Rockets hit Balad Air Base late on Saturday", "balad"), ("Two rockets struck Camp Taji", "taji"),
+    ("A drone hit the Beelad air base", "beelad"), ("Shells fell on the Balaad oil field", "balaad"),
+])
+def test_of_sites_spelled_alike_the_one_the_words_name(sentence: str, site: str) -> None:
+    gazetteer = Gazetteer(Site(site_id, name, (), "IQ", 33.0, 44.0, "Asia/Baghdad") for site_id, name in _HOMONYMS)
     assert found(gazetteer, sentence) == {site}

@@ -1,4 +1,12 @@
-from bot.stories import clean_text, split_sentences
+import ftfy
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot import stories
+from bot.replay import read_feed_file
+from bot.stories import clean_text, repair_text, split_sentences
+from tests.conftest import ROOT
 
 
 def test_line_breaks_after_us_are_mended() -> None:
@@ -53,3 +61,21 @@ def test_a_brief_ending_in_its_photo_credit_keeps_its_sentences() -> None:
 def test_a_caption_paragraph_is_still_dropped() -> None:
     assert clean_text("File photo: Ain al-Asad air base in January 2020.\n\nDrones hit the base on Monday.") == \
         "Drones hit the base on Monday."
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=200))
+def test_ascii_text_skips_ftfy_with_the_same_result(text: str) -> None:
+    assert repair_text(text) == ftfy.fix_text(text, uncurl_quotes=False)
+
+
+def test_corpus_feeds_clean_as_with_ftfy_on_every_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    feeds = sorted((ROOT / "tests" / "corpus").glob("*/feeds/*.xml"))
+    fast = [read_feed_file(path) for path in feeds]
+    monkeypatch.setattr(stories, "repair_text", lambda text: ftfy.fix_text(text, uncurl_quotes=False))
+    assert [read_feed_file(path) for path in feeds] == fast
+    assert sum(len(f) for f in fast) > 100
+
+
+def test_mojibake_in_ascii_looking_text_is_still_repaired() -> None:
+    assert clean_text("Rockets hit the base &amp; the airport") == "Rockets hit the base & the airport"
+    assert repair_text("caf\u00c3\u00a9") == "caf\u00e9"

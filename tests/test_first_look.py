@@ -1,0 +1,139 @@
+"""The first look (Gazetteer.may_name_a_site) rejects most news before any sentence work, and never a story in
+which the full matcher finds a site; the fast path of `analyse` gives what the full path gives."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import sites as sites_module
+from bot.attacks import analyse_story
+from bot.config import load_config
+from bot.dedupe import fingerprint
+from bot.models import Site, Story
+from bot.pipeline import analyse
+from bot.replay import feed_files, read_feed_file
+from bot.sites import Gazetteer
+from bot.tokens import tokenize, words
+from tests.conftest import ROOT, SHARED_EXAMPLES, make_story
+
+SITES = load_config(ROOT / "config.yaml").site_records()
+# Names of a large watchlist as bench_mix.py makes them, whose words are close to everyday ones.
+LARGE = [*SITES, *(Site(f"extra-{i}", name, (), "IQ", 33.0, 44.0, "Asia/Baghdad") for i, name in enumerate([
+    "Ain Nawa Air Base", "Tal Kas Oil Field", "Bir Your Airfield", "Al-Sududhan Refinery", "Camp Dhuwair",
+    "Tal Afaar Garrison", "Jabal Qasim Outpost", "Umm Qasr Port", "Al-Kawa Refinery", "Abu Ghraib",
+    "Wadi Shaddad Gas Field", "Qasr Sheerin Airport", "Tower 22", "K-1 Air Base", "Q-West",
+]))]
+GAZETTEERS = {"config": Gazetteer(SITES), "large": Gazetteer(LARGE)}
+
+
+def _corpus_stories() -> list[Story]:
+    folders = [*sorted((ROOT / "tests" / "corpus").glob("*/feeds")), ROOT / "tests" / "fixtures", SHARED_EXAMPLES]
+    return [story for path in feed_files(str(f) for f in folders if f.exists()) if path.suffix == ".xml"
+            for story in _readable(path)]
+
+
+def _readable(path: object) -> tuple[Story, ...]:
+    try:
+        return read_feed_file(path)  # type: ignore[arg-type]
+    except Exception:
+        return ()
+
+
+CORPUS = _corpus_stories()
+
+
+def _first_look(story: Story, gazetteer: Gazetteer) -> bool:
+    return gazetteer.may_name_a_site(*words(f"{story.title}\n{story.text}"))
+
+
+@pytest.mark.parametrize("name", sorted(GAZETTEERS))
+def test_the_first_look_passes_every_corpus_story_that_names_a_site(name: str) -> None:
+    gazetteer = GAZETTEERS[name]
+    naming = [s for s in CORPUS if analyse_story(s, gazetteer)[1]]
+    assert len(naming) > 100
+    assert [s.key for s in naming if not _first_look(s, gazetteer)] == []
+
+
+def test_the_first_look_rejects_everyday_news_that_names_no_site() -> None:
+    gazetteer = GAZETTEERS["large"]
+    news = make_story("Talks between Baghdad and Erbil over a new budget resumed on Tuesday. Officials in Kabul "
+                      "said trade with Basra grew. Mohammed Shia al-Sudani met the ambassador in Baghdad. "
+                      "Zakho beat Al-Quwa Al-Jawiya 2-1.", title="Budget talks resume")
+    assert not _first_look(news, gazetteer)
+
+
+@pytest.mark.parametrize("sentence", ["A drone hit Erbil airport.", "The U.S. embassy in Baghdad was targeted.",
+                                      "Rockets hit al-Tanf.", "Khormor was shelled.", "Shells hit Q West."])
+def test_the_first_look_passes_a_site_written_in_many_ways(sentence: str) -> None:
+    assert _first_look(make_story(sentence), GAZETTEERS["large"])
+
+
+# Transliteration noise of tests/test_sites.py: Ain/Ayn/Ein, Asad/Assad, Erbil/Irbil, Qayyarah/Kayara, K-1/K1.
+_SWAPS = [("ai", "ay"), ("ai", "ei"), ("a", "e"), ("e", "i"), ("i", "ee"), ("u", "ou"), ("q", "k"), ("k", "kh"),
+          ("s", "ss"), ("l", "ll"), ("ah", "a"), ("-", " "), ("-", ""), (" ", "-"), ("Al-", "al-"), ("Al-", "el-"),
+          ("al-", ""), ("Air Base", "air base"), ("Air Base", "airbase"), ("International ", "")]
+_BEFORE = ["Rockets hit", "A drone struck", "Officials visited", "Shelling near", "News from", "the talks at",
+           "A new report on", "Protesters marched to", "in", "At"]
+_AFTER = ["on Monday.", "late on Friday, officials said.", "and a nearby village.", "airport was closed.",
+          "base was hit.", ", the ministry said.", "."]
+_FILLER = ["Talks over a new budget resumed in Baghdad.", "Erbil beat Duhok 2-1 on Sunday.",
+           "Kabul city news: the market reopened.", "The U.S. envoy arrived in Amman.", "The base rate rose."]
+
+
+@st.composite
+def site_stories(draw: st.DrawFn) -> tuple[str, Story]:
+    gazetteer_name = draw(st.sampled_from(sorted(GAZETTEERS)))
+    site = draw(st.sampled_from(list(GAZETTEERS[gazetteer_name].sites.values())))
+    name = draw(st.sampled_from([site.name, *site.aliases]))
+    for old, new in draw(st.lists(st.sampled_from(_SWAPS), max_size=3)):
+        if old in name and draw(st.booleans()):
+            name = name.replace(old, new, 1)
+    name = draw(st.sampled_from([name, name.lower(), name.upper(), name.title()]))
+    sentence = f"{draw(st.sampled_from(_BEFORE))} {name} {draw(st.sampled_from(_AFTER))}"
+    before = draw(st.lists(st.sampled_from(_FILLER), max_size=2))
+    after = draw(st.lists(st.sampled_from(_FILLER), max_size=2))
+    as_title = draw(st.booleans())
+    if as_title:
+        return gazetteer_name, make_story(" ".join([*before, *after]) or "No text.", title=sentence.rstrip("."))
+    return gazetteer_name, make_story(" ".join([*before, sentence, *after]))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(site_stories())
+def test_the_first_look_never_rejects_a_story_in_which_the_matcher_finds_a_site(case: tuple[str, Story]) -> None:
+    name, story = case
+    gazetteer = GAZETTEERS[name]
+    if analyse_story(story, gazetteer)[1]:
+        assert _first_look(story, gazetteer)
+
+
+@given(st.text(alphabet=st.sampled_from("aAbZ1.- \u0130\u1e24\u0101\u00e9_\u00b2\u2160\nU.S."), max_size=40))
+def test_words_are_the_tokens_of_tokenize(text: str) -> None:
+    tokens = tokenize(text)
+    assert words(text) == ([t.text for t in tokens], [t.norm for t in tokens])
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=60))
+def test_words_are_the_tokens_of_tokenize_in_ascii_text(text: str) -> None:
+    tokens = tokenize(text)
+    assert words(text) == ([t.text for t in tokens], [t.norm for t in tokens])
+
+
+@pytest.mark.parametrize("name", sorted(GAZETTEERS))
+def test_analyse_gives_what_the_full_path_gives_on_the_corpus(name: str) -> None:
+    gazetteer = GAZETTEERS[name]
+    for story in CORPUS:
+        attacks, site_ids = analyse_story(story, gazetteer)
+        assert analyse(story, gazetteer) == replace(analyse(story, gazetteer), attacks=tuple(attacks),
+                                                    site_ids=tuple(site_ids), words=fingerprint(story))
+
+
+def test_a_full_memory_of_words_never_loses_a_story(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sites_module, "_MAX_LOOKS", 3)
+    gazetteer = Gazetteer(SITES)
+    story = make_story("Talks resumed in Baghdad, officials said, after rockets hit Ain al-Asad air base on Monday.")
+    assert all(_first_look(story, gazetteer) for _ in range(3))
