@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.casualties import count_casualties
+from bot.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
 from bot.dates import DayMention, find_days
 from bot.models import Attack, Evidence, Story
 from bot.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention
@@ -55,7 +55,8 @@ _RULED_OUT = re.compile(
     r"initially\s+(?:said|reported|claimed|stated)(?!\s+(?:no|zero)\s+(?:casualties|injuries|deaths))|"
     r"controlled\s+(?:detonations?|explosions?|blasts?)|(?:was|were|is)\s+not\s+(?:an?\s+)?attacks?|"
     r"before\s+(?:it|they)\s+(?:could\s+)?(?:fire|be\s+fired|launch|be\s+launched|fired|launched|(?:was|were)\s+fired)|"
-    r"launchers?\s+(?:\w+\s+){0,3}aimed\s+at)\b",
+    r"launchers?\s+(?:\w+\s+){0,3}aimed\s+at|but\s+(?:was\s+|were\s+)?not\s+(?:yet\s+)?(?:fired|launched)|"
+    r"(?:was|were)\s+never\s+(?:fired|launched))\b",
     re.I)
 _DESTINATION = re.compile(r"\b(?:bound|headed|heading|destined|en\s+route|on\s+(?:its|their)\s+way)\s+(?:for|to|"
                           r"toward|towards)\s+(?:the\s+)?$", re.I)
@@ -93,6 +94,30 @@ _DENIAL = re.compile(r"\b(denied|denies|deny|denying|rejected|dismiss(?:ed|es)?|
                      r"baseless|false|fake|rumou?rs?|no\s+attack|"
                      r"not\s+(?:an?\s+|the\s+result\s+of\s+an?\s+)?attack|no\s+sign\s+of\s+(?:an?\s+)?attack|"
                      r"did\s+not\s+(?:attack|target|strike|hit)|never\s+happened)\b", re.I)
+# What a denial covers: "the coalition denied that rockets had hit Ain al-Asad, calling the reports false".
+_DENIED_CLAUSE = re.compile(r"\b(?:denied|denies|deny|denying|dismissed|dismisses|rejected|rejects|refuted|refutes)\s+"
+                            r"(?:(?:the\s+)?(?:reports?|claims?|rumou?rs?)\s+)?that\b[^;]*?"
+                            r"(?=,\s+(?:but|calling|saying|adding|while|though)\b|;|$)", re.I)
+# "The killing of three American soldiers at Tower 22": people killed at the site, told with no attack verb.
+_COUNT_WORDS = "|".join(sorted((w for w in NUMBER_WORDS if w not in ("a", "an", "single", "both", "couple", "pair")),
+                               key=len, reverse=True))
+_KILLED_AT = re.compile(rf"\b(?:killings?|deaths?|wounding)\s+of\s+(?:at\s+least\s+|more\s+than\s+)?"
+                        rf"(?:\d+|{_COUNT_WORDS})\s+(?:[\w.'’-]+\s+){{0,2}}?(?:{'|'.join(sorted(PERSON_NOUNS))})\s+"
+                        rf"(?:at|in|inside|on)\s+(?:the\s+)?(?:[\w.'’-]+\s+){{0,2}}$", re.I)
+# After another site's name, words that make this site where that one is: "the Harir base near Erbil airport".
+_LOCATES_OTHER = re.compile(r"^(?:\s*[\w'’-]+){0,3}?\s*,?\s+(?:which\s+is\s+|located\s+|situated\s+)?"
+                            r"(?:near|outside|close\s+to|next\s+to|not\s+far\s+from|"
+                            r"(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+of)\s+(?:the\s+)?$", re.I)
+# "opened fire on a checkpoint near Camp Taji": what was hit is a place near the site, not the site.
+_OTHER_PLACES = frozenset({"house", "houses", "home", "homes", "farm", "farms", "building", "school", "mosque",
+                           "car", "vehicle", "convoy", "truck", "residential", "camp", "post"})
+_PLACE_NEAR = re.compile(r"\b(?:on|at|in|into|struck|hit|targeted|attacked)\s+(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,2}?"
+                         rf"(?:{'|'.join(sorted(NEARBY_PLACE_WORDS | _OTHER_PLACES))})\s+"
+                         r"(?:near|outside|close\s+to|next\s+to|by|not\s+far\s+from)\s+(?:the\s+)?"
+                         r"(?-i:[A-Z][\w'’-]*\s+)?$", re.I)  # the kind word of a name found by its core: "Camp "
+# A list of places the attack words point at, the site its last item: "struck the Green Zone, Taji and the ".
+_PLACE_LIST = re.compile(r"(?:(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*(?:,\s*(?:and\s+)?|\s+and\s+)){1,4}"
+                         r"(?:the\s+)?$")
 _NOT_ATTACK = re.compile(
     r"\b(fire\s+breaks\s+out|blaze|caught\s+fire|short[- ]circuit|"  # drills: see _DRILL
     r"visit(?:ed|s|ing)?|toured?|handover|handed\s+over|withdraw(?:al|n)?|"
@@ -123,7 +148,7 @@ _ORIGIN = re.compile(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|
 # After an attack word, the words that lead to its target: "fired at the", "landed inside", "attack on".
 _AIM = re.compile(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|within|struck|hit|attacked|"
                   r"hitting|striking|outside|over|in|upon|hits|strikes|rocked|shelled|pounded|rocketed|approach(?:ing)?|"
-                  r"heading\s+(?:for|toward|towards)|"
+                  r"heading\s+(?:for|toward|towards)|reach(?:ing|ed)?|"
                   r"bombed|of)\s+(?:[\w.'’:,“”\"-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
 # Verbs whose object is what was hit, and the few words that may stand between verb and name.
 _TRANSITIVE = re.compile(r"struck|hits?|hitting|strikes|targets|targeted|targeting|attacked|attacks|shelled|bombed|"
@@ -163,6 +188,11 @@ _TALLY = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+in\s+(?!(?:the|these|t
 _MOTIVE_BEFORE_DAY = re.compile(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|response|answer\w*|anniversary)\s+"
                                 r"(?:for|to|of)?\s*(?:the\s+)?$", re.I)
 _KILLING_AFTER_DAY = re.compile(r"^\W*(?:\w+\s+)?(?:killing|assassination|martyrdom|death|murder|slaying)\b", re.I)
+# "to avenge the assassination on January 3 of Soleimani", "retaliation for the killing on Jan. 3": the same motive,
+# its day told after the killing.
+_MOTIVE_KILLING_BEFORE_DAY = re.compile(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|response|answer\w*)\b"
+                                        r"[^.;]{0,30}?\b(?:killing|assassination|martyrdom|death|murder|slaying)\s+"
+                                        r"(?:on|of)\s+$", re.I)
 # Another attack than the one being told: its toll and weapons are not this one's.
 _OTHER_ATTACK = re.compile(r"\b(?:last\s+(?:week|month)['’]s|yesterday['’]s|(?:an?|the)\s+(?:earlier|previous|prior|"
                            r"similar))\s+(?:\w+\s+){0,2}(?:attacks?|strikes?|barrages?|assaults?)\b", re.I)
@@ -254,18 +284,23 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                 # "It follows a drone attack on Abha's airport earlier this month": an earlier one, undated
             if chosen is None and _OTHER_ATTACK.search(_clause_text(sentence.text, clause)):
                 continue  # "last week's attack on the same base killed two": not the attack this story tells
+            day_text, day_list = sentence.text, days
+            if (chosen is None or chosen.is_report_date) and mention.strength != "anaphor":
+                told = _day_told_next(sentences, index, published)
+                if told is not None:  # "... an official said on Thursday. The attack took place the day before."
+                    chosen, day_text, day_list = told
             if chosen is not None and chosen.day is not None:
-                weak = sentence.text[chosen.start:chosen.end].lower() in _PUBLISH_DAY_WORDS and not _AGAIN.search(
+                weak = day_text[chosen.start:chosen.end].lower() in _PUBLISH_DAY_WORDS and not _AGAIN.search(
                     _clause_text(sentence.text, clause))
                 first = _counted_from_the_last_event(chosen, chosen.day, drafts, published)
-                joined = _days_joined_to(chosen, days, sentence.text, first)
+                joined = _days_joined_to(chosen, day_list, day_text, first)
                 for day, on in ((chosen, first), *joined):
                     draft = _draft_for(drafts, site.id, on, explicit=not day.is_report_date,
                                        from_title=index == 0 and bool(story.title), weak=weak)
                     # A story that tells two days apart ("late on Friday and early on Saturday") has not
                     # mistaken one attack near midnight for the next day's: no edge to cross.
                     draft.edge = draft.edge or (None if joined else day.edge)
-                    draft.decided.append(Evidence("day", sentence.text))
+                    draft.decided.append(Evidence("day", day_text))
                     # "Ten were injured in two attacks late on Friday and early on Saturday": the toll told with
                     # two days is the first's; only a zero ("There were no injuries") holds for each.
                     _gather(draft, sentence, mention, clause, index, sentences, published, zeros_only=day is not chosen)
@@ -273,8 +308,9 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
             else:
                 draft = _latest_draft(drafts, site.id) if mention.strength == "anaphor" or not _has_recent_day(
                     days) else None
-                if draft is None and _ANSWERING.match(_clause_text(sentence.text, clause).lstrip(" ,")):
-                    continue  # "strikes on Friday in retaliation for the Tower 22 attack": an earlier one, undated
+                if draft is None and _told_as_earlier(sentence.text, clause):
+                    continue  # "strikes on Friday in retaliation for the Tower 22 attack", "weeks after a drone
+                    # attack on Tower 22": an earlier one, undated
                 if draft is None:
                     if site.id not in lead_days:
                         lead_days[site.id] = _lead_day(sentences, published)
@@ -408,8 +444,9 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     clause_text = _clause_text(text, clause)
     site_at = _name_start(sentence, mention)
     weapons = _weapons_in(clause_text) or _weapons_in(text) or _UNNAMED_WEAPON.findall(text)
+    killing = _KILLED_AT.search(text[max(0, site_at - 120):site_at])
     hits = _STRONG_HIT.search(clause_text) or (_HIT.search(text) if weapons else None) or _attack_before_relative(
-        text, clause)
+        text, clause) or killing
     if not (weapons or hits):
         return False  # "the Pope landed at Baghdad airport": landing, falling, hitting need a weapon
     if _DRILL.search(text) or _RULED_OUT.search(text) or _HABITUAL.search(clause_text):
@@ -425,7 +462,8 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     # the site; "artillery based at X fired" starts there; "forces at X brought down missiles" defend it.
     after = text[sentence.tokens[mention.end - 1].end:]
     defended = bool(_STATIONED.search(before) and _DEFENDED.match(after))
-    if origin and not defended and not re.search(r"\b(at|on|near|targeting|against|hit|struck)\s+(?:the\s+)?"
+    if origin and not defended and not re.search(r"\b(at|on|near|targeting|targeted|against|hit|struck|attacked)\s+"
+                                                 r"(?:the\s+)?"
                                                  r"(?:[\w.'’-]+\s+){0,2}$", before[:origin.start()][-25:], re.I) \
             and not _SUBJECT_HIT.match(after[:80]):
         return False
@@ -437,18 +475,36 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False
     if _DENIAL.search(text) and not _EVENT.search(text):
         return False
+    if any(m.start() < site_at < m.end() for m in _DENIED_CLAUSE.finditer(text)):
+        return False  # "the coalition denied that rockets had hit the base"
+    if _PLACE_NEAR.search(text[max(0, site_at - 70):site_at]):
+        return False  # "gunmen opened fire on a checkpoint near Camp Taji": the checkpoint, not the base
+    if _locates_another(sentence, mention, site_at):
+        return False  # "the Harir base near Erbil airport": Erbil airport says where Harir is
     if _NOT_ATTACK.search(clause_text) and not (_EVENT.search(clause_text) or weapons):
         return False
     if _MOVED.search(clause_text) and not _EVENT.search(clause_text):
         return False  # "fighter jets arrive at the base": aircraft or launchers moved there
     if _GENERAL.search(text) and not _EVENT.search(clause_text):
         return False
+    if killing:
+        return True
     if not _EVENT.search(text) and not weapons:
         # The noun alone ("attacks on the base"): only a specific attack counts ("the attack on", "Monday's").
         return bool(re.search(r"\b(the|this|an|a|latest|monday|tuesday|wednesday|thursday|friday|saturday|"
                               r"sunday)['’s]*\s+(?:\w+\s+){0,2}(?:attack|strikes?)\b", text, re.I))
     return defended or _aimed_at_site(text, site_at, sentence.tokens[mention.end - 1].end) or _listed_with_a_target(
         sentence, mention)
+
+
+def _locates_another(sentence: _Sentence, mention: Mention, site_at: int) -> bool:
+    """Is the site named only to say where another site, named just before it, lies?"""
+    for other in sentence.mentions:
+        other_end = sentence.tokens[other.end - 1].end
+        if other.site_id != mention.site_id and other.strength == "name" and other_end <= site_at and \
+                _LOCATES_OTHER.match(sentence.text[other_end:site_at]):
+            return True
+    return False
 
 
 # Between two items of a list of targets: "Abqaiq (Buqayq) processing plant and the", "Taji, the".
@@ -533,6 +589,9 @@ def _aimed_at(text: str, site_start: int, site_end: int) -> bool:
                 not _FROM_A_BASE.search(gap) and \
                 _AIM.search(gap):
             return True
+    places = _PLACE_LIST.search(before)
+    if places and places.start() > 0 and _aimed_at(text, site_start - len(before) + places.start(), site_end):
+        return True  # "struck the Green Zone, Taji and the Balad air base": the last item of what was struck
     after = text[site_end:site_end + 100]  # room for an apposition: "X, a remote desert base, was targeted"
     # Dots inside a sentence are abbreviations ("U.S."): only ; ! ? end the reach.
     return bool(_SUBJECT_HIT.match(after) or _PARTICIPLE_HIT.match(after) or _CAUSED_AFTER.match(after)
@@ -581,7 +640,8 @@ def _day_for(days: list[DayMention], clause: Clause, site_at: int, text: str = "
 
 
 def _is_motive_day(text: str, day: DayMention) -> bool:
-    return bool(_MOTIVE_BEFORE_DAY.search(text[:day.start]) and _KILLING_AFTER_DAY.match(text[day.end:]))
+    return bool(_MOTIVE_BEFORE_DAY.search(text[:day.start]) and _KILLING_AFTER_DAY.match(text[day.end:])) or \
+        bool(_MOTIVE_KILLING_BEFORE_DAY.search(text[:day.start]))
 
 
 # Between days of one list of attacks: "on 24 June and 25 June", "late on Friday and early on Saturday",
@@ -608,9 +668,37 @@ def _counted_from_the_last_event(chosen: DayMention, day: date, drafts: list[_Dr
     publish day. With no dated attack told before it, the publish day is what it counts from."""
     back = (published.date() - day).days
     last_told = next((d.day for d in reversed(drafts) if d.day is not None), None)
+    if chosen.after_event and last_told is not None:  # "A day later, more rockets hit the base"
+        return min(last_told + timedelta(days=chosen.after_event), published.date())
     if not chosen.from_event or back <= 0 or last_told is None:
         return day
     return last_told - timedelta(days=back)
+
+
+# A sentence that goes on to say when the attack just told happened: "The attack took place the day before."
+_WHEN_IT_HAPPENED = re.compile(r"^\W*(?:(?:the|this|that)\s+(?:\w+\s+){0,2}?(?:attack|strike|assault|bombardment|"
+                               r"barrage|shelling|incident)s?|it)\s+(?:\w+\s+)?(?:took\s+place|happened|occurred|came|"
+                               r"was\s+(?:carried\s+out|launched|staged))\b", re.I)
+
+
+# "It came the day before a visit by the prime minister": a day counted from another event.
+_BEFORE_ANOTHER_EVENT = re.compile(r"\s+(?:a|an|the|his|her|its|their)\b", re.I)
+
+
+def _day_told_next(sentences: list[_Sentence], index: int, published: datetime) \
+        -> tuple[DayMention, str, list[DayMention]] | None:
+    """The day that one of the next two sentences, naming no site, gives the attack just told; with that
+    sentence's text and days."""
+    for follower in sentences[index + 1:index + 3]:
+        if follower.mentions:
+            return None
+        if not _WHEN_IT_HAPPENED.match(follower.text):
+            continue
+        days = find_days(follower.text, published)
+        told = [d for d in days if d.day is not None and not d.old and not d.is_report_date and
+                not _BEFORE_ANOTHER_EVENT.match(follower.text, d.end)]
+        return (told[0], follower.text, days) if told else None
+    return None
 
 
 def _has_recent_day(days: list[DayMention]) -> bool:
@@ -624,6 +712,15 @@ _EARLIER_EVENT = re.compile(r"(?:after|following|since|days\s+after|in\s+(?:resp
 
 
 _ANSWERING = re.compile(r"in\s+(?:response|retaliation|reprisal|revenge)\s+(?:to|for)\b", re.I)
+_LONG_BEFORE = re.compile(r"\b(?:weeks|months|years)\s*$", re.I)
+
+
+def _told_as_earlier(text: str, clause: Clause) -> bool:
+    """The clause tells an earlier attack as what a retaliation answered ("strikes on Friday in retaliation for
+    the Tower 22 attack") or as long past ("weeks after a drone attack on Tower 22 killed three")."""
+    opening = _clause_text(text, clause).lstrip(" ,")
+    return bool(_ANSWERING.match(opening)) or bool(
+        re.match(r"(?:after|since)\b", opening, re.I) and _LONG_BEFORE.search(text[:clause[0][0]]))
 
 
 def _lead_day(sentences: list[_Sentence], published: datetime) -> DayMention | None:
@@ -665,8 +762,8 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
     clause_text = _clause_text(sentence.text, clause)
     # What hit the site is named near it: "A drone was shot down near the consulate, capping a week in which
     # rockets and drones targeted sites" names one drone.
-    near = " ".join(sentence.text[_after_a_reply(sentence.text, max(a, site_at - WEAPON_REACH), site_at):
-                                  min(b, site_end + WEAPON_REACH)] for a, b in clause)
+    low, high = _own_stretch(sentence, mention, site_at, site_end)
+    near = " ".join(sentence.text[_after_a_reply(sentence.text, max(a, low), site_at):min(b, high)] for a, b in clause)
     weapons = _weapons_in(near) or _weapons_in(clause_text) or _weapons_in(sentence.text)
     if index == 0 and sentence.is_title:
         draft.headline = sentence.text
@@ -675,11 +772,12 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
         draft.evidence.append(sentence.text)
         draft.weapons.extend(w for w in weapons if w not in draft.weapons)
     draft.decided += [Evidence("site", sentence.text), *([Evidence("weapons", sentence.text)] if weapons else [])]
-    if _add_toll(draft, (len({m.site_id for m in sentence.mentions}) > 1 and clause_text) or sentence.text,
-                 zeros_only):
+    answered = bool(_ANSWERING.match(clause_text.lstrip(" ,")))
+    if _add_toll(draft, _toll_scope(sentence, clause, clause_text, site_end, answered), zeros_only):
         draft.decided.append(Evidence("toll", sentence.text))
     _set_claim(draft, _claim_in(sentence.text), sentence.text)
-    for follower in sentences[index + 1:index + 3]:
+    # Told as what a retaliation answered: the next sentences go on about the retaliation.
+    for follower in sentences[index + 1:index + 3] if not answered else ():
         if {m.site_id for m in follower.mentions} - {draft.site_id}:
             break  # the story has moved on to another site
         if re.fullmatch(r"[A-Z\s]+", follower.text):  # a section heading: the story moves on
@@ -695,9 +793,43 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
         _set_claim(draft, claim, follower.text)
 
 
+def _toll_scope(sentence: _Sentence, clause: Clause, clause_text: str, site_end: int, answered: bool) -> str:
+    """Where the toll of the attack on this site is told: the sentence, or its clause when it names other sites;
+    in "strikes in retaliation for the attack on Ain al-Asad on Wednesday, killing 40" only up to the comma after
+    the site ("... for the attack on Tower 22 that killed three soldiers" keeps its relative clause)."""
+    if answered:
+        comma = sentence.text.find(",", site_end, clause[-1][1])
+        return sentence.text[clause[0][0]:comma if comma != -1 else clause[-1][1]]
+    return (len({m.site_id for m in sentence.mentions}) > 1 and clause_text) or sentence.text
+
+
+# Where one item of a list of attacks ends: "Rockets struck Balad air base and a drone hit Baghdad airport".
+_ITEM_END = re.compile(r"\band\b|\bwhile\b|\bbut\b|\bas\b|[,;]", re.I)
+
+
+def _own_stretch(sentence: _Sentence, mention: Mention, site_at: int, site_end: int) -> tuple[int, int]:
+    """The text around a site's name where what hit it is named: WEAPON_REACH either side, short of another site
+    that has its own attack words ("Rockets struck Balad air base and a drone hit Baghdad airport": the drone
+    is Baghdad's, the rockets Balad's)."""
+    text = sentence.text
+    low, high = site_at - WEAPON_REACH, site_end + WEAPON_REACH
+    for other in sentence.mentions:
+        if other.site_id == mention.site_id:
+            continue
+        other_at, other_end = _name_start(sentence, other), sentence.tokens[other.end - 1].end
+        if other_end <= site_at and _HIT.search(text, other_end, site_at):
+            low = max(low, other_end)
+        elif other_at >= site_end and (hit := _HIT.search(text, site_end, other_at)):
+            ends = list(_ITEM_END.finditer(text, site_end, hit.start()))
+            if ends:
+                high = min(high, ends[-1].start())
+    return low, high
+
+
 # Openings by which a story turns to another event: "Separately, a rocket hit a house ...", "This comes after the
 # missile strike on Monday night, which killed four".
 _ANOTHER_EVENT = re.compile(r"^\W*(?:separately|meanwhile|elsewhere|in\s+(?:a\s+)?(?:separate|another|other)\b|"
+                            r"in\s+(?:retaliation|response|reprisal|return)\b|"
                             r"also\s+on\b|earlier\b|later\b|(?:this|it|that|the\s+(?:\w+\s+)?(?:attack|strike|"
                             r"incident))\s+(?:comes?|came|follows?|followed)\b)", re.I)
 

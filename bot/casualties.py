@@ -32,6 +32,10 @@ PERSON_NOUNS = frozenset({
     "engineers", "engineer", "diplomats", "diplomat", "citizens", "nationals", "individuals", "pilots",
     "service", "them", "medic", "medics", "doctor", "doctors", "nurse", "nurses", "driver", "drivers",
     "journalist", "journalists", "technician", "technicians", "subcontractor", "subcontractors",
+    # people named by where they are from: "two Americans and a Briton"
+    "briton", "britons", "afghan", "afghans", "syrian", "syrians", "kurd", "kurds", "saudi", "saudis",
+    "jordanian", "jordanians", "yemeni", "yemenis", "foreigner", "foreigners", "expatriate", "expatriates",
+    "residents", "resident", "passengers", "passenger", "travellers", "travelers", "visitors", "visitor",
 })
 # People on the attacking side: "two gunmen were killed" is not the site's toll.
 ATTACKER_NOUNS = frozenset({"attackers", "attacker", "gunmen", "gunman", "militants", "militant", "assailants",
@@ -88,6 +92,17 @@ _RISEN_TO = re.compile(r"\bnumber\s+of\s+(?:[\w.'’]+\s+){0,3}?(dead|deaths|kil
                        r"some\s+)?(\w+)", re.I)
 
 
+# A figure given as a floor, not a count: "more than 30 were wounded" does not contradict an earlier "at least 34".
+_LOWER_BOUND = re.compile(r"\b(?:more\s+than|over|upwards\s+of|in\s+excess\s+of|at\s+least|no\s+fewer\s+than|"
+                          r"not\s+less\s+than)\s+(\w+)(?:\s+(\w+))?", re.I)
+
+
+def states_a_floor(sentences: tuple[str, ...] | list[str], figure: int) -> bool:
+    """Do these sentences give `figure` of people only as a lower bound ("more than 30", "at least 30 troops")?"""
+    return any(_number(match.group(1).lower()) == figure and (match.group(2) or "").lower() not in _NOT_PEOPLE
+               for sentence in sentences for match in _LOWER_BOUND.finditer(sentence))
+
+
 @dataclass(frozen=True, slots=True)
 class Toll:
     killed: int | None
@@ -134,7 +149,7 @@ def count_casualties(sentence: str) -> Toll:
     for match in _TOLL.finditer(sentence):
         value = _number(match.group(2).lower())
         if value is not None:
-            (wounded if (match.group(1) or "").lower() == "injury" else killed).append(value)
+            (wounded if _toll_counts_wounded(match.group(1), sentence[:match.start()]) else killed).append(value)
     for match in _RISEN_TO.finditer(sentence):
         value = _number(match.group(2).lower())
         if value is not None:
@@ -143,7 +158,9 @@ def count_casualties(sentence: str) -> Toll:
         value = _number(match.group(2).lower())
         what = match.group(1).lower()
         if value is not None and "casualties" not in what:
-            (wounded if re.search(r"wounded|injured|injuries", what) else killed).append(value)
+            counts_wounded = re.search(r"wounded|injured|injuries", what) or (
+                what == "toll" and _toll_counts_wounded(None, sentence[:match.start()]))
+            (wounded if counts_wounded else killed).append(value)
     raised = _raised_figures(sentence, killed, wounded)
     zero_killed, zero_wounded = _zeros(sentence)
     return Toll(
@@ -151,6 +168,15 @@ def count_casualties(sentence: str) -> Toll:
         max(wounded) if wounded else (0 if zero_wounded else None),
         bool(_SUPERSEDED.search(sentence)) and bool(killed or wounded) and not raised,
     )
+
+
+def _toll_counts_wounded(kind: str | None, before: str) -> bool:
+    """"The injury toll", or a bare "the toll" after only the wounded were counted ("Five soldiers were wounded
+    ...; the toll later rose to ten"). A bare toll otherwise counts the dead."""
+    if kind:
+        return kind.lower() == "injury"
+    counted = {t.norm for t in tokenize(before)}
+    return bool(counted & WOUNDED_WORDS) and not counted & KILLED_WORDS
 
 
 def _raised_figures(sentence: str, killed: list[int], wounded: list[int]) -> bool:

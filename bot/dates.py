@@ -55,11 +55,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("month", re.compile(rf"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\b(?!\s+\d)", re.I)),
     ("days_ago", re.compile(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+(?:ago|earlier|before|after|"
                             r"prior)\b", re.I)),
+    # "A day later, more rockets hit the base": counted on from the day last told.
+    ("days_later", re.compile(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+later\b", re.I)),
+    # Before "old": "in the past 24 hours" is recent, though "in the past" alone is a habit.
+    ("vague", re.compile(r"\b(" + "|".join(map(re.escape, VAGUE_RECENT)) + r")\b", re.I)),
     ("old", re.compile(r"\b(" + "|".join(sorted(map(re.escape, OLD_PHRASES), key=len, reverse=True)) + r")\b",
                        re.I)),
     ("relative", re.compile(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True))
                             + r")\b", re.I)),
-    ("vague", re.compile(r"\b(" + "|".join(map(re.escape, VAGUE_RECENT)) + r")\b", re.I)),
 )
 # A dateline opens a story with where and when it was filed ("TEHRAN, Jan. 8 (PH) -", "Baghdad June 26 2022:"):
 # the filing day, never the attack's.
@@ -82,6 +85,7 @@ class DayMention:
     edge: str | None = None  # "late" (late Tuesday, Tuesday night) or "early" (early Wednesday, overnight)
     before_today: bool = False  # "earlier this month", "last week": recent, not the publish day, no day given
     from_event: bool = False  # "a day earlier", "the day before": counted back from the day last told, if any
+    after_event: int = 0  # "a day later": this many days after the day last told (the publish day if none)
 
 
 def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
@@ -106,9 +110,10 @@ def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
                 continue
             report = bool(_REPORT_VERBS.search(sentence[:match.start()]))
             taken.append((match.start(), match.end()))
+            later = _small_number(match.group(1)) if kind == "days_later" else 0
             found.append(DayMention(match.start(), match.end(), day, old, report, _edge(match.group(0)),
                                     kind == "vague" and match.group(1).lower() in VAGUE_PAST,
-                                    bool(_FROM_EVENT.search(match.group(0)))))
+                                    bool(_FROM_EVENT.search(match.group(0))) or bool(later), later))
     return sorted(found, key=lambda d: d.start)
 
 
@@ -137,9 +142,9 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
             back = 7
         return today - timedelta(days=back), False
     if kind == "days_ago":
-        word = match.group(1).lower()
-        back = int(word) if word.isdigit() else _SMALL_NUMBERS[word]
-        return today - timedelta(days=back), False
+        return today - timedelta(days=_small_number(match.group(1))), False
+    if kind == "days_later":
+        return today, False  # the attacks module counts it on from the day last told
     if kind == "relative":
         return today - timedelta(days=RELATIVE_DAYS[match.group(1).lower()]), False
     if kind in ("month_day", "day_month"):
@@ -167,6 +172,10 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
     if kind == "old":
         return None, True
     return None, False  # vague but recent
+
+
+def _small_number(word: str) -> int:
+    return int(word) if word.isdigit() else _SMALL_NUMBERS[word.lower()]
 
 
 def _calendar_day(year: int | None, month: int, day: int, today: date) -> tuple[date | None, bool] | None:

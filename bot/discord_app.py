@@ -20,7 +20,7 @@ from bot.delivery import ConsoleSink
 from bot.discord_sink import DiscordSink
 from bot.errors import SiteWatchError
 from bot.service import Service, run_service
-from bot.store.sqlite import SQLiteStore
+from bot.store.base import Store
 
 log = logging.getLogger("sitewatch.discord")
 
@@ -78,14 +78,14 @@ def silence_voice_warnings() -> None:
     discord.VoiceClient.warn_dave = False
 
 
-def build_client(config: Config, store: SQLiteStore, **options: Any) -> SiteWatchClient:
+def build_client(config: Config, store: Store, **options: Any) -> SiteWatchClient:
     configure_endpoints(config.discord.effective_api_base, config.discord.effective_gateway_url)
     silence_voice_warnings()
     service = Service(config, store, ConsoleSink(), console=False)
     return SiteWatchClient(service, **options)
 
 
-async def run_discord(config: Config, store: SQLiteStore, token: str) -> int:
+async def run_discord(config: Config, store: Store, token: str) -> int:
     """Run until SIGTERM or SIGINT (Docker stops with SIGTERM), then close the client, which stops the
     service and its fetcher; the caller closes the store. A refused token or an unreachable Discord is one
     line (SiteWatchError), not a traceback."""

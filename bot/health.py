@@ -13,11 +13,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
 
 from bot.config import Config, load_config
 from bot.errors import SiteWatchError, StoreError
-from bot.store.base import FeedHealth
+from bot.store import open_store
+from bot.store.base import FeedHealth, Store
+from bot.store.postgres import is_postgres_url, redact_password
 from bot.store.sqlite import SQLiteStore
 
 # The newest poll may be this many feed intervals old: one is the schedule itself, the rest absorbs the
@@ -77,24 +80,17 @@ def check_health(config: Config, database: str, now: datetime) -> Verdict:
     return judge_polling(feeds, shortest_interval(feeds, intervals, timedelta(minutes=config.poll_interval)), now)
 
 
-def open_existing_store(database: str) -> SQLiteStore:
+def open_existing_store(database: str) -> Store:
     """Open the bot's store without creating one: a health check that made an empty file would hide a bot that
-    never started. No instance lock: the running bot holds it."""
+    never started. No instance lock: the running bot holds it. A server database is opened as it is (a schema
+    the bot has not made yet shows as no polls at all)."""
+    if is_postgres_url(database):
+        return open_store(database, single_instance=False)
     if "://" in database:
-        # The PostgreSQL store (issue 10, item 2) opens here once it exists.
-        raise StoreError(f"{redact_password(database)}: this build has only the SQLite store")
+        raise StoreError(f"{redact_password(database)}: not a SQLite file or a postgresql:// URL")
     if not Path(database).is_file():
         raise StoreError(f"{database}: no database: the bot has not started here")
     return SQLiteStore(database)
-
-
-def redact_password(url: str) -> str:
-    """A database URL for a log line: the password never reaches `docker inspect`."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 def main_health(config_path: str) -> int:
@@ -102,7 +98,7 @@ def main_health(config_path: str) -> int:
         config = load_config(config_path)
         database = os.environ.get("SITEWATCH_DATABASE") or config.database
         verdict = check_health(config, database, datetime.now(UTC))
-    except (SiteWatchError, sqlite3.Error, OSError) as error:  # a damaged file is unhealthy, not a traceback
+    except (SiteWatchError, sqlite3.Error, psycopg.Error, OSError) as error:  # damaged: unhealthy, no traceback
         verdict = Verdict(False, str(error).splitlines()[0] if str(error) else type(error).__name__)
     if verdict.healthy:
         print(f"sitewatch: healthy: {verdict.reason}")

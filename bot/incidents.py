@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
+from bot.casualties import states_a_floor
 from bot.models import Attack, IncidentState, Report
 
 # A report that gives no day of its own ("the toll from the attack on the base rose to three") belongs to
@@ -66,13 +67,14 @@ def incident_day(reports: Sequence[Report]) -> tuple[date | None, bool]:
 
 
 def latest_figure(reports: Sequence[Report], field: str) -> int | None:
-    """The latest figure any report gives; a copy republished late cannot lower it."""
+    """The latest figure any report gives, unless it is lower and looser: a copy republished late, or a floor
+    ("more than 30" after "at least 34") that the figure already held does not contradict, cannot lower it."""
     value: int | None = None
     for report in sorted(reports, key=lambda r: r.published):
         figure = getattr(report, field)
         if figure is None:
             continue
-        if report.is_copy and value is not None and figure < value:
+        if value is not None and figure < value and (report.is_copy or states_a_floor(report.evidence, figure)):
             continue
         value = figure
     return value

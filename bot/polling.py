@@ -17,8 +17,7 @@ from bot.feeds import parse_feed
 from bot.fetch import FeedFetcher, FetchRequest, FetchResult, next_poll_delay
 from bot.processing import process_story
 from bot.sites import Gazetteer
-from bot.store.base import FeedHealth
-from bot.store.sqlite import SQLiteStore
+from bot.store.base import FeedHealth, Store
 
 log = logging.getLogger("sitewatch.polling")
 
@@ -48,7 +47,7 @@ def is_due(feed: FeedHealth, now: datetime) -> bool:
     return feed.next_poll is None or feed.next_poll <= now
 
 
-async def poll_due_feeds(store: SQLiteStore, fetcher: FeedFetcher, gazetteer: Gazetteer, settings: PollSettings,
+async def poll_due_feeds(store: Store, fetcher: FeedFetcher, gazetteer: Gazetteer, settings: PollSettings,
                          *, now: datetime, rng: random.Random,
                          announce: Callable[[str], Awaitable[None]], every: bool = False) -> list[PollOutcome]:
     """Fetch every due feed (with `every`, every feed whatever its schedule) concurrently (the fetcher keeps to
@@ -82,7 +81,7 @@ async def _as_answered(fetching: dict[asyncio.Task[FetchResult], FeedHealth]) ->
             yield fetching.pop(task), task.result()  # popped: an answer is let go once processed
 
 
-async def apply_fetch(feed: FeedHealth, result: FetchResult, store: SQLiteStore, gazetteer: Gazetteer,
+async def apply_fetch(feed: FeedHealth, result: FetchResult, store: Store, gazetteer: Gazetteer,
                       settings: PollSettings, *, now: datetime, jitter: float,
                       announce: Callable[[str], Awaitable[None]]) -> PollOutcome:
     error = result.error
@@ -116,7 +115,7 @@ async def apply_fetch(feed: FeedHealth, result: FetchResult, store: SQLiteStore,
     return PollOutcome(feed.url, "error", 0, 0, error)
 
 
-def read_and_match(body: bytes, url: str, store: SQLiteStore, gazetteer: Gazetteer, *, now: datetime,
+def read_and_match(body: bytes, url: str, store: Store, gazetteer: Gazetteer, *, now: datetime,
                    quiet_before: datetime) -> tuple[int, int, int]:
     """Parse a feed document and match its new or changed entries (in a worker thread): how many were
     matched, the alerts they queued, how many were skipped as unchanged. Raises FeedError."""

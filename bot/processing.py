@@ -31,7 +31,7 @@ def process_story(store: Store, gazetteer: Gazetteer, story: Story, now: datetim
     """Store the story if it names a tracked site; return the alerts (new, updated, merged or withdrawn
     incidents) it causes. A quiet story (a new feed's old backlog) updates incidents but queues no alert."""
     analysis = analyse(story, gazetteer)
-    with store.transaction():
+    with store.transaction(site_ids=analysis.site_ids):
         earlier_version = store.story_id(story)
         if not analysis.site_ids and earlier_version is None:
             return []

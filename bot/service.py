@@ -21,7 +21,9 @@ from bot.fetch import FeedFetcher
 from bot.metrics import Metrics, serve_metrics
 from bot.polling import PollOutcome, PollSettings, poll_due_feeds
 from bot.sites import Gazetteer
-from bot.store.sqlite import SQLiteStore
+from bot.store import open_store
+from bot.store.base import Store
+from bot.store.postgres import redact_password
 
 log = logging.getLogger("sitewatch.service")
 
@@ -38,7 +40,7 @@ class Service:
     """Everything a running bot holds; the Discord layer and the tests reach the store through it."""
 
     config: Config
-    store: SQLiteStore
+    store: Store
     sink: AlertSink
     console: bool
     clock: Callable[[], datetime] = utc_now
@@ -97,7 +99,7 @@ class Service:
         self.metrics.outbox_depth.set(self.store.outbox_depth())
 
 
-def let_the_file_win(config: Config, store: SQLiteStore) -> None:
+def let_the_file_win(config: Config, store: Store) -> None:
     """The config file decides for what it lists; chat (/feeds add, /track) adds to it, until the next start.
 
     Feeds: the file's are polled, with the file's names; a feed no longer in the file stops being polled unless
@@ -158,14 +160,15 @@ def main_run(config_path: str, *, dry_run: bool, once: bool) -> int:
     if discord_mode and (problem := config.discord_route_problem()):
         raise ConfigError(f"{config_path}: {problem}")
     database = os.environ.get("SITEWATCH_DATABASE") or config.database
-    store = SQLiteStore(database, single_instance=True)  # a second bot on this file stops here, in one line
+    store = open_store(database, single_instance=True)  # a second bot on this database stops here, in one line
     try:
         if token and discord_mode:
             from bot.discord_app import run_discord
 
             return asyncio.run(run_discord(config, store, token))
         log.info("event=start mode=console reason=%s database=%s sites=%d feeds=%d",
-                 "dry-run" if dry_run else "no DISCORD_TOKEN", database, len(config.sites), len(config.feeds))
+                 "dry-run" if dry_run else "no DISCORD_TOKEN", redact_password(database), len(config.sites),
+                 len(config.feeds))
         outcomes = asyncio.run(_run_console(config, store, once=once))
     finally:
         store.close()
@@ -175,7 +178,7 @@ def main_run(config_path: str, *, dry_run: bool, once: bool) -> int:
     return 0
 
 
-async def _run_console(config: Config, store: SQLiteStore, *, once: bool) -> list[PollOutcome]:
+async def _run_console(config: Config, store: Store, *, once: bool) -> list[PollOutcome]:
     service = Service(config, store, ConsoleSink(), console=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -59,13 +59,25 @@ def clean_text(raw: str) -> str:
     text = ftfy.fix_text(_BLANK_LINES.sub("\n", text), uncurl_quotes=False)
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\r\n", "\n").replace("\r", "\n")
     lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n")]
-    return "\n\n".join(p for p in _mend_lines([line for line in lines if line]) if not is_apart_from_story(p))
+    paragraphs = (_before_caption(p) for p in _mend_lines([line for line in lines if line]))
+    return "\n\n".join(p for p in paragraphs if p and not is_apart_from_story(p))
 
 
 def is_apart_from_story(paragraph: str) -> bool:
     """A caption, a linked headline or a page clock: text on the page that tells nothing of this story."""
     return bool(_LINKED_HEADLINE.match(paragraph) or _PAGE_CLOCK.match(paragraph)
                 or (len(paragraph) <= CAPTION_MAX and _CAPTION.search(paragraph)))
+
+
+def _before_caption(paragraph: str) -> str:
+    """A short brief that ends in its photo's credit ("Drones hit the base on Monday. Photo: AFP") keeps its
+    sentences: only the caption after them goes. A paragraph that starts as a caption is left whole, for
+    is_apart_from_story to drop."""
+    found = _CAPTION.search(paragraph) if len(paragraph) <= CAPTION_MAX else None
+    if found is None:
+        return paragraph
+    ends = [m.end() for m in re.finditer(r"[.!?][\"'”’)]*\s", paragraph[:found.start()])]
+    return paragraph[:ends[-1]].strip() if ends else paragraph
 
 
 def clean_title(raw: str) -> str:

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from bot.errors import CommandError, FeedError, SiteWatchError
 from bot.feeds import parse_feed
 from bot.http_safety import is_public
-from bot.store.sqlite import SQLiteStore
+from bot.store.base import Store
 from handlers.answers import Answer, clip, paginate, safe_text, safe_url
 from handlers.status import health
 
@@ -61,7 +61,7 @@ def _literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address
         return None
 
 
-def list_feeds(store: SQLiteStore) -> Answer:
+def list_feeds(store: Store) -> Answer:
     """The feeds being polled."""
     feeds = sorted(store.feeds(), key=lambda f: (f.name or f.url).lower())
     # The origin decides what a restart does: the config file's come back, chat's stay until removed.
@@ -74,7 +74,7 @@ def list_feeds(store: SQLiteStore) -> Answer:
     return Answer(f"{len(feeds)} feeds", paginate(lines, per_page=15), ephemeral=True)
 
 
-async def add_feed(store: SQLiteStore, url: str, *, name: str | None = None,
+async def add_feed(store: Store, url: str, *, name: str | None = None,
                    check_url: Callable[[str], Awaitable[None]],
                    fetch_bytes: Callable[[str], Awaitable[bytes]]) -> Answer:
     """Poll a new feed, once it has been fetched and read as a feed with entries."""
@@ -112,7 +112,7 @@ async def add_feed(store: SQLiteStore, url: str, *, name: str | None = None,
                                  "cycle.",), ephemeral=True)
 
 
-def remove_feed(store: SQLiteStore, url: str) -> Answer:
+def remove_feed(store: Store, url: str) -> Answer:
     """Stop polling a feed."""
     url = url.strip()
     feed = store.feed(url)

@@ -8,8 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot.alert_view import COLOUR_KILLED, COLOUR_NO_TOLL, COLOUR_WOUNDED
 from bot.errors import CommandError
 from bot.models import IncidentFacts, Site
-from bot.store.base import StoredIncident
-from bot.store.sqlite import SQLiteStore
+from bot.store.base import Store, StoredIncident
 from handlers.answers import Answer, clip, incident_line, link, paginate, safe_text
 from handlers.sites import find_site
 
@@ -19,7 +18,7 @@ RECENT_LIMIT = 500
 SOURCE_TITLE_LIMIT = 150
 
 
-def recent(store: SQLiteStore, sites: Sequence[Site], *, site_query: str | None = None, days: int = 7,
+def recent(store: Store, sites: Sequence[Site], *, site_query: str | None = None, days: int = 7,
            today: date) -> Answer:
     """Incidents of the last days, newest first, at one site or all."""
     if not 1 <= days <= MAX_DAYS:
@@ -43,7 +42,7 @@ def recent(store: SQLiteStore, sites: Sequence[Site], *, site_query: str | None 
     return Answer(clip(f"{count} {noun}{where} {period}", 256), paginate(entries, per_page=10))
 
 
-def incident(store: SQLiteStore, sites: Sequence[Site], incident_id: int) -> Answer:
+def incident(store: Store, sites: Sequence[Site], incident_id: int) -> Answer:
     """One incident: every fact and every source."""
     stored = store.incident(incident_id) if incident_id > 0 else None
     if stored is None:

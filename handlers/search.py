@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.errors import CommandError
-from bot.store.base import FoundStory
-from bot.store.sqlite import MAX_SEARCH_TERM_LENGTH, MAX_SEARCH_TERMS, SQLiteStore
+from bot.store.base import FoundStory, Store
+from bot.store.sqlite import MAX_SEARCH_TERM_LENGTH, MAX_SEARCH_TERMS
 from handlers.answers import Answer, clip, link, paginate, safe_text
 
 SEARCH_LIMIT = 25
@@ -18,7 +18,7 @@ HIGHLIGHT = "**"
 _WORD = re.compile(r"[^\W_]+")
 
 
-def search(store: SQLiteStore, words: str) -> Answer:
+def search(store: Store, words: str) -> Answer:
     """Stored stories containing all these words (word starts match too), best first."""
     terms = list(dict.fromkeys(_WORD.findall(words)))
     if not terms:

@@ -19,7 +19,7 @@ from rapidfuzz.distance import Indel
 from bot.errors import CommandError
 from bot.models import Site
 from bot.sites import ARTICLES, GENERIC_NAME_WORDS
-from bot.store.sqlite import SQLiteStore
+from bot.store.base import Store
 from bot.tokens import fold, sound_key, spelling, tokenize
 from handlers.answers import Answer, clip, incident_line, paginate, safe_text
 from handlers.charts import chart_window, weekly_chart
@@ -140,7 +140,7 @@ def autocomplete(sites: Sequence[Site], current: str, limit: int = AUTOCOMPLETE_
     return [(clip(s.name, CHOICE_NAME_LIMIT), s.id) for s in [*starting, *close][:limit]]
 
 
-def site(store: SQLiteStore, sites: Sequence[Site], query: str, *, today: date) -> Answer:
+def site(store: Store, sites: Sequence[Site], query: str, *, today: date) -> Answer:
     """A tracked site: where it is, its last incidents and a chart of incidents per week."""
     found = find_site(sites, query)
     lines = [f"**Id:** `{found.id}`",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.store.base import FeedHealth
-from bot.store.sqlite import SQLiteStore
+from bot.store.base import FeedHealth, Store
 from handlers.answers import Answer, paginate, safe_text
 
 COLOUR_OK = 0x2ECC71
@@ -66,7 +65,7 @@ def _history(feed: FeedHealth, now: datetime) -> str:
     return f" · polled {ago(feed.last_poll, now)} · {success}"
 
 
-def status(store: SQLiteStore, *, now: datetime, started_at: datetime, sites_count: int) -> Answer:
+def status(store: Store, *, now: datetime, started_at: datetime, sites_count: int) -> Answer:
     """SiteWatch's health: the feeds, the alerts waiting to be sent, uptime."""
     feeds = store.feeds()
     failing = sum(1 for feed in feeds if feed.consecutive_failures and not feed.flagged)

@@ -17,13 +17,13 @@ from pydantic import ValidationError
 from bot.config import SITE_NAME_LIMIT, SiteConfig
 from bot.errors import CommandError
 from bot.models import Site
-from bot.store.sqlite import SQLiteStore
+from bot.store.base import Store
 from bot.tokens import fold
 from handlers.answers import Answer, safe_text
 from handlers.sites import HINT_SCORE, rank_sites
 
 
-def track_add(store: SQLiteStore, configured_sites: Sequence[Site], *, id: str, name: str, country: str,
+def track_add(store: Store, configured_sites: Sequence[Site], *, id: str, name: str, country: str,
               lat: float, lon: float, aliases: Sequence[str] = (), timezone: str = "UTC", by: str,
               now: datetime) -> Answer:
     """Track a new site: its stories alert from the next poll on."""
@@ -48,7 +48,7 @@ def track_add(store: SQLiteStore, configured_sites: Sequence[Site], *, id: str, 
     return answer
 
 
-def track_remove(store: SQLiteStore, configured_sites: Sequence[Site], site_id: str, *, by: str,
+def track_remove(store: Store, configured_sites: Sequence[Site], site_id: str, *, by: str,
                  now: datetime) -> Answer:
     """Stop tracking a site; its incidents stay on record."""
     site_id = site_id.strip()

@@ -1,19 +1,95 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import itertools
+import os
 import time
+import weakref
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from bot.config import load_config
 from bot.models import Site, Story
 from bot.sites import Gazetteer
+from bot.store.postgres import PostgresStore
+from bot.store.sqlite import SQLiteStore
 from bot.stories import clean_text, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"
+
+# Set to a postgresql:// URL, every store-behaviour test runs on PostgreSQL instead of SQLite (`make test`
+# does this in a second pass when a server answers at 127.0.0.1:5432).
+TEST_DATABASE = os.environ.get("SITEWATCH_TEST_DATABASE", "")
+_schema_numbers = itertools.count(1)
+_schemas: dict[str, str] = {}  # a test's database path -> its PostgreSQL schema, so a reopened path finds its data
+_open_stores: weakref.WeakSet[PostgresStore] = weakref.WeakSet()
+
+
+def on_postgres() -> bool:
+    return TEST_DATABASE.startswith(("postgresql://", "postgres://"))
+
+
+def make_store(path: str | Path = ":memory:") -> SQLiteStore | PostgresStore:
+    """A fresh store for a test: SQLite (a path, or memory) unless SITEWATCH_TEST_DATABASE names a PostgreSQL
+    server; then a schema of its own, the same one each time the same path is opened again."""
+    if not on_postgres():
+        return SQLiteStore(path)
+    return make_postgres_store(TEST_DATABASE, path)
+
+
+def make_postgres_store(url: str, path: str | Path = ":memory:") -> PostgresStore:
+    key = str(path)
+    if key == ":memory:" or key not in _schemas:
+        schema = f"sitewatch_test_{os.getpid()}_{next(_schema_numbers)}"
+        if key != ":memory:":
+            _schemas[key] = schema
+        if not _created_schemas:
+            atexit.register(drop_test_schemas)  # a script importing this module outside pytest cleans up too
+        _created_schemas.setdefault(url, []).append(schema)
+    else:
+        schema = _schemas[key]
+    store = PostgresStore(url, schema=schema)
+    _open_stores.add(store)
+    return store
+
+
+_created_schemas: dict[str, list[str]] = {}
+
+
+def drop_test_schemas() -> list[str]:
+    """Close what the tests left open, then drop every schema this run made; the names dropped."""
+    for store in list(_open_stores):
+        store.close()
+    dropped = []
+    for url, schemas in _created_schemas.items():
+        with psycopg.connect(url, autocommit=True) as connection:
+            for schema in schemas:
+                connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+                dropped.append(schema)
+    _created_schemas.clear()
+    _schemas.clear()
+    return dropped
+
+
+@pytest.fixture(autouse=True)
+def _close_postgres_stores() -> Iterator[None]:
+    """A test's PostgreSQL connections end with it: the server is shared and counts connections."""
+    yield
+    for store in list(_open_stores):
+        store.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_postgres_schemas() -> Iterator[None]:
+    yield
+    drop_test_schemas()
 
 
 @pytest.fixture(scope="session")

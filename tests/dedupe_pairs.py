@@ -118,7 +118,7 @@ def judge_pair(first: Story, second: Story, gazetteer: Gazetteer) -> CopyJudgeme
     earlier, later = sorted((first, second), key=lambda story: story.published)
     later = replace(later, feed=later.feed + " (later)") if later.feed == earlier.feed and later.key == earlier.key \
         else later
-    store = SQLiteStore()
+    store = SQLiteStore()  # a matcher judgement, stored only to be read back: SQLite on every run
     try:
         process_story(store, gazetteer, earlier, now=earlier.published)
         process_story(store, gazetteer, later, now=later.published)

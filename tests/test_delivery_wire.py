@@ -18,9 +18,9 @@ from bot.feeds import parse_feed
 from bot.models import Story
 from bot.processing import process_story
 from bot.sites import Gazetteer
-from bot.store.base import PostedMessage
-from bot.store.sqlite import SQLiteStore
+from bot.store.base import PostedMessage, Store
 from bot.stories import split_sentences
+from tests.conftest import make_store
 from tests.fake_discord import FakeDiscordServer, running_client
 
 SCENARIO = Path(__file__).parent / "fixtures" / "scenario"
@@ -53,7 +53,7 @@ def sink_for(client: discord.Client) -> DiscordSink:
     return DiscordSink(client.http, admin_channel_id=None, bot_user_id=client.user.id)
 
 
-async def deliver(store: SQLiteStore, client: discord.Client, server: FakeDiscordServer, gazetteer: Gazetteer,
+async def deliver(store: Store, client: discord.Client, server: FakeDiscordServer, gazetteer: Gazetteer,
                   now: datetime = LATER) -> int:
     return await deliver_pending(store, sink_for(client), gazetteer.sites,
                                  DiscordConfig(alert_channel_id=server.channel.id), now=now)
@@ -61,7 +61,7 @@ async def deliver(store: SQLiteStore, client: discord.Client, server: FakeDiscor
 
 async def test_first_report_posts_one_embed_and_second_outlet_edits_it(
         server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     wire, *others = scenario_stories()
     process_story(store, gazetteer, wire, now=wire.published)
     assert await deliver(store, client, server, gazetteer) == 1
@@ -85,7 +85,7 @@ async def test_first_report_posts_one_embed_and_second_outlet_edits_it(
 
 async def test_discord_down_then_back_delays_but_never_drops_or_doubles(
         server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     wire = scenario_stories()[0]
     process_story(store, gazetteer, wire, now=wire.published)
     server.set_down()
@@ -101,7 +101,7 @@ async def test_discord_down_then_back_delays_but_never_drops_or_doubles(
 
 async def test_a_500_after_discord_stored_the_post_does_not_double_it(
         server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     wire = scenario_stories()[0]
     process_story(store, gazetteer, wire, now=wire.published)
     server.fail_next(POST, status=500, after_processing=True)  # stored, then answered 500: discord.py retries
@@ -112,7 +112,7 @@ async def test_a_500_after_discord_stored_the_post_does_not_double_it(
 
 async def test_crash_between_post_and_record_finds_the_earlier_post(
         server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     wire = scenario_stories()[0]
     (alert,) = process_story(store, gazetteer, wire, now=wire.published)
     # The bot recorded its intent, posted, and died before recording the message id.
@@ -128,7 +128,7 @@ async def test_crash_between_post_and_record_finds_the_earlier_post(
 
 async def test_restart_posts_nothing_twice(server: FakeDiscordServer, gazetteer: Gazetteer, tmp_path: Path) -> None:
     database = tmp_path / "sitewatch.sqlite3"
-    store = SQLiteStore(database)
+    store = make_store(database)
     stories = scenario_stories()
     for story in stories:
         process_story(store, gazetteer, story, now=story.published)
@@ -138,7 +138,7 @@ async def test_restart_posts_nothing_twice(server: FakeDiscordServer, gazetteer:
     store.close()
     posted = len(server.messages_in())
 
-    store = SQLiteStore(database)  # the bot restarts and sees the same entries again
+    store = make_store(database)  # the bot restarts and sees the same entries again
     for story in stories:
         process_story(store, gazetteer, story, now=story.published)
     async with running_client(discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.1),
@@ -149,7 +149,7 @@ async def test_restart_posts_nothing_twice(server: FakeDiscordServer, gazetteer:
 
 async def test_rate_limited_post_is_waited_out_and_sent_once(
         server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     wire = scenario_stories()[0]
     process_story(store, gazetteer, wire, now=wire.published)
     server.rate_limit_next(POST, count=2, retry_after=0.05)
@@ -167,7 +167,7 @@ def story_with_link(link: str, title: str = "Rockets hit Ain al-Asad air base") 
                                   "ftp://x.example/a", "http://x.example/a b)](https://evil.example"])
 async def test_alert_with_a_bad_entry_link_is_posted_without_it(
         server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer, link: str) -> None:
-    store = SQLiteStore()
+    store = make_store()
     process_story(store, gazetteer, story_with_link(link), now=datetime(2021, 7, 5, 16, tzinfo=UTC))
     assert await deliver(store, client, server, gazetteer) == 1
     (message,) = server.messages_in()
@@ -180,7 +180,7 @@ async def test_alert_with_a_bad_entry_link_is_posted_without_it(
 
 async def test_alert_refused_by_discord_is_sent_again_without_feed_links(
         server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     process_story(store, gazetteer, story_with_link("https://news.example/a"), now=datetime(2021, 7, 5, 16, tzinfo=UTC))
     server.fail_next(POST, status=400)
     assert await deliver(store, client, server, gazetteer) == 1
@@ -193,7 +193,7 @@ async def test_alert_refused_by_discord_is_sent_again_without_feed_links(
 async def test_alert_refused_twice_is_parked_with_a_log_line_and_the_next_one_goes_out(
         server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer,
         caplog: pytest.LogCaptureFixture) -> None:
-    store = SQLiteStore()
+    store = make_store()
     now = datetime(2021, 7, 5, 16, tzinfo=UTC)
     process_story(store, gazetteer, story_with_link("https://news.example/a"), now=now)
     server.fail_next(POST, status=400, count=2)
@@ -210,7 +210,7 @@ async def test_alert_refused_twice_is_parked_with_a_log_line_and_the_next_one_go
 
 async def test_missing_permission_is_retried_with_backoff_then_parked(
         server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     process_story(store, gazetteer, story_with_link("https://news.example/a"), now=datetime(2021, 7, 5, 16, tzinfo=UTC))
     server.fail_next(POST, status=403, count=None)
     moment = LATER
@@ -224,7 +224,7 @@ async def test_missing_permission_is_retried_with_backoff_then_parked(
 async def test_incident_without_a_channel_stays_pending_and_is_logged(
         server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer,
         caplog: pytest.LogCaptureFixture) -> None:
-    store = SQLiteStore()
+    store = make_store()
     process_story(store, gazetteer, story_with_link("https://news.example/a"), now=datetime(2021, 7, 5, 16, tzinfo=UTC))
     unrouted = await deliver_pending(store, sink_for(client), gazetteer.sites, DiscordConfig(), now=LATER)
     assert unrouted == 0 and store.outbox_depth() == 1
@@ -253,7 +253,7 @@ async def test_merged_incident_is_edited_once_to_say_so_and_a_restart_posts_noth
     tuesday = dated_story("Tuesday", "https://farm.example/rockets", datetime(2021, 7, 7, 8, tzinfo=UTC))
     corrected = dated_story("Monday", "https://farm.example/rockets", datetime(2021, 7, 7, 8, tzinfo=UTC),
                             " (Corrects day of attack.)")
-    store = SQLiteStore(database)
+    store = make_store(database)
     async with running_client(discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.1),
                               server) as first:
         for story in (monday, tuesday):
@@ -268,7 +268,7 @@ async def test_merged_incident_is_edited_once_to_say_so_and_a_restart_posts_noth
     assert len(merged.edits) == 1 and merged.embeds[0]["title"].startswith("Merged into #1")
     assert "Sources (2)" in [f["name"] for f in by_incident["1"].embeds[0]["fields"]]
 
-    store = SQLiteStore(database)  # restart: the same entries are seen again
+    store = make_store(database)  # restart: the same entries are seen again
     for story in (monday, corrected):
         process_story(store, gazetteer, story, now=story.published + timedelta(hours=2))
     async with running_client(discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.1),
@@ -280,7 +280,7 @@ async def test_merged_incident_is_edited_once_to_say_so_and_a_restart_posts_noth
 
 async def test_withdrawn_incident_alert_is_edited_once_to_say_so(
         server: FakeDiscordServer, client: discord.Client, gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     report = dated_story("Monday", "https://wire.example/rockets", datetime(2021, 7, 5, 12, tzinfo=UTC))
     process_story(store, gazetteer, report, now=report.published)
     assert await deliver(store, client, server, gazetteer) == 1

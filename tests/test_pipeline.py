@@ -9,8 +9,8 @@ from bot.dedupe import containment, fingerprint, is_copy
 from bot.models import Alert, Story
 from bot.processing import process_story
 from bot.sites import Gazetteer
-from bot.store.sqlite import SQLiteStore
-from tests.conftest import make_story
+from bot.store.base import Store
+from tests.conftest import make_store, make_story
 
 WIRE = ("BAGHDAD (Wire) - At least ten rockets struck Ain al-Asad air base in Iraq's western Anbar province early on "
         "Wednesday, the U.S.-led coalition said. Two civilian contractors were wounded in the attack, coalition "
@@ -26,7 +26,7 @@ INDEPENDENT = ("Ten Grad rockets were launched at Ayn al-Assad base on Wednesday
                "mounted on a burnt-out truck near the highway. Two foreign workers were hurt, the source added.")
 
 
-def process(store: SQLiteStore, gazetteer: Gazetteer, story: Story) -> list[Alert]:
+def process(store: Store, gazetteer: Gazetteer, story: Story) -> list[Alert]:
     return process_story(store, gazetteer, story, now=story.published)
 
 
@@ -37,7 +37,7 @@ def test_spun_copy_scores_as_copy_and_independent_report_does_not() -> None:
 
 
 def test_spun_copy_adds_source_not_alert(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     first = process(store, gazetteer, make_story(WIRE, "2021-03-03T07:10:00+00:00", url="https://wire.example/a"))
     second = process(store, gazetteer, make_story(SPUN, "2021-03-03T11:45:00+00:00", url="https://farm.example/a",
                                                   feed="Farm"))
@@ -50,7 +50,7 @@ def test_spun_copy_adds_source_not_alert(gazetteer: Gazetteer) -> None:
 
 
 def test_independent_report_is_a_source_of_the_same_incident(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     first = process(store, gazetteer, make_story(WIRE, "2021-03-03T07:10:00+00:00", url="https://wire.example/a"))
     second = process(store, gazetteer, make_story(INDEPENDENT, "2021-03-03T12:00:00+00:00",
                                                   url="https://kurd.example/b", feed="Kurd"))
@@ -60,7 +60,7 @@ def test_independent_report_is_a_source_of_the_same_incident(gazetteer: Gazettee
 
 
 def test_copy_of_a_story_without_incident_adds_nothing(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     process(store, gazetteer, make_story("The defence minister visited Ain al-Asad air base on Wednesday and met "
                                          "the troops stationed there, officials said in a long statement.",
                                          url="https://wire.example/visit"))
@@ -71,7 +71,7 @@ def test_copy_of_a_story_without_incident_adds_nothing(gazetteer: Gazetteer) -> 
 
 
 def test_follow_up_without_day_updates_the_toll(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     first = process(store, gazetteer, make_story(WIRE, "2021-03-03T07:10:00+00:00", url="https://wire.example/a"))
     later = process(store, gazetteer, make_story(
         "A U.S. contractor who was wounded in the rocket attack on Ain al-Asad air base has died, the Pentagon "
@@ -81,7 +81,7 @@ def test_follow_up_without_day_updates_the_toll(gazetteer: Gazetteer) -> None:
 
 
 def test_attack_on_another_day_is_another_incident(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     process(store, gazetteer, make_story(WIRE, "2021-03-03T07:10:00+00:00", url="https://wire.example/a"))
     again = process(store, gazetteer, make_story(
         "Three more rockets hit Ain al-Asad air base on Friday night, causing no casualties, security sources said.",
@@ -90,7 +90,7 @@ def test_attack_on_another_day_is_another_incident(gazetteer: Gazetteer) -> None
 
 
 def test_updated_article_replaces_its_earlier_version(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     process(store, gazetteer, make_story(WIRE, "2021-03-03T07:10:00+00:00", url="https://wire.example/a",
                                          key="wire-a"))
     updated = process(store, gazetteer, make_story(
@@ -101,14 +101,14 @@ def test_updated_article_replaces_its_earlier_version(gazetteer: Gazetteer) -> N
 
 
 def test_the_same_entry_seen_again_is_ignored(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     story = make_story(WIRE, "2021-03-03T07:10:00+00:00", url="https://wire.example/a")
     assert process(store, gazetteer, story)
     assert process(store, gazetteer, story) == []
 
 
 def test_first_report_without_a_day_is_redated_by_a_later_dated_report(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     first = process(store, gazetteer, make_story("Sirens sounded as rockets hit Ain al-Asad air base, a security "
                                                  "source said.", "2021-03-03T23:30:00+00:00",
                                                  url="https://flash.example/1"))
@@ -120,7 +120,7 @@ def test_first_report_without_a_day_is_redated_by_a_later_dated_report(gazetteer
 
 
 def test_backlog_is_stored_quietly(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     story = make_story(WIRE, "2021-03-03T07:10:00+00:00")
     assert process_story(store, gazetteer, story, now=datetime(2021, 3, 20, tzinfo=UTC), quiet=True) == []
     assert store.outbox_depth() == 0
@@ -128,14 +128,14 @@ def test_backlog_is_stored_quietly(gazetteer: Gazetteer) -> None:
 
 
 def test_search_with_quotes_and_operators_does_not_break(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     process(store, gazetteer, make_story(WIRE, "2021-03-03T07:10:00+00:00", url="https://wire.example/a"))
     assert store.search_stories('a"b OR ( rockets* "Marotto') == []
     assert store.search_stories("rockets marotto")
 
 
 def test_late_tuesday_and_early_wednesday_from_two_outlets_are_one_attack(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     first = process(store, gazetteer, make_story(
         "Iran fired ballistic missiles at Ain al-Asad air base late on Tuesday, U.S. officials said.",
         "2020-01-08T01:30:00+00:00", url="https://us.example/a"))
@@ -146,7 +146,7 @@ def test_late_tuesday_and_early_wednesday_from_two_outlets_are_one_attack(gazett
 
 
 def test_two_attacks_on_neighbouring_days_stay_two(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     process(store, gazetteer, make_story("Rockets hit Ain al-Asad air base on Tuesday afternoon.",
                                          "2020-01-08T08:00:00+00:00", url="https://us.example/a"))
     second = process(store, gazetteer, make_story("Rockets hit Ain al-Asad air base early on Wednesday.",
@@ -155,7 +155,7 @@ def test_two_attacks_on_neighbouring_days_stay_two(gazetteer: Gazetteer) -> None
 
 
 def test_an_attack_told_as_again_is_a_new_incident(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     process(store, gazetteer, make_story(WIRE, "2021-03-03T07:10:00+00:00", url="https://wire.example/a"))
     again = process(store, gazetteer, make_story("Rockets again struck Ain al-Asad air base, security sources said.",
                                                  "2021-03-06T09:00:00+00:00", url="https://flash.example/2"))

@@ -15,8 +15,7 @@ from bot.config import parse_config
 from bot.delivery import ConsoleSink
 from bot.feeds import parse_feed
 from bot.service import Service, run_service
-from bot.store.sqlite import SQLiteStore
-from tests.conftest import ROOT
+from tests.conftest import ROOT, make_store
 from tests.local_feeds import LocalFeeds
 from tests.test_service import SITES, config_for
 
@@ -53,7 +52,7 @@ async def test_entry_with_a_pathological_date_never_stops_polling(date: str) -> 
         good = feeds.serve("/good.xml", feed_of(
             ATTACK.format(title="Drone hits Erbil airport", slug="good", date="Mon, 05 Jul 2021 15:00:00 GMT",
                           extra="").replace("Ain al-Asad air base in western Iraq", "Erbil airport")))
-        service = Service(parse_config(config_for(odd, good)), SQLiteStore(), ConsoleSink(printed.append),
+        service = Service(parse_config(config_for(odd, good)), make_store(), ConsoleSink(printed.append),
                           console=True, clock=lambda: datetime(2021, 7, 6, tzinfo=UTC))
         await run_service(service, once=True)
         await run_service(service, once=True)  # the next tick polls again, nothing stuck
@@ -76,7 +75,7 @@ async def test_a_story_the_matcher_fails_on_is_logged_and_the_others_go_on(
         url = feeds.serve("/mixed.xml", feed_of(
             attack_item("poison", "Mon, 05 Jul 2021 14:00:00 GMT", "poison story"),
             attack_item("fine", "Mon, 05 Jul 2021 15:00:00 GMT")))
-        service = Service(parse_config(config_for(url)), SQLiteStore(), ConsoleSink(printed.append), console=True,
+        service = Service(parse_config(config_for(url)), make_store(), ConsoleSink(printed.append), console=True,
                           clock=lambda: datetime(2021, 7, 6, tzinfo=UTC))
         await run_service(service, once=True)
     assert "event=story_failed" in caplog.text and "poison" in caplog.text
@@ -97,7 +96,7 @@ async def test_a_feed_that_crashes_is_recorded_as_failing_and_the_others_go_on(
     async with LocalFeeds() as feeds:
         crash = feeds.serve("/crash.xml", feed_of(attack_item("c", "Mon, 05 Jul 2021 14:00:00 GMT")))
         good = feeds.serve("/good.xml", feed_of(attack_item("g", "Mon, 05 Jul 2021 15:00:00 GMT")))
-        service = Service(parse_config(config_for(crash, good)), SQLiteStore(), ConsoleSink(printed.append),
+        service = Service(parse_config(config_for(crash, good)), make_store(), ConsoleSink(printed.append),
                           console=True, clock=lambda: datetime(2021, 7, 6, tzinfo=UTC))
         await run_service(service, once=True)
     failing = {f.url: f for f in service.store.feeds()}
@@ -137,7 +136,7 @@ async def test_answers_are_processed_as_they_arrive_not_after_the_slowest_feed()
         slow = slow_host.serve("/a-slow.xml", feed_of(attack_item("s", "Mon, 05 Jul 2021 14:00:00 GMT")), delay=1.0)
         quick = quick_host.serve("/b-quick.xml", feed_of(attack_item("q", "Mon, 05 Jul 2021 15:00:00 GMT",
                                                                      "Rockets hit Ain al-Asad again")))
-        service = Service(parse_config(config_for(slow, quick)), SQLiteStore(), ConsoleSink(printed.append),
+        service = Service(parse_config(config_for(slow, quick)), make_store(), ConsoleSink(printed.append),
                           console=True, clock=lambda: datetime(2021, 7, 6, tzinfo=UTC))
         outcomes = await run_service(service, once=True)
     assert [o.url for o in outcomes] == [quick, slow]  # the quick feed was matched while the slow one loaded

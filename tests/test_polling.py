@@ -12,8 +12,8 @@ from bot.fetch import FeedFetcher
 from bot.models import Site
 from bot.polling import PollOutcome, PollSettings, poll_due_feeds
 from bot.sites import Gazetteer
-from bot.store.sqlite import SQLiteStore
-from tests.conftest import Heartbeat
+from bot.store.base import Store
+from tests.conftest import Heartbeat, make_store
 from tests.local_feeds import LocalFeeds
 
 SCENARIO = Path(__file__).parent / "fixtures" / "scenario"
@@ -32,7 +32,7 @@ def item(number: int, text: str = "Rockets struck Ain al-Asad air base on Friday
             f"<description>{text}</description></item>")
 
 
-async def poll(store: SQLiteStore, gazetteer: Gazetteer) -> PollOutcome:
+async def poll(store: Store, gazetteer: Gazetteer) -> PollOutcome:
     store.connection.execute("UPDATE feeds SET next_poll = NULL")
 
     async def ignore(_: str) -> None:
@@ -45,7 +45,7 @@ async def poll(store: SQLiteStore, gazetteer: Gazetteer) -> PollOutcome:
 
 
 async def test_a_feed_served_again_with_one_new_entry_matches_only_that_entry(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     async with LocalFeeds() as feeds:
         store.ensure_feed(feeds.serve("/wire.xml", with_items(WIRE, item(1))), "Wire")
         first = await poll(store, gazetteer)
@@ -56,7 +56,7 @@ async def test_a_feed_served_again_with_one_new_entry_matches_only_that_entry(ga
 
 
 async def test_an_entry_whose_text_changed_is_matched_again(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     async with LocalFeeds() as feeds:
         store.ensure_feed(feeds.serve("/wire.xml", with_items(WIRE, item(1))), "Wire")
         await poll(store, gazetteer)
@@ -66,7 +66,7 @@ async def test_an_entry_whose_text_changed_is_matched_again(gazetteer: Gazetteer
 
 
 async def test_a_new_site_on_the_watchlist_has_every_entry_matched_again(sites: list[Site]) -> None:
-    store = SQLiteStore()
+    store = make_store()
     async with LocalFeeds() as feeds:
         store.ensure_feed(feeds.serve("/wire.xml", with_items(WIRE, item(1))), "Wire")
         await poll(store, Gazetteer(sites))
@@ -77,7 +77,7 @@ async def test_a_new_site_on_the_watchlist_has_every_entry_matched_again(sites: 
 
 
 async def test_the_event_loop_keeps_ticking_while_a_huge_feed_is_matched(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     paragraph = "<p>Rockets struck Ain al-Asad air base and the U.S. embassy in Baghdad on Friday, wounding two.</p>"
     huge = with_items(WIRE, *(item(n, f"<![CDATA[{paragraph * 40}]]>") for n in range(60)))
     async with LocalFeeds() as feeds:
@@ -92,7 +92,7 @@ async def test_the_event_loop_keeps_ticking_while_a_huge_feed_is_matched(gazette
 
 
 async def test_a_feed_removed_and_added_again_is_read_afresh(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     async with LocalFeeds() as feeds:
         url = feeds.serve("/wire.xml", with_items(WIRE, item(1)))
         store.ensure_feed(url, "Wire")

@@ -13,8 +13,7 @@ from pathlib import Path
 from bot.config import parse_config
 from bot.delivery import ConsoleSink
 from bot.service import Service, run_service
-from bot.store.sqlite import SQLiteStore
-from tests.conftest import ROOT
+from tests.conftest import ROOT, make_store
 from tests.fake_discord import FakeDiscordServer
 from tests.local_feeds import LocalFeeds
 
@@ -32,7 +31,7 @@ async def test_poll_alerts_once_then_304_adds_nothing() -> None:
     async with LocalFeeds() as feeds:
         wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
         farm = feeds.serve("/farm.xml", (SCENARIO / "farm.xml").read_bytes())
-        service = Service(parse_config(config_for(wire, farm)), SQLiteStore(), ConsoleSink(printed.append),
+        service = Service(parse_config(config_for(wire, farm)), make_store(), ConsoleSink(printed.append),
                           console=True, clock=lambda: datetime(2021, 3, 6, tzinfo=UTC))
         await run_service(service, once=True)
         first = list(printed)
@@ -49,7 +48,7 @@ async def test_backlog_of_a_new_feed_is_stored_but_does_not_alert() -> None:
     printed: list[str] = []
     async with LocalFeeds() as feeds:
         wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
-        service = Service(parse_config(config_for(wire, backlog_hours=24)), SQLiteStore(),
+        service = Service(parse_config(config_for(wire, backlog_hours=24)), make_store(),
                           ConsoleSink(printed.append), console=True, clock=lambda: datetime(2021, 4, 1, tzinfo=UTC))
         await run_service(service, once=True)
     assert printed == []
@@ -61,7 +60,7 @@ async def test_failing_feed_backs_off_and_is_flagged_once() -> None:
     async with LocalFeeds() as feeds:
         broken = feeds.serve("/broken.xml", b"", status=500)
         text = config_for(broken).replace("backlog_hours", "failing_feed_threshold: 2\nbacklog_hours")
-        service = Service(parse_config(text), SQLiteStore(), ConsoleSink(printed.append), console=True,
+        service = Service(parse_config(text), make_store(), ConsoleSink(printed.append), console=True,
                           clock=lambda: datetime(2021, 3, 6, tzinfo=UTC))
         for _ in range(4):
             await run_service(service, once=True)
@@ -105,7 +104,7 @@ async def test_run_once_exits_zero_when_one_feed_answers(tmp_path: Path) -> None
 async def test_once_polls_every_feed_even_one_backing_off() -> None:
     async with LocalFeeds() as feeds:
         wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
-        store = SQLiteStore()
+        store = make_store()
         store.ensure_feed(wire, None)
         # A failure before the restart put the next poll hours away.
         store.record_poll(wire, now=datetime(2021, 3, 6, tzinfo=UTC), next_poll=datetime(2021, 3, 7, tzinfo=UTC),
@@ -122,7 +121,7 @@ async def test_a_feed_polls_on_its_own_interval() -> None:
         hourly = feeds.serve("/hourly.xml", (SCENARIO / "wire.xml").read_bytes())
         default = feeds.serve("/default.xml", (SCENARIO / "farm.xml").read_bytes())
         text = config_for(default).replace("feeds:\n", f"feeds:\n  - {{url: '{hourly}', interval: 60}}\n")
-        service = Service(parse_config(text), SQLiteStore(), ConsoleSink(lambda _: None), console=True,
+        service = Service(parse_config(text), make_store(), ConsoleSink(lambda _: None), console=True,
                           clock=lambda: now)
         await run_service(service, once=True)
     waits = {f.url: (f.next_poll - now).total_seconds() for f in service.store.feeds() if f.next_poll}
@@ -131,7 +130,7 @@ async def test_a_feed_polls_on_its_own_interval() -> None:
 
 
 def test_the_config_file_wins_for_the_feeds_it_lists_and_drops_those_it_no_longer_lists() -> None:
-    store = SQLiteStore()
+    store = make_store()
     store.ensure_feed("https://old.example/rss", "Removed from the file")
     store.ensure_feed("https://chat.example/rss", "Added in chat", added_by_command=True)
     store.ensure_feed("https://kept.example/rss", "Name given in chat")
@@ -143,7 +142,7 @@ def test_the_config_file_wins_for_the_feeds_it_lists_and_drops_those_it_no_longe
 
 
 def test_the_config_file_wins_for_the_sites_it_lists() -> None:
-    store = SQLiteStore()
+    store = make_store()
     moment = datetime(2021, 3, 6, tzinfo=UTC)
     service = Service(parse_config(config_for()), store, ConsoleSink(lambda _: None), console=True)
     asad = service.gazetteer.sites["ain-al-asad"]
@@ -169,7 +168,7 @@ async def test_metrics_endpoint_reports_polls_alerts_and_outbox() -> None:
     async with LocalFeeds() as feeds:
         wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
         text = config_for(wire).replace("backlog_hours", f"metrics_port: {port}\nbacklog_hours")
-        service = Service(parse_config(text), SQLiteStore(), ConsoleSink(printed.append), console=True,
+        service = Service(parse_config(text), make_store(), ConsoleSink(printed.append), console=True,
                           clock=lambda: datetime(2021, 3, 6, tzinfo=UTC))
         stop = asyncio.Event()
         task = asyncio.create_task(run_service(service, stop=stop))
@@ -195,7 +194,7 @@ async def test_permanent_redirect_moves_the_stored_feed_url() -> None:
     async with LocalFeeds() as feeds:
         new = feeds.serve("/new.xml", (SCENARIO / "wire.xml").read_bytes())
         old = feeds.serve("/old.xml", b"", status=301, location="/new.xml")
-        service = Service(parse_config(config_for(old)), SQLiteStore(), ConsoleSink(lambda _: None), console=True,
+        service = Service(parse_config(config_for(old)), make_store(), ConsoleSink(lambda _: None), console=True,
                           clock=lambda: datetime(2021, 3, 6, tzinfo=UTC))
         await run_service(service, once=True)
     assert [f.url for f in service.store.feeds()] == [new]

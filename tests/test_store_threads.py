@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import threading
 
-from bot.store.sqlite import SQLiteStore
+from tests.conftest import make_store
 
 
 def test_writes_from_two_threads_each_stay_in_their_own_transaction() -> None:
-    store = SQLiteStore()
+    store = make_store()
     errors: list[BaseException] = []
 
     def write(feed: str) -> None:

@@ -41,3 +41,15 @@ def test_sentences_do_not_split_at_titles_and_us() -> None:
 def test_sentence_ends_after_us_when_a_new_sentence_opens() -> None:
     assert split_sentences("Drones were fired at the U.S. The Pentagon said.") == (
         "Drones were fired at the U.S.", "The Pentagon said.")
+
+
+def test_a_brief_ending_in_its_photo_credit_keeps_its_sentences() -> None:
+    assert clean_text("Drones hit Ain al-Asad air base on Monday night. Photo: AFP / File") == \
+        "Drones hit Ain al-Asad air base on Monday night."
+    assert clean_text("<p>Rockets struck the base, officials said. (Reuters photo) Smoke rises.</p>") == \
+        "Rockets struck the base, officials said."
+
+
+def test_a_caption_paragraph_is_still_dropped() -> None:
+    assert clean_text("File photo: Ain al-Asad air base in January 2020.\n\nDrones hit the base on Monday.") == \
+        "Drones hit the base on Monday."

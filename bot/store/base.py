@@ -1,4 +1,4 @@
-"""The Store interface. SQLite implements it; a server database can implement it later."""
+"""The Store interface: SQLite (bot/store/sqlite.py) and PostgreSQL (bot/store/postgres.py) implement it."""
 
 from __future__ import annotations
 
@@ -69,8 +69,9 @@ class Store(Protocol):
         """Has exactly this entry (feed, key, same text) been processed already?"""
         ...
 
-    def transaction(self) -> AbstractContextManager[None]:
-        """One story's reads and writes, isolated from every other writer."""
+    def transaction(self, site_ids: Sequence[str] = ()) -> AbstractContextManager[None]:
+        """One story's reads and writes, isolated from every other writer; at least every writer deciding
+        about one of these sites (the sites the story names) waits for it."""
         ...
 
     def story_id(self, story: Story) -> int | None:
@@ -107,6 +108,12 @@ class Store(Protocol):
     def apply_outcomes(self, outcomes: Sequence[IncidentOutcome], copy_of: Mapping[int, int | None],
                        now: datetime, *, quiet: bool = False) -> list[tuple[int, IncidentOutcome]]:
         """Write the incidents, their reports and the alerts they cause (unless quiet)."""
+        ...
+
+    def entry_digests(self, url: str) -> frozenset[str]:
+        ...
+
+    def remember_entries(self, url: str, digests: Sequence[str]) -> None:
         ...
 
     def pending_alerts(self, now: datetime, limit: int = 50) -> list[PendingAlert]:
@@ -167,6 +174,9 @@ class Store(Protocol):
         ...
 
     def remove_site(self, site_id: str, *, by: str, now: datetime) -> None:
+        ...
+
+    def forget_site_changes(self, site_ids: Sequence[str]) -> list[str]:
         ...
 
     def tracked_sites(self, configured: Sequence[Site]) -> list[Site]:

@@ -9,6 +9,7 @@ import os
 import re
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -27,6 +28,7 @@ from bot.store.migrations import MIGRATIONS
 # searches are cut here whoever calls, and refused with a reason by /search.
 MAX_SEARCH_TERMS = 8
 MAX_SEARCH_TERM_LENGTH = 40
+CACHED_INCIDENTS = 256  # incidents whose decoded reports are kept between stories
 
 
 class InstanceLock:
@@ -85,6 +87,8 @@ class SQLiteStore:
         """single_instance: hold the database's instance lock (the running bot does; replays and tests need not)."""
         self._instance_lock = InstanceLock(path) if single_instance and str(path) != ":memory:" else None
         self._lock = threading.RLock()
+        self._reports_cache: OrderedDict[int, tuple[Report, ...]] = OrderedDict()
+        self._cache_version: int | None = None  # PRAGMA data_version after this connection's last commit
         try:
             self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         except sqlite3.Error as error:
@@ -136,6 +140,17 @@ class SQLiteStore:
         return [IncidentState(r["id"], r["site_id"], _day(r["day"]), self._reports(r["id"])) for r in rows]
 
     def _reports(self, incident_id: int) -> tuple[Report, ...]:
+        """An incident's reports, decoded once: a story about a site with a thousand reports would otherwise
+        decode them all again, each time."""
+        cached = self._reports_cache.pop(incident_id, None)
+        if cached is None:
+            cached = self._read_reports(incident_id)
+        self._reports_cache[incident_id] = cached
+        if len(self._reports_cache) > CACHED_INCIDENTS:
+            self._reports_cache.popitem(last=False)
+        return cached
+
+    def _read_reports(self, incident_id: int) -> tuple[Report, ...]:
         rows = self._db.execute("SELECT * FROM reports WHERE incident_id = ? ORDER BY published, story_id",
                                 (incident_id,)).fetchall()
         return tuple(Report(
@@ -163,21 +178,27 @@ class SQLiteStore:
     # -- the one write of a story: read, retell, write, in one transaction ------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, site_ids: Sequence[str] = ()) -> Iterator[None]:
         """BEGIN IMMEDIATE: nothing a story's decision reads can change before its outcome is written, even
-        with a second process on the file (which the instance lock refuses anyway)."""
+        with a second process on the file (which the instance lock refuses anyway). site_ids: unused here, the
+        whole file is locked."""
         with self._lock:  # held for the whole block: the event loop's thread must not write inside it
             if self._db.in_transaction:
                 yield
                 return
             self._db.execute("BEGIN IMMEDIATE")
+            version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._cache_version:  # another connection wrote since: what is cached may be stale
+                self._reports_cache.clear()
             try:
                 yield
             except BaseException:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
+                self._reports_cache.clear()  # it may hold what was just rolled back
                 raise
             self._db.execute("COMMIT")
+            self._cache_version = self._db.execute("PRAGMA data_version").fetchone()[0]
 
     def story_id(self, story: Story) -> int | None:
         row = self._db.execute("SELECT id FROM stories WHERE feed = ? AND key = ?",
@@ -309,6 +330,10 @@ class SQLiteStore:
             if outcome.action and not quiet:
                 self._db.execute("INSERT INTO outbox (incident_id, action, facts, created_at) VALUES (?,?,?,?)",
                                  (incident_id, outcome.action, facts_json, _iso(now)))
+            self._reports_cache.pop(incident_id, None)
+            if outcome.state.reports:
+                self._reports_cache[incident_id] = tuple(sorted(
+                    outcome.state.reports, key=lambda r: (_iso(r.published), r.story_id)))  # as read back
             written.append((incident_id, outcome))
         # A copy's text is its original's: kept once.
         self._db.executemany("UPDATE stories SET copy_of = ?, text = CASE WHEN ? IS NULL THEN text ELSE '' END "

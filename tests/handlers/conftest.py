@@ -11,9 +11,8 @@ import pytest
 from bot.feeds import parse_feed
 from bot.processing import process_story
 from bot.sites import Gazetteer
-from bot.store.base import StoredIncident
-from bot.store.sqlite import SQLiteStore
-from tests.conftest import ROOT, SHARED_EXAMPLES
+from bot.store.base import Store, StoredIncident
+from tests.conftest import ROOT, SHARED_EXAMPLES, make_store
 
 FIXTURES = ROOT / "tests" / "fixtures"
 FEED_FILES = (*sorted((FIXTURES / "scenario").glob("*.xml")), SHARED_EXAMPLES / "seed-feed.xml")
@@ -23,7 +22,7 @@ NOW = datetime(2021, 7, 9, 12, 0, tzinfo=UTC)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def fill(store: SQLiteStore, gazetteer: Gazetteer, paths: tuple[Path, ...] = FEED_FILES) -> SQLiteStore:
+def fill(store: Store, gazetteer: Gazetteer, paths: tuple[Path, ...] = FEED_FILES) -> Store:
     stories = sorted((story for path in paths for story in parse_feed(path.read_bytes(), path.name).stories),
                      key=lambda story: story.published)
     for story in stories:
@@ -32,20 +31,20 @@ def fill(store: SQLiteStore, gazetteer: Gazetteer, paths: tuple[Path, ...] = FEE
 
 
 @pytest.fixture
-def store(gazetteer: Gazetteer) -> Iterator[SQLiteStore]:
-    filled = fill(SQLiteStore(":memory:"), gazetteer)
+def store(gazetteer: Gazetteer) -> Iterator[Store]:
+    filled = fill(make_store(":memory:"), gazetteer)
     yield filled
     filled.close()
 
 
 @pytest.fixture
-def empty_store() -> Iterator[SQLiteStore]:
-    store = SQLiteStore(":memory:")
+def empty_store() -> Iterator[Store]:
+    store = make_store(":memory:")
     yield store
     store.close()
 
 
-def incident_at(store: SQLiteStore, site_id: str, day: date) -> StoredIncident:
+def incident_at(store: Store, site_id: str, day: date) -> StoredIncident:
     return next(i for i in store.recent_incidents(date.min, site_id=site_id, limit=1000) if i.facts.day == day)
 
 

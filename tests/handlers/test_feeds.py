@@ -14,7 +14,7 @@ from bot.errors import CommandError
 from bot.feeds import parse_feed
 from bot.fetch import fetch_once
 from bot.http_safety import check_url
-from bot.store.sqlite import SQLiteStore
+from bot.store.base import Store
 from handlers.feeds import add_feed, list_feeds, refuse_private_literal, remove_feed
 from tests.conftest import Heartbeat
 from tests.handlers.conftest import FIXTURES
@@ -39,7 +39,7 @@ class FixtureWeb:
         return self.path.read_bytes()
 
 
-async def add(store: SQLiteStore, url: str, web: FixtureWeb, name: str | None = None) -> str:
+async def add(store: Store, url: str, web: FixtureWeb, name: str | None = None) -> str:
     answer = await add_feed(store, url, name=name, check_url=web.check_url, fetch_bytes=web.fetch_bytes)
     assert answer.ephemeral
     return answer.pages[0]
@@ -61,7 +61,7 @@ def test_public_addresses_and_names_pass_the_literal_check(url: str) -> None:
     refuse_private_literal(url, allow_private=False)
 
 
-async def test_a_feed_is_fetched_once_parsed_and_stored(empty_store: SQLiteStore) -> None:
+async def test_a_feed_is_fetched_once_parsed_and_stored(empty_store: Store) -> None:
     web = FixtureWeb(WIRE_FILE)
     entries = len(parse_feed(WIRE_FILE.read_bytes(), "wire").stories)
     text = await add(empty_store, "https://wire.example/rss", web)
@@ -71,13 +71,13 @@ async def test_a_feed_is_fetched_once_parsed_and_stored(empty_store: SQLiteStore
     assert feed is not None and feed.added_by_command and feed.name == "Wire News"
 
 
-async def test_a_name_given_replaces_the_feeds_title(empty_store: SQLiteStore) -> None:
+async def test_a_name_given_replaces_the_feeds_title(empty_store: Store) -> None:
     await add(empty_store, "https://wire.example/rss", FixtureWeb(WIRE_FILE), name="  The  Wire ")
     feed = empty_store.feed("https://wire.example/rss")
     assert feed is not None and feed.name == "The Wire"
 
 
-async def test_a_private_address_is_refused_before_any_fetch(empty_store: SQLiteStore) -> None:
+async def test_a_private_address_is_refused_before_any_fetch(empty_store: Store) -> None:
     web = FixtureWeb(WIRE_FILE)
     with pytest.raises(CommandError, match="private or internal"):
         await add(empty_store, "http://169.254.169.254/latest/meta-data", web)
@@ -86,7 +86,7 @@ async def test_a_private_address_is_refused_before_any_fetch(empty_store: SQLite
     assert empty_store.feed("http://10.0.0.5/rss") is not None
 
 
-async def test_whatever_check_url_raises_becomes_the_refusal(empty_store: SQLiteStore) -> None:
+async def test_whatever_check_url_raises_becomes_the_refusal(empty_store: Store) -> None:
     class Refused(Exception):
         pass
 
@@ -102,7 +102,7 @@ async def test_whatever_check_url_raises_becomes_the_refusal(empty_store: SQLite
 @pytest.mark.parametrize("url", ["ftp://wire.example/rss", "wire.example/rss", "javascript:alert(1)", "https://",
                                  "https://user:pw@wire.example/rss", "https://wire.example/r ss",
                                  "https://wire.example:99999/rss", "https://wire.example/<rss>"])
-async def test_an_invalid_url_is_refused_before_any_check_or_fetch(empty_store: SQLiteStore, url: str) -> None:
+async def test_an_invalid_url_is_refused_before_any_check_or_fetch(empty_store: Store, url: str) -> None:
     web = FixtureWeb(WIRE_FILE)
     with pytest.raises(CommandError):
         await add(empty_store, url, web)
@@ -113,14 +113,14 @@ async def test_an_invalid_url_is_refused_before_any_check_or_fetch(empty_store: 
     ("broken/notes.txt", "is not an RSS, Atom or RDF feed"), ("broken/binary.xml", "is not an RSS, Atom or RDF feed"),
     ("broken/truncated.xml", "has no entries"),
 ])
-async def test_what_is_not_a_feed_with_entries_is_refused(empty_store: SQLiteStore, fixture: str,
+async def test_what_is_not_a_feed_with_entries_is_refused(empty_store: Store, fixture: str,
                                                           message: str) -> None:
     with pytest.raises(CommandError, match=message):
         await add(empty_store, "https://other.example/feed", FixtureWeb(FIXTURES / fixture))
     assert empty_store.feeds() == []
 
 
-async def test_a_download_failure_is_one_clear_line(empty_store: SQLiteStore) -> None:
+async def test_a_download_failure_is_one_clear_line(empty_store: Store) -> None:
     async def unreachable(url: str) -> bytes:
         raise ConnectionRefusedError(111, "Connection refused")
 
@@ -129,7 +129,7 @@ async def test_a_download_failure_is_one_clear_line(empty_store: SQLiteStore) ->
                        fetch_bytes=unreachable)
 
 
-async def test_a_feed_already_polled_is_not_added_twice(empty_store: SQLiteStore) -> None:
+async def test_a_feed_already_polled_is_not_added_twice(empty_store: Store) -> None:
     empty_store.ensure_feed("https://wire.example/rss", "Wire News")
     web = FixtureWeb(WIRE_FILE)
     with pytest.raises(CommandError, match="already polled"):
@@ -137,7 +137,7 @@ async def test_a_feed_already_polled_is_not_added_twice(empty_store: SQLiteStore
     assert web.fetched == []
 
 
-async def test_feeds_are_listed_and_removed(empty_store: SQLiteStore) -> None:
+async def test_feeds_are_listed_and_removed(empty_store: Store) -> None:
     empty_store.ensure_feed("https://config.example/rss", "From_config")
     await add(empty_store, "https://wire.example/rss", FixtureWeb(WIRE_FILE))
     listing = list_feeds(empty_store)
@@ -151,7 +151,7 @@ async def test_feeds_are_listed_and_removed(empty_store: SQLiteStore) -> None:
     assert list_feeds(empty_store).title == "No feeds"
 
 
-def test_removing_an_unknown_feed_suggests_a_close_one(empty_store: SQLiteStore) -> None:
+def test_removing_an_unknown_feed_suggests_a_close_one(empty_store: Store) -> None:
     empty_store.ensure_feed("https://wire.example/rss", "Wire News")
     with pytest.raises(CommandError, match=re.escape("Did you mean <https://wire.example/rss>?")):
         remove_feed(empty_store, "https://wire.example/rss/")
@@ -159,7 +159,7 @@ def test_removing_an_unknown_feed_suggests_a_close_one(empty_store: SQLiteStore)
         remove_feed(empty_store, "https://elsewhere.example/feed")
 
 
-async def add_over_http(store: SQLiteStore, url: str, internet: StandInInternet, *,
+async def add_over_http(store: Store, url: str, internet: StandInInternet, *,
                         allow_private: bool = False) -> str:
     """/feeds add with check_url and fetch_bytes as bot/discord_commands.py passes them, over stand-in DNS."""
     answer = await add_feed(store, url, check_url=partial(check_url, allow_private=allow_private),
@@ -168,7 +168,7 @@ async def add_over_http(store: SQLiteStore, url: str, internet: StandInInternet,
 
 
 @pytest.mark.parametrize("target", ["http://127.0.0.1:{port}/internal.xml", "http://intranet.example:{port}/internal.xml"])
-async def test_a_redirect_to_an_internal_address_is_refused(empty_store: SQLiteStore, target: str) -> None:
+async def test_a_redirect_to_an_internal_address_is_refused(empty_store: Store, target: str) -> None:
     async with LocalFeeds() as feeds:
         feeds.serve("/internal.xml", WIRE_FILE.read_bytes())  # "Wire News" must not come back in the reply
         feeds.serve("/feed", b"", status=302, location=target.format(port=feeds.port))
@@ -180,7 +180,7 @@ async def test_a_redirect_to_an_internal_address_is_refused(empty_store: SQLiteS
         assert feeds.hits == {"/feed": 1} and empty_store.feeds() == []
 
 
-async def test_a_redirect_between_public_hosts_is_followed(empty_store: SQLiteStore) -> None:
+async def test_a_redirect_between_public_hosts_is_followed(empty_store: Store) -> None:
     async with LocalFeeds() as feeds:
         feeds.serve("/wire.xml", WIRE_FILE.read_bytes())
         feeds.serve("/feed", b"", status=301, location=f"http://cdn.example:{feeds.port}/wire.xml")
@@ -190,7 +190,7 @@ async def test_a_redirect_between_public_hosts_is_followed(empty_store: SQLiteSt
         assert "**Wire News**" in text and feeds.hits == {"/feed": 1, "/wire.xml": 1}
 
 
-async def test_a_feed_larger_than_one_read_is_read_whole(empty_store: SQLiteStore) -> None:
+async def test_a_feed_larger_than_one_read_is_read_whole(empty_store: Store) -> None:
     body = rss_with_entries(400)
     async with LocalFeeds() as feeds:
         url = feeds.serve("/big.xml", body, trickle=8192)  # 84 KB in 11 pieces
@@ -198,7 +198,7 @@ async def test_a_feed_larger_than_one_read_is_read_whole(empty_store: SQLiteStor
         assert len(body) > 80_000 and "has 400 entries" in text
 
 
-async def test_feeds_add_parses_a_huge_feed_off_the_event_loop(empty_store: SQLiteStore) -> None:
+async def test_feeds_add_parses_a_huge_feed_off_the_event_loop(empty_store: Store) -> None:
     entry = ("<item><title>Entry {n}</title><link>https://feeds.example/{n}</link>"
              "<pubDate>Mon, 05 Jul 2021 10:00:00 GMT</pubDate><description><![CDATA["
              + "<div>" * 400 + "Rockets struck a market." + "</div>" * 400 + "]]></description></item>")

@@ -8,7 +8,7 @@ import pytest
 
 from bot.errors import CommandError
 from bot.models import Site
-from bot.store.sqlite import SQLiteStore
+from bot.store.base import Store
 from bot.tokens import fold
 from handlers import sites as site_commands
 from handlers.answers import PAGE_LIMIT
@@ -76,7 +76,7 @@ def test_autocomplete_choice_names_fit_discord(sites: list[Site]) -> None:
     assert all(len(name) <= 100 for name, _ in site_commands.autocomplete([*sites, long], "base"))
 
 
-def test_site_answer_has_the_facts_last_incidents_and_a_weekly_png(store: SQLiteStore, sites: list[Site]) -> None:
+def test_site_answer_has_the_facts_last_incidents_and_a_weekly_png(store: Store, sites: list[Site]) -> None:
     answer = site_commands.site(store, sites, "ayn al assad", today=TODAY)
     page = answer.pages[0]
     assert answer.title == "Ain al-Asad Air Base"
@@ -91,7 +91,7 @@ def test_site_answer_has_the_facts_last_incidents_and_a_weekly_png(store: SQLite
     assert name.endswith(".png") and png.startswith(PNG_SIGNATURE) and png_size(png) == (800, 300)
 
 
-def test_site_without_incidents_has_no_chart_and_says_so(store: SQLiteStore, sites: list[Site]) -> None:
+def test_site_without_incidents_has_no_chart_and_says_so(store: Store, sites: list[Site]) -> None:
     answer = site_commands.site(store, sites, "tanf", today=TODAY)
     assert answer.file is None
     assert "No incidents recorded" in answer.pages[0] and "no chart" in answer.pages[0]

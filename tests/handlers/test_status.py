@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.store.sqlite import SQLiteStore
+from bot.store.base import Store
 from handlers.status import ago, duration, status
 from tests.handlers.conftest import NOW
 
@@ -32,7 +32,7 @@ def test_relative_times_are_computed_from_the_now_passed_in(moment: datetime | N
     assert ago(moment, NOW) == shown
 
 
-def test_status_shows_each_feeds_health_and_the_outbox(store: SQLiteStore) -> None:
+def test_status_shows_each_feeds_health_and_the_outbox(store: Store) -> None:
     store.ensure_feed(WIRE, "Wire News")
     store.ensure_feed(SLOW, "Slow Outlet")
     store.ensure_feed(BROKEN, "Broken **Outlet** @everyone")
@@ -57,26 +57,26 @@ def test_status_shows_each_feeds_health_and_the_outbox(store: SQLiteStore) -> No
     assert "> HTTP 500 <\u200b@99> \\_oops\\_" in page
 
 
-def test_status_without_feeds_says_how_to_add_one(empty_store: SQLiteStore) -> None:
+def test_status_without_feeds_says_how_to_add_one(empty_store: Store) -> None:
     page = status(empty_store, now=NOW, started_at=NOW, sites_count=0).pages[0]
     assert "No feeds" in page and "/feeds add" in page and "**Up** 0 s" in page
 
 
-def test_a_feed_never_polled_is_not_called_ok(store: SQLiteStore) -> None:
+def test_a_feed_never_polled_is_not_called_ok(store: Store) -> None:
     store.ensure_feed(WIRE, "Wire News")
     page = status(store, now=NOW, started_at=NOW, sites_count=1).pages[0]
     assert "**Wire News** · ⏳ not polled yet" in page and "polled never" not in page
     assert "0 ok, 0 failing, 0 flagged, 1 not polled yet" in page
 
 
-def test_a_feed_that_never_worked_says_so(store: SQLiteStore) -> None:
+def test_a_feed_that_never_worked_says_so(store: Store) -> None:
     store.ensure_feed(BROKEN, "Broken")
     store.record_poll(BROKEN, now=NOW - timedelta(minutes=5), next_poll=NOW, ok=False, error="HTTP 404")
     page = status(store, now=NOW, started_at=NOW, sites_count=1).pages[0]
     assert "**Broken** · ⚠️ failing 1 time · polled 5 min ago · never succeeded" in page
 
 
-def test_the_feed_list_shows_where_each_feed_comes_from(store: SQLiteStore) -> None:
+def test_the_feed_list_shows_where_each_feed_comes_from(store: Store) -> None:
     from handlers.feeds import list_feeds
 
     store.ensure_feed(SLOW, "Slow Outlet")
