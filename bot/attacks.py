@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
 from bot.dates import DayMention, find_days
 from bot.models import Attack, Evidence, Story
-from bot.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention
+from bot.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention, words_for_kind
 from bot.tokens import Token, tokenize
 
 # What hit the site, in the vocabulary of DOMAIN.md. Order matters only for reading.
@@ -104,6 +104,9 @@ _COUNT_WORDS = "|".join(sorted((w for w in NUMBER_WORDS if w not in ("a", "an", 
 _KILLED_AT = re.compile(rf"\b(?:killings?|deaths?|wounding)\s+of\s+(?:at\s+least\s+|more\s+than\s+)?"
                         rf"(?:\d+|{_COUNT_WORDS})\s+(?:[\w.'’-]+\s+){{0,2}}?(?:{'|'.join(sorted(PERSON_NOUNS))})\s+"
                         rf"(?:at|in|inside|on)\s+(?:the\s+)?(?:[\w.'’-]+\s+){{0,2}}$", re.I)
+# "more than 40 troops were wounded at Tower 22": people hurt at the site, told with no attack verb.
+_HURT_AT = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_NOUNS))})\s+(?:were|was|had\s+been|have\s+been|has\s+been)\s+"
+                      r"(?:\w+\s+)?(?:killed|wounded|injured|hurt)\s+(?:at|inside)\s+(?:the\s+)?$", re.I)
 # After another site's name, words that make this site where that one is: "the Harir base near Erbil airport".
 _LOCATES_OTHER = re.compile(r"^(?:\s*[\w'’-]+){0,3}?\s*,?\s+(?:which\s+is\s+|located\s+|situated\s+)?"
                             r"(?:near|outside|close\s+to|next\s+to|not\s+far\s+from|"
@@ -250,6 +253,7 @@ class _Sentence:
     tokens: list[Token]
     mentions: list[Mention]
     is_title: bool = False
+    carried_weapons: tuple[str, ...] = ()  # "It hit the outpost": what the sentence before named
 
 
 def local_publish_time(story: Story, timezone: str) -> datetime:
@@ -284,6 +288,12 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                 # "It follows a drone attack on Abha's airport earlier this month": an earlier one, undated
             if chosen is None and _OTHER_ATTACK.search(_clause_text(sentence.text, clause)):
                 continue  # "last week's attack on the same base killed two": not the attack this story tells
+            continued = _latest_draft(drafts, site.id) if sentence.carried_weapons else None
+            if continued is not None and (chosen is None or chosen.is_report_date or chosen.day == continued.day):
+                # "They landed inside the field without causing casualties, a spokesman said on Saturday": the
+                # attack the sentence before told, going on.
+                _gather(continued, sentence, mention, clause, index, sentences, published)
+                continue
             day_text, day_list = sentence.text, days
             if (chosen is None or chosen.is_report_date) and mention.strength != "anaphor":
                 told = _day_told_next(sentences, index, published)
@@ -358,20 +368,45 @@ def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
     story_words = Counter(t.norm for tokens in tokenised for t in tokens)
     sentences: list[_Sentence] = []
     recent: list[tuple[int, str]] = []  # (sentence index, site id) of named mentions, newest last
+    learned: dict[str, frozenset[str]] = {}  # words the story itself gives a site's kind by: "installation"
     for index, (text, tokens) in enumerate(zip(texts, tokenised, strict=True)):
         mentions = gazetteer.find(tokens, story_words)
         mentions += gazetteer.find_by_nationality(tokens, story_words, named=(m.site_id for m in mentions))
-        mentions += _anaphors(tokens, mentions, recent, index, gazetteer)
+        for mention in mentions:
+            learned[mention.site_id] = learned.get(mention.site_id, frozenset()) | _kind_named_by(tokens, mention)
+        mentions += _anaphors(tokens, mentions, recent, index, gazetteer, learned)
         mentions.sort(key=lambda m: m.start)
         for mention in mentions:
             if mention.strength == "name":
                 recent.append((index, mention.site_id))
-        sentences.append(_Sentence(text, tokens, mentions, is_title=index == 0 and bool(story.title)))
+        carried = tuple(_weapons_in(texts[index - 1])) if index > 0 and _PRONOUN_HIT.match(text) else ()
+        sentences.append(_Sentence(text, tokens, mentions, is_title=index == 0 and bool(story.title),
+                                   carried_weapons=carried))
     return sentences
 
 
+# A sentence whose subject is the weapon just told: "It hit the outpost early Sunday morning".
+_PRONOUN_HIT = re.compile(r"^\W*(?:it|they)\s+(?:\w+\s+)?(?:hit|struck|slammed\s+into|crashed\s+into|landed|exploded|"
+                          r"targeted|attacked)\b", re.I)
+# Words that give the name of the place noun before them: "the small desert installation known as Tower 22".
+_NAMING_WORDS = frozenset({"called", "named", "dubbed", "nicknamed"})
+
+
+def _kind_named_by(tokens: list[Token], mention: Mention) -> frozenset[str]:
+    """The kind a naming phrase gives a site whose own name has none ("an outpost called Tower 22"): the story
+    may go on to call it "the outpost" or "the base"."""
+    norms = [t.norm for t in tokens[max(0, mention.start - 4):mention.start]]
+    while norms and norms[-1] in ARTICLES - {"as"}:
+        norms.pop()
+    if len(norms) >= 3 and norms[-2:] == ["known", "as"]:
+        return words_for_kind(norms[-3])
+    if len(norms) >= 2 and norms[-1] in _NAMING_WORDS:
+        return words_for_kind(norms[-2])
+    return frozenset()
+
+
 def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int, str]], index: int,
-              gazetteer: Gazetteer) -> list[Mention]:
+              gazetteer: Gazetteer, learned: dict[str, frozenset[str]]) -> list[Mention]:
     """"The base", "the airport", "the compound": the latest site of that kind named before it, in this
     sentence or a few sentences back."""
     found: list[Mention] = []
@@ -389,7 +424,7 @@ def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int,
         for sentence_index, site_id in reversed([*recent, *earlier]):
             if index - sentence_index > _ANAPHOR_WINDOW:
                 break
-            if token.norm in gazetteer.anchor_words(site_id):
+            if token.norm in gazetteer.anchor_words(site_id) | learned.get(site_id, frozenset()):
                 found.append(Mention(site_id, position, position + 1, "anaphor"))
                 break
     return found
@@ -443,8 +478,10 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     text = sentence.text
     clause_text = _clause_text(text, clause)
     site_at = _name_start(sentence, mention)
-    weapons = _weapons_in(clause_text) or _weapons_in(text) or _UNNAMED_WEAPON.findall(text)
-    killing = _KILLED_AT.search(text[max(0, site_at - 120):site_at])
+    weapons = _weapons_in(clause_text) or _weapons_in(text) or _UNNAMED_WEAPON.findall(text) or list(
+        sentence.carried_weapons)
+    killing = _KILLED_AT.search(text[max(0, site_at - 120):site_at]) or _HURT_AT.search(
+        text[max(0, site_at - 80):site_at])
     hits = _STRONG_HIT.search(clause_text) or (_HIT.search(text) if weapons else None) or _attack_before_relative(
         text, clause) or killing
     if not (weapons or hits):
@@ -462,9 +499,10 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     # the site; "artillery based at X fired" starts there; "forces at X brought down missiles" defend it.
     after = text[sentence.tokens[mention.end - 1].end:]
     defended = bool(_STATIONED.search(before) and _DEFENDED.match(after))
+    # ("an attack on US and coalition forces at the Tanf base": the forces there are what was aimed at.)
     if origin and not defended and not re.search(r"\b(at|on|near|targeting|targeted|against|hit|struck|attacked)\s+"
                                                  r"(?:the\s+)?"
-                                                 r"(?:[\w.'’-]+\s+){0,2}$", before[:origin.start()][-25:], re.I) \
+                                                 r"(?:[\w.'’-]+\s+){0,3}$", before[:origin.start()][-32:], re.I) \
             and not _SUBJECT_HIT.match(after[:80]):
         return False
     if _MOTIVE.search(text[:site_at]):
@@ -723,9 +761,17 @@ def _told_as_earlier(text: str, clause: Clause) -> bool:
         re.match(r"(?:after|since)\b", opening, re.I) and _LONG_BEFORE.search(text[:clause[0][0]]))
 
 
+# A line that is only a date, as page templates print the day they serve a page on.
+_PAGE_CLOCK = re.compile(r"[\W\d_]*(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|"
+                         r"march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|"
+                         r"jul|aug|sept?|oct|nov|dec|updated|published|posted|am|pm|gmt|utc)[\W\d_]*)+", re.I)
+
+
 def _lead_day(sentences: list[_Sentence], published: datetime) -> DayMention | None:
     """The day a story's opening gives ("officials said on Wednesday"): it dates attacks told without one."""
     for sentence in sentences[:4]:
+        if _PAGE_CLOCK.fullmatch(sentence.text):
+            continue  # "| 18 May 2024, Saturday |": when the page was served, not what it tells
         for day in find_days(sentence.text, published):
             clause = _clause_text(sentence.text, _clause_of(sentence.text, day.start))
             if (day.day is not None or day.old) and not _EARLIER_EVENT.match(clause.lstrip(" ,")) and \
@@ -764,7 +810,8 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
     # rockets and drones targeted sites" names one drone.
     low, high = _own_stretch(sentence, mention, site_at, site_end)
     near = " ".join(sentence.text[_after_a_reply(sentence.text, max(a, low), site_at):min(b, high)] for a, b in clause)
-    weapons = _weapons_in(near) or _weapons_in(clause_text) or _weapons_in(sentence.text)
+    weapons = _weapons_in(near) or _weapons_in(clause_text) or _weapons_in(sentence.text) or list(
+        sentence.carried_weapons)
     if index == 0 and sentence.is_title:
         draft.headline = sentence.text
         draft.headline_weapons = weapons
