@@ -333,7 +333,7 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                     draft = _draft_for(drafts, site.id, day, explicit=again,
                                        from_title=index == 0 and bool(story.title))
             _gather(draft, sentence, mention, clause, index, sentences, published)
-    drafts = _merge_inferred(_merge_weak(drafts))
+    drafts = _without_headline_guesses(_merge_inferred(_merge_weak(drafts)), sentences)
     _claim_for_the_story(drafts, sentences)
     return [_finish(draft) for draft in drafts], named
 
@@ -733,8 +733,10 @@ def _day_told_next(sentences: list[_Sentence], index: int, published: datetime) 
         if not _WHEN_IT_HAPPENED.match(follower.text):
             continue
         days = find_days(follower.text, published)
+        # "The attack came hours after US air raids ... on Thursday": that day is the raids'.
         told = [d for d in days if d.day is not None and not d.old and not d.is_report_date and
-                not _BEFORE_ANOTHER_EVENT.match(follower.text, d.end)]
+                not _BEFORE_ANOTHER_EVENT.match(follower.text, d.end) and
+                not re.search(r"\b(?:after|following|since)\b", follower.text[:d.start], re.I)]
         return (told[0], follower.text, days) if told else None
     return None
 
@@ -743,8 +745,8 @@ def _has_recent_day(days: list[DayMention]) -> bool:
     return any(d.day is not None and not d.old for d in days)
 
 
-_AGAIN = re.compile(r"\b(again|for\s+the\s+(?:second|third|fourth|fifth)\s+time|fresh|renewed|yet\s+another)\b",
-                    re.I)
+_AGAIN = re.compile(r"\b(again|for\s+the\s+(?:second|third|fourth|fifth)\s+time|fresh|renewed|yet\s+another|"
+                    r"another\s+(?:\w+\s+){0,2}(?:attacks?|strikes?))\b", re.I)
 # A clause that tells what came before ("after U.S. strikes on Sunday") dates that, not the attack.
 _EARLIER_EVENT = re.compile(r"(?:after|following|since|days\s+after|in\s+(?:response|retaliation|reprisal))\b", re.I)
 
@@ -971,6 +973,15 @@ def _absorb(target: _Draft, draft: _Draft) -> None:
     target.wounded.extend(draft.wounded)
     target.decided.extend(e for e in draft.decided if e.fact != "claim" or not target.claim)
     target.claim = target.claim or draft.claim
+
+
+def _without_headline_guesses(drafts: list[_Draft], sentences: list[_Sentence]) -> list[_Draft]:
+    """A headline sums up the body in vaguer words: "coalition base in Erbil" over a body that tells the attack on
+    the Harir base in Erbil province. A site only the headline names, beside an attack the body tells on another
+    site, is that attack's."""
+    in_body = {m.site_id for s in sentences if not s.is_title for m in s.mentions}
+    told = [d for d in drafts if not d.from_title]
+    return [d for d in drafts if not (d.from_title and d.site_id not in in_body and told)]
 
 
 def _merge_inferred(drafts: list[_Draft]) -> list[_Draft]:
