@@ -277,6 +277,8 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
     lead_days: dict[str, DayMention | None] = {}
     for index, sentence in enumerate(sentences):
         for mention, clause in _attack_mentions(sentence):
+            if _near_only(sentence, mention) and any(_AIMED_ELSEWHERE.search(s.text) for s in sentences):
+                continue  # "missiles fired at what they called a spy headquarters ... ten fell near the consulate"
             site = gazetteer.sites[mention.site_id]
             published = local_publish_time(story, site.timezone)
             days = find_days(sentence.text, published)
@@ -336,6 +338,21 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
     drafts = _without_headline_guesses(_merge_inferred(_merge_weak(drafts)), sentences)
     _claim_for_the_story(drafts, sentences)
     return [_finish(draft) for draft in drafts], named
+
+
+# Fire the story says was aimed at a place that is no tracked site: "fired missiles late Monday at what they called
+# an Israeli spy headquarters", "at the home of a businessman".
+_AIMED_ELSEWHERE = re.compile(r"\b(?:fired|launched|aimed)\b[^.;]{0,60}?\bat\s+(?:what\s+(?:they|it)\s+(?:called|"
+                              r"described\s+as|said\s+was)\s+)?(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,3}"
+                              r"(?:headquarters|home|house|villa|residence|hideout)\b", re.I)
+# Only "near" the site: what fell near it, with no word that it hit the site itself.
+_NEAR_ONLY = re.compile(r"\b(?:fell|landed|land|lands|struck|exploded|impacted|hit)\s+"
+                        r"(?:near|close\s+to|around|next\s+to)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}$", re.I)
+
+
+def _near_only(sentence: _Sentence, mention: Mention) -> bool:
+    site_at = _name_start(sentence, mention)
+    return bool(_NEAR_ONLY.search(sentence.text[max(0, site_at - 50):site_at]))
 
 
 def _attack_mentions(sentence: _Sentence) -> list[tuple[Mention, Clause]]:
@@ -418,7 +435,8 @@ def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int,
         if any(m.start <= position < m.end for m in named):
             continue  # part of a name: "the Ain al-Asad air base"
         following = tokens[position + 1].norm if position + 1 < len(tokens) else ""
-        if following in NEARBY_PLACE_WORDS or _placed_elsewhere(tokens, position, named):
+        if following in NEARBY_PLACE_WORDS or _placed_elsewhere(tokens, position, named) or \
+                _placed_at_named(tokens, position, named):
             continue
         earlier = [(index, m.site_id) for m in named if m.end <= position]
         for sentence_index, site_id in reversed([*recent, *earlier]):
@@ -428,6 +446,14 @@ def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int,
                 found.append(Mention(site_id, position, position + 1, "anaphor"))
                 break
     return found
+
+
+def _placed_at_named(tokens: list[Token], position: int, named: list[Mention]) -> bool:
+    """"the US base inside the Conoco gas field": a kind word placed at a site named right after it is that
+    site, not the one named before."""
+    if position + 1 >= len(tokens) or tokens[position + 1].norm not in ("in", "inside", "at", "within", "of"):
+        return False
+    return any(position + 2 <= m.start <= position + 4 and m.strength == "name" for m in named)
 
 
 def _placed_elsewhere(tokens: list[Token], position: int, named: list[Mention]) -> bool:
