@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
-from bot.dates import DayMention, find_days
+from bot.dates import DayMention, clock_edge, find_days
 from bot.models import Attack, Evidence, Story
 from bot.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention, words_for_kind
 from bot.tokens import Token, tokenize
@@ -307,11 +307,13 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                 first = _counted_from_the_last_event(chosen, chosen.day, drafts, published)
                 joined = _days_joined_to(chosen, day_list, day_text, first)
                 for day, on in ((chosen, first), *joined):
-                    draft = _draft_for(drafts, site.id, on, explicit=not day.is_report_date,
+                    morning = _told_this_morning(day, on, published)
+                    draft = _draft_for(drafts, site.id, on, explicit=not day.is_report_date or morning,
                                        from_title=index == 0 and bool(story.title), weak=weak)
                     # A story that tells two days apart ("late on Friday and early on Saturday") has not
                     # mistaken one attack near midnight for the next day's: no edge to cross.
-                    draft.edge = draft.edge or (None if joined else day.edge)
+                    draft.edge = draft.edge or (None if joined else day.edge or clock_edge(
+                        day_text, on, site.timezone) or ("early" if morning else None))
                     draft.decided.append(Evidence("day", day_text))
                     # "Ten were injured in two attacks late on Friday and early on Saturday": the toll told with
                     # two days is the first's; only a zero ("There were no injuries") holds for each.
@@ -353,6 +355,16 @@ _NEAR_ONLY = re.compile(r"\b(?:fell|landed|land|lands|struck|exploded|impacted|h
 def _near_only(sentence: _Sentence, mention: Mention) -> bool:
     site_at = _name_start(sentence, mention)
     return bool(_NEAR_ONLY.search(sentence.text[max(0, site_at - 50):site_at]))
+
+
+# Local hour before which a report told "on" its publish day may be of the night before.
+_MORNING_ENDS = 12
+
+
+def _told_this_morning(day: DayMention, on: date, published: datetime) -> bool:
+    """"A drone struck the base, a source told us on Wednesday", published Wednesday morning: the attack is of
+    that day, or of the night before (an edge another outlet's "Tuesday evening" may stand across)."""
+    return day.is_report_date and on == published.date() and published.hour < _MORNING_ENDS
 
 
 def _attack_mentions(sentence: _Sentence) -> list[tuple[Mention, Clause]]:
