@@ -49,7 +49,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                              rf"(?:,?\s+(\d{{4}}))?", re.I)),
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("weekday", re.compile(r"\b(?:(early|late|last|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|friday|"
-                           r"saturday|sunday)(?:['’]s)?(?:\s+(morning|afternoon|evening|night))?\b", re.I)),
+                           r"saturday|sunday)(?:['’]s)?(?:\s+(morning|afternoon|evening|night|overnight))?\b", re.I)),
     ("month_year", re.compile(rf"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\s+(\d{{4}})\b",
                               re.I)),
     ("year", re.compile(r"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?((?:19|20)\d{2})\b", re.I)),
@@ -132,7 +132,8 @@ def in_dateline(sentence: str, start: int, end: int) -> bool:
 def _edge(phrase: str) -> str | None:
     """Near midnight two outlets may give neighbouring days for one attack: remember which side."""
     phrase = phrase.lower()
-    if re.search(r"\b(late|night|evening|tonight)\b", phrase):
+    # "Wednesday overnight": the night after that Wednesday, told by its day
+    if re.search(r"\b(late|night|evening|tonight)\b|day\s+overnight\b", phrase):
         return "late"
     if re.search(r"\b(early|overnight|dawn)\b", phrase):
         return "early"
