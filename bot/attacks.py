@@ -917,7 +917,7 @@ def _own_stretch(sentence: _Sentence, mention: Mention, site_at: int, site_end: 
 # missile strike on Monday night, which killed four".
 _ANOTHER_EVENT = re.compile(r"^\W*(?:separately|meanwhile|elsewhere|in\s+(?:a\s+)?(?:separate|another|other)\b|"
                             r"in\s+(?:retaliation|response|reprisal|return)\b|"
-                            r"also\s+on\b|earlier\b|later\b|(?:this|it|that|the\s+(?:\w+\s+)?(?:attack|strike|"
+                            r"also\s+on\b|earlier\b|later\b|afterwards\b|after\s+that\b|subsequently\b|(?:this|it|that|the\s+(?:\w+\s+)?(?:attack|strike|"
                             r"incident))\s+(?:comes?|came|follows?|followed)\b)", re.I)
 
 

@@ -73,7 +73,7 @@ _DATELINE_END = re.compile(r"\s*(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\))?\s*(?:--|[-
 # Relative days counted from another event of the story, not from the publish time.
 _FROM_EVENT = re.compile(r"\b(?:earlier|before|prior|previous)\b", re.I)
 _REPORT_VERBS = re.compile(r"\b(said|says|told|announced|reported|confirmed|added|stated|statement|"
-                           r"tweeted|wrote|posted)\s+(?:\w+\s+){0,2}$|\btold\s+(?:[A-Z][\w'’-]*\s+){1,3}on\s+$")
+                           r"tweeted|wrote|posted)\s+(?:\w+\s+){0,2}$|\btold\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,3}on\s+$")
 # A clock time with its zone: "at about 5 p.m. ET", "2300 GMT" is told in the writer's zone, not the site's.
 _CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\.?\s*(ET|EST|EDT|GMT|UTC)\b", re.I)
 _CLOCK_ZONES = {"et": "America/New_York", "est": "America/New_York", "edt": "America/New_York", "gmt": "UTC",
