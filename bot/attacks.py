@@ -273,6 +273,8 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
     """The attacks a story reports, and every tracked site it names (attacked or not)."""
     sentences = _read_sentences(story, gazetteer)
     named = list(dict.fromkeys(m.site_id for s in sentences for m in s.mentions))
+    if named and _told_long_ago(sentences, local_publish_time(story, gazetteer.sites[named[0]].timezone)):
+        return [], named
     drafts: list[_Draft] = []
     lead_days: dict[str, DayMention | None] = {}
     for index, sentence in enumerate(sentences):
@@ -355,6 +357,21 @@ _NEAR_ONLY = re.compile(r"\b(?:fell|landed|land|lands|struck|exploded|impacted|h
 def _near_only(sentence: _Sentence, mention: Mention) -> bool:
     site_at = _name_start(sentence, mention)
     return bool(_NEAR_ONLY.search(sentence.text[max(0, site_at - 50):site_at]))
+
+
+# A story whose lead says it was told on a weekday this many days or more before its publish day ("officials said
+# on Monday" on a Friday) is a late rewrite or a repost: news tells by weekday what happened days ago, not a week.
+_STALE_TELLING_DAYS = 4
+_WEEKDAY_NAME = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+
+
+def _told_long_ago(sentences: list[_Sentence], published: datetime) -> bool:
+    for sentence in sentences[:3]:
+        for day in find_days(sentence.text, published):
+            if day.is_report_date and day.day is not None:
+                return (published.date() - day.day).days >= _STALE_TELLING_DAYS and bool(
+                    _WEEKDAY_NAME.search(sentence.text, day.start, day.end))
+    return False
 
 
 # Local hour before which a report told "on" its publish day may be of the night before.

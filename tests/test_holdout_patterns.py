@@ -214,3 +214,15 @@ def test_weapon_of_the_next_sentence_about_another_site_is_not_taken(gazetteer: 
             "Separately on Friday, sources reported rocket fire inside the US base at the Conoco gas field.")
     found = {a.site_id: a.weapons for a in attacks(gazetteer, text, "2023-10-27T11:00:00+00:00")}
     assert found == {"al-omar-oil-field": ("missile",), "conoco-gas-field": ("rocket",)}
+
+
+# Stale stories
+
+
+def test_repost_told_on_a_weekday_long_before_its_publish_day_is_no_new_report(gazetteer: Gazetteer) -> None:
+    # A farm re-serves a wire story months later: "officials said on Monday" on a Friday is not this week's news.
+    text = ("A hostile drone was mistaken for a friendly one returning to the installation known as Tower 22, two "
+            "officials said on Monday. It hit the outpost early Sunday morning.")
+    assert days(gazetteer, text, "2024-11-22T10:00:00+00:00") == []
+    # The same story on the day it was told is the report it was.
+    assert days(gazetteer, text, "2024-01-29T21:00:00+00:00") == [("tower-22", date(2024, 1, 28))]
