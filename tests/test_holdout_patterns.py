@@ -105,6 +105,7 @@ def test_another_drone_attack_reported_on_saturday_is_a_new_incident(gazetteer: 
 
 
 def test_second_attack_told_in_passing(gazetteer: Gazetteer) -> None:
+    # Already held when this round began (the set's header lists it from an older scoring): kept as a guard.
     text = ("A drone struck Victoria Base at Baghdad airport without causing casualties, a source told the Tigris "
             "Post on Wednesday. Air defences at the base downed another drone late Sunday before it reached the "
             "perimeter.")
