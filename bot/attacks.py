@@ -309,7 +309,7 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                 first = _counted_from_the_last_event(chosen, chosen.day, drafts, published)
                 joined = _days_joined_to(chosen, day_list, day_text, first)
                 for day, on in ((chosen, first), *joined):
-                    morning = _told_this_morning(day, on, published)
+                    morning = _told_this_morning(day, on, published, day_text)
                     draft = _draft_for(drafts, site.id, on, explicit=not day.is_report_date or morning,
                                        from_title=index == 0 and bool(story.title), weak=weak)
                     # A story that tells two days apart ("late on Friday and early on Saturday") has not
@@ -378,10 +378,18 @@ def _told_long_ago(sentences: list[_Sentence], published: datetime) -> bool:
 _MORNING_ENDS = 12
 
 
-def _told_this_morning(day: DayMention, on: date, published: datetime) -> bool:
-    """"A drone struck the base, a source told us on Wednesday", published Wednesday morning: the attack is of
+# A sentence that opens on a new event: "A drone struck ...", "BAGHDAD - Two rockets hit ..." (not "The attack on
+# the base wounded three, officials said": a follow-up about an attack told before).
+_FRESH_EVENT = re.compile(r"^\W*(?:[A-Z][A-Z ,.]+\s*[-–—:]\s*)?(?:an?|one|two|three|four|five|six|several|multiple|"
+                          r"\d+)\s+(?:[\w-]+\s+){0,2}?(?:drones?|rockets?|missiles?|mortars?|projectiles?|uavs?|"
+                          r"shells?)\b", re.I)
+
+
+def _told_this_morning(day: DayMention, on: date, published: datetime, text: str) -> bool:
+    """"A drone struck the base, a source told us on Wednesday", published Wednesday morning: a new attack of
     that day, or of the night before (an edge another outlet's "Tuesday evening" may stand across)."""
-    return day.is_report_date and on == published.date() and published.hour < _MORNING_ENDS
+    return day.is_report_date and on == published.date() and published.hour < _MORNING_ENDS and bool(
+        _FRESH_EVENT.match(text))
 
 
 def _attack_mentions(sentence: _Sentence) -> list[tuple[Mention, Clause]]:

@@ -162,6 +162,18 @@ def test_struck_told_on_wednesday_morning_alone_is_wednesday(gazetteer: Gazettee
     assert (attack.day, attack.day_is_explicit, attack.day_edge) == (date(2026, 3, 4), True, "early")
 
 
+def test_morning_follow_up_told_on_its_publish_day_joins_the_earlier_attack(gazetteer: Gazetteer) -> None:
+    # Only a new event ("A drone struck ...") told on a morning is taken as that day's: a follow-up about the attack
+    # told before stays a source of it.
+    store = SQLiteStore()
+    process(store, gazetteer, make_story("Rockets hit Ain al-Asad air base on Monday evening, officials said.",
+                                         "2024-08-05T19:00:00+00:00", url="https://a.example/mon"))
+    process(store, gazetteer, make_story(
+        "The rocket attack on Ain al-Asad air base wounded three soldiers, the coalition said on Wednesday.",
+        "2024-08-07T06:00:00+00:00", url="https://b.example/wed"))
+    assert incident_days(store, "ain-al-asad") == [date(2024, 8, 5)]
+
+
 # Figures
 
 
