@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
-from bot.dates import DayMention, find_days
+from bot.dates import DayMention, clock_edge, find_days
 from bot.models import Attack, Evidence, Story
-from bot.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention
+from bot.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention, words_for_kind
 from bot.tokens import Token, tokenize
 
 # What hit the site, in the vocabulary of DOMAIN.md. Order matters only for reading.
@@ -104,6 +104,9 @@ _COUNT_WORDS = "|".join(sorted((w for w in NUMBER_WORDS if w not in ("a", "an", 
 _KILLED_AT = re.compile(rf"\b(?:killings?|deaths?|wounding)\s+of\s+(?:at\s+least\s+|more\s+than\s+)?"
                         rf"(?:\d+|{_COUNT_WORDS})\s+(?:[\w.'’-]+\s+){{0,2}}?(?:{'|'.join(sorted(PERSON_NOUNS))})\s+"
                         rf"(?:at|in|inside|on)\s+(?:the\s+)?(?:[\w.'’-]+\s+){{0,2}}$", re.I)
+# "more than 40 troops were wounded at Tower 22": people hurt at the site, told with no attack verb.
+_HURT_AT = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_NOUNS))})\s+(?:were|was|had\s+been|have\s+been|has\s+been)\s+"
+                      r"(?:\w+\s+)?(?:killed|wounded|injured|hurt)\s+(?:at|inside)\s+(?:the\s+)?$", re.I)
 # After another site's name, words that make this site where that one is: "the Harir base near Erbil airport".
 _LOCATES_OTHER = re.compile(r"^(?:\s*[\w'’-]+){0,3}?\s*,?\s+(?:which\s+is\s+|located\s+|situated\s+)?"
                             r"(?:near|outside|close\s+to|next\s+to|not\s+far\s+from|"
@@ -250,6 +253,7 @@ class _Sentence:
     tokens: list[Token]
     mentions: list[Mention]
     is_title: bool = False
+    carried_weapons: tuple[str, ...] = ()  # "It hit the outpost": what the sentence before named
 
 
 def local_publish_time(story: Story, timezone: str) -> datetime:
@@ -269,10 +273,14 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
     """The attacks a story reports, and every tracked site it names (attacked or not)."""
     sentences = _read_sentences(story, gazetteer)
     named = list(dict.fromkeys(m.site_id for s in sentences for m in s.mentions))
+    if named and _told_long_ago(sentences, local_publish_time(story, gazetteer.sites[named[0]].timezone)):
+        return [], named
     drafts: list[_Draft] = []
     lead_days: dict[str, DayMention | None] = {}
     for index, sentence in enumerate(sentences):
         for mention, clause in _attack_mentions(sentence):
+            if _near_only(sentence, mention) and any(_AIMED_ELSEWHERE.search(s.text) for s in sentences):
+                continue  # "missiles fired at what they called a spy headquarters ... ten fell near the consulate"
             site = gazetteer.sites[mention.site_id]
             published = local_publish_time(story, site.timezone)
             days = find_days(sentence.text, published)
@@ -284,6 +292,12 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                 # "It follows a drone attack on Abha's airport earlier this month": an earlier one, undated
             if chosen is None and _OTHER_ATTACK.search(_clause_text(sentence.text, clause)):
                 continue  # "last week's attack on the same base killed two": not the attack this story tells
+            continued = _latest_draft(drafts, site.id) if sentence.carried_weapons else None
+            if continued is not None and (chosen is None or chosen.is_report_date or chosen.day == continued.day):
+                # "They landed inside the field without causing casualties, a spokesman said on Saturday": the
+                # attack the sentence before told, going on.
+                _gather(continued, sentence, mention, clause, index, sentences, published)
+                continue
             day_text, day_list = sentence.text, days
             if (chosen is None or chosen.is_report_date) and mention.strength != "anaphor":
                 told = _day_told_next(sentences, index, published)
@@ -295,11 +309,13 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                 first = _counted_from_the_last_event(chosen, chosen.day, drafts, published)
                 joined = _days_joined_to(chosen, day_list, day_text, first)
                 for day, on in ((chosen, first), *joined):
-                    draft = _draft_for(drafts, site.id, on, explicit=not day.is_report_date,
+                    morning = _told_this_morning(day, on, published, day_text)
+                    draft = _draft_for(drafts, site.id, on, explicit=not day.is_report_date or morning,
                                        from_title=index == 0 and bool(story.title), weak=weak)
                     # A story that tells two days apart ("late on Friday and early on Saturday") has not
                     # mistaken one attack near midnight for the next day's: no edge to cross.
-                    draft.edge = draft.edge or (None if joined else day.edge)
+                    draft.edge = draft.edge or (None if joined else day.edge or clock_edge(
+                        day_text, on, site.timezone) or ("early" if morning else None))
                     draft.decided.append(Evidence("day", day_text))
                     # "Ten were injured in two attacks late on Friday and early on Saturday": the toll told with
                     # two days is the first's; only a zero ("There were no injuries") holds for each.
@@ -323,9 +339,57 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
                     draft = _draft_for(drafts, site.id, day, explicit=again,
                                        from_title=index == 0 and bool(story.title))
             _gather(draft, sentence, mention, clause, index, sentences, published)
-    drafts = _merge_inferred(_merge_weak(drafts))
+    drafts = _without_headline_guesses(_merge_inferred(_merge_weak(drafts)), sentences)
     _claim_for_the_story(drafts, sentences)
     return [_finish(draft) for draft in drafts], named
+
+
+# Fire the story says was aimed at a place that is no tracked site: "fired missiles late Monday at what they called
+# an Israeli spy headquarters", "at the home of a businessman".
+_AIMED_ELSEWHERE = re.compile(r"\b(?:fired|launched|aimed)\b[^.;]{0,60}?\bat\s+(?:what\s+(?:they|it)\s+(?:called|"
+                              r"described\s+as|said\s+was)\s+)?(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,3}"
+                              r"(?:headquarters|home|house|villa|residence|hideout)\b", re.I)
+# Only "near" the site: what fell near it, with no word that it hit the site itself.
+_NEAR_ONLY = re.compile(r"\b(?:fell|landed|land|lands|struck|exploded|impacted|hit)\s+"
+                        r"(?:near|close\s+to|around|next\s+to)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}$", re.I)
+
+
+def _near_only(sentence: _Sentence, mention: Mention) -> bool:
+    site_at = _name_start(sentence, mention)
+    return bool(_NEAR_ONLY.search(sentence.text[max(0, site_at - 50):site_at]))
+
+
+# A story whose lead says it was told on a weekday this many days or more before its publish day ("officials said
+# on Monday" on a Friday) is a late rewrite or a repost: news tells by weekday what happened days ago, not a week.
+_STALE_TELLING_DAYS = 4
+_WEEKDAY_NAME = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+
+
+def _told_long_ago(sentences: list[_Sentence], published: datetime) -> bool:
+    for sentence in sentences[:3]:
+        for day in find_days(sentence.text, published):
+            if day.is_report_date and day.day is not None:
+                return (published.date() - day.day).days >= _STALE_TELLING_DAYS and bool(
+                    _WEEKDAY_NAME.search(sentence.text, day.start, day.end))
+    return False
+
+
+# Local hour before which a report told "on" its publish day may be of the night before.
+_MORNING_ENDS = 12
+
+
+# A sentence that opens on a new event: "A drone struck ...", "BAGHDAD - Two rockets hit ..." (not "The attack on
+# the base wounded three, officials said": a follow-up about an attack told before).
+_FRESH_EVENT = re.compile(r"^\W*(?:[A-Z][A-Z ,.]+\s*[-–—:]\s*)?(?:an?|one|two|three|four|five|six|several|multiple|"
+                          r"\d+)\s+(?:[\w-]+\s+){0,2}?(?:drones?|rockets?|missiles?|mortars?|projectiles?|uavs?|"
+                          r"shells?)\b", re.I)
+
+
+def _told_this_morning(day: DayMention, on: date, published: datetime, text: str) -> bool:
+    """"A drone struck the base, a source told us on Wednesday", published Wednesday morning: a new attack of
+    that day, or of the night before (an edge another outlet's "Tuesday evening" may stand across)."""
+    return day.is_report_date and on == published.date() and published.hour < _MORNING_ENDS and bool(
+        _FRESH_EVENT.match(text))
 
 
 def _attack_mentions(sentence: _Sentence) -> list[tuple[Mention, Clause]]:
@@ -358,20 +422,45 @@ def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
     story_words = Counter(t.norm for tokens in tokenised for t in tokens)
     sentences: list[_Sentence] = []
     recent: list[tuple[int, str]] = []  # (sentence index, site id) of named mentions, newest last
+    learned: dict[str, frozenset[str]] = {}  # words the story itself gives a site's kind by: "installation"
     for index, (text, tokens) in enumerate(zip(texts, tokenised, strict=True)):
         mentions = gazetteer.find(tokens, story_words)
         mentions += gazetteer.find_by_nationality(tokens, story_words, named=(m.site_id for m in mentions))
-        mentions += _anaphors(tokens, mentions, recent, index, gazetteer)
+        for mention in mentions:
+            learned[mention.site_id] = learned.get(mention.site_id, frozenset()) | _kind_named_by(tokens, mention)
+        mentions += _anaphors(tokens, mentions, recent, index, gazetteer, learned)
         mentions.sort(key=lambda m: m.start)
         for mention in mentions:
             if mention.strength == "name":
                 recent.append((index, mention.site_id))
-        sentences.append(_Sentence(text, tokens, mentions, is_title=index == 0 and bool(story.title)))
+        carried = tuple(_weapons_in(texts[index - 1])) if index > 0 and _PRONOUN_HIT.match(text) else ()
+        sentences.append(_Sentence(text, tokens, mentions, is_title=index == 0 and bool(story.title),
+                                   carried_weapons=carried))
     return sentences
 
 
+# A sentence whose subject is the weapon just told: "It hit the outpost early Sunday morning".
+_PRONOUN_HIT = re.compile(r"^\W*(?:it|they)\s+(?:\w+\s+)?(?:hit|struck|slammed\s+into|crashed\s+into|landed|exploded|"
+                          r"targeted|attacked)\b", re.I)
+# Words that give the name of the place noun before them: "the small desert installation known as Tower 22".
+_NAMING_WORDS = frozenset({"called", "named", "dubbed", "nicknamed"})
+
+
+def _kind_named_by(tokens: list[Token], mention: Mention) -> frozenset[str]:
+    """The kind a naming phrase gives a site whose own name has none ("an outpost called Tower 22"): the story
+    may go on to call it "the outpost" or "the base"."""
+    norms = [t.norm for t in tokens[max(0, mention.start - 4):mention.start]]
+    while norms and norms[-1] in ARTICLES - {"as"}:
+        norms.pop()
+    if len(norms) >= 3 and norms[-2:] == ["known", "as"]:
+        return words_for_kind(norms[-3])
+    if len(norms) >= 2 and norms[-1] in _NAMING_WORDS:
+        return words_for_kind(norms[-2])
+    return frozenset()
+
+
 def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int, str]], index: int,
-              gazetteer: Gazetteer) -> list[Mention]:
+              gazetteer: Gazetteer, learned: dict[str, frozenset[str]]) -> list[Mention]:
     """"The base", "the airport", "the compound": the latest site of that kind named before it, in this
     sentence or a few sentences back."""
     found: list[Mention] = []
@@ -383,16 +472,25 @@ def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int,
         if any(m.start <= position < m.end for m in named):
             continue  # part of a name: "the Ain al-Asad air base"
         following = tokens[position + 1].norm if position + 1 < len(tokens) else ""
-        if following in NEARBY_PLACE_WORDS or _placed_elsewhere(tokens, position, named):
+        if following in NEARBY_PLACE_WORDS or _placed_elsewhere(tokens, position, named) or \
+                _placed_at_named(tokens, position, named):
             continue
         earlier = [(index, m.site_id) for m in named if m.end <= position]
         for sentence_index, site_id in reversed([*recent, *earlier]):
             if index - sentence_index > _ANAPHOR_WINDOW:
                 break
-            if token.norm in gazetteer.anchor_words(site_id):
+            if token.norm in gazetteer.anchor_words(site_id) | learned.get(site_id, frozenset()):
                 found.append(Mention(site_id, position, position + 1, "anaphor"))
                 break
     return found
+
+
+def _placed_at_named(tokens: list[Token], position: int, named: list[Mention]) -> bool:
+    """"the US base inside the Conoco gas field": a kind word placed at a site named right after it is that
+    site, not the one named before."""
+    if position + 1 >= len(tokens) or tokens[position + 1].norm not in ("in", "inside", "at", "within", "of"):
+        return False
+    return any(position + 2 <= m.start <= position + 4 and m.strength == "name" for m in named)
 
 
 def _placed_elsewhere(tokens: list[Token], position: int, named: list[Mention]) -> bool:
@@ -443,8 +541,10 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     text = sentence.text
     clause_text = _clause_text(text, clause)
     site_at = _name_start(sentence, mention)
-    weapons = _weapons_in(clause_text) or _weapons_in(text) or _UNNAMED_WEAPON.findall(text)
-    killing = _KILLED_AT.search(text[max(0, site_at - 120):site_at])
+    weapons = _weapons_in(clause_text) or _weapons_in(text) or _UNNAMED_WEAPON.findall(text) or list(
+        sentence.carried_weapons)
+    killing = _KILLED_AT.search(text[max(0, site_at - 120):site_at]) or _HURT_AT.search(
+        text[max(0, site_at - 80):site_at])
     hits = _STRONG_HIT.search(clause_text) or (_HIT.search(text) if weapons else None) or _attack_before_relative(
         text, clause) or killing
     if not (weapons or hits):
@@ -462,9 +562,10 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     # the site; "artillery based at X fired" starts there; "forces at X brought down missiles" defend it.
     after = text[sentence.tokens[mention.end - 1].end:]
     defended = bool(_STATIONED.search(before) and _DEFENDED.match(after))
+    # ("an attack on US and coalition forces at the Tanf base": the forces there are what was aimed at.)
     if origin and not defended and not re.search(r"\b(at|on|near|targeting|targeted|against|hit|struck|attacked)\s+"
                                                  r"(?:the\s+)?"
-                                                 r"(?:[\w.'’-]+\s+){0,2}$", before[:origin.start()][-25:], re.I) \
+                                                 r"(?:[\w.'’-]+\s+){0,3}$", before[:origin.start()][-32:], re.I) \
             and not _SUBJECT_HIT.match(after[:80]):
         return False
     if _MOTIVE.search(text[:site_at]):
@@ -695,8 +796,10 @@ def _day_told_next(sentences: list[_Sentence], index: int, published: datetime) 
         if not _WHEN_IT_HAPPENED.match(follower.text):
             continue
         days = find_days(follower.text, published)
+        # "The attack came hours after US air raids ... on Thursday": that day is the raids'.
         told = [d for d in days if d.day is not None and not d.old and not d.is_report_date and
-                not _BEFORE_ANOTHER_EVENT.match(follower.text, d.end)]
+                not _BEFORE_ANOTHER_EVENT.match(follower.text, d.end) and
+                not re.search(r"\b(?:after|following|since)\b", follower.text[:d.start], re.I)]
         return (told[0], follower.text, days) if told else None
     return None
 
@@ -705,8 +808,8 @@ def _has_recent_day(days: list[DayMention]) -> bool:
     return any(d.day is not None and not d.old for d in days)
 
 
-_AGAIN = re.compile(r"\b(again|for\s+the\s+(?:second|third|fourth|fifth)\s+time|fresh|renewed|yet\s+another)\b",
-                    re.I)
+_AGAIN = re.compile(r"\b(again|for\s+the\s+(?:second|third|fourth|fifth)\s+time|fresh|renewed|yet\s+another|"
+                    r"another\s+(?:\w+\s+){0,2}(?:attacks?|strikes?))\b", re.I)
 # A clause that tells what came before ("after U.S. strikes on Sunday") dates that, not the attack.
 _EARLIER_EVENT = re.compile(r"(?:after|following|since|days\s+after|in\s+(?:response|retaliation|reprisal))\b", re.I)
 
@@ -723,9 +826,17 @@ def _told_as_earlier(text: str, clause: Clause) -> bool:
         re.match(r"(?:after|since)\b", opening, re.I) and _LONG_BEFORE.search(text[:clause[0][0]]))
 
 
+# A line that is only a date, as page templates print the day they serve a page on.
+_PAGE_CLOCK = re.compile(r"[\W\d_]*(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|"
+                         r"march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|"
+                         r"jul|aug|sept?|oct|nov|dec|updated|published|posted|am|pm|gmt|utc)[\W\d_]*)+", re.I)
+
+
 def _lead_day(sentences: list[_Sentence], published: datetime) -> DayMention | None:
     """The day a story's opening gives ("officials said on Wednesday"): it dates attacks told without one."""
     for sentence in sentences[:4]:
+        if _PAGE_CLOCK.fullmatch(sentence.text):
+            continue  # "| 18 May 2024, Saturday |": when the page was served, not what it tells
         for day in find_days(sentence.text, published):
             clause = _clause_text(sentence.text, _clause_of(sentence.text, day.start))
             if (day.day is not None or day.old) and not _EARLIER_EVENT.match(clause.lstrip(" ,")) and \
@@ -764,7 +875,8 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
     # rockets and drones targeted sites" names one drone.
     low, high = _own_stretch(sentence, mention, site_at, site_end)
     near = " ".join(sentence.text[_after_a_reply(sentence.text, max(a, low), site_at):min(b, high)] for a, b in clause)
-    weapons = _weapons_in(near) or _weapons_in(clause_text) or _weapons_in(sentence.text)
+    weapons = _weapons_in(near) or _weapons_in(clause_text) or _weapons_in(sentence.text) or list(
+        sentence.carried_weapons)
     if index == 0 and sentence.is_title:
         draft.headline = sentence.text
         draft.headline_weapons = weapons
@@ -830,7 +942,7 @@ def _own_stretch(sentence: _Sentence, mention: Mention, site_at: int, site_end: 
 # missile strike on Monday night, which killed four".
 _ANOTHER_EVENT = re.compile(r"^\W*(?:separately|meanwhile|elsewhere|in\s+(?:a\s+)?(?:separate|another|other)\b|"
                             r"in\s+(?:retaliation|response|reprisal|return)\b|"
-                            r"also\s+on\b|earlier\b|later\b|(?:this|it|that|the\s+(?:\w+\s+)?(?:attack|strike|"
+                            r"also\s+on\b|earlier\b|later\b|afterwards\b|after\s+that\b|subsequently\b|(?:this|it|that|the\s+(?:\w+\s+)?(?:attack|strike|"
                             r"incident))\s+(?:comes?|came|follows?|followed)\b)", re.I)
 
 
@@ -924,6 +1036,15 @@ def _absorb(target: _Draft, draft: _Draft) -> None:
     target.wounded.extend(draft.wounded)
     target.decided.extend(e for e in draft.decided if e.fact != "claim" or not target.claim)
     target.claim = target.claim or draft.claim
+
+
+def _without_headline_guesses(drafts: list[_Draft], sentences: list[_Sentence]) -> list[_Draft]:
+    """A headline sums up the body in vaguer words: "coalition base in Erbil" over a body that tells the attack on
+    the Harir base in Erbil province. A site only the headline names, beside an attack the body tells on another
+    site, is that attack's."""
+    in_body = {m.site_id for s in sentences if not s.is_title for m in s.mentions}
+    told = [d for d in drafts if not d.from_title]
+    return [d for d in drafts if not (d.from_title and d.site_id not in in_body and told)]
 
 
 def _merge_inferred(drafts: list[_Draft]) -> list[_Draft]:

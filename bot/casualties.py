@@ -116,7 +116,23 @@ def _number(word: str) -> int | None:
     return NUMBER_WORDS.get(word)
 
 
+# A death or injury the sentence itself says the attack did not cause: "died of a cardiac incident ..., but not in
+# one of the drone attacks".
+_NOT_BY_THE_ATTACK = re.compile(r"\bnot\s+(?:in|from|during|by|as\s+a\s+result\s+of|because\s+of|due\s+to|"
+                                r"related\s+to)\s+(?:one\s+of\s+)?(?:the|an?|any|these|those)\s+(?:\w+\s+){0,2}"
+                                r"(?:attacks?|strikes?|barrages?)\b|\b(?:died|death)\s+(?:\w+\s+){0,2}of\s+(?:an?\s+)?"
+                                r"(?:cardiac|heart\s+attack|natural\s+causes|illness)", re.I)
+
+
+# "Eight US service members received treatment for traumatic brain injury": people treated for injuries are hurt.
+_TREATED_FOR = re.compile(r"\b(\w+)\s+(?:[\w.]+\s+){0,3}?(?:received|receiving|were\s+treated|treated|underwent|"
+                          r"were\s+evaluated|evaluated)\s+(?:\w+\s+){0,2}?for\s+(?:[\w-]+\s+){0,3}?"
+                          r"(?:injur(?:y|ies)|wounds|concussions?)\b", re.I)
+
+
 def count_casualties(sentence: str) -> Toll:
+    if _NOT_BY_THE_ATTACK.search(sentence):
+        return Toll(None, None, False)
     tokens = tokenize(sentence)
     words = [t.norm for t in tokens]
     killed: list[int] = []
@@ -161,6 +177,10 @@ def count_casualties(sentence: str) -> Toll:
             counts_wounded = re.search(r"wounded|injured|injuries", what) or (
                 what == "toll" and _toll_counts_wounded(None, sentence[:match.start()]))
             (wounded if counts_wounded else killed).append(value)
+    for match in _TREATED_FOR.finditer(sentence):
+        value = _number(match.group(1).lower())
+        if value is not None:
+            wounded.append(value)
     raised = _raised_figures(sentence, killed, wounded)
     zero_killed, zero_wounded = _zeros(sentence)
     return Toll(
@@ -322,9 +342,20 @@ def _parts_before(words: list[str], j: int) -> int:
         total, j = total + (_part_value(words, part) or 0), part
 
 
+def _aside_before(words: list[str], joiner: int) -> int:
+    """Where a part's "with ... injuries" aside starts, if one ends at the joiner ("four Americans with traumatic
+    brain injuries and one Iraqi wounded": the Americans are a part); else the joiner."""
+    if joiner > 0 and words[joiner - 1] in WOUNDED_WORDS:
+        for m in range(joiner - 2, max(-1, joiner - 6), -1):
+            if words[m] == "with":
+                return m
+    return joiner
+
+
 def _part_before(words: list[str], joiner: int) -> int | None:
     """Where the part before a joiner starts: its number, past an aside ("two of them seriously")."""
-    for m in range(joiner - 1, max(-1, joiner - 9), -1):
+    aside = _aside_before(words, joiner)
+    for m in range(aside - 1, max(-1, aside - 9), -1):
         if words[m] in _PART_STOP or (_number(words[m]) is not None and m == joiner - 1):
             return None  # past the list, or a range: "between 10 and 20"
         if _number(words[m]) is None or words[m + 1] == "of":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -48,7 +49,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                              rf"(?:,?\s+(\d{{4}}))?", re.I)),
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("weekday", re.compile(r"\b(?:(early|late|last|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|friday|"
-                           r"saturday|sunday)(?:['’]s)?(?:\s+(morning|afternoon|evening|night))?\b", re.I)),
+                           r"saturday|sunday)(?:['’]s)?(?:\s+(morning|afternoon|evening|night|overnight))?\b", re.I)),
     ("month_year", re.compile(rf"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\s+(\d{{4}})\b",
                               re.I)),
     ("year", re.compile(r"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?((?:19|20)\d{2})\b", re.I)),
@@ -72,7 +73,13 @@ _DATELINE_END = re.compile(r"\s*(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\))?\s*(?:--|[-
 # Relative days counted from another event of the story, not from the publish time.
 _FROM_EVENT = re.compile(r"\b(?:earlier|before|prior|previous)\b", re.I)
 _REPORT_VERBS = re.compile(r"\b(said|says|told|announced|reported|confirmed|added|stated|statement|"
-                           r"tweeted|wrote|posted)\s+(?:\w+\s+){0,2}$", re.I)
+                           r"tweeted|wrote|posted)\s+(?:\w+\s+){0,2}$|\btold\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,3}on\s+$")
+# A clock time with its zone: "at about 5 p.m. ET", "2300 GMT" is told in the writer's zone, not the site's.
+_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\.?\s*(ET|EST|EDT|GMT|UTC)\b", re.I)
+_CLOCK_ZONES = {"et": "America/New_York", "est": "America/New_York", "edt": "America/New_York", "gmt": "UTC",
+                "utc": "UTC"}
+# Hours of the site's day within which a told time is near its midnight.
+_NEAR_MIDNIGHT = (2, 22)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +132,8 @@ def in_dateline(sentence: str, start: int, end: int) -> bool:
 def _edge(phrase: str) -> str | None:
     """Near midnight two outlets may give neighbouring days for one attack: remember which side."""
     phrase = phrase.lower()
-    if re.search(r"\b(late|night|evening|tonight)\b", phrase):
+    # "Wednesday overnight": the night after that Wednesday, told by its day
+    if re.search(r"\b(late|night|evening|tonight)\b|day\s+overnight\b", phrase):
         return "late"
     if re.search(r"\b(early|overnight|dawn)\b", phrase):
         return "early"
@@ -188,3 +196,23 @@ def _calendar_day(year: int | None, month: int, day: int, today: date) -> tuple[
         return candidate, False
     except ValueError:
         return None
+
+
+def clock_edge(text: str, day: date, timezone: str) -> str | None:
+    """Which side of the site's midnight a zoned clock time told for `day` falls ("On August 9 at about 5 p.m.
+    ET" is midnight in Syria): near midnight another outlet may give the next or the last day."""
+    match = _CLOCK.search(text)
+    if match is None:
+        return None
+    hour = int(match.group(1)) % 12 + (12 if match.group(3).lower() == "p" else 0)
+    told = datetime(day.year, day.month, day.day, hour, int(match.group(2) or 0),
+                    tzinfo=ZoneInfo(_CLOCK_ZONES[match.group(4).lower()]))
+    try:
+        local = told.astimezone(ZoneInfo(timezone))
+    except (KeyError, ValueError):
+        return None
+    if local.date() > day or local.hour >= _NEAR_MIDNIGHT[1]:
+        return "late"
+    if local.date() < day or local.hour < _NEAR_MIDNIGHT[0]:
+        return "early"
+    return None

@@ -67,16 +67,20 @@ def incident_day(reports: Sequence[Report]) -> tuple[date | None, bool]:
 
 
 def latest_figure(reports: Sequence[Report], field: str) -> int | None:
-    """The latest figure any report gives, unless it is lower and looser: a copy republished late, or a floor
-    ("more than 30" after "at least 34") that the figure already held does not contradict, cannot lower it."""
+    """The latest figure any report gives, unless it is lower and looser: a copy republished late, a floor
+    ("more than 30" after "at least 34") that the figure already held does not contradict, or a passing retelling
+    with no day of its own ("days after the group targeted the base, injuring an Iraqi") after a dated report's
+    figure, cannot lower it."""
     value: int | None = None
+    dated_value = False
     for report in sorted(reports, key=lambda r: r.published):
         figure = getattr(report, field)
         if figure is None:
             continue
-        if value is not None and figure < value and (report.is_copy or states_a_floor(report.evidence, figure)):
+        if value is not None and figure < value and (report.is_copy or states_a_floor(report.evidence, figure) or (
+                dated_value and not report.day_is_explicit)):
             continue
-        value = figure
+        value, dated_value = figure, report.day_is_explicit
     return value
 
 

@@ -75,6 +75,14 @@ STOPWORDS = frozenset({
 _NAME_FILLER = frozenset({"air", "military", "international", "oil", "gas", "general", "landing", "joint",
                           "processing", "of", "in", "and", "us", "regional"}) - {"us"}
 _KIND_WORDS = frozenset(_KIND_OF_WORD) - {"tower"}  # "Tower 22" is a name, not a kind
+
+
+def words_for_kind(word: str) -> frozenset[str]:
+    """The words that refer back to a place of this kind: "installation" -> base, outpost, garrison ..."""
+    kind = _KIND_OF_WORD.get(word) if word in _KIND_WORDS else None
+    return _KIND_GROUPS[kind] | {word} if kind else frozenset()
+
+
 # Words that may stand between a core and its kind word: "Erbil's international airport". Not "near": "a base
 # near Erbil" is some base outside the city (Harir), not Erbil's airport.
 _BRIDGE = frozenset({"s", "international", "air", "military", "oil", "gas", "main", "in", "of", "at",
