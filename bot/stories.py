@@ -60,7 +60,9 @@ def clean_text(raw: str) -> str:
     text = repair_text(_BLANK_LINES.sub("\n", text))
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\r\n", "\n").replace("\r", "\n")
     lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n")]
-    paragraphs = (_before_caption(p) for p in _mend_lines([line for line in lines if line]))
+    paragraphs = _mend_lines([line for line in lines if line])
+    if len(paragraphs) == 1:  # a one-paragraph brief that ends in its photo credit: its sentences are the story
+        paragraphs = [_before_caption(paragraphs[0])]
     return "\n\n".join(p for p in paragraphs if p and not is_apart_from_story(p))
 
 
@@ -80,9 +82,9 @@ def is_apart_from_story(paragraph: str) -> bool:
 
 
 def _before_caption(paragraph: str) -> str:
-    """A short brief that ends in its photo's credit ("Drones hit the base on Monday. Photo: AFP") keeps its
-    sentences: only the caption after them goes. A paragraph that starts as a caption is left whole, for
-    is_apart_from_story to drop."""
+    """A one-paragraph brief that ends in its photo's credit ("Drones hit the base on Monday. Photo: AFP")
+    keeps its sentences: only the credit goes. In a longer story the same shape is a caption ("A helicopter
+    over the base in May 2021. Photo: ..."), dropped whole by is_apart_from_story."""
     found = _CAPTION.search(paragraph) if len(paragraph) <= CAPTION_MAX else None
     if found is None:
         return paragraph

@@ -79,3 +79,9 @@ def test_corpus_feeds_clean_as_with_ftfy_on_every_text(monkeypatch: pytest.Monke
 def test_mojibake_in_ascii_looking_text_is_still_repaired() -> None:
     assert clean_text("Rockets hit the base &amp; the airport") == "Rockets hit the base & the airport"
     assert repair_text("caf\u00c3\u00a9") == "caf\u00e9"
+
+
+def test_a_described_caption_inside_a_longer_story_is_dropped_whole() -> None:
+    text = ("Drones struck Harir air base on Friday, officials said.\n\n"
+            "A helicopter flies over Harir air base in May 2021. Photo: Hawler Herald")
+    assert clean_text(text) == "Drones struck Harir air base on Friday, officials said."
