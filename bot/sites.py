@@ -47,7 +47,8 @@ _KIND_NEIGHBOURS: dict[str, frozenset[str]] = {
     "airport": frozenset({"airport", "airfield", "airbase"}),
     "embassy": frozenset({"embassy"}),
     "consulate": frozenset({"consulate"}),
-    "field": frozenset({"field", "oilfield", "gasfield", "fields"}),
+    # "discipline": what article spinners put for "field" ("Conoco gasoline discipline")
+    "field": frozenset({"field", "oilfield", "gasfield", "fields", "discipline"}),
     "facility": frozenset({"facility", "plant", "refinery", "complex"}),
 }
 # After a core only, these also name the site: the coalition base at a field or airport is "the Conoco
@@ -87,7 +88,8 @@ def words_for_kind(word: str) -> frozenset[str]:
 # near Erbil" is some base outside the city (Harir), not Erbil's airport.
 _BRIDGE = frozenset({"s", "international", "air", "military", "oil", "gas", "main", "in", "of", "at",
                      "the", "us", "american", "coalition", "joint", "major", "sprawling", "nearby", "key",
-                     "landing", "city", "town", "regional", "worldwide"})  # spun copies: "Abha Worldwide Airport"
+                     "landing", "city", "town", "regional", "worldwide",  # spun copies: "Abha Worldwide Airport"
+                     "gasoline", "petrol"})  # and "Conoco gasoline discipline"
 
 NATIONALITY_GROUPS = (
     frozenset({"us", "usa", "american", "america", "united", "states"}),

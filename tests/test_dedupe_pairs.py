@@ -110,18 +110,11 @@ def test_an_unknown_label_is_refused(tmp_path: Path) -> None:
         load_pairs(tmp_path)
 
 
-# Pairs the pipeline misjudges today because the matcher misreads one story, not because of the dedupe
-# rule; each must leave this list when the matcher learns it (the test fails when one is judged right).
-MATCHER_MISREADS = {
-    "p070": "the spun brief's 'Conoco gasoline discipline' is not read as the Conoco gas field",
-}
-
-
 def test_labelled_pairs_separate_without_error(pairs: list[LabelledPair], stories: dict[str, Story]) -> None:
     gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())
     misjudged = {pair.id for pair in pairs
                  if judge_pair(stories[pair.a], stories[pair.b], gazetteer).judged_copy != pair.is_copy}
-    assert misjudged == set(MATCHER_MISREADS)
+    assert misjudged == set()
 
 
 def test_scores_script_prints_the_margin_of_the_labelled_pairs() -> None:

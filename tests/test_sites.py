@@ -135,3 +135,9 @@ _HOMONYMS = [("balad", "Balad Air Base"), ("balaad", "Balaad Oil Field"), ("beel
 def test_of_sites_spelled_alike_the_one_the_words_name(sentence: str, site: str) -> None:
     gazetteer = Gazetteer(Site(site_id, name, (), "IQ", 33.0, 44.0, "Asia/Baghdad") for site_id, name in _HOMONYMS)
     assert found(gazetteer, sentence) == {site}
+
+
+def test_a_spun_field_name_is_still_the_field(gazetteer: Gazetteer) -> None:
+    """Article spinners put "gasoline discipline" for "gas field": "Conoco gasoline discipline" is Conoco."""
+    assert found(gazetteer, "A drone was downed close to Conoco gasoline discipline.") == {"conoco-gas-field"}
+    assert found(gazetteer, "Officers discussed military discipline at a meeting in Deir ez-Zor.") == set()
