@@ -1,0 +1,314 @@
+"""Many workers on one PostgreSQL store (`python -m bot run --role ...`): pollers split the due feeds with
+leases and never poll one twice in an interval; a poller killed with SIGKILL loses and doubles nothing;
+delivery workers post every alert once; one process holds the Discord gateway. On SQLite, only `--role all`.
+
+The PostgreSQL tests use the local server (127.0.0.1:5432) and are skipped, saying why, when it does not
+answer."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import itertools
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from bot.config import load_config
+from bot.discord_app import GATEWAY_LEASE, wait_for_gateway
+from bot.feeds import parse_feed
+from bot.processing import process_story
+from bot.replay import replay
+from bot.sites import Gazetteer
+from bot.store.postgres import PostgresStore
+from tests.conftest import ROOT
+from tests.fake_discord import FakeDiscordServer
+from tests.local_feeds import LocalFeeds
+from tests.postgres_probe import find_postgres
+from tests.test_service import SITES
+from tests.worker_feeds import ATTACKS, OUTLETS_PER_ATTACK, feed_documents, write_documents
+
+URL, UNREACHABLE = find_postgres()
+needs_postgres = pytest.mark.skipif(URL is None, reason=UNREACHABLE)
+_numbers = itertools.count(1)
+NOW = datetime(2021, 7, 12, tzinfo=UTC)
+POST = "POST /channels/{channel_id}/messages"
+
+
+@pytest.fixture
+def schema() -> Iterator[str]:
+    assert URL is not None
+    name = f"sitewatch_workers_{os.getpid()}_{next(_numbers)}"
+    with psycopg.connect(URL, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(name)))
+    yield name
+    with psycopg.connect(URL, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
+
+
+def url_in(schema: str) -> str:
+    return f"{URL}?options=-csearch_path%3D{schema}"
+
+
+def config_file(folder: Path, feed_urls: list[str], *, channel_id: int | None = None) -> Path:
+    feeds = "".join(f"\n  - {{url: '{url}'}}" for url in feed_urls) or " []"
+    discord = f"discord:\n  alert_channel_id: {channel_id}\n" if channel_id else ""
+    path = folder / "config.yaml"
+    # A long interval: in a test's minute, no feed is due twice.
+    path.write_text(f"{SITES}\nfeeds:{feeds}\nallow_private_feeds: true\nbacklog_hours: 175200\n"
+                    f"poll_interval: 60\n{discord}", encoding="utf-8")
+    return path
+
+
+def start_worker(role: str, config: Path, database: str, log_to: Path, **env: str) -> subprocess.Popen[bytes]:
+    environment = {key: value for key, value in os.environ.items() if key != "DISCORD_TOKEN"}
+    environment |= {"SITEWATCH_DATABASE": database, "SITEWATCH_LOG_LEVEL": "WARNING", **env}
+    with log_to.open("ab") as log:
+        return subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(config), "--role", role,
+                                 "--poll-tick", "1", "--lease", "3"],
+                                cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=log)
+
+
+def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
+    for worker in workers:
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def query(schema: str, text: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    with psycopg.connect(url_in(schema), autocommit=True) as connection:
+        try:
+            return connection.execute(text.encode(), params).fetchall()
+        except psycopg.errors.UndefinedTable:  # the workers have not made the tables yet
+            return []
+
+
+async def until(check: Callable[[], bool], workers: list[subprocess.Popen[bytes]], log: Path,
+                timeout: float = 45.0) -> None:
+    """Wait (without blocking the feed server in this loop) until check() holds; fail if a worker died."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():
+        dead = [w for w in workers if w.poll() is not None and w.returncode != -signal.SIGKILL]
+        assert not dead, log.read_text(encoding="utf-8")[-3000:]
+        assert asyncio.get_running_loop().time() < deadline, log.read_text(encoding="utf-8")[-3000:]
+        await asyncio.sleep(0.2)
+
+
+def every_feed_polled(schema: str, count: int) -> Callable[[], bool]:
+    def check() -> bool:
+        rows = query(schema, "SELECT COUNT(*) FILTER (WHERE last_poll IS NOT NULL), COUNT(*) FROM feeds")
+        return bool(rows) and rows[0] == (count, count)
+    return check
+
+
+def replayed_incidents(documents: dict[str, bytes], folder: Path) -> list[tuple[str, str, int]]:
+    """(site, day, sources) of each incident a single-process replay of the same documents makes."""
+    out, errors = io.StringIO(), io.StringIO()
+    replay(write_documents(documents, folder), load_config(ROOT / "config.yaml").site_records(), out, errors,
+           as_json=True)
+    final: dict[int, dict[str, Any]] = {}
+    for line in out.getvalue().splitlines():
+        record = json.loads(line)
+        final[record["incident"]] = record
+    return sorted((r["site"], r["date"], len(r["sources"])) for r in final.values()
+                  if r["action"] not in ("merged", "withdrawn"))
+
+
+def stored_incidents(schema: str) -> list[tuple[str, str, int]]:
+    rows = query(schema, """SELECT i.site_id, i.day::text, (SELECT COUNT(*) FROM reports r WHERE r.incident_id = i.id)
+                            FROM incidents i WHERE i.status = 'active'""")
+    return sorted((site, day, int(reports)) for site, day, reports in rows)
+
+
+def new_alerts_per_incident(schema: str) -> list[int]:
+    return [int(n) for (n,) in query(schema, "SELECT COUNT(*) FILTER (WHERE action = 'new') FROM outbox "
+                                             "GROUP BY incident_id")]
+
+
+@needs_postgres
+async def test_four_pollers_poll_every_feed_once_and_make_each_attack_one_incident(
+        schema: str, tmp_path: Path) -> None:
+    documents = feed_documents(300)
+    log = tmp_path / "workers.log"
+    async with LocalFeeds() as server:
+        urls = [server.serve(path, body) for path, body in documents.items()]
+        config = config_file(tmp_path, urls)
+        workers = [start_worker("poller", config, url_in(schema), log) for _ in range(4)]
+        try:
+            await until(every_feed_polled(schema, len(urls)), workers, log)
+            await asyncio.sleep(2)  # two more ticks of each poller: still nothing due again
+        finally:
+            stop_workers(workers)
+    assert all(worker.returncode == 0 for worker in workers), log.read_text(encoding="utf-8")[-3000:]
+    assert set(server.hits) == set(documents)
+    assert [path for path, hits in server.hits.items() if hits != 1] == []
+    incidents = stored_incidents(schema)
+    assert incidents == replayed_incidents(documents, tmp_path / "files")
+    assert len(incidents) == len(ATTACKS) and {n for _, _, n in incidents} == {OUTLETS_PER_ATTACK}
+    assert new_alerts_per_incident(schema) == [1] * len(ATTACKS)
+    assert query(schema, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL") == [(0,)]  # pollers never send
+
+
+@needs_postgres
+async def test_a_poller_killed_mid_poll_loses_and_doubles_nothing(schema: str, tmp_path: Path) -> None:
+    documents = feed_documents(240)
+    log = tmp_path / "workers.log"
+    async with LocalFeeds() as server:
+        # A slow answer each: a poll takes seconds, and the first poller is killed in the middle of one.
+        urls = [server.serve(path, body, delay=0.03) for path, body in documents.items()]
+        config = config_file(tmp_path, urls)
+        doomed = start_worker("poller", config, url_in(schema), log)
+        workers = [doomed]
+        try:
+            pattern = f"%:{doomed.pid}"
+            await until(lambda: bool(query(schema, "SELECT 1 FROM feeds WHERE lease_holder LIKE %s", (pattern,)))
+                        and bool(query(schema, "SELECT 1 FROM feeds WHERE last_poll IS NOT NULL")), workers, log)
+            workers.append(start_worker("poller", config, url_in(schema), log))
+            await asyncio.sleep(1.0)
+            held = query(schema, "SELECT url FROM feeds WHERE lease_holder LIKE %s", (pattern,))
+            doomed.send_signal(signal.SIGKILL)  # no goodbye: its leases and open transaction are left behind
+            doomed.wait()
+            await until(every_feed_polled(schema, len(urls)), workers, log)
+        finally:
+            stop_workers(workers)
+    assert held, "the killed poller held no feed when it died: the test proved nothing"
+    assert set(server.hits) == set(documents)
+    incidents = stored_incidents(schema)
+    assert incidents == replayed_incidents(documents, tmp_path / "files")
+    assert len(incidents) == len(ATTACKS)
+    assert new_alerts_per_incident(schema) == [1] * len(ATTACKS)
+
+
+@needs_postgres
+async def test_two_delivery_workers_post_every_alert_once(schema: str, tmp_path: Path) -> None:
+    assert URL is not None
+    documents = feed_documents(len(ATTACKS) * OUTLETS_PER_ATTACK, ordinary_per_feed=0)
+    gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())
+    store = PostgresStore(URL, schema=schema)
+    stories = sorted((story for path, body in documents.items() for story in parse_feed(body, path).stories),
+                     key=lambda story: story.published)
+    first_reports, later_reports = stories[:len(ATTACKS) * 2], stories[len(ATTACKS) * 2:]
+    log = tmp_path / "workers.log"
+    try:
+        async with FakeDiscordServer(heartbeat_interval_ms=200) as discord_server:
+            config = config_file(tmp_path, [], channel_id=discord_server.channel.id)
+            env = {"DISCORD_TOKEN": discord_server.token, "DISCORD_API_BASE": discord_server.base_url}
+            workers = [start_worker("delivery", config, url_in(schema), log, **env) for _ in range(2)]
+            try:
+                for wave in (first_reports, later_reports):  # new incidents, then updates while they are sent
+                    for story in wave:
+                        process_story(store, gazetteer, story, NOW)
+                    await until(lambda: store.outbox_depth() == 0, workers, log)
+            finally:
+                stop_workers(workers)
+            posted = discord_server.messages_in(discord_server.channel.id)
+            posts = discord_server.count(POST)
+            discord_server.assert_clean()
+    finally:
+        store.close()
+    assert all(worker.returncode == 0 for worker in workers), log.read_text(encoding="utf-8")[-3000:]
+    assert posts == len(ATTACKS) and len(posted) == len(ATTACKS)
+    assert query(schema, "SELECT COUNT(*) FROM messages") == [(len(ATTACKS),)]
+
+
+@needs_postgres
+def test_due_feeds_are_split_between_pollers_and_a_dead_ones_come_back_after_its_lease(schema: str) -> None:
+    assert URL is not None
+    first, second = PostgresStore(URL, schema=schema), PostgresStore(URL, schema=schema)
+    try:
+        for number in range(10):
+            first.ensure_feed(f"https://news.example/{number}", None)
+        taken = first.claim_due_feeds("a", NOW, lease_seconds=60, limit=4)
+        rest = second.claim_due_feeds("b", NOW, lease_seconds=60, limit=100)
+        assert len(taken) == 4 and len(rest) == 6
+        assert {f.url for f in taken}.isdisjoint(f.url for f in rest)
+        assert second.claim_due_feeds("b", NOW, lease_seconds=60, limit=100) == []  # all leased
+        first.record_poll(taken[0].url, now=NOW, next_poll=NOW + timedelta(minutes=5), ok=True)
+        assert second.claim_due_feeds("b", NOW, lease_seconds=60, limit=100) == []  # polled: not due
+        every = first.claim_due_feeds("a", NOW, lease_seconds=0, limit=None, every=True)
+        assert [f.url for f in every] == [taken[0].url]  # every feed, but only those no live worker holds
+        for feed in taken[1:]:  # "a" dies; its leases end
+            first.connection.execute("UPDATE feeds SET lease_until = now() - interval '1 second' WHERE url = %s",
+                                     (feed.url,))
+        taken_over = second.claim_due_feeds("b", NOW, lease_seconds=60, limit=100)
+        assert sorted(f.url for f in taken_over) == sorted(f.url for f in taken[1:])
+    finally:
+        first.close()
+        second.close()
+
+
+@needs_postgres
+def test_an_incident_claimed_by_one_delivery_worker_is_not_sent_by_another(schema: str) -> None:
+    assert URL is not None
+    gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())
+    first, second = PostgresStore(URL, schema=schema), PostgresStore(URL, schema=schema)
+    try:
+        documents = feed_documents(len(ATTACKS), ordinary_per_feed=0)
+        for path, body in documents.items():
+            for story in parse_feed(body, path).stories:
+                process_story(first, gazetteer, story, NOW)
+        mine = first.claim_alerts("a", NOW, lease_seconds=60, limit=2)
+        theirs = second.claim_alerts("b", NOW, lease_seconds=60)
+        assert len(mine) == 2 and len(theirs) == len(ATTACKS) - 2
+        assert {p.incident_id for p in mine}.isdisjoint(p.incident_id for p in theirs)
+        first.release_alerts("a", [mine[0].incident_id])  # left unsent (Discord down): back for anyone
+        assert [p.incident_id for p in second.claim_alerts("b", NOW, lease_seconds=60)] == [mine[0].incident_id]
+        assert second.claim_alerts("b", NOW, lease_seconds=60) == []
+    finally:
+        first.close()
+        second.close()
+
+
+@needs_postgres
+async def test_a_second_gateway_process_waits_in_one_line_and_takes_over_when_the_lease_ends(
+        schema: str, caplog: pytest.LogCaptureFixture) -> None:
+    assert URL is not None
+    first, second = PostgresStore(URL, schema=schema), PostgresStore(URL, schema=schema)
+    try:
+        assert first.take_lease(GATEWAY_LEASE, "host-a:1", lease_seconds=60) is None
+        assert first.take_lease(GATEWAY_LEASE, "host-a:1", lease_seconds=60) is None  # renewed
+        stop = asyncio.Event()
+        caplog.set_level(logging.INFO, logger="sitewatch.discord")
+        waiting = asyncio.create_task(wait_for_gateway(second, "host-b:2", stop, lease_seconds=0.3))
+        await asyncio.sleep(0.5)
+        assert not waiting.done()
+        (line,) = [r.getMessage() for r in caplog.records if "gateway_waiting" in r.getMessage()]
+        assert "holder=host-a:1" in line
+        first.connection.execute("UPDATE leases SET until = now() - interval '1 second'")  # host-a stopped renewing
+        assert await asyncio.wait_for(waiting, timeout=5) is True
+        assert first.take_lease(GATEWAY_LEASE, "host-a:1", lease_seconds=60) == "host-b:2"
+        second.drop_lease(GATEWAY_LEASE, "host-b:2")  # a clean stop hands it over at once
+        assert first.take_lease(GATEWAY_LEASE, "host-a:1", lease_seconds=60) is None
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.mark.parametrize("role", ["poller", "delivery", "discord"])
+def test_roles_other_than_all_refuse_sqlite_in_one_line(role: str, tmp_path: Path) -> None:
+    config = config_file(tmp_path, [])
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("DISCORD_TOKEN", "SITEWATCH_DATABASE")}
+    environment["SITEWATCH_DATABASE"] = str(tmp_path / "bot.sqlite3")
+    done = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config), "--role", role, "--once"],
+                          cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert f"--role {role} needs PostgreSQL" in line and "--role all" in line
