@@ -315,3 +315,13 @@ def test_roles_other_than_all_refuse_sqlite_in_one_line(role: str, tmp_path: Pat
     assert done.returncode == 2
     (line,) = done.stderr.strip().splitlines()
     assert f"--role {role} needs PostgreSQL" in line and "--role all" in line
+
+
+def test_compose_runs_the_gateway_role_in_its_own_profile() -> None:
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
+    assert services["discord"]["command"][-2:] == ["--role", "discord"]
+    assert services["discord"]["profiles"] == ["discord"]  # not started by a plain `docker compose up`
+    assert {name: s["command"][-1] for name, s in services.items() if name != "postgres"} == {
+        "poller": "poller", "delivery": "delivery", "discord": "discord"}
