@@ -16,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,14 +26,17 @@ import psycopg
 import pytest
 from psycopg import sql
 
+import bot.polling
 from bot.config import load_config
 from bot.discord_app import GATEWAY_LEASE, wait_for_gateway
 from bot.feeds import parse_feed
+from bot.polling import read_and_match
 from bot.processing import process_story
 from bot.replay import replay
 from bot.sites import Gazetteer
+from bot.store.base import StoreConflict
 from bot.store.postgres import PostgresStore
-from tests.conftest import ROOT
+from tests.conftest import ROOT, make_store
 from tests.fake_discord import FakeDiscordServer
 from tests.local_feeds import LocalFeeds
 from tests.postgres_probe import find_postgres
@@ -325,3 +329,54 @@ def test_compose_runs_the_gateway_role_in_its_own_profile() -> None:
     assert services["discord"]["profiles"] == ["discord"]  # not started by a plain `docker compose up`
     assert {name: s["command"][-1] for name, s in services.items() if name != "postgres"} == {
         "poller": "poller", "delivery": "delivery", "discord": "discord"}
+
+
+def test_a_story_undone_by_a_conflict_with_another_worker_is_decided_again(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    real = bot.polling.process_story
+    undone: list[str] = []
+
+    def conflicting_once(store, gazetteer, story, now, **kwargs):  # type: ignore[no-untyped-def]
+        if not undone:
+            undone.append(story.key)
+            raise StoreConflict("deadlock detected")
+        return real(store, gazetteer, story, now, **kwargs)
+
+    monkeypatch.setattr(bot.polling, "process_story", conflicting_once)
+    gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())
+    store = make_store()
+    body = feed_documents(1, ordinary_per_feed=0)["/feed-00000.xml"]
+    stories, alerts, _ = read_and_match(body, "https://one.example/feed", store, gazetteer, now=NOW,
+                                        quiet_before=NOW - timedelta(days=3650))
+    assert undone and stories == 1 and alerts == 1
+    assert "event=story_retried" in caplog.text
+
+
+@needs_postgres
+def test_two_workers_locking_sites_in_opposite_orders_get_a_conflict_not_a_hang(schema: str) -> None:
+    assert URL is not None
+    first, second = PostgresStore(URL, schema=schema), PostgresStore(URL, schema=schema)
+    both_hold_one = threading.Barrier(2, timeout=10)
+    outcomes: dict[str, str] = {}
+
+    def lock(store: PostgresStore, name: str, sites: tuple[str, str]) -> None:
+        try:
+            with store.transaction(site_ids=[sites[0]]):
+                both_hold_one.wait()
+                with store.transaction(site_ids=[sites[1]]):  # as a story's earlier version names another site
+                    pass
+            outcomes[name] = "committed"
+        except StoreConflict:
+            outcomes[name] = "conflict"
+
+    try:
+        threads = [threading.Thread(target=lock, args=(first, "a", ("site-x", "site-y"))),
+                   threading.Thread(target=lock, args=(second, "b", ("site-y", "site-x")))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        first.close()
+        second.close()
+    assert sorted(outcomes.values()) == ["committed", "conflict"]
