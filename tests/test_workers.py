@@ -8,9 +8,7 @@ answer."""
 from __future__ import annotations
 
 import asyncio
-import io
 import itertools
-import json
 import logging
 import os
 import signal
@@ -20,11 +18,8 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-import psycopg
 import pytest
-from psycopg import sql
 
 import bot.polling
 from bot.config import load_config
@@ -32,7 +27,6 @@ from bot.discord_app import GATEWAY_LEASE, wait_for_gateway
 from bot.feeds import parse_feed
 from bot.polling import read_and_match
 from bot.processing import process_story
-from bot.replay import replay
 from bot.sites import Gazetteer
 from bot.store.base import StoreConflict
 from bot.store.postgres import PostgresStore
@@ -40,8 +34,19 @@ from tests.conftest import ROOT, make_store
 from tests.fake_discord import FakeDiscordServer
 from tests.local_feeds import LocalFeeds
 from tests.postgres_probe import find_postgres
-from tests.test_service import SITES
-from tests.worker_feeds import ATTACKS, OUTLETS_PER_ATTACK, feed_documents, write_documents
+from tests.worker_feeds import ATTACKS, OUTLETS_PER_ATTACK, feed_documents
+from tests.workers_harness import (
+    config_file,
+    create_schema,
+    drop_schema,
+    every_feed_polled,
+    new_alerts_per_incident,
+    query,
+    replayed_incidents,
+    start_worker,
+    stop_workers,
+    stored_incidents,
+)
 
 URL, UNREACHABLE = find_postgres()
 needs_postgres = pytest.mark.skipif(URL is None, reason=UNREACHABLE)
@@ -54,54 +59,13 @@ POST = "POST /channels/{channel_id}/messages"
 def schema() -> Iterator[str]:
     assert URL is not None
     name = f"sitewatch_workers_{os.getpid()}_{next(_numbers)}"
-    with psycopg.connect(URL, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(name)))
+    create_schema(URL, name)
     yield name
-    with psycopg.connect(URL, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
+    drop_schema(URL, name)
 
 
 def url_in(schema: str) -> str:
     return f"{URL}?options=-csearch_path%3D{schema}"
-
-
-def config_file(folder: Path, feed_urls: list[str], *, channel_id: int | None = None) -> Path:
-    feeds = "".join(f"\n  - {{url: '{url}'}}" for url in feed_urls) or " []"
-    discord = f"discord:\n  alert_channel_id: {channel_id}\n" if channel_id else ""
-    path = folder / "config.yaml"
-    # A long interval: in a test's minute, no feed is due twice.
-    path.write_text(f"{SITES}\nfeeds:{feeds}\nallow_private_feeds: true\nbacklog_hours: 175200\n"
-                    f"poll_interval: 60\n{discord}", encoding="utf-8")
-    return path
-
-
-def start_worker(role: str, config: Path, database: str, log_to: Path, **env: str) -> subprocess.Popen[bytes]:
-    environment = {key: value for key, value in os.environ.items() if key != "DISCORD_TOKEN"}
-    environment |= {"SITEWATCH_DATABASE": database, "SITEWATCH_LOG_LEVEL": "WARNING", **env}
-    with log_to.open("ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(config), "--role", role,
-                                 "--poll-tick", "1", "--lease", "3"],
-                                cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=log)
-
-
-def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
-    for worker in workers:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-    for worker in workers:
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-
-
-def query(schema: str, text: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    with psycopg.connect(url_in(schema), autocommit=True) as connection:
-        try:
-            return connection.execute(text.encode(), params).fetchall()
-        except psycopg.errors.UndefinedTable:  # the workers have not made the tables yet
-            return []
 
 
 async def until(check: Callable[[], bool], workers: list[subprocess.Popen[bytes]], log: Path,
@@ -115,37 +79,6 @@ async def until(check: Callable[[], bool], workers: list[subprocess.Popen[bytes]
         await asyncio.sleep(0.2)
 
 
-def every_feed_polled(schema: str, count: int) -> Callable[[], bool]:
-    def check() -> bool:
-        rows = query(schema, "SELECT COUNT(*) FILTER (WHERE last_poll IS NOT NULL), COUNT(*) FROM feeds")
-        return bool(rows) and rows[0] == (count, count)
-    return check
-
-
-def replayed_incidents(documents: dict[str, bytes], folder: Path) -> list[tuple[str, str, int]]:
-    """(site, day, sources) of each incident a single-process replay of the same documents makes."""
-    out, errors = io.StringIO(), io.StringIO()
-    replay(write_documents(documents, folder), load_config(ROOT / "config.yaml").site_records(), out, errors,
-           as_json=True)
-    final: dict[int, dict[str, Any]] = {}
-    for line in out.getvalue().splitlines():
-        record = json.loads(line)
-        final[record["incident"]] = record
-    return sorted((r["site"], r["date"], len(r["sources"])) for r in final.values()
-                  if r["action"] not in ("merged", "withdrawn"))
-
-
-def stored_incidents(schema: str) -> list[tuple[str, str, int]]:
-    rows = query(schema, """SELECT i.site_id, i.day::text, (SELECT COUNT(*) FROM reports r WHERE r.incident_id = i.id)
-                            FROM incidents i WHERE i.status = 'active'""")
-    return sorted((site, day, int(reports)) for site, day, reports in rows)
-
-
-def new_alerts_per_incident(schema: str) -> list[int]:
-    return [int(n) for (n,) in query(schema, "SELECT COUNT(*) FILTER (WHERE action = 'new') FROM outbox "
-                                             "GROUP BY incident_id")]
-
-
 @needs_postgres
 async def test_four_pollers_poll_every_feed_once_and_make_each_attack_one_incident(
         schema: str, tmp_path: Path) -> None:
@@ -156,18 +89,19 @@ async def test_four_pollers_poll_every_feed_once_and_make_each_attack_one_incide
         config = config_file(tmp_path, urls)
         workers = [start_worker("poller", config, url_in(schema), log) for _ in range(4)]
         try:
-            await until(every_feed_polled(schema, len(urls)), workers, log)
+            await until(every_feed_polled(url_in(schema), len(urls)), workers, log)
             await asyncio.sleep(2)  # two more ticks of each poller: still nothing due again
         finally:
             stop_workers(workers)
     assert all(worker.returncode == 0 for worker in workers), log.read_text(encoding="utf-8")[-3000:]
     assert set(server.hits) == set(documents)
     assert [path for path, hits in server.hits.items() if hits != 1] == []
-    incidents = stored_incidents(schema)
+    incidents = stored_incidents(url_in(schema))
     assert incidents == replayed_incidents(documents, tmp_path / "files")
     assert len(incidents) == len(ATTACKS) and {n for _, _, n in incidents} == {OUTLETS_PER_ATTACK}
-    assert new_alerts_per_incident(schema) == [1] * len(ATTACKS)
-    assert query(schema, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL") == [(0,)]  # pollers never send
+    assert new_alerts_per_incident(url_in(schema)) == [1] * len(ATTACKS)
+    # Pollers never send.
+    assert query(url_in(schema), "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL") == [(0,)]
 
 
 @needs_postgres
@@ -182,22 +116,23 @@ async def test_a_poller_killed_mid_poll_loses_and_doubles_nothing(schema: str, t
         workers = [doomed]
         try:
             pattern = f"%:{doomed.pid}"
-            await until(lambda: bool(query(schema, "SELECT 1 FROM feeds WHERE lease_holder LIKE %s", (pattern,)))
-                        and bool(query(schema, "SELECT 1 FROM feeds WHERE last_poll IS NOT NULL")), workers, log)
+            database = url_in(schema)
+            await until(lambda: bool(query(database, "SELECT 1 FROM feeds WHERE lease_holder LIKE %s", (pattern,)))
+                        and bool(query(database, "SELECT 1 FROM feeds WHERE last_poll IS NOT NULL")), workers, log)
             workers.append(start_worker("poller", config, url_in(schema), log))
             await asyncio.sleep(1.0)
-            held = query(schema, "SELECT url FROM feeds WHERE lease_holder LIKE %s", (pattern,))
+            held = query(url_in(schema), "SELECT url FROM feeds WHERE lease_holder LIKE %s", (pattern,))
             doomed.send_signal(signal.SIGKILL)  # no goodbye: its leases and open transaction are left behind
             doomed.wait()
-            await until(every_feed_polled(schema, len(urls)), workers, log)
+            await until(every_feed_polled(url_in(schema), len(urls)), workers, log)
         finally:
             stop_workers(workers)
     assert held, "the killed poller held no feed when it died: the test proved nothing"
     assert set(server.hits) == set(documents)
-    incidents = stored_incidents(schema)
+    incidents = stored_incidents(url_in(schema))
     assert incidents == replayed_incidents(documents, tmp_path / "files")
     assert len(incidents) == len(ATTACKS)
-    assert new_alerts_per_incident(schema) == [1] * len(ATTACKS)
+    assert new_alerts_per_incident(url_in(schema)) == [1] * len(ATTACKS)
 
 
 @needs_postgres
@@ -232,7 +167,7 @@ async def test_two_delivery_workers_post_every_alert_once(schema: str, tmp_path:
         store.close()
     assert all(worker.returncode == 0 for worker in workers), log.read_text(encoding="utf-8")[-3000:]
     assert len(posts) == len(ATTACKS) and len(posted) == len(ATTACKS)  # a nonce's second post would answer 200
-    assert query(schema, "SELECT COUNT(*) FROM messages") == [(len(ATTACKS),)]
+    assert query(url_in(schema), "SELECT COUNT(*) FROM messages") == [(len(ATTACKS),)]
 
 
 @needs_postgres
