@@ -102,6 +102,8 @@ async def poll_due_feeds(store: Store, fetcher: FeedFetcher, gazetteer: Gazettee
         renewing.cancel()
         for task in fetching:
             task.cancel()
+        if held:  # stopped in the middle (SIGTERM): what was not polled is handed back at once, not at lease end
+            store.release_feeds(claiming.worker, sorted(held))
 
 
 async def _apply_safely(feed: FeedHealth, result: FetchResult, store: Store, gazetteer: Gazetteer,

@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import logging
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -25,7 +26,8 @@ import bot.polling
 from bot.config import load_config
 from bot.discord_app import GATEWAY_LEASE, wait_for_gateway
 from bot.feeds import parse_feed
-from bot.polling import read_and_match
+from bot.fetch import FeedFetcher
+from bot.polling import Claiming, PollSettings, poll_due_feeds, read_and_match
 from bot.processing import process_story
 from bot.sites import Gazetteer
 from bot.store.base import StoreConflict
@@ -315,3 +317,32 @@ def test_two_workers_locking_sites_in_opposite_orders_get_a_conflict_not_a_hang(
         first.close()
         second.close()
     assert sorted(outcomes.values()) == ["committed", "conflict"]
+
+
+@needs_postgres
+async def test_a_poller_stopped_mid_poll_hands_its_unpolled_feeds_back_at_once(schema: str) -> None:
+    assert URL is not None
+    gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())
+    store = PostgresStore(URL, schema=schema)
+    settings = PollSettings(interval_seconds=600, backlog=timedelta(days=3650), failing_threshold=3)
+
+    async def ignore(_: str) -> None:
+        return None
+
+    try:
+        async with LocalFeeds() as server, FeedFetcher(allow_private=True) as fetcher:
+            for path, body in feed_documents(3).items():
+                store.ensure_feed(server.serve(path, body, delay=2), None)  # answers after the stop
+            polling = asyncio.create_task(poll_due_feeds(
+                store, fetcher, gazetteer, settings, now=NOW, rng=random.Random(1), announce=ignore,
+                claiming=Claiming(worker="stopping", lease_seconds=600)))
+            while not server.hits:
+                await asyncio.sleep(0.05)
+            assert len(query(url_in(schema), "SELECT 1 FROM feeds WHERE lease_holder = 'stopping'")) == 3
+            polling.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await polling
+        taken = store.claim_due_feeds("next", NOW, lease_seconds=60, limit=None)
+    finally:
+        store.close()
+    assert len(taken) == 3  # not left leased for ten minutes

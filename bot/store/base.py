@@ -190,6 +190,10 @@ class Store(Protocol):
         """Extend this worker's leases on feeds it is still polling."""
         ...
 
+    def release_feeds(self, worker: str, urls: Sequence[str]) -> None:
+        """End this worker's leases on feeds it will not poll after all (it is stopping): due for anyone now."""
+        ...
+
     def take_lease(self, name: str, holder: str, *, lease_seconds: float) -> str | None:
         """Take or renew the named lease (the Discord gateway) unless another holder's is still running:
         None when `holder` has it now, else who holds it."""

@@ -526,6 +526,10 @@ class PostgresStore:
         self._run("UPDATE feeds SET lease_until = now() + make_interval(secs => %s) "
                   "WHERE lease_holder = %s AND url = ANY(%s)", (lease_seconds, worker, list(urls)))
 
+    def release_feeds(self, worker: str, urls: Sequence[str]) -> None:
+        self._run("UPDATE feeds SET lease_holder = NULL, lease_until = NULL WHERE lease_holder = %s AND url = ANY(%s)",
+                  (worker, list(urls)))
+
     def take_lease(self, name: str, holder: str, *, lease_seconds: float) -> str | None:
         """Taken when free, expired or already ours; two takers at once queue on the key, and the second
         sees the first's lease."""

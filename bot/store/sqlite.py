@@ -484,6 +484,9 @@ class SQLiteStore:
     def renew_feed_leases(self, worker: str, urls: Sequence[str], *, lease_seconds: float) -> None:
         return None  # nothing was leased
 
+    def release_feeds(self, worker: str, urls: Sequence[str]) -> None:
+        return None  # nothing was leased
+
     def take_lease(self, name: str, holder: str, *, lease_seconds: float) -> str | None:
         now = datetime.now(UTC)
         taken = self._db.execute(
