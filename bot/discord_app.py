@@ -27,6 +27,7 @@ log = logging.getLogger("sitewatch.discord")
 
 GATEWAY_LEASE = "discord-gateway"
 GATEWAY_LEASE_SECONDS = 30.0  # renewed every third of this: a dead holder's gateway is taken over after it
+GATEWAY_WAIT_SECONDS = 2.0  # how often a waiting process looks again: a cleanly stopped holder's is free at once
 
 
 def configure_endpoints(api_base: str | None, gateway_url: str | None) -> None:
@@ -105,7 +106,7 @@ async def wait_for_gateway(store: Store, holder: str, stop: asyncio.Event, *,
                         "gateway; this one takes over if that one stops renewing its lease", other)
             said = True
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=lease_seconds / 3)
+            await asyncio.wait_for(stop.wait(), timeout=min(GATEWAY_WAIT_SECONDS, lease_seconds / 3))
     return False
 
 

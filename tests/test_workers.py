@@ -346,3 +346,29 @@ async def test_a_poller_stopped_mid_poll_hands_its_unpolled_feeds_back_at_once(s
     finally:
         store.close()
     assert len(taken) == 3  # not left leased for ten minutes
+
+
+@needs_postgres
+async def test_one_discord_process_holds_the_gateway_and_a_second_takes_over_when_it_stops(
+        schema: str, tmp_path: Path) -> None:
+    log = tmp_path / "workers.log"
+    async with FakeDiscordServer(heartbeat_interval_ms=200) as discord_server:
+        config = config_file(tmp_path, [], channel_id=discord_server.channel.id, guild_id=discord_server.guild.id)
+        env = {"DISCORD_TOKEN": discord_server.token, "DISCORD_API_BASE": discord_server.base_url,
+               "DISCORD_GATEWAY_URL": discord_server.gateway_url}
+        first = start_worker("discord", config, url_in(schema), log, **env)
+        workers = [first]
+        try:
+            await until(lambda: len(discord_server.gateway.identifies) == 1, workers, log)
+            workers.append(start_worker("discord", config, url_in(schema), log, **env))
+            await until(lambda: "event=gateway_waiting" in log.read_text(encoding="utf-8"), workers, log)
+            await asyncio.sleep(1)
+            assert len(discord_server.gateway.identifies) == 1  # the second one waits: no second client
+            first.send_signal(signal.SIGTERM)
+            assert await asyncio.to_thread(first.wait, 20) == 0
+            await until(lambda: len(discord_server.gateway.identifies) == 2, workers[1:], log, timeout=20)
+        finally:
+            stop_workers(workers)
+    (waiting,) = [line for line in log.read_text(encoding="utf-8").splitlines() if "gateway_waiting" in line]
+    assert f":{first.pid} " in waiting
+    assert all(worker.returncode == 0 for worker in workers), log.read_text(encoding="utf-8")[-3000:]

@@ -37,9 +37,11 @@ def drop_schema(url: str, name: str) -> None:
         connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
 
 
-def config_file(folder: Path, feed_urls: list[str], *, channel_id: int | None = None) -> Path:
+def config_file(folder: Path, feed_urls: list[str], *, channel_id: int | None = None,
+                guild_id: int | None = None) -> Path:
     feeds = "".join(f"\n  - {{url: '{url}'}}" for url in feed_urls) or " []"
     discord = f"discord:\n  alert_channel_id: {channel_id}\n" if channel_id else ""
+    discord += f"  guild_id: {guild_id}\n" if guild_id else ""
     path = folder / "config.yaml"
     # A long interval: in a test's minute, no feed is due twice.
     path.write_text(f"{SITES}\nfeeds:{feeds}\nallow_private_feeds: true\nbacklog_hours: 175200\n"
