@@ -23,12 +23,15 @@ from pathlib import Path
 import pytest
 
 import bot.polling
-from bot.config import load_config
+from bot.config import load_config, parse_config
+from bot.delivery import ConsoleSink
 from bot.discord_app import GATEWAY_LEASE, wait_for_gateway
 from bot.feeds import parse_feed
 from bot.fetch import FeedFetcher
+from bot.models import Site
 from bot.polling import Claiming, PollSettings, poll_due_feeds, read_and_match
 from bot.processing import process_story
+from bot.service import Service, role_problem, run_service
 from bot.sites import Gazetteer
 from bot.store.base import StoreConflict
 from bot.store.postgres import PostgresStore
@@ -372,3 +375,44 @@ async def test_one_discord_process_holds_the_gateway_and_a_second_takes_over_whe
     (waiting,) = [line for line in log.read_text(encoding="utf-8").splitlines() if "gateway_waiting" in line]
     assert f":{first.pid} " in waiting
     assert all(worker.returncode == 0 for worker in workers), log.read_text(encoding="utf-8")[-3000:]
+
+
+async def test_a_poller_queues_alerts_without_sending_and_a_delivery_worker_sends_without_polling(
+        tmp_path: Path) -> None:
+    printed: list[str] = []
+    store = make_store(tmp_path / "db.sqlite3")
+    async with LocalFeeds() as server:
+        documents = feed_documents(len(ATTACKS), ordinary_per_feed=0)
+        config = parse_config(config_file(tmp_path, [server.serve(p, b) for p, b in documents.items()])
+                              .read_text(encoding="utf-8"))
+        poller = Service(config, store, ConsoleSink(printed.append), console=True, role="poller", clock=lambda: NOW)
+        await run_service(poller, once=True)
+        assert printed == [] and store.outbox_depth() == len(ATTACKS)
+        delivery = Service(config, store, ConsoleSink(printed.append), console=True, role="delivery",
+                           clock=lambda: NOW)
+        store.connection.execute("UPDATE feeds SET next_poll = NULL")
+        await run_service(delivery, once=True)
+    assert sum(line.startswith("[NEW]") for line in printed) == len(ATTACKS) and store.outbox_depth() == 0
+    assert sum(server.hits.values()) == len(ATTACKS)  # the delivery worker fetched nothing
+
+
+def test_a_poller_sees_a_site_added_in_chat_by_another_process(tmp_path: Path) -> None:
+    config = parse_config(config_file(tmp_path, []).read_text(encoding="utf-8"))
+    store = make_store(tmp_path / "db.sqlite3")
+    poller = Service(config, store, ConsoleSink(), console=True, role="poller")
+    site = Site("camp-example", "Camp Example", (), "IQ", 33.0, 44.0)
+    store.add_site(site, by="tester", now=NOW)  # as the gateway process's /track add does
+    assert "camp-example" not in poller.gazetteer.sites
+    poller.reload_sites_if_changed()
+    assert poller.gazetteer.sites["camp-example"] == site
+    unchanged = poller.gazetteer
+    poller.reload_sites_if_changed()
+    assert poller.gazetteer is unchanged  # no change, no rebuild
+
+
+def test_the_gateway_role_needs_a_token_and_other_roles_need_postgresql() -> None:
+    assert role_problem("all", "bot.sqlite3", discord_mode=True) is None
+    assert role_problem("poller", "postgresql://db/sitewatch", discord_mode=False) is None
+    assert role_problem("delivery", "postgresql://db/sitewatch", discord_mode=False) is None
+    assert "needs DISCORD_TOKEN" in str(role_problem("discord", "postgresql://db/sitewatch", discord_mode=False))
+    assert "needs PostgreSQL" in str(role_problem("poller", "bot.sqlite3", discord_mode=False))
