@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
@@ -127,6 +128,18 @@ async def keep_gateway(store: Store, holder: str, on_lost: asyncio.Event, *,
             return
 
 
+@contextlib.contextmanager
+def discord_trouble_in_one_line() -> Iterator[None]:
+    """A refused token or an unreachable Discord is one line (SiteWatchError), not a traceback."""
+    try:
+        yield
+    except discord.LoginFailure as error:
+        raise SiteWatchError("Discord refused DISCORD_TOKEN (401 Unauthorized): copy the bot token again from "
+                             "the developer portal (Bot, Reset Token)") from error
+    except (aiohttp.ClientError, OSError) as error:
+        raise SiteWatchError(f"cannot reach Discord ({type(error).__name__}: {error})") from error
+
+
 async def run_discord(config: Config, store: Store, token: str, *, service: Service | None = None) -> int:
     """Wait for the gateway lease, then run until SIGTERM or SIGINT (Docker stops with SIGTERM), then close the
     client, which stops the service and its fetcher; the caller closes the store. A refused token or an
@@ -143,13 +156,9 @@ async def run_discord(config: Config, store: Store, token: str, *, service: Serv
     log.info("event=start mode=discord role=%s sites=%d feeds=%d guild=%s", client.service.role,
              len(config.sites), len(config.feeds), config.discord.guild_id)
     try:
-        async with client:
-            await client.start(token)
-    except discord.LoginFailure as error:
-        raise SiteWatchError("Discord refused DISCORD_TOKEN (401 Unauthorized): copy the bot token again from "
-                             "the developer portal (Bot, Reset Token)") from error
-    except (aiohttp.ClientError, OSError) as error:
-        raise SiteWatchError(f"cannot reach Discord ({type(error).__name__}: {error})") from error
+        with discord_trouble_in_one_line():
+            async with client:
+                await client.start(token)
     finally:
         keeping.cancel()
         if stop.is_set() or lost.is_set():
@@ -178,17 +187,13 @@ async def run_rest_delivery(service: Service, token: str) -> int:
     configure_endpoints(config.discord.effective_api_base, config.discord.effective_gateway_url)
     http = discord.http.HTTPClient(asyncio.get_running_loop())
     try:
-        me = await http.static_login(token)
-        service.sink = DiscordSink(http, admin_channel_id=config.discord.admin_channel_id,
-                                   bot_user_id=int(me["id"]))
-        service.console = False
-        log.info("event=start mode=discord-rest role=delivery worker=%s", service.worker)
-        await run_service(service, stop=stop_on_signals())
-    except discord.LoginFailure as error:
-        raise SiteWatchError("Discord refused DISCORD_TOKEN (401 Unauthorized): copy the bot token again from "
-                             "the developer portal (Bot, Reset Token)") from error
-    except (aiohttp.ClientError, OSError) as error:
-        raise SiteWatchError(f"cannot reach Discord ({type(error).__name__}: {error})") from error
+        with discord_trouble_in_one_line():
+            me = await http.static_login(token)
+            service.sink = DiscordSink(http, admin_channel_id=config.discord.admin_channel_id,
+                                       bot_user_id=int(me["id"]))
+            service.console = False
+            log.info("event=start mode=discord-rest role=delivery worker=%s", service.worker)
+            await run_service(service, stop=stop_on_signals())
     finally:
         await http.close()
     log.info("event=stopped mode=discord-rest")
