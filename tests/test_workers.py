@@ -416,3 +416,18 @@ def test_the_gateway_role_needs_a_token_and_other_roles_need_postgresql() -> Non
     assert role_problem("delivery", "postgresql://db/sitewatch", discord_mode=False) is None
     assert "needs DISCORD_TOKEN" in str(role_problem("discord", "postgresql://db/sitewatch", discord_mode=False))
     assert "needs PostgreSQL" in str(role_problem("poller", "bot.sqlite3", discord_mode=False))
+
+
+@needs_postgres
+async def test_a_delivery_worker_with_a_refused_token_stops_in_one_line(schema: str, tmp_path: Path) -> None:
+    async with FakeDiscordServer() as discord_server:
+        config = config_file(tmp_path, [], channel_id=discord_server.channel.id)
+        environment = {key: value for key, value in os.environ.items() if key != "SITEWATCH_LOG_LEVEL"}
+        environment |= {"SITEWATCH_DATABASE": url_in(schema), "SITEWATCH_LOG_LEVEL": "ERROR",
+                        "DISCORD_TOKEN": "not-the-token", "DISCORD_API_BASE": discord_server.base_url}
+        done = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "bot", "run", "--config", str(config), "--role", "delivery"],
+            cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert "Discord refused DISCORD_TOKEN" in line
