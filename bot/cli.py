@@ -29,11 +29,31 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", default="config.yaml")
     run.add_argument("--dry-run", action="store_true", help="print alerts to the console, never Discord")
     run.add_argument("--once", action="store_true", help="poll every feed once, then exit")
+    run.add_argument("--role", default="all", choices=("poller", "delivery", "discord", "all"),
+                     help="what this process does (several processes need PostgreSQL): 'poller' polls feeds and "
+                          "queues alerts; 'delivery' sends the queued alerts (Discord REST with DISCORD_TOKEN, the "
+                          "console without); 'discord' holds the Discord gateway, answers slash commands and "
+                          "delivers; 'all' (default) does everything")
+    run.add_argument("--poll-tick", type=positive_seconds, default=20.0, metavar="SECONDS",
+                     help="how often a poller looks for due feeds (default 20); each feed keeps its own interval")
+    run.add_argument("--lease", type=positive_seconds, default=120.0, metavar="SECONDS",
+                     help="how long a poller holds a feed it polls, renewed while it polls (default 120): a dead "
+                          "worker's feeds are taken over after this")
 
     health = commands.add_parser("health", help="exit 0 when the bot's store opens and feeds are polled on time "
                                                 "(a container HEALTHCHECK); else one line saying why, exit 1")
     health.add_argument("--config", default="config.yaml")
     return parser
+
+
+def positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < 10**6:
+        raise argparse.ArgumentTypeError(f"{text}: give a number of seconds above 0")
+    return value
 
 
 def check_config(path: str) -> int:
@@ -67,9 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check-config":
             return check_config(args.config)
         if args.command == "run":
-            from bot.service import main_run
+            from bot.service import RunOptions, main_run
 
-            return main_run(args.config, dry_run=args.dry_run, once=args.once)
+            return main_run(args.config, RunOptions(role=args.role, dry_run=args.dry_run, once=args.once,
+                                                    poll_tick=args.poll_tick, lease_seconds=args.lease))
     except SiteWatchError as error:
         print(f"sitewatch: error: {error}", file=sys.stderr)
         return 2

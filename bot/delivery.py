@@ -26,6 +26,8 @@ CONSOLE_CHANNEL = 0
 # Retry a failing delivery after 5 s, doubling up to 5 minutes: an hour-long outage costs a few dozen tries.
 RETRY_FIRST_SECONDS = 5.0
 RETRY_MAX_SECONDS = 300.0
+# A delivery worker's claim on the incidents it sends: long enough for a batch through Discord's rate limits.
+DELIVERY_LEASE_SECONDS = 120.0
 
 
 class DeliveryUnavailable(Exception):
@@ -91,11 +93,23 @@ def nonce_for(incident_id: int, channel_id: int) -> str:
 
 
 async def deliver_pending(store: Store, sink: AlertSink, sites: Mapping[str, Site], config: DiscordConfig,
-                          *, now: datetime, channels: list[int] | None = None) -> int:
+                          *, now: datetime, channels: list[int] | None = None, worker: str = "local",
+                          lease_seconds: float = DELIVERY_LEASE_SECONDS) -> int:
     """Send what the outbox holds, oldest incident first. Stops at the first failure (Discord is down or
-    limiting us): everything left is retried later, in order. Returns how many incidents were delivered."""
+    limiting us): everything left is retried later, in order. Returns how many incidents were delivered.
+    Delivery workers sharing a store each claim the incidents they send: none is sent by two at once, and a
+    dead worker's claims end with their lease."""
+    claimed = store.claim_alerts(worker, now, lease_seconds=lease_seconds)
+    try:
+        return await _send_claimed(store, sink, sites, config, claimed, now=now, channels=channels)
+    finally:
+        store.release_alerts(worker, [pending.incident_id for pending in claimed])
+
+
+async def _send_claimed(store: Store, sink: AlertSink, sites: Mapping[str, Site], config: DiscordConfig,
+                        claimed: list[PendingAlert], *, now: datetime, channels: list[int] | None) -> int:
     delivered = 0
-    for pending in store.pending_alerts(now):
+    for pending in claimed:
         site = sites.get(pending.facts.site_id) or Site(pending.facts.site_id, pending.facts.site_id, (), "??",
                                                          0.0, 0.0)
         targets = channels if channels is not None else channels_for(site, config)

@@ -1,11 +1,13 @@
 """The discord.py client: connects, syncs the slash commands, and runs the service's polling and delivery
-inside its event loop with a Discord sink."""
+inside its event loop with a Discord sink. One process holds the gateway: a lease in the store, renewed while
+the client runs; a second process waits for it. A delivery-only worker sends through Discord's REST API alone."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import signal
+from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
@@ -19,10 +21,14 @@ from bot.config import Config
 from bot.delivery import ConsoleSink
 from bot.discord_sink import DiscordSink
 from bot.errors import SiteWatchError
-from bot.service import Service, run_service
+from bot.service import Service, run_service, stop_on_signals, worker_name
 from bot.store.base import Store
 
 log = logging.getLogger("sitewatch.discord")
+
+GATEWAY_LEASE = "discord-gateway"
+GATEWAY_LEASE_SECONDS = 30.0  # renewed every third of this: a dead holder's gateway is taken over after it
+GATEWAY_WAIT_SECONDS = 2.0  # how often a waiting process looks again: a cleanly stopped holder's is free at once
 
 
 def configure_endpoints(api_base: str | None, gateway_url: str | None) -> None:
@@ -78,42 +84,117 @@ def silence_voice_warnings() -> None:
     discord.VoiceClient.warn_dave = False
 
 
-def build_client(config: Config, store: Store, **options: Any) -> SiteWatchClient:
+def build_client(config: Config, store: Store, *, service: Service | None = None, **options: Any) -> SiteWatchClient:
     configure_endpoints(config.discord.effective_api_base, config.discord.effective_gateway_url)
     silence_voice_warnings()
-    service = Service(config, store, ConsoleSink(), console=False)
+    service = service or Service(config, store, ConsoleSink(), console=False)
+    service.console = False
     return SiteWatchClient(service, **options)
 
 
-async def run_discord(config: Config, store: Store, token: str) -> int:
-    """Run until SIGTERM or SIGINT (Docker stops with SIGTERM), then close the client, which stops the
-    service and its fetcher; the caller closes the store. A refused token or an unreachable Discord is one
-    line (SiteWatchError), not a traceback."""
-    client = build_client(config, store)
-    closing: list[asyncio.Task[None]] = []
+async def wait_for_gateway(store: Store, holder: str, stop: asyncio.Event, *,
+                           lease_seconds: float = GATEWAY_LEASE_SECONDS) -> bool:
+    """Take the gateway lease, waiting while another live process holds it: True once held, False when
+    stopped first. Said once, in one line, while waiting."""
+    said = False
+    while not stop.is_set():
+        other = await asyncio.to_thread(store.take_lease, GATEWAY_LEASE, holder, lease_seconds=lease_seconds)
+        if other is None:
+            log.info("event=gateway_lease_taken holder=%s", holder)
+            return True
+        if not said:
+            log.warning("event=gateway_waiting holder=%s reason=another SiteWatch process holds the Discord "
+                        "gateway; this one takes over if that one stops renewing its lease", other)
+            said = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=min(GATEWAY_WAIT_SECONDS, lease_seconds / 3))
+    return False
 
-    def on_signal(signum: signal.Signals) -> None:
-        log.info("event=stopping signal=%s", signum.name)
-        if not closing:
-            closing.append(asyncio.create_task(client.close()))
 
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, on_signal, signum)
-    log.info("event=start mode=discord sites=%d feeds=%d guild=%s", len(config.sites), len(config.feeds),
-             config.discord.guild_id)
+async def keep_gateway(store: Store, holder: str, on_lost: asyncio.Event, *,
+                       lease_seconds: float = GATEWAY_LEASE_SECONDS) -> None:
+    """Renew the gateway lease every third of it; if another process took it (this one stalled past the
+    lease), set on_lost: two clients on one token would answer every command twice."""
+    while True:
+        await asyncio.sleep(lease_seconds / 3)
+        try:
+            other = await asyncio.to_thread(store.take_lease, GATEWAY_LEASE, holder, lease_seconds=lease_seconds)
+        except Exception:  # the store is away for a moment: try again at the next renewal
+            log.exception("event=gateway_lease_renewal_failed")
+            continue
+        if other is not None:
+            log.error("event=gateway_lease_lost holder=%s", other)
+            on_lost.set()
+            return
+
+
+@contextlib.contextmanager
+def discord_trouble_in_one_line() -> Iterator[None]:
+    """A refused token or an unreachable Discord is one line (SiteWatchError), not a traceback."""
     try:
-        async with client:
-            await client.start(token)
+        yield
     except discord.LoginFailure as error:
         raise SiteWatchError("Discord refused DISCORD_TOKEN (401 Unauthorized): copy the bot token again from "
                              "the developer portal (Bot, Reset Token)") from error
     except (aiohttp.ClientError, OSError) as error:
         raise SiteWatchError(f"cannot reach Discord ({type(error).__name__}: {error})") from error
+
+
+async def run_discord(config: Config, store: Store, token: str, *, service: Service | None = None) -> int:
+    """Wait for the gateway lease, then run until SIGTERM or SIGINT (Docker stops with SIGTERM), then close the
+    client, which stops the service and its fetcher; the caller closes the store. A refused token or an
+    unreachable Discord is one line (SiteWatchError), not a traceback."""
+    client = build_client(config, store, service=service)
+    holder = client.service.worker if service else worker_name()
+    stop = stop_on_signals()
+    if not await wait_for_gateway(store, holder, stop):
+        log.info("event=stopped mode=discord reason=stopped while waiting for the gateway")
+        return 0
+    lost = asyncio.Event()
+    keeping = asyncio.create_task(keep_gateway(store, holder, lost))
+    closing = asyncio.create_task(_close_when(client, stop, lost))
+    log.info("event=start mode=discord role=%s sites=%d feeds=%d guild=%s", client.service.role,
+             len(config.sites), len(config.feeds), config.discord.guild_id)
+    try:
+        with discord_trouble_in_one_line():
+            async with client:
+                await client.start(token)
     finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(signum)
-    if closing:
-        await closing[0]
+        keeping.cancel()
+        if stop.is_set() or lost.is_set():
+            await closing  # the client's close stops the service first: let it finish
+        else:
+            closing.cancel()
+        await asyncio.to_thread(store.drop_lease, GATEWAY_LEASE, holder)
     log.info("event=stopped mode=discord")
+    return 1 if lost.is_set() else 0
+
+
+async def _close_when(client: SiteWatchClient, stop: asyncio.Event, lost: asyncio.Event) -> None:
+    waits = [asyncio.create_task(stop.wait()), asyncio.create_task(lost.wait())]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+    await client.close()
+
+
+async def run_rest_delivery(service: Service, token: str) -> int:
+    """--role delivery with a token: send the outbox through Discord's REST API, no gateway (the process
+    holding it answers the commands). A refused token is one line."""
+    config = service.config
+    configure_endpoints(config.discord.effective_api_base, config.discord.effective_gateway_url)
+    http = discord.http.HTTPClient(asyncio.get_running_loop())
+    try:
+        with discord_trouble_in_one_line():
+            me = await http.static_login(token)
+            service.sink = DiscordSink(http, admin_channel_id=config.discord.admin_channel_id,
+                                       bot_user_id=int(me["id"]))
+            service.console = False
+            log.info("event=start mode=discord-rest role=delivery worker=%s", service.worker)
+            await run_service(service, stop=stop_on_signals())
+    finally:
+        await http.close()
+    log.info("event=stopped mode=discord-rest")
     return 0

@@ -8,18 +8,21 @@ import hashlib
 import logging
 import random
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.errors import FeedError
 from bot.feeds import parse_feed
 from bot.fetch import FeedFetcher, FetchRequest, FetchResult, next_poll_delay
+from bot.models import Alert, Story
 from bot.processing import process_story
 from bot.sites import Gazetteer
-from bot.store.base import FeedHealth, Store
+from bot.store.base import FeedHealth, Store, StoreConflict
 
 log = logging.getLogger("sitewatch.polling")
+
+STORY_ATTEMPTS = 3  # a story undone by a conflict with another worker is decided again, up to this often
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,38 +50,87 @@ def is_due(feed: FeedHealth, now: datetime) -> bool:
     return feed.next_poll is None or feed.next_poll <= now
 
 
+@dataclass(frozen=True, slots=True)
+class Claiming:
+    """How a poller takes its feeds from a store that other pollers share (PostgreSQL): in batches, each feed
+    leased to this worker until polled; the lease is renewed while the poll goes on, so only a dead worker's
+    feeds are taken over. One process on SQLite: every due feed is this process's."""
+
+    worker: str = "local"
+    lease_seconds: float = 120.0
+    batch: int = 50  # feeds claimed at a time: more are claimed when half have been answered
+
+
 async def poll_due_feeds(store: Store, fetcher: FeedFetcher, gazetteer: Gazetteer, settings: PollSettings,
                          *, now: datetime, rng: random.Random,
-                         announce: Callable[[str], Awaitable[None]], every: bool = False) -> list[PollOutcome]:
-    """Fetch every due feed (with `every`, every feed whatever its schedule) concurrently (the fetcher keeps to
-    one request per host), and process each answer as it arrives, in a worker thread: one feed's stories are
-    matched at a time."""
-    due = [feed for feed in store.feeds() if every or is_due(feed, now)]
-    # Each answer is processed as it arrives, while the others are still being fetched: no body waits for the
-    # slowest feed, and 10,000 answers are never held at once.
-    fetching = {asyncio.create_task(fetcher.fetch(FetchRequest(f.url, f.etag, f.last_modified))): f for f in due}
+                         announce: Callable[[str], Awaitable[None]], every: bool = False,
+                         claiming: Claiming = Claiming()) -> list[PollOutcome]:
+    """Claim the due feeds (with `every`, every feed whatever its schedule), fetch them concurrently (the
+    fetcher keeps to one request per host), and process each answer as it arrives, in a worker thread: one
+    feed's stories are matched at a time. Feeds are claimed in batches while the poll goes on, so pollers
+    sharing a store split the due feeds between them."""
+    fetching: dict[asyncio.Task[FetchResult], FeedHealth] = {}
+    held: set[str] = set()  # claimed and not yet recorded: their leases are renewed
+    claimed: set[str] = set()
+    exhausted = False
     outcomes = []
-    async for feed, result in _as_answered(fetching):
-        try:
-            outcome = await apply_fetch(feed, result, store, gazetteer, settings, now=now, jitter=rng.random(),
-                                        announce=announce)
-        except Exception as error:  # one feed's failure must never stop the others, nor the next tick
-            log.exception("event=feed_crashed url=%s", feed.url)
-            problem = f"internal error: {type(error).__name__}: {error}"[:300]
-            result = FetchResult(feed.url, "error", None, None, None, None, None, problem, 0.0)
-            outcome = await apply_fetch(feed, result, store, gazetteer, settings, now=now, jitter=rng.random(),
-                                        announce=announce)
-        outcomes.append(outcome)
-    return outcomes
+    renewing = asyncio.create_task(_renew_leases(store, claiming, held))
+    try:
+        while True:
+            if not exhausted and len(fetching) <= claiming.batch // 2:
+                fresh = [feed for feed in store.claim_due_feeds(
+                    claiming.worker, now, lease_seconds=claiming.lease_seconds,
+                    limit=None if every else claiming.batch - len(fetching), every=every)
+                    if feed.url not in claimed]
+                exhausted = every or not fresh  # `every` takes them all at once; a feed is polled once a call
+                for feed in fresh:
+                    claimed.add(feed.url)
+                    held.add(feed.url)
+                    request = FetchRequest(feed.url, feed.etag, feed.last_modified)
+                    fetching[asyncio.create_task(fetcher.fetch(request))] = feed
+            if not fetching:
+                return outcomes
+            # Each answer is processed as it arrives, while the others are still being fetched: no body waits
+            # for the slowest feed, and 10,000 answers are never held at once.
+            done, _ = await asyncio.wait(fetching, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                feed = fetching.pop(task)  # popped: an answer is let go once processed
+                outcomes.append(await _apply_safely(feed, task.result(), store, gazetteer, settings, now=now,
+                                                    rng=rng, announce=announce))
+                held.discard(feed.url)
+    finally:
+        renewing.cancel()
+        for task in fetching:
+            task.cancel()
+        if held:  # stopped in the middle (SIGTERM): what was not polled is handed back at once, not at lease end
+            store.release_feeds(claiming.worker, sorted(held))
 
 
-async def _as_answered(fetching: dict[asyncio.Task[FetchResult], FeedHealth]) -> AsyncIterator[
-        tuple[FeedHealth, FetchResult]]:
-    pending = set(fetching)
-    while pending:
-        done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-        for task in done:
-            yield fetching.pop(task), task.result()  # popped: an answer is let go once processed
+async def _apply_safely(feed: FeedHealth, result: FetchResult, store: Store, gazetteer: Gazetteer,
+                        settings: PollSettings, *, now: datetime, rng: random.Random,
+                        announce: Callable[[str], Awaitable[None]]) -> PollOutcome:
+    try:
+        return await apply_fetch(feed, result, store, gazetteer, settings, now=now, jitter=rng.random(),
+                                 announce=announce)
+    except Exception as error:  # one feed's failure must never stop the others, nor the next tick
+        log.exception("event=feed_crashed url=%s", feed.url)
+        problem = f"internal error: {type(error).__name__}: {error}"[:300]
+        failed = FetchResult(feed.url, "error", None, None, None, None, None, problem, 0.0)
+        return await apply_fetch(feed, failed, store, gazetteer, settings, now=now, jitter=rng.random(),
+                                 announce=announce)
+
+
+async def _renew_leases(store: Store, claiming: Claiming, held: set[str]) -> None:
+    """Every third of a lease, extend the leases of the feeds still being polled (a slow host, a big feed)."""
+    while True:
+        await asyncio.sleep(claiming.lease_seconds / 3)
+        if held:
+            try:
+                # In a thread: the store may be busy with a story's transaction for a while.
+                await asyncio.to_thread(store.renew_feed_leases, claiming.worker, sorted(held),
+                                        lease_seconds=claiming.lease_seconds)
+            except Exception:  # the next renewal tries again; the poll itself goes on
+                log.exception("event=lease_renewal_failed feeds=%d", len(held))
 
 
 async def apply_fetch(feed: FeedHealth, result: FetchResult, store: Store, gazetteer: Gazetteer,
@@ -125,11 +177,26 @@ def read_and_match(body: bytes, url: str, store: Store, gazetteer: Gazetteer, *,
     alerts = 0
     for story in sorted(parsed.stories, key=lambda s: s.published):
         try:
-            alerts += len(process_story(store, gazetteer, story, now, quiet=story.published < quiet_before))
+            alerts += len(_process_with_retries(store, gazetteer, story, now, quiet=story.published < quiet_before))
         except Exception:  # one story the matcher cannot take is logged and skipped
             log.exception("event=story_failed url=%s story=%r", url, story.key[:200])
     store.remember_entries(url, [_remembered(digest, watchlist) for digest in parsed.entry_digests])
     return len(parsed.stories), alerts, parsed.unchanged
+
+
+def _process_with_retries(store: Store, gazetteer: Gazetteer, story: Story, now: datetime, *,
+                          quiet: bool) -> list[Alert]:
+    """Two workers deciding about overlapping sites may each wait for the other; the server then undoes one
+    story's transaction: it is decided again, from what the other wrote."""
+    for attempt in range(1, STORY_ATTEMPTS + 1):
+        try:
+            return process_story(store, gazetteer, story, now, quiet=quiet)
+        except StoreConflict as conflict:
+            if attempt == STORY_ATTEMPTS:
+                raise
+            log.warning("event=story_retried url=%s story=%r attempt=%d reason=%s", story.feed, story.key[:200],
+                        attempt, conflict)
+    return []
 
 
 def _remembered(entry_digest: str, watchlist: str) -> str:

@@ -1,5 +1,8 @@
 """python -m bot run: the long-running service. Polls on a schedule (APScheduler, in the event loop),
-delivers the outbox, and, with a Discord token, runs the Discord client; without one, prints alerts."""
+delivers the outbox, and, with a Discord token, runs the Discord client; without one, prints alerts.
+
+On PostgreSQL the work can be split between processes by role (--role): pollers claim feeds with leases,
+delivery workers claim the outbox's incidents, and one process holds the Discord gateway."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import logging
 import os
 import random
 import signal
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -15,20 +19,31 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Config, load_config
-from bot.delivery import CONSOLE_CHANNEL, AlertSink, ConsoleSink, deliver_pending
+from bot.delivery import CONSOLE_CHANNEL, DELIVERY_LEASE_SECONDS, AlertSink, ConsoleSink, deliver_pending
 from bot.errors import ConfigError
 from bot.fetch import FeedFetcher
 from bot.metrics import Metrics, serve_metrics
-from bot.polling import PollOutcome, PollSettings, poll_due_feeds
+from bot.polling import Claiming, PollOutcome, PollSettings, poll_due_feeds
 from bot.sites import Gazetteer
 from bot.store import open_store
 from bot.store.base import Store
-from bot.store.postgres import redact_password
+from bot.store.postgres import is_postgres_url, redact_password
 
 log = logging.getLogger("sitewatch.service")
 
 POLL_TICK_SECONDS = 20  # how often due feeds are looked for; each feed keeps its own interval
 DELIVERY_TICK_SECONDS = 3
+FEED_LEASE_SECONDS = 120.0  # a poller's hold on a feed it polls, renewed while the poll goes on
+
+ROLES = ("all", "poller", "delivery", "discord")
+POLLING_ROLES = frozenset({"all", "poller"})
+DELIVERING_ROLES = frozenset({"all", "delivery", "discord"})
+GATEWAY_ROLES = frozenset({"all", "discord"})  # with a Discord token
+
+
+def worker_name() -> str:
+    """Who holds a lease, as an operator reads it: the machine and the process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def utc_now() -> datetime:
@@ -48,6 +63,10 @@ class Service:
     rng: random.Random = field(default_factory=random.Random)
     fetcher: FeedFetcher | None = None
     metrics: Metrics = field(default_factory=Metrics)
+    role: str = "all"  # poller | delivery | discord | all: what this process does (ROLES)
+    worker: str = field(default_factory=worker_name)
+    lease_seconds: float = FEED_LEASE_SECONDS
+    poll_tick: float = POLL_TICK_SECONDS
     gazetteer: Gazetteer = field(init=False)
     _poll_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _delivery_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -60,6 +79,21 @@ class Service:
         self.gazetteer = Gazetteer(self.store.tracked_sites(self.config.site_records()))
 
     @property
+    def polls(self) -> bool:
+        return self.role in POLLING_ROLES
+
+    @property
+    def delivers(self) -> bool:
+        return self.role in DELIVERING_ROLES
+
+    def reload_sites_if_changed(self) -> None:
+        """A site added or removed in chat by the process holding the gateway reaches this one's next poll."""
+        tracked = self.store.tracked_sites(self.config.site_records())
+        if {site.id: site for site in tracked} != dict(self.gazetteer.sites):
+            self.gazetteer = Gazetteer(tracked)
+            log.info("event=sites_reloaded sites=%d", len(tracked))
+
+    @property
     def settings(self) -> PollSettings:
         return PollSettings(interval_seconds=self.config.poll_interval * 60,
                             backlog=timedelta(hours=self.config.backlog_hours),
@@ -68,20 +102,25 @@ class Service:
                                             if feed.interval is not None})
 
     async def poll_once(self, *, every: bool = False) -> list[PollOutcome]:
-        """Poll the feeds that are due (with `every`, all of them) and deliver what they raised."""
+        """Poll the feeds that are due (with `every`, all of them) and, unless only polling, deliver what
+        they raised."""
         if self.fetcher is None:
             raise RuntimeError("the service has no fetcher: use it inside run()")
         async with self._poll_lock:  # a slow poll is never overlapped by the next tick
+            if self.role != "all":  # another process may have changed the watchlist
+                self.reload_sites_if_changed()
+            claiming = Claiming(worker=self.worker, lease_seconds=self.lease_seconds)
             outcomes = await poll_due_feeds(self.store, self.fetcher, self.gazetteer, self.settings,
                                             now=self.clock(), rng=self.rng, announce=self.sink.announce,
-                                            every=every)
+                                            every=every, claiming=claiming)
         for outcome in outcomes:
             self.metrics.polls.labels(outcome.status).inc()
             self.metrics.stories.inc(outcome.stories)
             self.metrics.alerts.labels("queued").inc(outcome.alerts)
             if outcome.error:
                 self.metrics.poll_errors.inc()
-        await self.deliver_once()
+        if self.delivers:
+            await self.deliver_once()
         return outcomes
 
     async def deliver_once(self) -> int:
@@ -89,7 +128,8 @@ class Service:
             depth = self.store.outbox_depth()
             delivered = await deliver_pending(self.store, self.sink, self.gazetteer.sites, self.config.discord,
                                               now=self.clock(),
-                                              channels=[CONSOLE_CHANNEL] if self.console else None)
+                                              channels=[CONSOLE_CHANNEL] if self.console else None,
+                                              worker=self.worker, lease_seconds=DELIVERY_LEASE_SECONDS)
         self.metrics.delivered.inc(delivered)
         if depth and not delivered:
             self.metrics.delivery_failures.inc()
@@ -119,18 +159,24 @@ def let_the_file_win(config: Config, store: Store) -> None:
 
 async def run_service(service: Service, *, once: bool = False,
                       stop: asyncio.Event | None = None) -> list[PollOutcome]:
-    """Poll and deliver until `stop` is set; with `once`, poll every feed once and return the outcomes."""
+    """Poll and deliver, as the service's role says, until `stop` is set; with `once`, poll every feed once
+    (and deliver) and return the outcomes."""
     async with FeedFetcher(allow_private=service.config.allow_private_feeds) as fetcher:
         service.fetcher = fetcher
         if once:
-            return await service.poll_once(every=True)
+            if service.polls:
+                return await service.poll_once(every=True)
+            await service.deliver_once()
+            return []
         stop = stop or asyncio.Event()
         scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone="UTC")
         # The scheduler keeps real time (the service's clock may be a test's fixed moment).
-        scheduler.add_job(service.poll_once, "interval", seconds=POLL_TICK_SECONDS, next_run_time=utc_now(),
-                          max_instances=1, coalesce=True, id="poll")
-        scheduler.add_job(service.deliver_once, "interval", seconds=DELIVERY_TICK_SECONDS, max_instances=1,
-                          coalesce=True, id="deliver")
+        if service.polls:
+            scheduler.add_job(service.poll_once, "interval", seconds=service.poll_tick, next_run_time=utc_now(),
+                              max_instances=1, coalesce=True, id="poll")
+        if service.delivers:
+            scheduler.add_job(service.deliver_once, "interval", seconds=DELIVERY_TICK_SECONDS, max_instances=1,
+                              coalesce=True, id="deliver")
         scheduler.start()
         metrics_runner = None
         if service.config.metrics_port:
@@ -152,39 +198,76 @@ def configure_logging() -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def main_run(config_path: str, *, dry_run: bool, once: bool) -> int:
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """What `python -m bot run` was asked to do, beyond the config file."""
+
+    role: str = "all"
+    dry_run: bool = False
+    once: bool = False
+    poll_tick: float = POLL_TICK_SECONDS
+    lease_seconds: float = FEED_LEASE_SECONDS
+
+
+def role_problem(role: str, database: str, *, discord_mode: bool) -> str | None:
+    """Why this role cannot run here, in one line; None when it can."""
+    if role not in ROLES:
+        return f"--role {role}: choose one of {', '.join(ROLES)}"
+    if role != "all" and not is_postgres_url(database):
+        return (f"--role {role} needs PostgreSQL (SITEWATCH_DATABASE=postgresql://...): on SQLite one process "
+                "does everything, run --role all (the default)")
+    if role == "discord" and not discord_mode:
+        return "--role discord holds the Discord gateway: it needs DISCORD_TOKEN, and no --dry-run"
+    return None
+
+
+def main_run(config_path: str, options: RunOptions = RunOptions()) -> int:
     configure_logging()
     config = load_config(config_path)
     token = config.discord_token
-    discord_mode = bool(token) and not dry_run
+    discord_mode = bool(token) and not options.dry_run
     if discord_mode and (problem := config.discord_route_problem()):
         raise ConfigError(f"{config_path}: {problem}")
     database = os.environ.get("SITEWATCH_DATABASE") or config.database
-    store = open_store(database, single_instance=True)  # a second bot on this database stops here, in one line
+    if problem := role_problem(options.role, database, discord_mode=discord_mode):
+        raise ConfigError(problem)
+    # SQLite: a second bot on this file stops here, in one line. PostgreSQL: workers share the store through
+    # leases (feeds, the outbox's incidents, the gateway).
+    store = open_store(database, single_instance=not is_postgres_url(database))
     try:
-        if token and discord_mode:
+        service = Service(config, store, ConsoleSink(), console=True, role=options.role,
+                          poll_tick=options.poll_tick, lease_seconds=options.lease_seconds)
+        if token and discord_mode and options.role in GATEWAY_ROLES:
             from bot.discord_app import run_discord
 
-            return asyncio.run(run_discord(config, store, token))
-        log.info("event=start mode=console reason=%s database=%s sites=%d feeds=%d",
-                 "dry-run" if dry_run else "no DISCORD_TOKEN", redact_password(database), len(config.sites),
-                 len(config.feeds))
-        outcomes = asyncio.run(_run_console(config, store, once=once))
+            return asyncio.run(run_discord(config, store, token, service=service))
+        if token and discord_mode and options.role == "delivery":
+            from bot.discord_app import run_rest_delivery
+
+            return asyncio.run(run_rest_delivery(service, token))
+        log.info("event=start mode=console role=%s worker=%s reason=%s database=%s sites=%d feeds=%d",
+                 options.role, service.worker, "dry-run" if options.dry_run else "no DISCORD_TOKEN",
+                 redact_password(database), len(config.sites), len(config.feeds))
+        outcomes = asyncio.run(_run_console(service, once=options.once))
     finally:
         store.close()
-    if once:
+    if options.once:
         return _once_exit_code(outcomes)
-    log.info("event=stopped mode=console")
+    log.info("event=stopped mode=console role=%s", options.role)
     return 0
 
 
-async def _run_console(config: Config, store: Store, *, once: bool) -> list[PollOutcome]:
-    service = Service(config, store, ConsoleSink(), console=True)
+async def _run_console(service: Service, *, once: bool) -> list[PollOutcome]:
+    return await run_service(service, once=once, stop=stop_on_signals())
+
+
+def stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM (docker stop), in the running loop."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, _stopper(stop, signum))
-    return await run_service(service, once=once, stop=stop)
+    return stop
 
 
 def _stopper(stop: asyncio.Event, signum: int) -> Callable[[], None]:

@@ -14,6 +14,11 @@ from bot.pipeline import StoryAnalysis
 from bot.reconcile import IncidentOutcome, StoredStory
 
 
+class StoreConflict(Exception):
+    """A transaction undone because another worker's write crossed it (a deadlock between two workers'
+    locks): doing the same again, from what the other wrote, succeeds."""
+
+
 @dataclass(frozen=True, slots=True)
 class StoredIncident:
     id: int
@@ -119,6 +124,16 @@ class Store(Protocol):
     def pending_alerts(self, now: datetime, limit: int = 50) -> list[PendingAlert]:
         ...
 
+    def claim_alerts(self, worker: str, now: datetime, *, lease_seconds: float, limit: int = 50) -> list[PendingAlert]:
+        """The pending alerts of incidents no other live worker is sending, leased to `worker` for
+        lease_seconds: a claimed incident is not sent by another worker until the lease ends or is released.
+        One process per database (SQLite): the pending alerts."""
+        ...
+
+    def release_alerts(self, worker: str, incident_ids: Sequence[int]) -> None:
+        """End this worker's leases on these incidents' delivery (sent, deferred or left for later)."""
+        ...
+
     def mark_sent(self, outbox_ids: Sequence[int], now: datetime) -> None:
         ...
 
@@ -163,6 +178,28 @@ class Store(Protocol):
         ...
 
     def remove_feed(self, url: str) -> bool:
+        ...
+
+    def claim_due_feeds(self, worker: str, now: datetime, *, lease_seconds: float, limit: int | None,
+                        every: bool = False) -> list[FeedHealth]:
+        """Due feeds (with `every`, all) that no other live worker holds, at most `limit`, leased to `worker`
+        for lease_seconds; record_poll ends the lease. One process per database (SQLite): the due feeds."""
+        ...
+
+    def renew_feed_leases(self, worker: str, urls: Sequence[str], *, lease_seconds: float) -> None:
+        """Extend this worker's leases on feeds it is still polling."""
+        ...
+
+    def release_feeds(self, worker: str, urls: Sequence[str]) -> None:
+        """End this worker's leases on feeds it will not poll after all (it is stopping): due for anyone now."""
+        ...
+
+    def take_lease(self, name: str, holder: str, *, lease_seconds: float) -> str | None:
+        """Take or renew the named lease (the Discord gateway) unless another holder's is still running:
+        None when `holder` has it now, else who holds it."""
+        ...
+
+    def drop_lease(self, name: str, holder: str) -> None:
         ...
 
     def record_poll(self, url: str, *, now: datetime, next_poll: datetime, ok: bool, error: str | None = None,

@@ -136,4 +136,19 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (feed_url, digest)
     ) WITHOUT ROWID;
     """,
+    # 7: many workers: a poller leases the feeds it polls and a delivery worker the incidents it sends; a named
+    # lease (the Discord gateway) is held by one process.
+    """
+    ALTER TABLE feeds ADD COLUMN lease_holder TEXT;
+    ALTER TABLE feeds ADD COLUMN lease_until TEXT;
+    ALTER TABLE incidents ADD COLUMN delivery_holder TEXT;
+    ALTER TABLE incidents ADD COLUMN delivery_until TEXT;
+    CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        until TEXT NOT NULL
+    );
+    CREATE INDEX feeds_next_poll ON feeds(next_poll);
+    CREATE INDEX outbox_unsent ON outbox(incident_id) WHERE sent_at IS NULL AND parked_at IS NULL;
+    """,
 )

@@ -23,7 +23,7 @@ from bot.errors import StoreError
 from bot.models import IncidentState, Report, Site, Source, Story
 from bot.pipeline import StoryAnalysis
 from bot.reconcile import IncidentOutcome, StoredStory
-from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, StoredIncident
+from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, StoreConflict, StoredIncident
 from bot.store.migrations_pg import MIGRATIONS_PG
 
 # The JSON shapes and the one-caller-at-a-time rule are SQLite's own: one definition, so both stores agree.
@@ -225,6 +225,11 @@ class PostgresStore:
                 with self._db.transaction():
                     self._lock_sites(site_ids)
                     yield
+            except (psycopg.errors.DeadlockDetected, psycopg.errors.UniqueViolation) as error:
+                # Rolled back: another worker's story crossed this one (locks taken in opposite orders, or
+                # the same entry stored by both); deciding again sees what it wrote.
+                raise StoreConflict(str(error).strip().splitlines()[0] if str(error).strip() else "conflict") \
+                    from error
             finally:
                 self._in_transaction = False
                 self._sites_locked.clear()
@@ -232,7 +237,8 @@ class PostgresStore:
     def _lock_sites(self, site_ids: Iterable[str]) -> None:
         """Sites locked later in a transaction (an earlier version's) come after those it began with, so two
         workers could wait for each other; the server then fails one. Harmless with one bot per database (the
-        store's lock lets one transaction run at a time); many workers (issue 10, item 3) must retry it."""
+        store's lock lets one transaction run at a time); with many workers the story is decided again
+        (StoreConflict, bot/polling.py)."""
         for key in sorted({advisory_key(site_id) for site_id in site_ids} - self._sites_locked):
             self._db.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
             self._sites_locked.add(key)
@@ -410,16 +416,44 @@ class PostgresStore:
 
     def pending_alerts(self, now: datetime, limit: int = 50) -> list[PendingAlert]:
         """Unsent alerts due now, one per incident: its newest facts, and every row it stands for."""
+        return self._pending(now, limit, None)
+
+    def _pending(self, now: datetime, limit: int, incident_ids: Sequence[int] | None) -> list[PendingAlert]:
         rows = self._rows(
             """SELECT o.incident_id, array_agg(o.id ORDER BY o.id) AS ids, MAX(o.attempts) AS attempts,
                       bool_or(o.action = 'new') AS is_new,
                       (SELECT facts FROM outbox WHERE id = MAX(o.id)) AS facts
                FROM outbox o WHERE o.sent_at IS NULL AND o.parked_at IS NULL
                       AND (o.next_attempt IS NULL OR o.next_attempt <= %s)
-               GROUP BY o.incident_id ORDER BY MIN(o.id) LIMIT %s""", (now, limit))
+                      AND (%s::bigint[] IS NULL OR o.incident_id = ANY(%s))
+               GROUP BY o.incident_id ORDER BY MIN(o.id) LIMIT %s""",
+            (now, incident_ids if incident_ids is None else list(incident_ids),
+             incident_ids if incident_ids is None else list(incident_ids), limit))
         return [PendingAlert(incident_id=r["incident_id"], outbox_ids=tuple(r["ids"]),
                              facts=facts_from_json(r["facts"]), attempts=r["attempts"], is_new=r["is_new"])
                 for r in rows]
+
+    def claim_alerts(self, worker: str, now: datetime, *, lease_seconds: float, limit: int = 50) -> list[PendingAlert]:
+        """Lease the incidents with alerts due that no live worker is sending; their pending alerts. The lease is
+        on the incident, not on its outbox rows: a row queued while another worker sends the incident waits
+        for that worker, so one incident is never posted by two workers at once."""
+        claimed = self._rows(
+            """UPDATE incidents SET delivery_holder = %s, delivery_until = now() + make_interval(secs => %s)
+               WHERE id IN (SELECT i.id FROM incidents i
+                            JOIN (SELECT incident_id, MIN(id) AS first FROM outbox
+                                  WHERE sent_at IS NULL AND parked_at IS NULL
+                                  AND (next_attempt IS NULL OR next_attempt <= %s) GROUP BY incident_id) due
+                            ON due.incident_id = i.id
+                            WHERE i.delivery_until IS NULL OR i.delivery_until < now()
+                            ORDER BY due.first LIMIT %s FOR UPDATE OF i SKIP LOCKED)
+               RETURNING id""", (worker, lease_seconds, now, limit))
+        if not claimed:
+            return []
+        return self._pending(now, limit, [r["id"] for r in claimed])
+
+    def release_alerts(self, worker: str, incident_ids: Sequence[int]) -> None:
+        self._run("UPDATE incidents SET delivery_holder = NULL, delivery_until = NULL "
+                  "WHERE delivery_holder = %s AND id = ANY(%s)", (worker, list(incident_ids)))
 
     def mark_sent(self, outbox_ids: Sequence[int], now: datetime) -> None:
         self._run("UPDATE outbox SET sent_at = %s, last_error = NULL WHERE id = ANY(%s)", (now, list(outbox_ids)))
@@ -475,6 +509,43 @@ class PostgresStore:
         row = self._row("SELECT * FROM feeds WHERE url = %s", (url,))
         return _feed_health(row) if row else None
 
+    def claim_due_feeds(self, worker: str, now: datetime, *, lease_seconds: float, limit: int | None,
+                        every: bool = False) -> list[FeedHealth]:
+        """Take due feeds no live worker holds, and lease them, in one statement: rows another worker is
+        claiming at this moment are skipped (SKIP LOCKED), and a row it has just leased is checked again
+        against its new lease. A dead worker's feeds come back when their lease ends."""
+        rows = self._rows(
+            """UPDATE feeds SET lease_holder = %s, lease_until = now() + make_interval(secs => %s)
+               WHERE url IN (SELECT url FROM feeds WHERE (%s OR next_poll IS NULL OR next_poll <= %s)
+                             AND (lease_until IS NULL OR lease_until < now())
+                             ORDER BY next_poll NULLS FIRST, url COLLATE "C" LIMIT %s FOR UPDATE SKIP LOCKED)
+               RETURNING *""", (worker, lease_seconds, every, now, limit))
+        return sorted((_feed_health(r) for r in rows), key=lambda feed: feed.url)
+
+    def renew_feed_leases(self, worker: str, urls: Sequence[str], *, lease_seconds: float) -> None:
+        self._run("UPDATE feeds SET lease_until = now() + make_interval(secs => %s) "
+                  "WHERE lease_holder = %s AND url = ANY(%s)", (lease_seconds, worker, list(urls)))
+
+    def release_feeds(self, worker: str, urls: Sequence[str]) -> None:
+        self._run("UPDATE feeds SET lease_holder = NULL, lease_until = NULL WHERE lease_holder = %s AND url = ANY(%s)",
+                  (worker, list(urls)))
+
+    def take_lease(self, name: str, holder: str, *, lease_seconds: float) -> str | None:
+        """Taken when free, expired or already ours; two takers at once queue on the key, and the second
+        sees the first's lease."""
+        taken = self._row(
+            """INSERT INTO leases (name, holder, until) VALUES (%s, %s, now() + make_interval(secs => %s))
+               ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
+               WHERE leases.holder = excluded.holder OR leases.until < now() RETURNING holder""",
+            (name, holder, lease_seconds))
+        if taken is not None:
+            return None
+        current = self._row("SELECT holder FROM leases WHERE name = %s", (name,))
+        return str(current["holder"]) if current else "another process"
+
+    def drop_lease(self, name: str, holder: str) -> None:
+        self._run("DELETE FROM leases WHERE name = %s AND holder = %s", (name, holder))
+
     def record_poll(self, url: str, *, now: datetime, next_poll: datetime, ok: bool, error: str | None = None,
                     etag: str | None = None, last_modified: str | None = None, new_url: str | None = None,
                     flagged: bool | None = None) -> None:
@@ -484,12 +555,14 @@ class PostgresStore:
                 self._run(
                     """UPDATE feeds SET etag = COALESCE(%s, etag), last_modified = COALESCE(%s, last_modified),
                        last_poll = %s, last_success = %s, consecutive_failures = 0, next_poll = %s, flagged = FALSE,
-                       last_error = NULL WHERE url = %s""", (etag, last_modified, now, now, next_poll, url))
+                       last_error = NULL, lease_holder = NULL, lease_until = NULL WHERE url = %s""",
+                    (etag, last_modified, now, now, next_poll, url))
             else:
                 self._run(
                     """UPDATE feeds SET last_poll = %s, last_error = %s,
                        consecutive_failures = consecutive_failures + 1, next_poll = %s,
-                       flagged = COALESCE(%s, flagged) WHERE url = %s""", (now, error, next_poll, flagged, url))
+                       flagged = COALESCE(%s, flagged), lease_holder = NULL, lease_until = NULL
+                       WHERE url = %s""", (now, error, next_poll, flagged, url))
             if new_url and new_url != url:
                 self._move_feed(url, new_url)
 

@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -400,6 +400,13 @@ class SQLiteStore:
                 is_new=bool(row["news"])))
         return pending
 
+    def claim_alerts(self, worker: str, now: datetime, *, lease_seconds: float, limit: int = 50) -> list[PendingAlert]:
+        """One process per file (the instance lock): every pending alert is this process's to send."""
+        return self.pending_alerts(now, limit)
+
+    def release_alerts(self, worker: str, incident_ids: Sequence[int]) -> None:
+        return None  # nothing was leased
+
     def mark_sent(self, outbox_ids: Sequence[int], now: datetime) -> None:
         marks = ",".join("?" * len(outbox_ids))
         self._db.execute(f"UPDATE outbox SET sent_at = ?, last_error = NULL WHERE id IN ({marks})",
@@ -467,6 +474,33 @@ class SQLiteStore:
 
     def feed(self, url: str) -> FeedHealth | None:
         return next((f for f in self.feeds() if f.url == url), None)
+
+    def claim_due_feeds(self, worker: str, now: datetime, *, lease_seconds: float, limit: int | None,
+                        every: bool = False) -> list[FeedHealth]:
+        """One process per file (the instance lock): no lease to take, every due feed (or every feed) is this
+        process's, whatever the limit."""
+        return [feed for feed in self.feeds() if every or feed.next_poll is None or feed.next_poll <= now]
+
+    def renew_feed_leases(self, worker: str, urls: Sequence[str], *, lease_seconds: float) -> None:
+        return None  # nothing was leased
+
+    def release_feeds(self, worker: str, urls: Sequence[str]) -> None:
+        return None  # nothing was leased
+
+    def take_lease(self, name: str, holder: str, *, lease_seconds: float) -> str | None:
+        now = datetime.now(UTC)
+        taken = self._db.execute(
+            """INSERT INTO leases (name, holder, until) VALUES (?, ?, ?)
+               ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, until = excluded.until
+               WHERE leases.holder = excluded.holder OR leases.until < ?""",
+            (name, holder, _iso(now + timedelta(seconds=lease_seconds)), _iso(now))).rowcount
+        if taken:
+            return None
+        row = self._db.execute("SELECT holder FROM leases WHERE name = ?", (name,)).fetchone()
+        return str(row["holder"]) if row else "another process"
+
+    def drop_lease(self, name: str, holder: str) -> None:
+        self._db.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
 
     def record_poll(self, url: str, *, now: datetime, next_poll: datetime, ok: bool, error: str | None = None,
                     etag: str | None = None, last_modified: str | None = None, new_url: str | None = None,

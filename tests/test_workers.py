@@ -1,0 +1,433 @@
+"""Many workers on one PostgreSQL store (`python -m bot run --role ...`): pollers split the due feeds with
+leases and never poll one twice in an interval; a poller killed with SIGKILL loses and doubles nothing;
+delivery workers post every alert once; one process holds the Discord gateway. On SQLite, only `--role all`.
+
+The PostgreSQL tests use the local server (127.0.0.1:5432) and are skipped, saying why, when it does not
+answer."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+import bot.polling
+from bot.config import load_config, parse_config
+from bot.delivery import ConsoleSink
+from bot.discord_app import GATEWAY_LEASE, wait_for_gateway
+from bot.feeds import parse_feed
+from bot.fetch import FeedFetcher
+from bot.models import Site
+from bot.polling import Claiming, PollSettings, poll_due_feeds, read_and_match
+from bot.processing import process_story
+from bot.service import Service, role_problem, run_service
+from bot.sites import Gazetteer
+from bot.store.base import StoreConflict
+from bot.store.postgres import PostgresStore
+from tests.conftest import ROOT, make_store
+from tests.fake_discord import FakeDiscordServer
+from tests.local_feeds import LocalFeeds
+from tests.postgres_probe import find_postgres
+from tests.worker_feeds import ATTACKS, OUTLETS_PER_ATTACK, feed_documents
+from tests.workers_harness import (
+    config_file,
+    create_schema,
+    drop_schema,
+    every_feed_polled,
+    new_alerts_per_incident,
+    query,
+    replayed_incidents,
+    start_worker,
+    stop_workers,
+    stored_incidents,
+)
+
+URL, UNREACHABLE = find_postgres()
+needs_postgres = pytest.mark.skipif(URL is None, reason=UNREACHABLE)
+_numbers = itertools.count(1)
+NOW = datetime(2021, 7, 12, tzinfo=UTC)
+POST = "POST /channels/{channel_id}/messages"
+
+
+@pytest.fixture
+def schema() -> Iterator[str]:
+    assert URL is not None
+    name = f"sitewatch_workers_{os.getpid()}_{next(_numbers)}"
+    create_schema(URL, name)
+    yield name
+    drop_schema(URL, name)
+
+
+def url_in(schema: str) -> str:
+    return f"{URL}?options=-csearch_path%3D{schema}"
+
+
+async def until(check: Callable[[], bool], workers: list[subprocess.Popen[bytes]], log: Path,
+                timeout: float = 45.0) -> None:
+    """Wait (without blocking the feed server in this loop) until check() holds; fail if a worker died."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():
+        dead = [w for w in workers if w.poll() is not None and w.returncode != -signal.SIGKILL]
+        assert not dead, log.read_text(encoding="utf-8")[-3000:]
+        assert asyncio.get_running_loop().time() < deadline, log.read_text(encoding="utf-8")[-3000:]
+        await asyncio.sleep(0.2)
+
+
+@needs_postgres
+async def test_four_pollers_poll_every_feed_once_and_make_each_attack_one_incident(
+        schema: str, tmp_path: Path) -> None:
+    documents = feed_documents(300)
+    log = tmp_path / "workers.log"
+    async with LocalFeeds() as server:
+        urls = [server.serve(path, body) for path, body in documents.items()]
+        config = config_file(tmp_path, urls)
+        workers = [start_worker("poller", config, url_in(schema), log) for _ in range(4)]
+        try:
+            await until(every_feed_polled(url_in(schema), len(urls)), workers, log)
+            await asyncio.sleep(2)  # two more ticks of each poller: still nothing due again
+        finally:
+            stop_workers(workers)
+    assert all(worker.returncode == 0 for worker in workers), log.read_text(encoding="utf-8")[-3000:]
+    assert set(server.hits) == set(documents)
+    assert [path for path, hits in server.hits.items() if hits != 1] == []
+    incidents = stored_incidents(url_in(schema))
+    assert incidents == replayed_incidents(documents, tmp_path / "files")
+    assert len(incidents) == len(ATTACKS) and {n for _, _, n in incidents} == {OUTLETS_PER_ATTACK}
+    assert new_alerts_per_incident(url_in(schema)) == [1] * len(ATTACKS)
+    # Pollers never send.
+    assert query(url_in(schema), "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL") == [(0,)]
+
+
+@needs_postgres
+async def test_a_poller_killed_mid_poll_loses_and_doubles_nothing(schema: str, tmp_path: Path) -> None:
+    documents = feed_documents(240)
+    log = tmp_path / "workers.log"
+    async with LocalFeeds() as server:
+        # A slow answer each: a poll takes seconds, and the first poller is killed in the middle of one.
+        urls = [server.serve(path, body, delay=0.03) for path, body in documents.items()]
+        config = config_file(tmp_path, urls)
+        doomed = start_worker("poller", config, url_in(schema), log)
+        workers = [doomed]
+        try:
+            pattern = f"%:{doomed.pid}"
+            database = url_in(schema)
+            await until(lambda: bool(query(database, "SELECT 1 FROM feeds WHERE lease_holder LIKE %s", (pattern,)))
+                        and bool(query(database, "SELECT 1 FROM feeds WHERE last_poll IS NOT NULL")), workers, log)
+            workers.append(start_worker("poller", config, url_in(schema), log))
+            await asyncio.sleep(1.0)
+            held = query(url_in(schema), "SELECT url FROM feeds WHERE lease_holder LIKE %s", (pattern,))
+            doomed.send_signal(signal.SIGKILL)  # no goodbye: its leases and open transaction are left behind
+            doomed.wait()
+            await until(every_feed_polled(url_in(schema), len(urls)), workers, log)
+        finally:
+            stop_workers(workers)
+    assert held, "the killed poller held no feed when it died: the test proved nothing"
+    assert set(server.hits) == set(documents)
+    incidents = stored_incidents(url_in(schema))
+    assert incidents == replayed_incidents(documents, tmp_path / "files")
+    assert len(incidents) == len(ATTACKS)
+    assert new_alerts_per_incident(url_in(schema)) == [1] * len(ATTACKS)
+
+
+@needs_postgres
+async def test_two_delivery_workers_post_every_alert_once(schema: str, tmp_path: Path) -> None:
+    assert URL is not None
+    documents = feed_documents(len(ATTACKS) * OUTLETS_PER_ATTACK, ordinary_per_feed=0)
+    gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())
+    store = PostgresStore(URL, schema=schema)
+    stories = sorted((story for path, body in documents.items() for story in parse_feed(body, path).stories),
+                     key=lambda story: story.published)
+    first_reports, later_reports = stories[:len(ATTACKS) * 2], stories[len(ATTACKS) * 2:]
+    log = tmp_path / "workers.log"
+    try:
+        async with FakeDiscordServer(heartbeat_interval_ms=200) as discord_server:
+            config = config_file(tmp_path, [], channel_id=discord_server.channel.id)
+            env = {"DISCORD_TOKEN": discord_server.token, "DISCORD_API_BASE": discord_server.base_url}
+            # Discord makes the first posts wait (429, retry after 1 s): a worker is mid-send on its first
+            # incidents when the other's next tick comes.
+            discord_server.rate_limit_next(POST, count=len(ATTACKS), retry_after=1.0)
+            workers = [start_worker("delivery", config, url_in(schema), log, **env) for _ in range(2)]
+            try:
+                for wave in (first_reports, later_reports):  # new incidents, then updates while they are sent
+                    for story in wave:
+                        process_story(store, gazetteer, story, NOW)
+                    await until(lambda: store.outbox_depth() == 0, workers, log)
+            finally:
+                stop_workers(workers)
+            posted = discord_server.messages_in(discord_server.channel.id)
+            posts = [r for r in discord_server.requests if r.route == POST and r.status == 200]
+            discord_server.assert_clean()
+    finally:
+        store.close()
+    assert all(worker.returncode == 0 for worker in workers), log.read_text(encoding="utf-8")[-3000:]
+    assert len(posts) == len(ATTACKS) and len(posted) == len(ATTACKS)  # a nonce's second post would answer 200
+    assert query(url_in(schema), "SELECT COUNT(*) FROM messages") == [(len(ATTACKS),)]
+
+
+@needs_postgres
+def test_due_feeds_are_split_between_pollers_and_a_dead_ones_come_back_after_its_lease(schema: str) -> None:
+    assert URL is not None
+    first, second = PostgresStore(URL, schema=schema), PostgresStore(URL, schema=schema)
+    try:
+        for number in range(10):
+            first.ensure_feed(f"https://news.example/{number}", None)
+        taken = first.claim_due_feeds("a", NOW, lease_seconds=60, limit=4)
+        rest = second.claim_due_feeds("b", NOW, lease_seconds=60, limit=100)
+        assert len(taken) == 4 and len(rest) == 6
+        assert {f.url for f in taken}.isdisjoint(f.url for f in rest)
+        assert second.claim_due_feeds("b", NOW, lease_seconds=60, limit=100) == []  # all leased
+        first.record_poll(taken[0].url, now=NOW, next_poll=NOW + timedelta(minutes=5), ok=True)
+        assert second.claim_due_feeds("b", NOW, lease_seconds=60, limit=100) == []  # polled: not due
+        every = first.claim_due_feeds("a", NOW, lease_seconds=0, limit=None, every=True)
+        assert [f.url for f in every] == [taken[0].url]  # every feed, but only those no live worker holds
+        for feed in taken[1:]:  # "a" dies; its leases end
+            first.connection.execute("UPDATE feeds SET lease_until = now() - interval '1 second' WHERE url = %s",
+                                     (feed.url,))
+        taken_over = second.claim_due_feeds("b", NOW, lease_seconds=60, limit=100)
+        assert sorted(f.url for f in taken_over) == sorted(f.url for f in taken[1:])
+    finally:
+        first.close()
+        second.close()
+
+
+@needs_postgres
+def test_an_incident_claimed_by_one_delivery_worker_is_not_sent_by_another(schema: str) -> None:
+    assert URL is not None
+    gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())
+    first, second = PostgresStore(URL, schema=schema), PostgresStore(URL, schema=schema)
+    try:
+        documents = feed_documents(len(ATTACKS), ordinary_per_feed=0)
+        for path, body in documents.items():
+            for story in parse_feed(body, path).stories:
+                process_story(first, gazetteer, story, NOW)
+        mine = first.claim_alerts("a", NOW, lease_seconds=60, limit=2)
+        theirs = second.claim_alerts("b", NOW, lease_seconds=60)
+        assert len(mine) == 2 and len(theirs) == len(ATTACKS) - 2
+        assert {p.incident_id for p in mine}.isdisjoint(p.incident_id for p in theirs)
+        first.release_alerts("a", [mine[0].incident_id])  # left unsent (Discord down): back for anyone
+        assert [p.incident_id for p in second.claim_alerts("b", NOW, lease_seconds=60)] == [mine[0].incident_id]
+        assert second.claim_alerts("b", NOW, lease_seconds=60) == []
+    finally:
+        first.close()
+        second.close()
+
+
+@needs_postgres
+async def test_a_second_gateway_process_waits_in_one_line_and_takes_over_when_the_lease_ends(
+        schema: str, caplog: pytest.LogCaptureFixture) -> None:
+    assert URL is not None
+    first, second = PostgresStore(URL, schema=schema), PostgresStore(URL, schema=schema)
+    try:
+        assert first.take_lease(GATEWAY_LEASE, "host-a:1", lease_seconds=60) is None
+        assert first.take_lease(GATEWAY_LEASE, "host-a:1", lease_seconds=60) is None  # renewed
+        stop = asyncio.Event()
+        caplog.set_level(logging.INFO, logger="sitewatch.discord")
+        waiting = asyncio.create_task(wait_for_gateway(second, "host-b:2", stop, lease_seconds=0.3))
+        await asyncio.sleep(0.5)
+        assert not waiting.done()
+        (line,) = [r.getMessage() for r in caplog.records if "gateway_waiting" in r.getMessage()]
+        assert "holder=host-a:1" in line
+        first.connection.execute("UPDATE leases SET until = now() - interval '1 second'")  # host-a stopped renewing
+        assert await asyncio.wait_for(waiting, timeout=5) is True
+        assert first.take_lease(GATEWAY_LEASE, "host-a:1", lease_seconds=60) == "host-b:2"
+        second.drop_lease(GATEWAY_LEASE, "host-b:2")  # a clean stop hands it over at once
+        assert first.take_lease(GATEWAY_LEASE, "host-a:1", lease_seconds=60) is None
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.mark.parametrize("role", ["poller", "delivery", "discord"])
+def test_roles_other_than_all_refuse_sqlite_in_one_line(role: str, tmp_path: Path) -> None:
+    config = config_file(tmp_path, [])
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("DISCORD_TOKEN", "SITEWATCH_DATABASE")}
+    environment["SITEWATCH_DATABASE"] = str(tmp_path / "bot.sqlite3")
+    done = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config), "--role", role, "--once"],
+                          cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert f"--role {role} needs PostgreSQL" in line and "--role all" in line
+
+
+def test_compose_runs_the_gateway_role_in_its_own_profile() -> None:
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
+    assert services["discord"]["command"][-2:] == ["--role", "discord"]
+    assert services["discord"]["profiles"] == ["discord"]  # not started by a plain `docker compose up`
+    assert {name: s["command"][-1] for name, s in services.items() if name != "postgres"} == {
+        "poller": "poller", "delivery": "delivery", "discord": "discord"}
+
+
+def test_a_story_undone_by_a_conflict_with_another_worker_is_decided_again(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    real = bot.polling.process_story
+    undone: list[str] = []
+
+    def conflicting_once(store, gazetteer, story, now, **kwargs):  # type: ignore[no-untyped-def]
+        if not undone:
+            undone.append(story.key)
+            raise StoreConflict("deadlock detected")
+        return real(store, gazetteer, story, now, **kwargs)
+
+    monkeypatch.setattr(bot.polling, "process_story", conflicting_once)
+    gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())
+    store = make_store()
+    body = feed_documents(1, ordinary_per_feed=0)["/feed-00000.xml"]
+    stories, alerts, _ = read_and_match(body, "https://one.example/feed", store, gazetteer, now=NOW,
+                                        quiet_before=NOW - timedelta(days=3650))
+    assert undone and stories == 1 and alerts == 1
+    assert "event=story_retried" in caplog.text
+
+
+@needs_postgres
+def test_two_workers_locking_sites_in_opposite_orders_get_a_conflict_not_a_hang(schema: str) -> None:
+    assert URL is not None
+    first, second = PostgresStore(URL, schema=schema), PostgresStore(URL, schema=schema)
+    both_hold_one = threading.Barrier(2, timeout=10)
+    outcomes: dict[str, str] = {}
+
+    def lock(store: PostgresStore, name: str, sites: tuple[str, str]) -> None:
+        try:
+            with store.transaction(site_ids=[sites[0]]):
+                both_hold_one.wait()
+                with store.transaction(site_ids=[sites[1]]):  # as a story's earlier version names another site
+                    pass
+            outcomes[name] = "committed"
+        except StoreConflict:
+            outcomes[name] = "conflict"
+
+    try:
+        threads = [threading.Thread(target=lock, args=(first, "a", ("site-x", "site-y"))),
+                   threading.Thread(target=lock, args=(second, "b", ("site-y", "site-x")))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        first.close()
+        second.close()
+    assert sorted(outcomes.values()) == ["committed", "conflict"]
+
+
+@needs_postgres
+async def test_a_poller_stopped_mid_poll_hands_its_unpolled_feeds_back_at_once(schema: str) -> None:
+    assert URL is not None
+    gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())
+    store = PostgresStore(URL, schema=schema)
+    settings = PollSettings(interval_seconds=600, backlog=timedelta(days=3650), failing_threshold=3)
+
+    async def ignore(_: str) -> None:
+        return None
+
+    try:
+        async with LocalFeeds() as server, FeedFetcher(allow_private=True) as fetcher:
+            for path, body in feed_documents(3).items():
+                store.ensure_feed(server.serve(path, body, delay=2), None)  # answers after the stop
+            polling = asyncio.create_task(poll_due_feeds(
+                store, fetcher, gazetteer, settings, now=NOW, rng=random.Random(1), announce=ignore,
+                claiming=Claiming(worker="stopping", lease_seconds=600)))
+            while not server.hits:
+                await asyncio.sleep(0.05)
+            assert len(query(url_in(schema), "SELECT 1 FROM feeds WHERE lease_holder = 'stopping'")) == 3
+            polling.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await polling
+        taken = store.claim_due_feeds("next", NOW, lease_seconds=60, limit=None)
+    finally:
+        store.close()
+    assert len(taken) == 3  # not left leased for ten minutes
+
+
+@needs_postgres
+async def test_one_discord_process_holds_the_gateway_and_a_second_takes_over_when_it_stops(
+        schema: str, tmp_path: Path) -> None:
+    log = tmp_path / "workers.log"
+    async with FakeDiscordServer(heartbeat_interval_ms=200) as discord_server:
+        config = config_file(tmp_path, [], channel_id=discord_server.channel.id, guild_id=discord_server.guild.id)
+        env = {"DISCORD_TOKEN": discord_server.token, "DISCORD_API_BASE": discord_server.base_url,
+               "DISCORD_GATEWAY_URL": discord_server.gateway_url}
+        first = start_worker("discord", config, url_in(schema), log, **env)
+        workers = [first]
+        try:
+            await until(lambda: len(discord_server.gateway.identifies) == 1, workers, log)
+            workers.append(start_worker("discord", config, url_in(schema), log, **env))
+            await until(lambda: "event=gateway_waiting" in log.read_text(encoding="utf-8"), workers, log)
+            await asyncio.sleep(1)
+            assert len(discord_server.gateway.identifies) == 1  # the second one waits: no second client
+            first.send_signal(signal.SIGTERM)
+            assert await asyncio.to_thread(first.wait, 20) == 0
+            await until(lambda: len(discord_server.gateway.identifies) == 2, workers[1:], log, timeout=20)
+        finally:
+            stop_workers(workers)
+    (waiting,) = [line for line in log.read_text(encoding="utf-8").splitlines() if "gateway_waiting" in line]
+    assert f":{first.pid} " in waiting
+    assert all(worker.returncode == 0 for worker in workers), log.read_text(encoding="utf-8")[-3000:]
+
+
+async def test_a_poller_queues_alerts_without_sending_and_a_delivery_worker_sends_without_polling(
+        tmp_path: Path) -> None:
+    printed: list[str] = []
+    store = make_store(tmp_path / "db.sqlite3")
+    async with LocalFeeds() as server:
+        documents = feed_documents(len(ATTACKS), ordinary_per_feed=0)
+        config = parse_config(config_file(tmp_path, [server.serve(p, b) for p, b in documents.items()])
+                              .read_text(encoding="utf-8"))
+        poller = Service(config, store, ConsoleSink(printed.append), console=True, role="poller", clock=lambda: NOW)
+        await run_service(poller, once=True)
+        assert printed == [] and store.outbox_depth() == len(ATTACKS)
+        delivery = Service(config, store, ConsoleSink(printed.append), console=True, role="delivery",
+                           clock=lambda: NOW)
+        store.connection.execute("UPDATE feeds SET next_poll = NULL")
+        await run_service(delivery, once=True)
+    assert sum(line.startswith("[NEW]") for line in printed) == len(ATTACKS) and store.outbox_depth() == 0
+    assert sum(server.hits.values()) == len(ATTACKS)  # the delivery worker fetched nothing
+
+
+def test_a_poller_sees_a_site_added_in_chat_by_another_process(tmp_path: Path) -> None:
+    config = parse_config(config_file(tmp_path, []).read_text(encoding="utf-8"))
+    store = make_store(tmp_path / "db.sqlite3")
+    poller = Service(config, store, ConsoleSink(), console=True, role="poller")
+    site = Site("camp-example", "Camp Example", (), "IQ", 33.0, 44.0)
+    store.add_site(site, by="tester", now=NOW)  # as the gateway process's /track add does
+    assert "camp-example" not in poller.gazetteer.sites
+    poller.reload_sites_if_changed()
+    assert poller.gazetteer.sites["camp-example"] == site
+    unchanged = poller.gazetteer
+    poller.reload_sites_if_changed()
+    assert poller.gazetteer is unchanged  # no change, no rebuild
+
+
+def test_the_gateway_role_needs_a_token_and_other_roles_need_postgresql() -> None:
+    assert role_problem("all", "bot.sqlite3", discord_mode=True) is None
+    assert role_problem("poller", "postgresql://db/sitewatch", discord_mode=False) is None
+    assert role_problem("delivery", "postgresql://db/sitewatch", discord_mode=False) is None
+    assert "needs DISCORD_TOKEN" in str(role_problem("discord", "postgresql://db/sitewatch", discord_mode=False))
+    assert "needs PostgreSQL" in str(role_problem("poller", "bot.sqlite3", discord_mode=False))
+
+
+@needs_postgres
+async def test_a_delivery_worker_with_a_refused_token_stops_in_one_line(schema: str, tmp_path: Path) -> None:
+    async with FakeDiscordServer() as discord_server:
+        config = config_file(tmp_path, [], channel_id=discord_server.channel.id)
+        environment = {key: value for key, value in os.environ.items() if key != "SITEWATCH_LOG_LEVEL"}
+        environment |= {"SITEWATCH_DATABASE": url_in(schema), "SITEWATCH_LOG_LEVEL": "ERROR",
+                        "DISCORD_TOKEN": "not-the-token", "DISCORD_API_BASE": discord_server.base_url}
+        done = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "bot", "run", "--config", str(config), "--role", "delivery"],
+            cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert "Discord refused DISCORD_TOKEN" in line
