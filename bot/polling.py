@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from bot.errors import FeedError
 from bot.feeds import parse_feed
 from bot.fetch import FeedFetcher, FetchRequest, FetchResult, next_poll_delay
+from bot.matcher.sites import Gazetteer
 from bot.models import Alert, Story
 from bot.processing import process_story
-from bot.sites import Gazetteer
 from bot.store.base import FeedHealth, Store, StoreConflict
 
 log = logging.getLogger("sitewatch.polling")

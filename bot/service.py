@@ -22,9 +22,9 @@ from bot.config import Config, load_config
 from bot.delivery import CONSOLE_CHANNEL, DELIVERY_LEASE_SECONDS, AlertSink, ConsoleSink, deliver_pending
 from bot.errors import ConfigError
 from bot.fetch import FeedFetcher
+from bot.matcher.sites import Gazetteer
 from bot.metrics import Metrics, serve_metrics
 from bot.polling import Claiming, PollOutcome, PollSettings, poll_due_feeds
-from bot.sites import Gazetteer
 from bot.store import open_store
 from bot.store.base import Store
 from bot.store.postgres import is_postgres_url, redact_password

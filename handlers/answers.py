@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.matcher.summary import toll_text
 from bot.models import IncidentFacts
-from bot.summary import toll_text
 
 TITLE_LIMIT = 256  # an embed title
 PAGE_LIMIT = 4000  # an embed description holds 4,096 characters; the rest is margin for the footer's page count

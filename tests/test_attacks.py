@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from bot.attacks import find_attacks
-from bot.sites import Gazetteer
+from bot.matcher.attacks import find_attacks
+from bot.matcher.sites import Gazetteer
 from tests.conftest import make_story
 
 

@@ -15,11 +15,11 @@ from bot.config import DiscordConfig
 from bot.delivery import PARK_AFTER_ATTEMPTS, deliver_pending
 from bot.discord_sink import DiscordSink
 from bot.feeds import parse_feed
+from bot.matcher.sites import Gazetteer
+from bot.matcher.stories import split_sentences
 from bot.models import Story
 from bot.processing import process_story
-from bot.sites import Gazetteer
 from bot.store.base import PostedMessage, Store
-from bot.stories import split_sentences
 from tests.conftest import make_store
 from tests.fake_discord import FakeDiscordServer, running_client
 

@@ -28,11 +28,11 @@ from bot.delivery import ConsoleSink
 from bot.discord_app import GATEWAY_LEASE, wait_for_gateway
 from bot.feeds import parse_feed
 from bot.fetch import FeedFetcher
+from bot.matcher.sites import Gazetteer
 from bot.models import Site
 from bot.polling import Claiming, PollSettings, poll_due_feeds, read_and_match
 from bot.processing import process_story
 from bot.service import Service, role_problem, run_service
-from bot.sites import Gazetteer
 from bot.store.base import StoreConflict
 from bot.store.postgres import PostgresStore
 from tests.conftest import ROOT, make_store

@@ -18,11 +18,11 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from bot.dedupe import Candidate
 from bot.errors import StoreError
+from bot.matcher.dedupe import Candidate
+from bot.matcher.pipeline import StoryAnalysis
+from bot.matcher.reconcile import IncidentOutcome, StoredStory
 from bot.models import IncidentState, Report, Site, Source, Story
-from bot.pipeline import StoryAnalysis
-from bot.reconcile import IncidentOutcome, StoredStory
 from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, StoreConflict, StoredIncident
 from bot.store.migrations_pg import MIGRATIONS_PG
 
