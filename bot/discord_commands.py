@@ -12,8 +12,8 @@ import discord
 from discord import app_commands
 
 from bot.errors import CommandError
-from bot.fetch import fetch_once
-from bot.http_safety import check_url
+from bot.feeds.fetch import fetch_once
+from bot.feeds.http_safety import check_url
 from handlers import feeds as feed_commands
 from handlers import incidents as incident_commands
 from handlers import search as search_commands

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.errors import FeedError
-from bot.feeds import parse_feed
+from bot.feeds.parse import parse_feed
 from bot.matcher.attacks import find_attacks
 from bot.matcher.casualties import count_casualties
 from bot.matcher.sites import Gazetteer

@@ -21,10 +21,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.config import Config, load_config
 from bot.delivery import CONSOLE_CHANNEL, DELIVERY_LEASE_SECONDS, AlertSink, ConsoleSink, deliver_pending
 from bot.errors import ConfigError
-from bot.fetch import FeedFetcher
+from bot.feeds.fetch import FeedFetcher
+from bot.feeds.polling import Claiming, PollOutcome, PollSettings, poll_due_feeds
 from bot.matcher.sites import Gazetteer
 from bot.metrics import Metrics, serve_metrics
-from bot.polling import Claiming, PollOutcome, PollSettings, poll_due_feeds
 from bot.store import open_store
 from bot.store.base import Store
 from bot.store.postgres import is_postgres_url, redact_password

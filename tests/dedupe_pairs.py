@@ -1,6 +1,6 @@
 """The labelled dedupe pairs in tests/fixtures/dedupe_pairs: which of two stories about one site is a copy.
 
-stories.yaml holds a pool of feed entries; each becomes a Story through bot.feeds.story_from_entry, the code
+stories.yaml holds a pool of feed entries; each becomes a Story through bot.feeds.parse.story_from_entry, the code
 that turns a parsed feed entry into a Story (HTML stripped, mojibake repaired, broken lines mended), so a
 pair scores here as it would in a replay. pairs.yaml labels pairs of them by ../shared/DOMAIN.md:
 - copy: one republishes the other (verbatim, trimmed, retitled, updated, spun, translated, excerpted);
@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from bot.feeds import story_from_entry
+from bot.feeds.parse import story_from_entry
 from bot.matcher.dedupe import COPY_THRESHOLD, pair_score, site_vocabulary
 from bot.matcher.sites import Gazetteer
 from bot.matcher.stories import clean_title

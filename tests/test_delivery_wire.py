@@ -14,7 +14,7 @@ import pytest
 from bot.config import DiscordConfig
 from bot.delivery import PARK_AFTER_ATTEMPTS, deliver_pending
 from bot.discord_sink import DiscordSink
-from bot.feeds import parse_feed
+from bot.feeds.parse import parse_feed
 from bot.matcher.sites import Gazetteer
 from bot.matcher.stories import split_sentences
 from bot.models import Story

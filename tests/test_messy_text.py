@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.config import load_config
-from bot.feeds import parse_feed
+from bot.feeds.parse import parse_feed
 from bot.matcher.attacks import find_attacks
 from bot.matcher.sites import Gazetteer
 from bot.matcher.stories import clean_text, split_sentences

@@ -238,7 +238,7 @@ class PostgresStore:
         """Sites locked later in a transaction (an earlier version's) come after those it began with, so two
         workers could wait for each other; the server then fails one. Harmless with one bot per database (the
         store's lock lets one transaction run at a time); with many workers the story is decided again
-        (StoreConflict, bot/polling.py)."""
+        (StoreConflict, bot/feeds/polling.py)."""
         for key in sorted({advisory_key(site_id) for site_id in site_ids} - self._sites_locked):
             self._db.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
             self._sites_locked.add(key)

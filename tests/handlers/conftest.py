@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.feeds import parse_feed
+from bot.feeds.parse import parse_feed
 from bot.matcher.sites import Gazetteer
 from bot.processing import process_story
 from bot.store.base import Store, StoredIncident

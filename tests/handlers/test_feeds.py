@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.errors import CommandError
-from bot.feeds import parse_feed
-from bot.fetch import fetch_once
-from bot.http_safety import check_url
+from bot.feeds.fetch import fetch_once
+from bot.feeds.http_safety import check_url
+from bot.feeds.parse import parse_feed
 from bot.store.base import Store
 from handlers.feeds import add_feed, list_feeds, refuse_private_literal, remove_feed
 from tests.conftest import Heartbeat

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.errors import FeedError
-from bot.feeds import parse_feed
-from bot.fetch import FeedFetcher, FetchRequest, FetchResult, next_poll_delay
+from bot.feeds.fetch import FeedFetcher, FetchRequest, FetchResult, next_poll_delay
+from bot.feeds.parse import parse_feed
 from bot.matcher.sites import Gazetteer
 from bot.models import Alert, Story
 from bot.processing import process_story
