@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import bot.feeds.polling
+from bot.chat.delivery import ConsoleSink
 from bot.config import parse_config
-from bot.delivery import ConsoleSink
 from bot.feeds.parse import parse_feed
 from bot.service import Service, run_service
 from tests.conftest import ROOT, make_store

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 import bot.feeds.polling
+from bot.chat.client import GATEWAY_LEASE, wait_for_gateway
+from bot.chat.delivery import ConsoleSink
 from bot.config import load_config, parse_config
-from bot.delivery import ConsoleSink
-from bot.discord_app import GATEWAY_LEASE, wait_for_gateway
 from bot.feeds.fetch import FeedFetcher
 from bot.feeds.parse import parse_feed
 from bot.feeds.polling import Claiming, PollSettings, poll_due_feeds, read_and_match

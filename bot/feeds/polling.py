@@ -1,5 +1,5 @@
 """One poll of the due feeds: fetch (conditional GET), parse, run each new entry through the pipeline,
-record the feed's health. The alerts themselves wait in the outbox for bot/delivery.py."""
+record the feed's health. The alerts themselves wait in the outbox for bot/chat/delivery.py."""
 
 from __future__ import annotations
 

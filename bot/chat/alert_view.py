@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.links import safe_link
+from bot.chat.links import safe_link
 from bot.matcher.summary import toll_text
 from bot.models import IncidentFacts, Site
 
