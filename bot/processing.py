@@ -1,7 +1,7 @@
 """One story through the pipeline: read the state it may touch, decide (pure), write it back at once.
 
 A story's own attacks are stored with it; then every stored story about the same sites near that time is
-told again in publish order and laid over the stored incidents (bot/reconcile.py), so the incidents do not
+told again in publish order and laid over the stored incidents (bot/matcher/reconcile.py), so the incidents do not
 depend on the order in which feeds delivered the stories.
 """
 
@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.dedupe import COPY_THRESHOLD, copy_score, find_original, site_vocabulary
-from bot.models import Alert, IncidentState, Story
-from bot.pipeline import StoryAnalysis, analyse
-from bot.reconcile import (
+from bot.matcher.dedupe import COPY_THRESHOLD, copy_score, find_original, site_vocabulary
+from bot.matcher.pipeline import StoryAnalysis, analyse
+from bot.matcher.reconcile import (
     DEDUPE_WINDOW_DAYS,
     Retold,
     StoredStory,
@@ -22,7 +21,8 @@ from bot.reconcile import (
     retell_window,
     told_order,
 )
-from bot.sites import Gazetteer
+from bot.matcher.sites import Gazetteer
+from bot.models import Alert, IncidentState, Story
 from bot.store.base import Store
 
 

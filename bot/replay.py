@@ -17,13 +17,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.attacks import find_attacks
-from bot.casualties import count_casualties
 from bot.errors import FeedError
-from bot.feeds import parse_feed
+from bot.feeds.parse import parse_feed
+from bot.matcher.attacks import find_attacks
+from bot.matcher.casualties import count_casualties
+from bot.matcher.sites import Gazetteer
 from bot.models import EVIDENCE_FACTS, Alert, Attack, IncidentFacts, Report, Site, Source, Story
 from bot.processing import process_story
-from bot.sites import Gazetteer
 from bot.store.sqlite import SQLiteStore
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -203,7 +203,7 @@ class Explainer:
 
 
 def deciding_reports(facts: IncidentFacts, reports: Iterable[Report]) -> list[tuple[str, Report]]:
-    """Which report decided each fact the alert shows, by the rules that merged them (bot/incidents.py):
+    """Which report decided each fact the alert shows, by the rules that merged them (bot/matcher/incidents.py):
     the best report tells the attack, the explicit day wins, the latest figure and claim win."""
     by_time = sorted(reports, key=lambda r: r.published)
     told = [r for r in by_time if r.evidence] or by_time

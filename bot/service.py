@@ -18,13 +18,14 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.chat.delivery import CONSOLE_CHANNEL, DELIVERY_LEASE_SECONDS, AlertSink, ConsoleSink, deliver_pending
 from bot.config import Config, load_config
-from bot.delivery import CONSOLE_CHANNEL, DELIVERY_LEASE_SECONDS, AlertSink, ConsoleSink, deliver_pending
 from bot.errors import ConfigError
-from bot.fetch import FeedFetcher
+from bot.feeds.fetch import FeedFetcher, fetch_once
+from bot.feeds.http_safety import check_url
+from bot.feeds.polling import Claiming, PollOutcome, PollSettings, poll_due_feeds
+from bot.matcher.sites import Gazetteer
 from bot.metrics import Metrics, serve_metrics
-from bot.polling import Claiming, PollOutcome, PollSettings, poll_due_feeds
-from bot.sites import Gazetteer
 from bot.store import open_store
 from bot.store.base import Store
 from bot.store.postgres import is_postgres_url, redact_password
@@ -34,6 +35,8 @@ log = logging.getLogger("sitewatch.service")
 POLL_TICK_SECONDS = 20  # how often due feeds are looked for; each feed keeps its own interval
 DELIVERY_TICK_SECONDS = 3
 FEED_LEASE_SECONDS = 120.0  # a poller's hold on a feed it polls, renewed while the poll goes on
+FEED_PROBE_SECONDS = 20.0  # /feeds add: one fetch of the new feed before it is accepted
+FEED_PROBE_BYTES = 5_000_000
 
 ROLES = ("all", "poller", "delivery", "discord")
 POLLING_ROLES = frozenset({"all", "poller"})
@@ -138,6 +141,18 @@ class Service:
     def refresh_gauges(self) -> None:
         self.metrics.outbox_depth.set(self.store.outbox_depth())
 
+    async def run(self, *, stop: asyncio.Event) -> list[PollOutcome]:
+        """Poll and deliver until stop is set: the Discord client runs this inside its event loop."""
+        return await run_service(self, stop=stop)
+
+    async def check_feed_url(self, url: str) -> None:
+        await check_url(url, allow_private=self.config.allow_private_feeds)
+
+    async def fetch_feed_bytes(self, url: str) -> bytes:
+        # A feed is read as a poll reads it: every redirect hop checked, the whole body up to the cap.
+        return await fetch_once(url, allow_private=self.config.allow_private_feeds, timeout=FEED_PROBE_SECONDS,
+                                max_bytes=FEED_PROBE_BYTES)
+
 
 def let_the_file_win(config: Config, store: Store) -> None:
     """The config file decides for what it lists; chat (/feeds add, /track) adds to it, until the next start.
@@ -238,13 +253,13 @@ def main_run(config_path: str, options: RunOptions = RunOptions()) -> int:
         service = Service(config, store, ConsoleSink(), console=True, role=options.role,
                           poll_tick=options.poll_tick, lease_seconds=options.lease_seconds)
         if token and discord_mode and options.role in GATEWAY_ROLES:
-            from bot.discord_app import run_discord
+            from bot.chat.client import run_discord
 
-            return asyncio.run(run_discord(config, store, token, service=service))
+            return asyncio.run(run_discord(service, token, stop_on_signals=stop_on_signals))
         if token and discord_mode and options.role == "delivery":
-            from bot.discord_app import run_rest_delivery
+            from bot.chat.client import run_rest_delivery
 
-            return asyncio.run(run_rest_delivery(service, token))
+            return asyncio.run(run_rest_delivery(service, token, stop_on_signals=stop_on_signals))
         log.info("event=start mode=console role=%s worker=%s reason=%s database=%s sites=%d feeds=%d",
                  options.role, service.worker, "dry-run" if options.dry_run else "no DISCORD_TOKEN",
                  redact_password(database), len(config.sites), len(config.feeds))

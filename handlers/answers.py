@@ -1,6 +1,6 @@
 """What a command answers, as plain data, and the text helpers every answer uses.
 
-The Discord layer (bot/discord_commands.py) turns an Answer into an embed; nothing here imports discord.
+The Discord layer (bot/chat/commands.py) turns an Answer into an embed; nothing here imports discord.
 Text that comes from feeds (titles, summaries, feed names, errors) goes through `safe_text` or `link`:
 it can then neither ping anyone nor bring markdown of its own into the answer.
 """
@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.matcher.summary import toll_text
 from bot.models import IncidentFacts
-from bot.summary import toll_text
 
 TITLE_LIMIT = 256  # an embed title
 PAGE_LIMIT = 4000  # an embed description holds 4,096 characters; the rest is margin for the footer's page count

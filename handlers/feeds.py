@@ -1,7 +1,7 @@
 """/feeds list|add|remove (Manage Server only). A feed is fetched and parsed once before it is accepted.
 
 Network access is passed in: `check_url` refuses addresses the config does not allow (private, loopback,
-link-local), `fetch_bytes` downloads once (in the bot, bot.fetch.fetch_once: redirects checked hop by hop and
+link-local), `fetch_bytes` downloads once (in the bot, bot.feeds.fetch.fetch_once: redirects checked hop by hop and
 the whole body read, as a poll does). `refuse_private_literal` is the part of such a check that needs no DNS:
 a host written as an IP address, or localhost.
 """
@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 
 from bot.errors import CommandError, FeedError, SiteWatchError
-from bot.feeds import parse_feed
-from bot.http_safety import is_public
+from bot.feeds.http_safety import is_public
+from bot.feeds.parse import parse_feed
 from bot.store.base import Store
 from handlers.answers import Answer, clip, paginate, safe_text, safe_url
 from handlers.status import health
@@ -91,7 +91,7 @@ async def add_feed(store: Store, url: str, *, name: str | None = None,
         data = await fetch_bytes(url)
     except CommandError:
         raise
-    except SiteWatchError as error:  # a refusal or failure that says why in one line (bot.fetch.FetchFailed)
+    except SiteWatchError as error:  # a refusal or failure that says why in one line (bot.feeds.fetch.FetchFailed)
         log.info("event=feed_probe_failed url=%s error=%r", url, error)
         raise CommandError(f"Not added: could not download <{url}>: {safe_text(str(error), 300)}") from error
     except Exception as error:  # network failures of every kind: one line for the person, the detail in the log

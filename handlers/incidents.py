@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from bot.alert_view import COLOUR_KILLED, COLOUR_NO_TOLL, COLOUR_WOUNDED
+from bot.chat.alert_view import COLOUR_KILLED, COLOUR_NO_TOLL, COLOUR_WOUNDED
 from bot.errors import CommandError
 from bot.models import IncidentFacts, Site
 from bot.store.base import Store, StoredIncident

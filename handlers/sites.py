@@ -17,10 +17,10 @@ from itertools import pairwise
 from rapidfuzz.distance import Indel
 
 from bot.errors import CommandError
+from bot.matcher.sites import ARTICLES, GENERIC_NAME_WORDS
+from bot.matcher.tokens import fold, sound_key, spelling, tokenize
 from bot.models import Site
-from bot.sites import ARTICLES, GENERIC_NAME_WORDS
 from bot.store.base import Store
-from bot.tokens import fold, sound_key, spelling, tokenize
 from handlers.answers import Answer, clip, incident_line, paginate, safe_text
 from handlers.charts import chart_window, weekly_chart
 

@@ -16,9 +16,9 @@ from pydantic import ValidationError
 
 from bot.config import SITE_NAME_LIMIT, SiteConfig
 from bot.errors import CommandError
+from bot.matcher.tokens import fold
 from bot.models import Site
 from bot.store.base import Store
-from bot.tokens import fold
 from handlers.answers import Answer, safe_text
 from handlers.sites import HINT_SCORE, rank_sites
 

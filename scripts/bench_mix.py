@@ -6,8 +6,8 @@ The mix (seeded, so every run reads the same bytes): ~93% sports, business and p
 no tracked site but are full of the words a plain literal match would take (Erbil, Baghdad, Kabul, "a new",
 "talks", "Tal ..."), 2% naming a tracked site without an attack, 5% attack reports and their copies.
 They are written as RSS files in a temporary folder, then timed: feedparser alone, parse + clean
-(bot.feeds), the matcher (bot.pipeline.analyse) and the whole `replay`. Then the matcher with 20, 5,000 and
-50,000 sites (generated Arabic-looking names with their kinds), the gazetteer build for 50,000 sites, and the
+(bot.feeds.parse), the matcher (bot.matcher.pipeline.analyse) and the whole `replay`. Then the matcher with 20,
+5,000 and 50,000 sites (generated Arabic-looking names with their kinds), the gazetteer build for 50,000 sites, and the
 site matches the 50,000-site gazetteer makes in the stories that name no site (each one false).
 
 Goals (issue 10): matcher >= 5x feedparser; replay >= 0.8x feedparser; 5,000 and 50,000 sites >= 0.8x the
@@ -34,11 +34,11 @@ sys.path.insert(0, str(ROOT))
 import feedparser  # noqa: E402
 
 from bot.config import load_config  # noqa: E402
-from bot.feeds import parse_feed  # noqa: E402
+from bot.feeds.parse import parse_feed  # noqa: E402
+from bot.matcher.pipeline import analyse  # noqa: E402
+from bot.matcher.sites import Gazetteer  # noqa: E402
 from bot.models import Site, Story  # noqa: E402
-from bot.pipeline import analyse  # noqa: E402
 from bot.replay import replay  # noqa: E402
-from bot.sites import Gazetteer  # noqa: E402
 
 STORIES_PER_FEED = 50
 START = datetime(2024, 3, 1, 6, 0, tzinfo=UTC)

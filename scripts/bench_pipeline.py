@@ -20,10 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import load_config  # noqa: E402
+from bot.matcher.sites import Gazetteer  # noqa: E402
 from bot.models import Site, Story  # noqa: E402
 from bot.processing import process_story  # noqa: E402
 from bot.replay import feed_files, read_feed_file  # noqa: E402
-from bot.sites import Gazetteer  # noqa: E402
 from bot.store.sqlite import SQLiteStore  # noqa: E402
 
 _ONSETS = ["b", "d", "f", "gh", "h", "j", "k", "kh", "l", "m", "n", "q", "r", "s", "sh", "t", "w", "y", "z"]

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.chat.delivery import ConsoleSink  # noqa: E402
 from bot.config import parse_config  # noqa: E402
-from bot.delivery import ConsoleSink  # noqa: E402
 from bot.service import Service, run_service  # noqa: E402
 from bot.store.sqlite import SQLiteStore  # noqa: E402
 from tests.local_feeds import LocalFeeds  # noqa: E402

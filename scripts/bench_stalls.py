@@ -22,11 +22,11 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import load_config  # noqa: E402
 from bot.errors import CommandError  # noqa: E402
+from bot.matcher.sites import Gazetteer  # noqa: E402
+from bot.matcher.stories import clean_text, split_sentences  # noqa: E402
 from bot.models import Story  # noqa: E402
 from bot.processing import process_story  # noqa: E402
-from bot.sites import Gazetteer  # noqa: E402
 from bot.store.sqlite import SQLiteStore  # noqa: E402
-from bot.stories import clean_text, split_sentences  # noqa: E402
 from handlers.search import search  # noqa: E402
 
 NOW = datetime(2021, 3, 6, tzinfo=UTC)

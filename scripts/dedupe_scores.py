@@ -1,4 +1,4 @@
-"""Where the near-duplicate threshold comes from: bot.dedupe's pair_score and is_copy_pair on labelled pairs.
+"""Where the near-duplicate threshold comes from: bot.matcher.dedupe's pair_score and is_copy_pair on labelled pairs.
 
 Two labelled sources:
 - tests/fixtures/dedupe_pairs: copies of every kind, independent reports of one attack, and unrelated
@@ -26,11 +26,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import bot.dedupe as dedupe  # noqa: E402
+import bot.matcher.dedupe as dedupe  # noqa: E402
 from bot.config import load_config  # noqa: E402
+from bot.matcher.sites import Gazetteer  # noqa: E402
 from bot.models import Story  # noqa: E402
 from bot.replay import feed_files, read_feed_file  # noqa: E402
-from bot.sites import Gazetteer  # noqa: E402
 from tests.dedupe_pairs import judge_pair, load_pairs, load_stories  # noqa: E402
 
 COPY = "copy"
@@ -146,7 +146,7 @@ def print_margin(title: str, pairs: list[ScoredPair]) -> None:
 
 def main() -> int:
     threshold = copy_threshold()
-    print(f"copy threshold in bot.dedupe: {threshold if threshold is not None else 'not found'}")
+    print(f"copy threshold in bot.matcher.dedupe: {threshold if threshold is not None else 'not found'}")
     for title, score in (("labelled pairs (tests/fixtures/dedupe_pairs)", score_labelled_pairs),
                          ("corpus sources of one incident (tests/corpus)", score_corpus_pairs)):
         try:

@@ -15,11 +15,11 @@ import pytest
 from psycopg import sql
 
 from bot.config import load_config
+from bot.matcher.sites import Gazetteer
+from bot.matcher.stories import clean_text, split_sentences
 from bot.models import Site, Story
-from bot.sites import Gazetteer
 from bot.store.postgres import PostgresStore
 from bot.store.sqlite import SQLiteStore
-from bot.stories import clean_text, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"

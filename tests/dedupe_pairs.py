@@ -1,6 +1,6 @@
 """The labelled dedupe pairs in tests/fixtures/dedupe_pairs: which of two stories about one site is a copy.
 
-stories.yaml holds a pool of feed entries; each becomes a Story through bot.feeds.story_from_entry, the code
+stories.yaml holds a pool of feed entries; each becomes a Story through bot.feeds.parse.story_from_entry, the code
 that turns a parsed feed entry into a Story (HTML stripped, mojibake repaired, broken lines mended), so a
 pair scores here as it would in a replay. pairs.yaml labels pairs of them by ../shared/DOMAIN.md:
 - copy: one republishes the other (verbatim, trimmed, retitled, updated, spun, translated, excerpted);
@@ -18,13 +18,13 @@ from typing import Any
 
 import yaml
 
-from bot.dedupe import COPY_THRESHOLD, pair_score, site_vocabulary
-from bot.feeds import story_from_entry
+from bot.feeds.parse import story_from_entry
+from bot.matcher.dedupe import COPY_THRESHOLD, pair_score, site_vocabulary
+from bot.matcher.sites import Gazetteer
+from bot.matcher.stories import clean_title
 from bot.models import Story
 from bot.processing import process_story
-from bot.sites import Gazetteer
 from bot.store.sqlite import SQLiteStore
-from bot.stories import clean_title
 
 PAIRS_DIR = Path(__file__).resolve().parent / "fixtures" / "dedupe_pairs"
 LABELS = ("copy", "independent", "unrelated")
@@ -101,7 +101,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class CopyJudgement:
-    text_score: float  # bot.dedupe's score of the two texts
+    text_score: float  # bot.matcher.dedupe's score of the two texts
     judged_copy: bool  # what the pipeline decided: the later story was stored as a copy of the earlier
 
     @property

@@ -15,7 +15,7 @@ from types import TracebackType
 from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from bot.http_safety import SafeResolver
+from bot.feeds.http_safety import SafeResolver
 
 
 @dataclass

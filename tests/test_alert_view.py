@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.alert_view import (
+from bot.chat.alert_view import (
     DESCRIPTION_LIMIT,
     EVIDENCE_LIMIT,
     FIELD_VALUE_LIMIT,
@@ -12,7 +12,7 @@ from bot.alert_view import (
     view_as_text,
     without_links,
 )
-from bot.links import safe_link
+from bot.chat.links import safe_link
 from bot.models import IncidentFacts, Site, Source
 
 SITE = Site("ain-al-asad", "Ain al-Asad Air Base", (), "IQ", 33.8, 42.4, "Asia/Baghdad")

@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.config import load_config
+from bot.matcher.reconcile import reconcile
+from bot.matcher.sites import Gazetteer
 from bot.models import Alert, IncidentState, Report, Site, Source, Story
 from bot.processing import process_story
-from bot.reconcile import reconcile
 from bot.replay import Arrival, load_stories, replay
-from bot.sites import Gazetteer
 from bot.store.sqlite import SQLiteStore
 from tests.conftest import ROOT, make_story
 

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from bot.attacks import find_attacks
-from bot.sites import Gazetteer
+from bot.matcher.attacks import find_attacks
+from bot.matcher.sites import Gazetteer
 from tests.conftest import make_story
 
 
@@ -96,7 +96,7 @@ def test_present_tense_report_without_day_is_publish_day(gazetteer: Gazetteer) -
 
 def test_shared_worked_example_gives_its_five_incidents(gazetteer: Gazetteer) -> None:
     from bot.config import load_config
-    from bot.feeds import parse_feed
+    from bot.feeds.parse import parse_feed
     from tests.conftest import SHARED_EXAMPLES
 
     example_sites = Gazetteer(load_config(SHARED_EXAMPLES / "config.yaml").site_records())

@@ -5,15 +5,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from bot.config import parse_config
-from bot.discord_app import build_client
+from bot.chat.client import SiteWatchClient, build_client
+from bot.chat.delivery import ConsoleSink
+from bot.config import Config, parse_config
+from bot.service import Service
+from bot.store.base import Store
 from tests.conftest import ROOT, make_store
 from tests.fake_discord import FakeDiscordServer, running_client
 from tests.local_feeds import LocalFeeds
 
 SCENARIO = Path(__file__).parent / "fixtures" / "scenario"
 SITES = (ROOT / "config.yaml").read_text(encoding="utf-8").split("\nfeeds:")[0]
+
+
+def client_for(config: Config, store: Store, **options: Any) -> SiteWatchClient:
+    """The client `python -m bot run` builds around its service, without the signal handlers."""
+    return build_client(Service(config, store, ConsoleSink(), console=False), **options)
 
 
 def config_text(server: FakeDiscordServer, *feed_urls: str) -> str:
@@ -42,7 +51,7 @@ async def test_feed_entry_posts_once_second_outlet_edits_commands_answer_restart
                                         b"</channel></rss>")
         config = parse_config(config_text(server, wire, farm))
 
-        client = build_client(config, make_store(database), guild_ready_timeout=0.1)
+        client = client_for(config, make_store(database), guild_ready_timeout=0.1)
         async with running_client(client, server):
             assert {c["name"] for c in server.commands[server.guild.id]} >= {
                 "recent", "site", "incident", "sites", "search", "status", "feeds", "track"}
@@ -74,7 +83,7 @@ async def test_feed_entry_posts_once_second_outlet_edits_commands_answer_restart
             assert response.data["content"] == "No incident #999." and response.data["flags"] & 64
 
         # Restart on the same database: the same entries come again and nothing is posted twice.
-        again = build_client(config, make_store(database), guild_ready_timeout=0.1)
+        again = client_for(config, make_store(database), guild_ready_timeout=0.1)
         async with running_client(again, server):
             await poll_now(again)
             await again.service.deliver_once()  # type: ignore[attr-defined]
@@ -87,7 +96,7 @@ async def test_every_lookup_and_admin_command_answers_over_the_wire(tmp_path: Pa
         wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
         extra = feeds.serve("/kurdish.xml", (SCENARIO / "kurdish.xml").read_bytes())
         config = parse_config(config_text(server, wire))
-        client = build_client(config, make_store(tmp_path / "db.sqlite3"), guild_ready_timeout=0.1)
+        client = client_for(config, make_store(tmp_path / "db.sqlite3"), guild_ready_timeout=0.1)
         client.service.clock = lambda: datetime(2021, 3, 6, tzinfo=UTC)  # the fixtures' week
         async with running_client(client, server):
             await poll_now(client)

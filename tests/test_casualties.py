@@ -1,6 +1,6 @@
 import pytest
 
-from bot.casualties import count_casualties
+from bot.matcher.casualties import count_casualties
 
 
 @pytest.mark.parametrize(("sentence", "killed", "wounded"), [

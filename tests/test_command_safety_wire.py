@@ -7,13 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bot.chat.client import SiteWatchClient
 from bot.config import parse_config
-from bot.discord_app import SiteWatchClient, build_client
 from tests.conftest import make_store
 from tests.fake_discord import FakeDiscordServer, running_client
 from tests.fake_discord.models import FakeUser
 from tests.local_feeds import LocalFeeds, rss_with_entries
-from tests.test_bot_wire import SCENARIO, config_text
+from tests.test_bot_wire import SCENARIO, client_for, config_text
 
 EPHEMERAL = 64
 NEW_SITE = {"id": "test-base", "name": "Test Base", "country": "IQ", "lat": 33.0, "lon": 44.0}
@@ -52,8 +52,8 @@ async def test_admin_commands_refuse_a_member_without_manage_server_and_change_n
         wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
         extra = feeds.serve("/kurdish.xml", (SCENARIO / "kurdish.xml").read_bytes())
         member = server.add_member("member")  # @everyone's permissions only: no Manage Server
-        client = build_client(parse_config(config_text(server, wire)), make_store(tmp_path / "db.sqlite3"),
-                              guild_ready_timeout=0.1)
+        client = client_for(parse_config(config_text(server, wire)), make_store(tmp_path / "db.sqlite3"),
+                            guild_ready_timeout=0.1)
         async with running_client(client, server):
             for group in ("feeds", "track"):  # still hidden from members by default: Manage Server is 1 << 5
                 assert str(server.find_command(group)["default_member_permissions"]) == str(1 << 5)
@@ -75,8 +75,8 @@ async def test_admin_commands_refuse_a_member_without_manage_server_and_change_n
 async def test_track_add_with_an_invalid_field_saves_nothing(tmp_path: Path) -> None:
     async with FakeDiscordServer(heartbeat_interval_ms=200) as server, LocalFeeds() as feeds:
         wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
-        client = build_client(parse_config(config_text(server, wire)), make_store(tmp_path / "db.sqlite3"),
-                              guild_ready_timeout=0.1)
+        client = client_for(parse_config(config_text(server, wire)), make_store(tmp_path / "db.sqlite3"),
+                            guild_ready_timeout=0.1)
         async with running_client(client, server):
             before = saved_state(client)
             for changes, problem in [
@@ -97,8 +97,8 @@ async def test_feeds_add_reads_a_feed_larger_than_one_read_whole(tmp_path: Path)
     async with FakeDiscordServer(heartbeat_interval_ms=200) as server, LocalFeeds() as feeds:
         wire = feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())
         big = feeds.serve("/big.xml", rss_with_entries(400), trickle=8192)  # 84 KB in 11 pieces
-        client = build_client(parse_config(config_text(server, wire)), make_store(tmp_path / "db.sqlite3"),
-                              guild_ready_timeout=0.1)
+        client = client_for(parse_config(config_text(server, wire)), make_store(tmp_path / "db.sqlite3"),
+                            guild_ready_timeout=0.1)
         async with running_client(client, server):
             text, private = await ask(server, "feeds add", {"url": big})
             assert "**Big Feed**" in text and "has 400 entries" in text and private

@@ -9,7 +9,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.dedupe import copy_score, fingerprint, site_vocabulary
+from bot.matcher.dedupe import copy_score, fingerprint, site_vocabulary
 from bot.models import Site
 from bot.replay import replay
 from tests.conftest import make_story

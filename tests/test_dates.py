@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.dates import find_days
+from bot.matcher.dates import find_days
 
 # Thursday 2021-07-08 05:32 UTC is 08:32 in Baghdad.
 BAGHDAD_THURSDAY = datetime(2021, 7, 8, 5, 32, tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo("Asia/Baghdad"))

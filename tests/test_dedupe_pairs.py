@@ -1,5 +1,5 @@
 """The labelled dedupe pairs (tests/fixtures/dedupe_pairs): a well-formed set, stories built as a feed builds
-them, and bot.dedupe agreeing with every label (scripts/dedupe_scores.py prints the scores)."""
+them, and bot.matcher.dedupe agreeing with every label (scripts/dedupe_scores.py prints the scores)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_config
+from bot.matcher.sites import Gazetteer
 from bot.models import Story
-from bot.sites import Gazetteer
 from tests.dedupe_pairs import LABELS, LabelledPair, judge_pair, load_pairs, load_stories, story_records
 
 ROOT = Path(__file__).resolve().parent.parent

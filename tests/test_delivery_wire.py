@@ -11,15 +11,15 @@ from pathlib import Path
 import discord
 import pytest
 
+from bot.chat.delivery import PARK_AFTER_ATTEMPTS, deliver_pending
+from bot.chat.discord_sink import DiscordSink
 from bot.config import DiscordConfig
-from bot.delivery import PARK_AFTER_ATTEMPTS, deliver_pending
-from bot.discord_sink import DiscordSink
-from bot.feeds import parse_feed
+from bot.feeds.parse import parse_feed
+from bot.matcher.sites import Gazetteer
+from bot.matcher.stories import split_sentences
 from bot.models import Story
 from bot.processing import process_story
-from bot.sites import Gazetteer
 from bot.store.base import PostedMessage, Store
-from bot.stories import split_sentences
 from tests.conftest import make_store
 from tests.fake_discord import FakeDiscordServer, running_client
 
@@ -117,8 +117,8 @@ async def test_crash_between_post_and_record_finds_the_earlier_post(
     (alert,) = process_story(store, gazetteer, wire, now=wire.published)
     # The bot recorded its intent, posted, and died before recording the message id.
     store.remember_message(PostedMessage(alert.incident_id, server.channel.id, None, "lost-nonce"))
-    from bot.alert_view import render_alert
-    from bot.delivery import Outgoing
+    from bot.chat.alert_view import render_alert
+    from bot.chat.delivery import Outgoing
 
     view = render_alert(alert.incident_id, alert.facts, alert.site, updated=False)
     await sink_for(client).post(Outgoing(server.channel.id, alert.incident_id, view, None), "lost-nonce-2")

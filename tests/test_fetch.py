@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from bot.fetch import FeedFetcher, FetchFailed, FetchRequest, fetch_once, next_poll_delay
-from bot.http_safety import SafeResolver, UnsafeAddress, check_ip, check_url
+from bot.feeds.fetch import FeedFetcher, FetchFailed, FetchRequest, fetch_once, next_poll_delay
+from bot.feeds.http_safety import SafeResolver, UnsafeAddress, check_ip, check_url
 from tests.local_feeds import LocalFeeds, StandInInternet, StaticDNS
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'

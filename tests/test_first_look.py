@@ -9,15 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import sites as sites_module
-from bot.attacks import analyse_story
 from bot.config import load_config
-from bot.dedupe import fingerprint
+from bot.matcher import sites as sites_module
+from bot.matcher.attacks import analyse_story
+from bot.matcher.dedupe import fingerprint
+from bot.matcher.pipeline import analyse
+from bot.matcher.sites import Gazetteer
+from bot.matcher.tokens import tokenize, words
 from bot.models import Site, Story
-from bot.pipeline import analyse
 from bot.replay import feed_files, read_feed_file
-from bot.sites import Gazetteer
-from bot.tokens import tokenize, words
 from tests.conftest import ROOT, SHARED_EXAMPLES, make_story
 
 SITES = load_config(ROOT / "config.yaml").site_records()

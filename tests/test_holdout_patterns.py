@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.attacks import find_attacks
-from bot.casualties import count_casualties
-from bot.dates import clock_edge
-from bot.incidents import latest_figure
+from bot.matcher.attacks import find_attacks
+from bot.matcher.casualties import count_casualties
+from bot.matcher.dates import clock_edge
+from bot.matcher.incidents import latest_figure
+from bot.matcher.sites import Gazetteer
 from bot.models import Alert, Attack, Report, Source, Story
 from bot.processing import process_story
-from bot.sites import Gazetteer
 from bot.store.sqlite import SQLiteStore
 from tests.conftest import make_story
 

@@ -10,13 +10,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.attacks import find_attacks
-from bot.casualties import count_casualties
-from bot.incidents import latest_figure
+from bot.matcher.attacks import find_attacks
+from bot.matcher.casualties import count_casualties
+from bot.matcher.incidents import latest_figure
+from bot.matcher.sites import Gazetteer
 from bot.models import Alert, Attack, Report, Source, Story
 from bot.processing import process_story
 from bot.replay import alert_record
-from bot.sites import Gazetteer
 from bot.store.sqlite import SQLiteStore
 from tests.conftest import make_story
 
@@ -66,8 +66,8 @@ def test_the_green_zone_taji_and_the_balad_air_base(gazetteer: Gazetteer) -> Non
     assert ("balad-air-base", date(2024, 8, 6)) in days(gazetteer, GREEN_ZONE_LIST, "2024-08-07T06:00:00+00:00")
 
 
-@pytest.mark.xfail(strict=True, reason="a bare 'Taji' (no 'Camp', no 'base') is not read as Camp Taji: bot/sites.py, "
-                                       "owned by the site-matching helper")
+@pytest.mark.xfail(strict=True, reason="a bare 'Taji' (no 'Camp', no 'base') is not read as Camp Taji: "
+                                       "bot/matcher/sites.py, owned by the site-matching helper")
 def test_a_bare_taji_in_a_list_is_camp_taji(gazetteer: Gazetteer) -> None:
     assert ("camp-taji", date(2024, 8, 6)) in days(gazetteer, GREEN_ZONE_LIST, "2024-08-07T06:00:00+00:00")
 

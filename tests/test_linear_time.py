@@ -13,12 +13,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
+from bot.matcher.pipeline import analyse, incident_facts
+from bot.matcher.sites import Gazetteer
+from bot.matcher.stories import clean_text, split_sentences
+from bot.matcher.summary import incident_summary
+from bot.matcher.tokens import tokenize
 from bot.models import Report, Site, Source
-from bot.pipeline import analyse, incident_facts
-from bot.sites import Gazetteer
-from bot.stories import clean_text, split_sentences
-from bot.summary import incident_summary
-from bot.tokens import tokenize
 from tests.conftest import make_story
 
 T = TypeVar("T")

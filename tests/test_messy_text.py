@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.attacks import find_attacks
 from bot.config import load_config
-from bot.feeds import parse_feed
+from bot.feeds.parse import parse_feed
+from bot.matcher.attacks import find_attacks
+from bot.matcher.sites import Gazetteer
+from bot.matcher.stories import clean_text, split_sentences
 from bot.models import Story
-from bot.sites import Gazetteer
-from bot.stories import clean_text, split_sentences
 from tests.conftest import SHARED_EXAMPLES
 
 

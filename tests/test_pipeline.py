@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.dedupe import containment, fingerprint, is_copy
+from bot.matcher.dedupe import containment, fingerprint, is_copy
+from bot.matcher.sites import Gazetteer
 from bot.models import Alert, Story
 from bot.processing import process_story
-from bot.sites import Gazetteer
 from bot.store.base import Store
 from tests.conftest import make_store, make_story
 

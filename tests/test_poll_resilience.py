@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import bot.polling
+import bot.feeds.polling
+from bot.chat.delivery import ConsoleSink
 from bot.config import parse_config
-from bot.delivery import ConsoleSink
-from bot.feeds import parse_feed
+from bot.feeds.parse import parse_feed
 from bot.service import Service, run_service
 from tests.conftest import ROOT, make_store
 from tests.local_feeds import LocalFeeds
@@ -62,14 +62,14 @@ async def test_entry_with_a_pathological_date_never_stops_polling(date: str) -> 
 
 async def test_a_story_the_matcher_fails_on_is_logged_and_the_others_go_on(
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    real = bot.polling.process_story
+    real = bot.feeds.polling.process_story
 
     def failing_on_one(store, gazetteer, story, now, **kwargs):  # type: ignore[no-untyped-def]
         if "poison" in story.title:
             raise RuntimeError("matcher bug")
         return real(store, gazetteer, story, now, **kwargs)
 
-    monkeypatch.setattr(bot.polling, "process_story", failing_on_one)
+    monkeypatch.setattr(bot.feeds.polling, "process_story", failing_on_one)
     printed: list[str] = []
     async with LocalFeeds() as feeds:
         url = feeds.serve("/mixed.xml", feed_of(
@@ -84,14 +84,14 @@ async def test_a_story_the_matcher_fails_on_is_logged_and_the_others_go_on(
 
 async def test_a_feed_that_crashes_is_recorded_as_failing_and_the_others_go_on(
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    real = bot.polling.parse_feed
+    real = bot.feeds.polling.parse_feed
 
     def crashing_on_one(data: bytes, source: str, **kwargs):  # type: ignore[no-untyped-def]
         if source.endswith("/crash.xml"):
             raise OverflowError("date value out of range")
         return real(data, source, **kwargs)
 
-    monkeypatch.setattr(bot.polling, "parse_feed", crashing_on_one)
+    monkeypatch.setattr(bot.feeds.polling, "parse_feed", crashing_on_one)
     printed: list[str] = []
     async with LocalFeeds() as feeds:
         crash = feeds.serve("/crash.xml", feed_of(attack_item("c", "Mon, 05 Jul 2021 14:00:00 GMT")))

@@ -8,10 +8,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.fetch import FeedFetcher
+from bot.feeds.fetch import FeedFetcher
+from bot.feeds.polling import PollOutcome, PollSettings, poll_due_feeds
+from bot.matcher.sites import Gazetteer
 from bot.models import Site
-from bot.polling import PollOutcome, PollSettings, poll_due_feeds
-from bot.sites import Gazetteer
 from bot.store.base import Store
 from tests.conftest import Heartbeat, make_store
 from tests.local_feeds import LocalFeeds

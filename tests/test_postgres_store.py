@@ -26,10 +26,10 @@ import tests.conftest
 from bot.config import parse_config
 from bot.errors import StoreError
 from bot.health import check_health
+from bot.matcher.pipeline import StoryAnalysis
+from bot.matcher.sites import Gazetteer
 from bot.models import Alert
-from bot.pipeline import StoryAnalysis
 from bot.processing import process_story
-from bot.sites import Gazetteer
 from bot.store import PostgresStore, SQLiteStore, open_store
 from bot.store.migrations import MIGRATIONS
 from bot.store.migrations_pg import MIGRATIONS_PG

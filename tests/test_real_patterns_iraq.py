@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from bot.attacks import find_attacks
-from bot.casualties import count_casualties
+from bot.matcher.attacks import find_attacks
+from bot.matcher.casualties import count_casualties
+from bot.matcher.sites import Gazetteer
+from bot.matcher.stories import clean_text
 from bot.models import Attack
-from bot.sites import Gazetteer
-from bot.stories import clean_text
 from tests.conftest import make_story
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.attacks import find_attacks
-from bot.sites import Gazetteer
+from bot.matcher.attacks import find_attacks
+from bot.matcher.sites import Gazetteer
 from tests.conftest import make_story
 
 SATURDAY_RIYADH = "2019-09-14T09:00:00+03:00"

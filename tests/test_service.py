@@ -10,8 +10,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.chat.delivery import ConsoleSink
 from bot.config import parse_config
-from bot.delivery import ConsoleSink
 from bot.service import Service, run_service
 from tests.conftest import ROOT, make_store
 from tests.fake_discord import FakeDiscordServer

@@ -1,8 +1,8 @@
 import pytest
 
+from bot.matcher.sites import Gazetteer
+from bot.matcher.tokens import tokenize
 from bot.models import Site
-from bot.sites import Gazetteer
-from bot.tokens import tokenize
 
 
 def found(gazetteer: Gazetteer, sentence: str) -> set[str]:
@@ -70,7 +70,7 @@ def test_a_named_base_in_a_city_is_not_the_citys_airport(gazetteer: Gazetteer) -
 def test_the_us_embassy_without_a_city_is_the_one_the_story_is_about(gazetteer: Gazetteer) -> None:
     from collections import Counter
 
-    from bot.attacks import find_attacks
+    from bot.matcher.attacks import find_attacks
     from tests.conftest import make_story
 
     # "BAGHDAD / AMMAN" in the dateline names both cities; the story is about Baghdad.

@@ -3,9 +3,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import stories
+from bot.matcher import stories
+from bot.matcher.stories import clean_text, repair_text, split_sentences
 from bot.replay import read_feed_file
-from bot.stories import clean_text, repair_text, split_sentences
 from tests.conftest import ROOT
 
 

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-import bot.summary
-from bot.casualties import Toll, count_casualties
+import bot.matcher.summary
+from bot.matcher.casualties import Toll, count_casualties
+from bot.matcher.summary import SUMMARY_REPORTS, incident_summary
 from bot.models import Report, Source
-from bot.summary import SUMMARY_REPORTS, incident_summary
 
 START = datetime(2021, 3, 5, 12, tzinfo=UTC)
 TOLL = "Two contractors were wounded in the attack, officials said."
@@ -43,8 +43,8 @@ def test_summarising_a_thousand_reports_again_counts_no_sentence_twice(monkeypat
         counted.append(sentence)
         return count_casualties(sentence)
 
-    monkeypatch.setattr(bot.summary, "count_casualties", counting)
-    bot.summary._has_toll.cache_clear()
+    monkeypatch.setattr(bot.matcher.summary, "count_casualties", counting)
+    bot.matcher.summary._has_toll.cache_clear()
     reports = [report(n, f"Rockets struck the base, outlet {n} said.", f"Statement {n} gave no detail.")
                for n in range(1_000)]
     incident_summary(reports)

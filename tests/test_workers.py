@@ -22,17 +22,17 @@ from pathlib import Path
 
 import pytest
 
-import bot.polling
+import bot.feeds.polling
+from bot.chat.client import GATEWAY_LEASE, wait_for_gateway
+from bot.chat.delivery import ConsoleSink
 from bot.config import load_config, parse_config
-from bot.delivery import ConsoleSink
-from bot.discord_app import GATEWAY_LEASE, wait_for_gateway
-from bot.feeds import parse_feed
-from bot.fetch import FeedFetcher
+from bot.feeds.fetch import FeedFetcher
+from bot.feeds.parse import parse_feed
+from bot.feeds.polling import Claiming, PollSettings, poll_due_feeds, read_and_match
+from bot.matcher.sites import Gazetteer
 from bot.models import Site
-from bot.polling import Claiming, PollSettings, poll_due_feeds, read_and_match
 from bot.processing import process_story
 from bot.service import Service, role_problem, run_service
-from bot.sites import Gazetteer
 from bot.store.base import StoreConflict
 from bot.store.postgres import PostgresStore
 from tests.conftest import ROOT, make_store
@@ -273,7 +273,7 @@ def test_compose_runs_the_gateway_role_in_its_own_profile() -> None:
 
 def test_a_story_undone_by_a_conflict_with_another_worker_is_decided_again(
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    real = bot.polling.process_story
+    real = bot.feeds.polling.process_story
     undone: list[str] = []
 
     def conflicting_once(store, gazetteer, story, now, **kwargs):  # type: ignore[no-untyped-def]
@@ -282,7 +282,7 @@ def test_a_story_undone_by_a_conflict_with_another_worker_is_decided_again(
             raise StoreConflict("deadlock detected")
         return real(store, gazetteer, story, now, **kwargs)
 
-    monkeypatch.setattr(bot.polling, "process_story", conflicting_once)
+    monkeypatch.setattr(bot.feeds.polling, "process_story", conflicting_once)
     gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())
     store = make_store()
     body = feed_documents(1, ordinary_per_feed=0)["/feed-00000.xml"]

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from bot.dedupe import Candidate
+from bot.matcher.dedupe import Candidate
+from bot.matcher.pipeline import StoryAnalysis
+from bot.matcher.reconcile import IncidentOutcome, StoredStory
 from bot.models import IncidentFacts, IncidentState, Site, Story
-from bot.pipeline import StoryAnalysis
-from bot.reconcile import IncidentOutcome, StoredStory
 
 
 class StoreConflict(Exception):

@@ -18,11 +18,11 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from bot.dedupe import Candidate
 from bot.errors import StoreError
+from bot.matcher.dedupe import Candidate
+from bot.matcher.pipeline import StoryAnalysis
+from bot.matcher.reconcile import IncidentOutcome, StoredStory
 from bot.models import IncidentState, Report, Site, Source, Story
-from bot.pipeline import StoryAnalysis
-from bot.reconcile import IncidentOutcome, StoredStory
 from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, StoreConflict, StoredIncident
 from bot.store.migrations_pg import MIGRATIONS_PG
 
@@ -238,7 +238,7 @@ class PostgresStore:
         """Sites locked later in a transaction (an earlier version's) come after those it began with, so two
         workers could wait for each other; the server then fails one. Harmless with one bot per database (the
         store's lock lets one transaction run at a time); with many workers the story is decided again
-        (StoreConflict, bot/polling.py)."""
+        (StoreConflict, bot/feeds/polling.py)."""
         for key in sorted({advisory_key(site_id) for site_id in site_ids} - self._sites_locked):
             self._db.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
             self._sites_locked.add(key)

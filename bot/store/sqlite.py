@@ -16,11 +16,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from bot.dedupe import Candidate
 from bot.errors import StoreError
+from bot.matcher.dedupe import Candidate
+from bot.matcher.pipeline import StoryAnalysis
+from bot.matcher.reconcile import IncidentOutcome, StoredStory
 from bot.models import Attack, Evidence, IncidentFacts, IncidentState, Report, Site, Source, Story
-from bot.pipeline import StoryAnalysis
-from bot.reconcile import IncidentOutcome, StoredStory
 from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, StoredIncident
 from bot.store.migrations import MIGRATIONS
 

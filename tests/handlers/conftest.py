@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.feeds import parse_feed
+from bot.feeds.parse import parse_feed
+from bot.matcher.sites import Gazetteer
 from bot.processing import process_story
-from bot.sites import Gazetteer
 from bot.store.base import Store, StoredIncident
 from tests.conftest import ROOT, SHARED_EXAMPLES, make_store
 

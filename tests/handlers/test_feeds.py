@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.errors import CommandError
-from bot.feeds import parse_feed
-from bot.fetch import fetch_once
-from bot.http_safety import check_url
+from bot.feeds.fetch import fetch_once
+from bot.feeds.http_safety import check_url
+from bot.feeds.parse import parse_feed
 from bot.store.base import Store
 from handlers.feeds import add_feed, list_feeds, refuse_private_literal, remove_feed
 from tests.conftest import Heartbeat
@@ -161,7 +161,7 @@ def test_removing_an_unknown_feed_suggests_a_close_one(empty_store: Store) -> No
 
 async def add_over_http(store: Store, url: str, internet: StandInInternet, *,
                         allow_private: bool = False) -> str:
-    """/feeds add with check_url and fetch_bytes as bot/discord_commands.py passes them, over stand-in DNS."""
+    """/feeds add with check_url and fetch_bytes as bot/chat/commands.py passes them, over stand-in DNS."""
     answer = await add_feed(store, url, check_url=partial(check_url, allow_private=allow_private),
                             fetch_bytes=partial(fetch_once, allow_private=allow_private, resolver=internet))
     return answer.pages[0]

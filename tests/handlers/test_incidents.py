@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from bot.errors import CommandError
+from bot.matcher.sites import Gazetteer
 from bot.models import Site
 from bot.processing import process_story
-from bot.sites import Gazetteer
 from bot.store.base import Store
 from handlers import incidents
 from tests.conftest import make_story

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from bot.errors import CommandError
+from bot.matcher.tokens import fold
 from bot.models import Site
 from bot.store.base import Store
-from bot.tokens import fold
 from handlers import sites as site_commands
 from handlers.answers import PAGE_LIMIT
 from tests.handlers.conftest import PNG_SIGNATURE, TODAY, incident_at, png_size

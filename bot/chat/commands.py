@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import io
 import logging
-from functools import partial
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 
 from bot.errors import CommandError
-from bot.fetch import fetch_once
-from bot.http_safety import check_url
 from handlers import feeds as feed_commands
 from handlers import incidents as incident_commands
 from handlers import search as search_commands
@@ -23,12 +20,10 @@ from handlers import track as track_commands
 from handlers.answers import Answer
 
 if TYPE_CHECKING:
-    from bot.service import Service
+    from bot.chat.host import ChatHost
 
 log = logging.getLogger("sitewatch.commands")
 ANSWER_COLOUR = 0x34495E
-FEED_PROBE_SECONDS = 20.0
-FEED_PROBE_BYTES = 5_000_000
 
 
 class AdminGroup(app_commands.Group):
@@ -93,7 +88,7 @@ async def send_answer(interaction: discord.Interaction, answer: Answer) -> None:
     await interaction.response.send_message(**kwargs)  # type: ignore[arg-type]
 
 
-def register_commands(tree: app_commands.CommandTree[discord.Client], service: Service) -> None:
+def register_commands(tree: app_commands.CommandTree[discord.Client], service: ChatHost) -> None:
     def sites() -> list:
         return list(service.gazetteer.sites.values())
 
@@ -139,11 +134,6 @@ def register_commands(tree: app_commands.CommandTree[discord.Client], service: S
 
     feeds_group = AdminGroup(name="feeds", description="The feeds SiteWatch polls")
     track_group = AdminGroup(name="track", description="The sites SiteWatch tracks")
-    allow_private = service.config.allow_private_feeds
-    # A feed is read as a poll reads it: every redirect hop checked, the whole body up to the cap.
-    fetch_bytes = partial(fetch_once, allow_private=allow_private, timeout=FEED_PROBE_SECONDS,
-                          max_bytes=FEED_PROBE_BYTES)
-    check = partial(check_url, allow_private=allow_private)
 
     @feeds_group.command(name="list", description="The feeds being polled")
     async def feeds_list(interaction: discord.Interaction) -> None:
@@ -153,7 +143,8 @@ def register_commands(tree: app_commands.CommandTree[discord.Client], service: S
     @app_commands.describe(url="The feed's http(s) URL", name="A name to show for it")
     async def feeds_add(interaction: discord.Interaction, url: str, name: str | None = None) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        answer = await feed_commands.add_feed(service.store, url, name=name, check_url=check, fetch_bytes=fetch_bytes)
+        answer = await feed_commands.add_feed(service.store, url, name=name, check_url=service.check_feed_url,
+                                            fetch_bytes=service.fetch_feed_bytes)
         await interaction.followup.send(answer.pages[0], ephemeral=True)
 
     @feeds_group.command(name="remove", description="Stop polling a feed")

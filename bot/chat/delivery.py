@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.alert_view import AlertView, has_casualties, render_alert, view_as_text, without_links
+from bot.chat.alert_view import AlertView, has_casualties, render_alert, view_as_text, without_links
 from bot.config import DiscordConfig
 from bot.models import Site
 from bot.store.base import PendingAlert, PostedMessage, Store

@@ -14,7 +14,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 
 from bot.errors import SiteWatchError
-from bot.http_safety import SafeResolver, UnsafeAddress, check_url
+from bot.feeds.http_safety import SafeResolver, UnsafeAddress, check_url
 
 DEFAULT_USER_AGENT = "SiteWatch/0.1 (attack alerts; +https://github.com/sitewatch/sitewatch)"
 # A failing feed waits interval * 2**failures, at most 6 hours: a feed down for a day costs a handful of

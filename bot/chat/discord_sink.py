@@ -9,8 +9,8 @@ import aiohttp
 import discord
 from discord.http import Route
 
-from bot.alert_view import AlertView, incident_footer
-from bot.delivery import DeliveryRejected, DeliveryUnavailable, MessageGone, Outgoing
+from bot.chat.alert_view import AlertView, incident_footer
+from bot.chat.delivery import DeliveryRejected, DeliveryUnavailable, MessageGone, Outgoing
 
 # How far back in a channel to look for an earlier post of an incident after a crash.
 RECENT_MESSAGES_CHECKED = 100

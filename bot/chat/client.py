@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import aiohttp
@@ -17,11 +17,9 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.config import Config
-from bot.delivery import ConsoleSink
-from bot.discord_sink import DiscordSink
+from bot.chat.discord_sink import DiscordSink
+from bot.chat.host import ChatHost
 from bot.errors import SiteWatchError
-from bot.service import Service, run_service, stop_on_signals, worker_name
 from bot.store.base import Store
 
 log = logging.getLogger("sitewatch.discord")
@@ -42,7 +40,7 @@ def configure_endpoints(api_base: str | None, gateway_url: str | None) -> None:
 
 
 class SiteWatchClient(discord.Client):
-    def __init__(self, service: Service, **options: Any) -> None:
+    def __init__(self, service: ChatHost, **options: Any) -> None:
         # Slash commands and guild events only: no privileged intents (message content, members) needed.
         super().__init__(intents=discord.Intents.default(), allowed_mentions=discord.AllowedMentions.none(),
                          **options)
@@ -52,7 +50,7 @@ class SiteWatchClient(discord.Client):
         self._stop = asyncio.Event()
 
     async def setup_hook(self) -> None:
-        from bot.discord_commands import register_commands
+        from bot.chat.commands import register_commands
 
         discord_config = self.service.config.discord
         self.service.sink = DiscordSink(self.http, admin_channel_id=discord_config.admin_channel_id,
@@ -66,7 +64,7 @@ class SiteWatchClient(discord.Client):
         else:
             synced = await self.tree.sync()
         log.info("event=commands_synced count=%d guild=%s", len(synced), discord_config.guild_id)
-        self._service_task = asyncio.create_task(run_service(self.service, stop=self._stop), name="sitewatch")
+        self._service_task = asyncio.create_task(self.service.run(stop=self._stop), name="sitewatch")
 
     async def close(self) -> None:
         self._stop.set()
@@ -84,10 +82,10 @@ def silence_voice_warnings() -> None:
     discord.VoiceClient.warn_dave = False
 
 
-def build_client(config: Config, store: Store, *, service: Service | None = None, **options: Any) -> SiteWatchClient:
+def build_client(service: ChatHost, **options: Any) -> SiteWatchClient:
+    config = service.config
     configure_endpoints(config.discord.effective_api_base, config.discord.effective_gateway_url)
     silence_voice_warnings()
-    service = service or Service(config, store, ConsoleSink(), console=False)
     service.console = False
     return SiteWatchClient(service, **options)
 
@@ -140,12 +138,14 @@ def discord_trouble_in_one_line() -> Iterator[None]:
         raise SiteWatchError(f"cannot reach Discord ({type(error).__name__}: {error})") from error
 
 
-async def run_discord(config: Config, store: Store, token: str, *, service: Service | None = None) -> int:
-    """Wait for the gateway lease, then run until SIGTERM or SIGINT (Docker stops with SIGTERM), then close the
-    client, which stops the service and its fetcher; the caller closes the store. A refused token or an
-    unreachable Discord is one line (SiteWatchError), not a traceback."""
-    client = build_client(config, store, service=service)
-    holder = client.service.worker if service else worker_name()
+async def run_discord(service: ChatHost, token: str, *, stop_on_signals: Callable[[], asyncio.Event]) -> int:
+    """Wait for the gateway lease, then run until SIGTERM or SIGINT (Docker stops with SIGTERM; the caller's
+    stop_on_signals makes the event they set), then close the client, which stops the service and its fetcher;
+    the caller closes the store. A refused token or an unreachable Discord is one line (SiteWatchError), not a
+    traceback."""
+    config, store = service.config, service.store
+    client = build_client(service)
+    holder = service.worker
     stop = stop_on_signals()
     if not await wait_for_gateway(store, holder, stop):
         log.info("event=stopped mode=discord reason=stopped while waiting for the gateway")
@@ -180,7 +180,7 @@ async def _close_when(client: SiteWatchClient, stop: asyncio.Event, lost: asynci
     await client.close()
 
 
-async def run_rest_delivery(service: Service, token: str) -> int:
+async def run_rest_delivery(service: ChatHost, token: str, *, stop_on_signals: Callable[[], asyncio.Event]) -> int:
     """--role delivery with a token: send the outbox through Discord's REST API, no gateway (the process
     holding it answers the commands). A refused token is one line."""
     config = service.config
@@ -193,7 +193,7 @@ async def run_rest_delivery(service: Service, token: str) -> int:
                                        bot_user_id=int(me["id"]))
             service.console = False
             log.info("event=start mode=discord-rest role=delivery worker=%s", service.worker)
-            await run_service(service, stop=stop_on_signals())
+            await service.run(stop=stop_on_signals())
     finally:
         await http.close()
     log.info("event=stopped mode=discord-rest")

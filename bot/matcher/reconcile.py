@@ -17,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from bot.dedupe import Candidate
-from bot.incidents import FOLLOW_UP_DAYS, REDATE_DAYS
+from bot.matcher.dedupe import Candidate
+from bot.matcher.incidents import FOLLOW_UP_DAYS, REDATE_DAYS
+from bot.matcher.pipeline import PENDING_STORY, StoryAnalysis, decide, incident_facts, visible_facts
 from bot.models import IncidentFacts, IncidentState, Report, Site, Story
-from bot.pipeline import PENDING_STORY, StoryAnalysis, decide, incident_facts, visible_facts
 
 # Copies and updates of a story appear within days; older stories are not compared.
 DEDUPE_WINDOW_DAYS = 7

@@ -20,8 +20,8 @@ from itertools import islice
 
 from rapidfuzz.distance import LCSseq
 
+from bot.matcher.tokens import tokenize
 from bot.models import Site, Story
-from bot.tokens import tokenize
 
 # Words every story shares; they say nothing about who copied whom.
 _FUNCTION_WORDS = frozenset("""

@@ -12,8 +12,8 @@ from typing import Any
 import feedparser
 
 from bot.errors import FeedError
+from bot.matcher.stories import clean_text, clean_title, split_sentences
 from bot.models import Story
-from bot.stories import clean_text, clean_title, split_sentences
 
 # feedparser resolves relative links and sanitises HTML; it must never reach the network for us.
 feedparser.RESOLVE_RELATIVE_URIS = True

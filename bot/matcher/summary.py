@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 
-from bot.casualties import count_casualties
+from bot.matcher.casualties import count_casualties
 from bot.models import Report, Site
 
 TITLE_LIMIT = 256  # Discord embed title

@@ -1,5 +1,5 @@
 """One poll of the due feeds: fetch (conditional GET), parse, run each new entry through the pipeline,
-record the feed's health. The alerts themselves wait in the outbox for bot/delivery.py."""
+record the feed's health. The alerts themselves wait in the outbox for bot/chat/delivery.py."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.errors import FeedError
-from bot.feeds import parse_feed
-from bot.fetch import FeedFetcher, FetchRequest, FetchResult, next_poll_delay
+from bot.feeds.fetch import FeedFetcher, FetchRequest, FetchResult, next_poll_delay
+from bot.feeds.parse import parse_feed
+from bot.matcher.sites import Gazetteer
 from bot.models import Alert, Story
 from bot.processing import process_story
-from bot.sites import Gazetteer
 from bot.store.base import FeedHealth, Store, StoreConflict
 
 log = logging.getLogger("sitewatch.polling")

@@ -16,9 +16,9 @@ from itertools import pairwise
 
 from rapidfuzz.distance import Indel
 
+from bot.matcher.tokens import Token, sound_key, spelling
+from bot.matcher.tokens import words as name_words
 from bot.models import Site
-from bot.tokens import Token, sound_key, spelling
-from bot.tokens import words as name_words
 
 ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "at", "an", "ash", "az", "the", "a"})
 

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.attacks import analyse_story
-from bot.dedupe import Candidate, fingerprint_of, ranked_originals, site_vocabulary
-from bot.incidents import incident_day, latest_claim, latest_figure, match_incident, merged_weapons
+from bot.matcher.attacks import analyse_story
+from bot.matcher.dedupe import Candidate, fingerprint_of, ranked_originals, site_vocabulary
+from bot.matcher.incidents import incident_day, latest_claim, latest_figure, match_incident, merged_weapons
+from bot.matcher.sites import Gazetteer
+from bot.matcher.summary import deciding_sentence, incident_summary, incident_title
+from bot.matcher.tokens import words
 from bot.models import Attack, IncidentFacts, IncidentState, Report, Site, Source, Story
-from bot.sites import Gazetteer
-from bot.summary import deciding_sentence, incident_summary, incident_title
-from bot.tokens import words
 
 PENDING_STORY = 0  # story_id of reports from the story being decided; the store fills in the real id
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.links import safe_link
+from bot.chat.links import safe_link
+from bot.matcher.summary import toll_text
 from bot.models import IncidentFacts, Site
-from bot.summary import toll_text
 
 # Discord embed limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 TITLE_LIMIT = 256

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
-from bot.casualties import states_a_floor
+from bot.matcher.casualties import states_a_floor
 from bot.models import Attack, IncidentState, Report
 
 # A report that gives no day of its own ("the toll from the attack on the base rose to three") belongs to

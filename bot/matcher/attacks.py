@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
-from bot.dates import DayMention, clock_edge, find_days
+from bot.matcher.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
+from bot.matcher.dates import DayMention, clock_edge, find_days
+from bot.matcher.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention, words_for_kind
+from bot.matcher.tokens import Token, tokenize
 from bot.models import Attack, Evidence, Story
-from bot.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention, words_for_kind
-from bot.tokens import Token, tokenize
 
 # What hit the site, in the vocabulary of DOMAIN.md. Order matters only for reading.
 _WEAPON_REGEXES = (
