@@ -7,9 +7,18 @@ depend on the order in which feeds delivered the stories.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.matcher.dedupe import COPY_THRESHOLD, copy_score, find_original, site_vocabulary
+from bot.matcher.dedupe import (
+    COPY_THRESHOLD,
+    SHORT_TEXT_WORDS,
+    Candidate,
+    copy_score,
+    distinctive,
+    find_original,
+    site_vocabulary,
+)
 from bot.matcher.pipeline import StoryAnalysis, analyse
 from bot.matcher.reconcile import (
     DEDUPE_WINDOW_DAYS,
@@ -24,6 +33,13 @@ from bot.matcher.reconcile import (
 from bot.matcher.sites import Gazetteer
 from bot.models import Alert, IncidentState, Story
 from bot.store.base import Store
+
+# A farm or aggregator republishes a wire story weeks later; further back, a story is history, not a copy.
+REPUBLISHED_WITHIN_DAYS = 90
+# Nearly word for word: spun and trimmed copies of one wire story score 0.5-1.0, so only the closest count
+# here, where a match silences the story's attacks (tests/fixtures/dedupe_pairs: no independent report of an
+# attack and no unrelated story above 0.42).
+REPUBLISHED_SCORE = 0.7
 
 
 def process_story(store: Store, gazetteer: Gazetteer, story: Story, now: datetime, *,
@@ -42,7 +58,12 @@ def process_story(store: Store, gazetteer: Gazetteer, story: Story, now: datetim
         site_words = site_vocabulary(gazetteer.sites[s] for s in site_ids if s in gazetteer.sites)
         window = timedelta(days=DEDUPE_WINDOW_DAYS)
         original = None
-        if not analysis.attacks:
+        if analysis.attacks and (stale := _republished_from(store, analysis, site_ids, site_words)) is not None:
+            # An old story republished weeks later ("On Wednesday" now reads as last Wednesday) is background
+            # (DOMAIN.md): a source of nothing new. It is kept, as a copy of what it repeats.
+            analysis = replace(analysis, attacks=())
+            original = stale
+        elif not analysis.attacks:
             # A story without an attack of its own matters only as a copy of one that has: a source.
             originals = store.attack_originals(site_ids, story.published - window, story.published)
             original = find_original(story, analysis.words, [c for c in originals if c.story_id != earlier_version],
@@ -60,6 +81,23 @@ def process_story(store: Store, gazetteer: Gazetteer, story: Story, now: datetim
         if in_order:
             return _tell_last(store, gazetteer, analysis, story_id, site_ids, now, quiet=quiet)
         return _retell(store, gazetteer, analysis, story_id, site_ids, now, quiet=quiet)
+
+
+def _republished_from(store: Store, analysis: StoryAnalysis, site_ids: tuple[str, ...],
+                      site_words: frozenset[str]) -> Candidate | None:
+    """The attack report, older than the copy window, that this story republishes nearly word for word.
+    Only long texts count: a templated brief ("Rockets hit X on Monday; no casualties") repeats itself for
+    every new attack, and must never hide one."""
+    if len(distinctive(analysis.words, site_words)) < SHORT_TEXT_WORDS:
+        return None
+    published = analysis.story.published
+    older = store.attack_originals(site_ids, published - timedelta(days=REPUBLISHED_WITHIN_DAYS),
+                                   published - timedelta(days=DEDUPE_WINDOW_DAYS))
+    for candidate in older:
+        if len(distinctive(candidate.words, site_words)) >= SHORT_TEXT_WORDS and \
+                copy_score(analysis.words, candidate.words, site_words) >= REPUBLISHED_SCORE:
+            return candidate
+    return None
 
 
 def _adopt_later_copies(store: Store, analysis: StoryAnalysis, story_id: int, site_ids: tuple[str, ...],

@@ -89,3 +89,27 @@ def test_a_trimmed_lead_of_a_long_story_is_still_its_copy() -> None:
                     f"tribal alliances, pipeline tariffs and parliamentary elections." for n in range(25))
     words = site_vocabulary([AIN_AL_ASAD])
     assert copy_score(fingerprint(make_story(lead)), fingerprint(make_story(lead + " " + rest)), words) >= 0.9
+
+
+LONG_WIRE = ("Three rockets struck Ain al-Asad air base in Iraq's western Anbar province on Monday, the U.S.-led "
+             "coalition said, the latest in a string of attacks on bases that host American troops. There were no "
+             "casualties and damage was being assessed, coalition spokesman Colonel Dale Prentiss said on Twitter. "
+             "Iraqi security forces later found a burned-out truck with a makeshift launch rail near the town of "
+             "al-Baghdadi, about eight kilometres east of the base, according to a military statement. No group "
+             "claimed responsibility, although western officials have blamed earlier rocket and drone attacks on "
+             "Iran-aligned militias demanding that the remaining foreign troops leave the country.")
+
+
+def test_a_long_story_republished_weeks_later_is_background_not_a_new_attack(tmp_path: Path) -> None:
+    monday = datetime(2021, 7, 5, 12, tzinfo=UTC)
+    later = monday + timedelta(days=23)
+    alerts = replay_alerts(tmp_path, rss([("Rockets hit Ain al-Asad air base", LONG_WIRE, monday),
+                                          ("Rockets hit Ain al-Asad air base", LONG_WIRE, later)]))
+    assert [(a["action"], a["date"]) for a in alerts] == [("new", "2021-07-05")]
+
+
+def test_a_templated_brief_weeks_later_is_a_new_attack(tmp_path: Path) -> None:
+    monday = datetime(2021, 7, 5, 12, tzinfo=UTC)
+    alerts = replay_alerts(tmp_path, rss([("Rockets hit Ain al-Asad air base", ATTACK, monday),
+                                          ("Rockets hit Ain al-Asad air base", ATTACK, monday + timedelta(days=21))]))
+    assert [(a["action"], a["date"]) for a in alerts] == [("new", "2021-07-05"), ("new", "2021-07-26")]
