@@ -1,4 +1,5 @@
-"""Where the near-duplicate threshold comes from: bot.matcher.dedupe's pair_score and is_copy_pair on labelled pairs.
+"""Where the near-duplicate threshold comes from: bot.matcher.dedupe's pair_score, and the pipeline's own
+copy decision (tests/dedupe_pairs.py judge_pair), on labelled pairs.
 
 Two labelled sources:
 - tests/fixtures/dedupe_pairs: copies of every kind, independent reports of one attack, and unrelated
@@ -6,7 +7,7 @@ Two labelled sources:
 - tests/corpus: within each incident's sources, the labelled duplicate groups (copies) and every other
   pair of sources (independent reports of one incident).
 
-For each, per label and kind: n, min and max score, how many is_copy_pair misjudged; then the margin (the
+For each, per label and kind: n, min and max score, how many the pipeline misjudged; then the margin (the
 lowest copy score minus the highest non-copy score: negative means the scores overlap and no threshold
 separates them) and every misjudged pair. A report, not a test: it always exits 0.
 

@@ -121,13 +121,6 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
 
 
-def containment(first: tuple[str, ...], second: tuple[str, ...]) -> float:
-    shorter = min(len(first), len(second))
-    if shorter == 0:
-        return 0.0
-    return LCSseq.similarity(first, second) / shorter
-
-
 def is_copy(first: tuple[str, ...], second: tuple[str, ...], site_words: frozenset[str] = frozenset()) -> bool:
     """Whether two fingerprints are one story and its copy, judged on their distinctive words."""
     return copy_score(first, second, site_words) >= COPY_THRESHOLD
@@ -193,8 +186,3 @@ def find_original(story: Story, words: tuple[str, ...], candidates: Iterable[Can
 def pair_score(first: Story, second: Story, site_words: frozenset[str] = frozenset()) -> float:
     """How much of a copy of each other two stories look, 0..1 (scripts/dedupe_scores.py prints it)."""
     return copy_score(fingerprint(first), fingerprint(second), site_words)
-
-
-def is_copy_pair(first: Story, second: Story, site_words: frozenset[str] = frozenset()) -> bool:
-    """Whether one of two stories is a near-duplicate of the other, by text alone."""
-    return pair_score(first, second, site_words) >= COPY_THRESHOLD
