@@ -8,7 +8,7 @@ depend on the order in which feeds delivered the stories.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.matcher.dedupe import (
     COPY_THRESHOLD,
@@ -80,7 +80,7 @@ def process_story(store: Store, gazetteer: Gazetteer, story: Story, now: datetim
             return []  # a mention, a visit, a note: stored for search and for copies, no incident touched
         if in_order:
             return _tell_last(store, gazetteer, analysis, story_id, site_ids, now, quiet=quiet)
-        return _retell(store, gazetteer, analysis, story_id, site_ids, now, quiet=quiet)
+        return _retell(store, gazetteer, story_id, site_ids, (first, last), now, quiet=quiet)
 
 
 def _republished_from(store: Store, analysis: StoryAnalysis, site_ids: tuple[str, ...],
@@ -130,9 +130,9 @@ def _tell_last(store: Store, gazetteer: Gazetteer, analysis: StoryAnalysis, stor
     return _write(store, gazetteer, touched_before, Retold(touched, retold.copy_of), now, quiet=quiet)
 
 
-def _retell(store: Store, gazetteer: Gazetteer, analysis: StoryAnalysis, story_id: int, site_ids: tuple[str, ...],
-            now: datetime, *, quiet: bool) -> list[Alert]:
-    first, last = retell_window(analysis)
+def _retell(store: Store, gazetteer: Gazetteer, story_id: int, site_ids: tuple[str, ...],
+            window: tuple[date, date], now: datetime, *, quiet: bool) -> list[Alert]:
+    first, last = window
     stories = store.retell_stories(site_ids, first, last)
     incidents = store.incidents_reported_by([s.story_id for s in stories] + [story_id], site_ids)
     # Every report of an incident touched is told again, even one published outside the window.
