@@ -15,7 +15,7 @@ from bot.matcher.attacks import analyse_story
 from bot.matcher.dedupe import fingerprint
 from bot.matcher.pipeline import analyse
 from bot.matcher.sites import Gazetteer
-from bot.matcher.tokens import tokenize, words
+from bot.matcher.tokens import tokenize, tokenize_folding, words
 from bot.models import Site, Story
 from bot.replay import feed_files, read_feed_file
 from tests.conftest import ROOT, SHARED_EXAMPLES, make_story
@@ -121,6 +121,17 @@ def test_words_are_the_tokens_of_tokenize(text: str) -> None:
 def test_words_are_the_tokens_of_tokenize_in_ascii_text(text: str) -> None:
     tokens = tokenize(text)
     assert words(text) == ([t.text for t in tokens], [t.norm for t in tokens])
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=60))
+def test_the_ascii_tokens_are_the_folded_tokens(text: str) -> None:
+    assert tokenize(text) == tokenize_folding(text)
+
+
+def test_the_ascii_tokens_are_the_folded_tokens_on_the_corpus() -> None:
+    texts = [text for story in CORPUS for text in (story.title, *story.sentences) if text.isascii()]
+    assert len(texts) > 1000
+    assert [tokenize(text) for text in texts] == [tokenize_folding(text) for text in texts]
 
 
 @pytest.mark.parametrize("name", sorted(GAZETTEERS))

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.matcher.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
 from bot.matcher.dates import DayMention, clock_edge, find_days
 from bot.matcher.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention, words_for_kind
+from bot.matcher.story_memo import one_story, per_story
 from bot.matcher.tokens import Token, tokenize
 from bot.models import Attack, Evidence, Story
 
@@ -271,6 +272,11 @@ def find_attacks(story: Story, gazetteer: Gazetteer) -> list[Attack]:
 
 def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], list[str]]:
     """The attacks a story reports, and every tracked site it names (attacked or not)."""
+    with one_story():  # its sentences' days, tolls, weapons and claims are asked for again and again
+        return _analyse_story(story, gazetteer)
+
+
+def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], list[str]]:
     sentences = _read_sentences(story, gazetteer)
     named = list(dict.fromkeys(m.site_id for s in sentences for m in s.mentions))
     if named and _told_long_ago(sentences, local_publish_time(story, gazetteer.sites[named[0]].timezone)):
@@ -416,9 +422,12 @@ def _name_start(sentence: _Sentence, mention: Mention) -> int:
     return sentence.tokens[start].start
 
 
+_tokens = per_story(tokenize)  # count_casualties reads most of these sentences again
+
+
 def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
     texts = [story.title, *story.sentences] if story.title else list(story.sentences)
-    tokenised = [tokenize(text) for text in texts]
+    tokenised = [_tokens(text) for text in texts]
     story_words = Counter(t.norm for tokens in tokenised for t in tokens)
     sentences: list[_Sentence] = []
     recent: list[tuple[int, str]] = []  # (sentence index, site id) of named mentions, newest last
@@ -705,6 +714,7 @@ _NOT_THE_WEAPON = re.compile(r"\b(?:opened\s+fire|fired)\s+(?:on|at)\s+(?=(?:an?
                              re.I)
 
 
+@per_story
 def _weapons_in(text: str) -> list[str]:
     text = _NOT_THE_WEAPON.sub(" ", text)
     # "bomb-laden", "explosive-packed", "booby-trapped" drones carry the explosive: they are drones
@@ -988,6 +998,7 @@ def _set_claim(draft: _Draft, claim: str | None, sentence: str) -> None:
         draft.decided.append(Evidence("claim", sentence))
 
 
+@per_story
 def _claim_in(sentence: str) -> str | None:
     if re.search(r"\b(no|not|nobody|none)\b[^.]{0,40}\bclaim", sentence, re.I):
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.matcher.story_memo import per_story
 from bot.matcher.tokens import tokenize
 
 NUMBER_WORDS = {
@@ -130,11 +131,14 @@ _TREATED_FOR = re.compile(r"\b(\w+)\s+(?:[\w.]+\s+){0,3}?(?:received|receiving|w
                           r"(?:injur(?:y|ies)|wounds|concussions?)\b", re.I)
 
 
+_tokens = per_story(tokenize)  # the sentences a story reads are mostly the ones it tokenized already
+
+
+@per_story
 def count_casualties(sentence: str) -> Toll:
     if _NOT_BY_THE_ATTACK.search(sentence):
         return Toll(None, None, False)
-    tokens = tokenize(sentence)
-    words = [t.norm for t in tokens]
+    words = [t.norm for t in _tokens(sentence)]
     killed: list[int] = []
     wounded: list[int] = []
     for index, word in enumerate(words):

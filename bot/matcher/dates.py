@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.matcher.story_memo import per_story
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
           "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
@@ -96,7 +98,14 @@ class DayMention:
 
 
 def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
-    """Every day expression in a sentence, resolved. Overlapping matches keep the first pattern's."""
+    """Every day expression in a sentence, resolved. Overlapping matches keep the first pattern's. Asked again
+    of a sentence while its story is read, it answers from memory (story_memo); the answer is not to be changed."""
+    # The offset is part of the question: one instant in two time zones compares equal, but may be two days.
+    return _find_days(sentence, published_local, published_local.utcoffset())
+
+
+@per_story
+def _find_days(sentence: str, published_local: datetime, _offset: timedelta | None) -> list[DayMention]:
     found: list[DayMention] = []
     taken: list[tuple[int, int]] = []
     today = published_local.date()

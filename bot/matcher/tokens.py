@@ -17,7 +17,9 @@ _LETTER_SWAPS = (("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t")
                  ("ou", "u"), ("ee", "i"), ("oo", "u"))
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, and tokens are made by the
+# hundred per story (a third of a site-naming story's time went to building them). Nothing changes one.
+@dataclass(slots=True)
 class Token:
     text: str  # as written
     norm: str  # lower-case ASCII without diacritics or dots: "U.S." -> "us", "Ḥarīr" -> "harir"
@@ -29,6 +31,7 @@ class Token:
         return self.text[:1].isupper()
 
 
+@lru_cache(maxsize=65536)  # per word, bounded: news repeats its words
 def fold(word: str) -> str:
     """Lower-case ASCII: diacritics and Arabic transliteration marks dropped."""
     decomposed = unicodedata.normalize("NFKD", word)
@@ -36,6 +39,15 @@ def fold(word: str) -> str:
 
 
 def tokenize(text: str) -> list[Token]:
+    if text.isascii():  # most text: a token's norm is its lower case without the dots of an abbreviation
+        lower = text.lower()
+        return [Token(text[start:end], lower[start:end].replace(".", ""), start, end)
+                for start, end in map(re.Match.span, _ASCII_TOKEN.finditer(text))]
+    return tokenize_folding(text)
+
+
+def tokenize_folding(text: str) -> list[Token]:
+    """tokenize, folding every word (tokenize takes this path for text that is not all ASCII)."""
     tokens = []
     for match in _TOKEN.finditer(text):
         norm = fold(match.group())
