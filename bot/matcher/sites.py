@@ -189,7 +189,8 @@ class Gazetteer:
         self._joined_spellings: set[str] = set()
         self._article_spellings: set[str] = set()  # "al-Tanf" with no kind word: only its exact spelling
         self._forget_words()  # words by what they may start (_file_word), remembered across stories
-        self._whole_forms_of: dict[str, dict[tuple[int, str], list[tuple[NameForm, int]]]] = {}
+        self._whole_forms_of: dict[str, dict[int, dict[str, list[tuple[NameForm, int]]]]] = {}
+        self._whole_forms_by_neighbour: dict[tuple[str, int, str], list[tuple[NameForm, int]]] = {}
         self._candidates_of: dict[tuple[str, bool], list[tuple[NameForm, int]]] = {}
         self._name_words: dict[str, frozenset[str]] = {}  # every folded word of a site's names, but articles
         # The cyclic garbage collector is paused meanwhile, as in config loading: each collection would walk
@@ -207,6 +208,7 @@ class Gazetteer:
         self.sites[site.id] = site
         self._forget_words()
         self._whole_forms_of.clear()
+        self._whole_forms_by_neighbour.clear()
         self._candidates_of.clear()
         self._name_words[site.id] = frozenset(
             norm for name in (site.name, *site.aliases) for norm in name_words(name)[1]) - ARTICLES
@@ -263,17 +265,18 @@ class Gazetteer:
         kind_needed = not distinct.isdisjoint(self._looks[_NEEDS_KIND])
         wholes = distinct & self._looks[_WHOLE]
         after_article = distinct & self._looks[_AFTER_ARTICLE]
-        if after_article and any(norms[i] in after_article and _article_written(written[i - 1], norms[i - 1])
-                                 for i in range(1, len(norms))):
-            return True
+        if wholes or after_article:
+            watched = wholes | after_article
+            at = [i for i, norm in enumerate(norms) if norm in watched]  # one pass over the story for both
+            if after_article and any(i and norms[i] in after_article and _article_written(written[i - 1], norms[i - 1])
+                                     for i in at):
+                return True
+            if wholes and self._any_whole_name([i for i in at if norms[i] in wholes], norms):
+                return True
         split = self._split_name(written, norms)
         if split & _FREE:
             return True
         kind_needed = kind_needed or bool(split & _NEEDS_KIND)
-        if wholes:
-            spellings = list(map(spelling, norms))
-            if self._any_whole_name([i for i, norm in enumerate(norms) if norm in wholes], list(norms), spellings):
-                return True
         if distinct.isdisjoint(_FIRST_LOOK_KIND_WORDS):
             return False
         return kind_needed or (not distinct.isdisjoint(_NATIONALITY_OF) and
@@ -291,7 +294,7 @@ class Gazetteer:
             return
         if key in self._kind_keys or key in self._joined_keys:
             self._looks[_NEEDS_KIND].add(norm)
-        if key in self._whole_keys:
+        if key in self._whole_keys and self._whole_forms(norm):  # its key's names may be spelled otherwise
             self._looks[_WHOLE].add(norm)
         if written_spelling in self._article_spellings:
             self._looks[_AFTER_ARTICLE].add(norm)
@@ -315,31 +318,53 @@ class Gazetteer:
                     look = _NEEDS_KIND
         return look
 
-    def _any_whole_name(self, positions: list[int], norms: list[str], spellings: list[str]) -> bool:
+    def _any_whole_name(self, positions: list[int], norms: Sequence[str]) -> bool:
         """Whether a name of several words stands whole at one of these positions of the story, as _match_name
         reads it in a sentence (a sentence has fewer neighbours than the story: never more matches)."""
+        spellings: list[str] | None = None  # of every word, made only when a name may stand whole
         for i in positions:
-            for (side, expected), forms in self._whole_forms(norms[i], spellings[i]).items():
+            norm = norms[i]
+            for side in self._whole_forms(norm):
                 neighbour = _next_word(norms, i, side)
-                if neighbour is None or not _same_word(spellings[neighbour], expected):
+                if neighbour is None:
+                    continue
+                forms = self._whole_forms_beside(norm, side, spelling(norms[neighbour]))
+                if not forms:
                     continue  # the word beside is not the name's: none of these names stands here
+                spellings = spellings or list(map(spelling, norms))
                 if any(self._extend(form, position, i, norms, spellings) is not None for form, position in forms):
                     return True
         return False
 
-    def _whole_forms(self, norm: str, written_spelling: str) -> dict[tuple[int, str], list[tuple[NameForm, int]]]:
-        """Names of several words one of whose words this word may be, by the word they need beside it (before:
-        -1, after: 1); remembered, as a common word's key can stand for many names of a large watchlist."""
+    def _whole_forms_beside(self, norm: str, side: int, beside: str) -> list[tuple[NameForm, int]]:
+        """The names of several words that this word may be part of with the word spelled `beside` on that side
+        (_whole_forms, narrowed); remembered, so a story costs a look-up per watched word and side."""
+        key = (norm, side, beside)
+        found = self._whole_forms_by_neighbour.get(key)
+        if found is None:
+            if len(self._whole_forms_by_neighbour) > _MAX_LOOKS:
+                self._whole_forms_by_neighbour.clear()
+            found = self._whole_forms_by_neighbour[key] = [
+                named for expected, forms in self._whole_forms(norm)[side].items() if _same_word(beside, expected)
+                for named in forms]
+        return found
+
+    def _whole_forms(self, norm: str) -> dict[int, dict[str, list[tuple[NameForm, int]]]]:
+        """Names of several words one of whose words this word may be, by the side on which they need a word
+        beside it (before: -1, after: 1), then by that word; remembered, as a common word's key can stand for
+        many names of a large watchlist."""
         grouped = self._whole_forms_of.get(norm)
         if grouped is None:
             if len(self._whole_forms_of) > _MAX_LOOKS:
                 self._whole_forms_of.clear()
             grouped = self._whole_forms_of[norm] = {}
+            written_spelling = spelling(norm)
             for form, position in self._index[sound_key(norm)]:
                 if position >= 0 and len(form.core) > 1 and \
                         _same_word(written_spelling, form.core_spellings[position], loose=True):
                     side = -1 if position > 0 else 1
-                    grouped.setdefault((side, form.core_spellings[position + side]), []).append((form, position))
+                    grouped.setdefault(side, {}).setdefault(form.core_spellings[position + side], []).append(
+                        (form, position))
         return grouped
 
     def _in_context(self, site_id: str, story_words: Collection[str]) -> bool:

@@ -11,6 +11,10 @@ from functools import lru_cache
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+", re.UNICODE)
 # The same tokens in ASCII text, found ~40% faster without Unicode classes.
 _ASCII_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z0-9]+", re.ASCII)
+# Part of every dotted abbreviation ("U.S.", "U.A.E."): text without one has only runs of letters and digits as
+# tokens. Opening on a literal, it is found by a fast scan for ".", not tried at every position (8 us -> 1 us).
+_DOTTED_PAIR = re.compile(r"\.[A-Za-z]\.", re.ASCII)
+_ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 _VOWELS = frozenset("aeiouy")
 # Spellings that transliterations swap freely: Conoco/Koniko, Qayyarah/Kayara, Khor/Kor, Baghdad/Bagdad.
 _LETTER_SWAPS = (("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("q", "k"), ("c", "k"),
@@ -61,6 +65,11 @@ def words(text: str) -> tuple[list[str], list[str]]:
     look and the dedupe fingerprint read every story, and most name no site. An ASCII token's norm is its
     lower case without the dots of an abbreviation; tokens hold no space, so all are folded in one string."""
     if text.isascii():
+        if not _DOTTED_PAIR.search(text):
+            # No dotted abbreviation: the tokens are the runs of letters and digits, split apart in C (~5x
+            # faster than the regex).
+            spaced = text.translate(_ASCII_SEPARATORS)
+            return spaced.split(), spaced.lower().split()
         written = _ASCII_TOKEN.findall(text)
         return written, " ".join(written).lower().replace(".", "").split(" ") if written else []
     written = _TOKEN.findall(text)
