@@ -1,0 +1,136 @@
+"""A regular expression that first asks whether the text has any of the words a match cannot do without.
+
+Python's `re` tries a pattern such as `\\b(could|would|might|...)\\b` at every position of a sentence: ~100 ns
+a character, 5-40 us a sentence for the attack vocabulary, and most sentences hold none of it. Every match of
+such a pattern contains one of a few literal strings (one per branch of the alternation), read here from the
+pattern's own syntax tree; a plain substring test for them (in C, ~50 ns each) rules most sentences out.
+The test is only a necessary condition, so a prefiltered pattern finds exactly what the pattern finds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from re import _constants as constants  # type: ignore[attr-defined]
+from re import _parser as parser  # type: ignore[attr-defined]
+from typing import Any
+
+# Literal strings shorter than this say little: any sentence has an "a" or an "on".
+_SHORTEST_USEFUL = 3
+
+Needs = frozenset[str]  # a match contains at least one of these (lower case)
+
+
+def required_literals(pattern: str, flags: int = 0) -> Needs | None:
+    """Lower-case strings one of which every match of the pattern contains, or None when none can be told."""
+    return _needs_of_sequence(parser.parse(pattern, flags))
+
+
+def _needs_of_sequence(items: Any) -> Needs | None:
+    """A sequence matches only if each of its items does: any one item's needs are the sequence's. Runs of
+    literal characters are one literal; the best choice is the one whose shortest string is longest."""
+    choices: list[Needs] = []
+    run: list[str] = []
+    for op, argument in items:
+        if op is constants.LITERAL:
+            run.append(chr(argument))
+            continue
+        if run:
+            choices.append(frozenset({"".join(run)}))
+            run = []
+        if op in (constants.AT, constants.ASSERT, constants.ASSERT_NOT):
+            continue  # zero-width, but a literal run across it is not kept: its text may be split by nothing
+        needs = _needs_of_item(op, argument)
+        if needs is not None:
+            choices.append(needs)
+    if run:
+        choices.append(frozenset({"".join(run)}))
+    usable = [_lower(needs) for needs in choices]
+    usable = [needs for needs in usable if needs is not None]
+    if not usable:
+        return None
+    return max(usable, key=lambda needs: min(map(len, needs)))
+
+
+def _needs_of_item(op: Any, argument: Any) -> Needs | None:
+    if op is constants.SUBPATTERN:
+        return _needs_of_sequence(argument[-1])
+    if op is constants.BRANCH:  # each branch needs its own: the alternation needs any of them
+        needs: set[str] = set()
+        for branch in argument[1]:
+            branch_needs = _needs_of_sequence(branch)
+            if branch_needs is None:
+                return None
+            needs |= branch_needs
+        return frozenset(needs)
+    if op in (constants.MAX_REPEAT, constants.MIN_REPEAT, getattr(constants, "POSSESSIVE_REPEAT", None)):
+        low, _, body = argument
+        return _needs_of_sequence(body) if low >= 1 else None
+    if op is getattr(constants, "ATOMIC_GROUP", None):
+        return _needs_of_sequence(argument)
+    return None
+
+
+def _lower(needs: Needs) -> Needs | None:
+    """The needs in lower case, as the text is compared; none when one is not ASCII (Unicode case folding
+    matches "K" (Kelvin) with "k": only ASCII literals are compared as lower-case text) or too short."""
+    if any(not need.isascii() or len(need) < _SHORTEST_USEFUL for need in needs):
+        return None
+    return frozenset(need.lower() for need in needs)
+
+
+class Prefiltered:
+    """A compiled pattern behind a substring test on ASCII text: search, match, fullmatch, finditer, findall and
+    sub give what the pattern gives. Text that is not ASCII always goes to the pattern."""
+
+    __slots__ = ("compiled", "flags", "needs", "pattern")
+
+    def __init__(self, compiled: re.Pattern[str]) -> None:
+        self.compiled = compiled
+        self.pattern = compiled.pattern
+        self.flags = compiled.flags
+        self.needs = required_literals(compiled.pattern, compiled.flags)
+
+    def _may_match(self, text: str) -> bool:
+        needs = self.needs
+        if needs is None or not text.isascii():
+            return True
+        lower = _lower_text(text)
+        return any(need in lower for need in needs)
+
+    def search(self, text: str, *span: int) -> re.Match[str] | None:
+        return self.compiled.search(text, *span) if self._may_match(text) else None
+
+    def match(self, text: str, *span: int) -> re.Match[str] | None:
+        return self.compiled.match(text, *span) if self._may_match(text) else None
+
+    def fullmatch(self, text: str, *span: int) -> re.Match[str] | None:
+        return self.compiled.fullmatch(text, *span) if self._may_match(text) else None
+
+    def finditer(self, text: str, *span: int) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, *span) if self._may_match(text) else iter(())
+
+    def findall(self, text: str, *span: int) -> list[Any]:
+        return self.compiled.findall(text, *span) if self._may_match(text) else []
+
+    def sub(self, replacement: str | Callable[[re.Match[str]], str], text: str, count: int = 0) -> str:
+        return self.compiled.sub(replacement, text, count) if self._may_match(text) else text
+
+
+def prefiltered(pattern: str, flags: int = 0) -> Prefiltered:
+    """re.compile(pattern, flags), prefiltered."""
+    return Prefiltered(re.compile(pattern, flags))
+
+
+# Many patterns test one sentence in turn: it is lowered once. One entry, replaced whole (safe across threads).
+_last_lowered: tuple[str, str] = ("", "")
+
+
+def _lower_text(text: str) -> str:
+    global _last_lowered
+    known, lower = _last_lowered
+    if known is text:
+        return lower
+    lower = text.lower()
+    _last_lowered = (text, lower)
+    return lower
