@@ -84,19 +84,24 @@ class Prefiltered:
     sub give what the pattern gives. Text that is not ASCII always goes to the pattern."""
 
     __slots__ = ("compiled", "flags", "needs", "pattern")
+    needs: tuple[str, ...] | None
 
     def __init__(self, compiled: re.Pattern[str]) -> None:
         self.compiled = compiled
         self.pattern = compiled.pattern
         self.flags = compiled.flags
-        self.needs = required_literals(compiled.pattern, compiled.flags)
+        needs = required_literals(compiled.pattern, compiled.flags)
+        self.needs = tuple(sorted(needs)) if needs is not None else None
 
     def _may_match(self, text: str) -> bool:
         needs = self.needs
         if needs is None or not text.isascii():
             return True
         lower = _lower_text(text)
-        return any(need in lower for need in needs)
+        for need in needs:  # a loop, not any(): no generator to start for a test made ~100 times a story
+            if need in lower:
+                return True
+        return False
 
     def search(self, text: str, *span: int) -> re.Match[str] | None:
         return self.compiled.search(text, *span) if self._may_match(text) else None
