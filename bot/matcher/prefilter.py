@@ -98,7 +98,7 @@ class Prefiltered:
         if needs is None or not text.isascii():
             return True
         lower = _lower_text(text)
-        for need in needs:  # a loop, not any(): no generator to start for a test made ~100 times a story
+        for need in needs:  # noqa: SIM110 - a loop, not any(): no generator to start, ~100 times a story
             if need in lower:
                 return True
         return False
