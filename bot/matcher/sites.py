@@ -317,15 +317,22 @@ class Gazetteer:
 
     def _any_whole_name(self, positions: list[int], norms: Sequence[str]) -> bool:
         """Whether a name of several words stands whole at one of these positions of the story, as _match_name
-        reads it in a sentence (a sentence has fewer neighbours than the story: never more matches)."""
+        reads it in a sentence (a sentence has fewer neighbours than the story: never more matches). With a
+        large watchlist a story has a few dozen such positions, so the loop keeps to dictionary look-ups."""
         spellings: list[str] | None = None  # of every word, made only when a name may stand whole
+        known = self._whole_forms_by_neighbour
+        last = len(norms) - 1
         for i in positions:
             norm = norms[i]
             for side in self._whole_forms(norm):
-                neighbour = _next_word(norms, i, side)
-                if neighbour is None:
+                j = i + side  # the word beside, past articles, as _extend reads a name
+                while 0 <= j <= last and norms[j] in ARTICLES:
+                    j += side
+                if not 0 <= j <= last:
                     continue
-                forms = self._whole_forms_beside(norm, side, spelling(norms[neighbour]))
+                forms = known.get((norm, side, norms[j]))
+                if forms is None:
+                    forms = self._whole_forms_beside(norm, side, norms[j])
                 if not forms:
                     continue  # the word beside is not the name's: none of these names stands here
                 spellings = spellings or list(map(spelling, norms))
@@ -334,16 +341,17 @@ class Gazetteer:
         return False
 
     def _whole_forms_beside(self, norm: str, side: int, beside: str) -> list[tuple[NameForm, int]]:
-        """The names of several words that this word may be part of with the word spelled `beside` on that side
-        (_whole_forms, narrowed); remembered, so a story costs a look-up per watched word and side."""
+        """The names of several words that this word may be part of with the word `beside` on that side
+        (_whole_forms, narrowed by spelling); remembered, so a story costs a look-up per watched word and side."""
         key = (norm, side, beside)
         found = self._whole_forms_by_neighbour.get(key)
         if found is None:
             if len(self._whole_forms_by_neighbour) > _MAX_LOOKS:
                 self._whole_forms_by_neighbour.clear()
+            beside_spelling = spelling(beside)
             found = self._whole_forms_by_neighbour[key] = [
-                named for expected, forms in self._whole_forms(norm)[side].items() if _same_word(beside, expected)
-                for named in forms]
+                named for expected, forms in self._whole_forms(norm)[side].items()
+                if _same_word(beside_spelling, expected) for named in forms]
         return found
 
     def _whole_forms(self, norm: str) -> dict[int, dict[str, list[tuple[NameForm, int]]]]:
@@ -703,14 +711,6 @@ def _kind_words(kinds: frozenset[str]) -> tuple[frozenset[str], frozenset[str], 
     followers = anchors | frozenset().union(*(_KIND_FOLLOWERS.get(kind, frozenset()) for kind in kinds))
     leaders = frozenset().union(*(_KIND_LEADERS.get(kind, frozenset()) for kind in kinds))
     return anchors, followers, leaders
-
-
-def _next_word(norms: Sequence[str], i: int, side: int) -> int | None:
-    """The word before (side -1) or after (1) word i, past articles, as _extend reads a name."""
-    j = i + side
-    while 0 <= j < len(norms) and norms[j] in ARTICLES:
-        j += side
-    return j if 0 <= j < len(norms) else None
 
 
 def _article_written(written: str, norm: str) -> bool:
