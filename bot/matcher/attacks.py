@@ -280,12 +280,17 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
 def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], list[str]]:
     sentences = _read_sentences(story, gazetteer)
     named = list(dict.fromkeys(m.site_id for s in sentences for m in s.mentions))
-    if named and _told_long_ago(sentences, local_publish_time(story, gazetteer.sites[named[0]].timezone)):
+    # Which mentions report an attack is read first: a story that names a site without one (a visit, a
+    # contract) is done before its days are read.
+    reported = [_attack_mentions(sentence) if sentence.mentions else [] for sentence in sentences]
+    if not any(reported):
+        return [], named
+    if _told_long_ago(sentences, local_publish_time(story, gazetteer.sites[named[0]].timezone)):
         return [], named
     drafts: list[_Draft] = []
     lead_days: dict[str, DayMention | None] = {}
     for index, sentence in enumerate(sentences):
-        for mention, clause in _attack_mentions(sentence):
+        for mention, clause in reported[index]:
             if _near_only(sentence, mention) and any(_AIMED_ELSEWHERE.search(s.text) for s in sentences):
                 continue  # "missiles fired at what they called a spy headquarters ... ten fell near the consulate"
             site = gazetteer.sites[mention.site_id]
