@@ -8,11 +8,12 @@ per word however many sites are tracked; the few candidates that share a key are
 from __future__ import annotations
 
 import gc
+import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from operator import itemgetter
 
 from rapidfuzz.distance import Indel
 
@@ -304,9 +305,10 @@ class Gazetteer:
         """A joined name written as two capitalised words, "Q West": _FREE for its exact spelling, _NEEDS_KIND
         for a close one (a match then needs a kind word beside it)."""
         look = 0
-        # Not a lower-case ASCII letter: every capital and digit (and a few more, checked below), quickly.
-        pairs = pairwise(written)
-        for i in [i for i, (a, b) in enumerate(pairs) if not "a" <= a[0] <= "z" and not "a" <= b[0] <= "z"]:
+        # Two words in a row that do not start with a lower-case ASCII letter: every capital and digit (and a few
+        # more, checked below). Their first letters are gathered and searched in C, twice as fast as a loop.
+        firsts = "".join(map(_first_letter, written))
+        for i in [found.start() for found in _NOT_LOWER_PAIR.finditer(firsts)]:
             if _may_be_split_words(written[i], norms[i], written[i + 1], norms[i + 1]):
                 joined = norms[i] + norms[i + 1]
                 if sound_key(joined) in self._joined_keys:
@@ -731,6 +733,9 @@ def _may_be_split_words(first: str, first_norm: str, second: str, second_norm: s
     return (first[:1].isupper() or first_norm.isdigit()) and (second[:1].isupper() or second_norm.isdigit()) \
         and first_norm not in ARTICLES and first_norm not in STOPWORDS
 
+
+_first_letter = itemgetter(0)
+_NOT_LOWER_PAIR = re.compile(r"(?=[^a-z]{2})")  # zero-width: every position i of such a pair i, i + 1
 
 # What a word may be to the first look: a match by itself, a name's core that needs its kind word beside it,
 # a word of a name of several words (checked whole where it stands), a name written with its Arabic article.
