@@ -133,7 +133,10 @@ def _last_word(line: str) -> str:
 
 
 def _ends_with_abbreviation(line: str) -> bool:
-    word = _last_word(line)
+    return _is_abbreviation(_last_word(line))
+
+
+def _is_abbreviation(word: str) -> bool:
     if not word.endswith("."):
         return False
     stem = word.rstrip(".").lower().lstrip("(\"'“")
@@ -195,8 +198,8 @@ def split_sentences(text: str) -> tuple[str, ...]:
         for match in _SENTENCE_END.finditer(paragraph):
             # Only the word before the period is read: slicing from the sentence start is quadratic when a
             # paragraph is one long run of "U.S. U.S. ...".
-            word = _word_ending_at(paragraph, start, match.start(1) + 1)
-            if match.group(1).startswith(".") and _ends_with_abbreviation(word) and not _ends_like_sentence(
+            if match.group(1).startswith(".") and _is_abbreviation(
+                    _word_ending_at(paragraph, start, match.start(1) + 1)) and not _ends_like_sentence(
                     paragraph, match.end()):
                 continue
             sentences.append(paragraph[start:match.end(1)].strip())
@@ -208,10 +211,10 @@ def split_sentences(text: str) -> tuple[str, ...]:
 
 
 def _word_ending_at(paragraph: str, start: int, end: int) -> str:
-    begin = end
-    while begin > start and end - begin < _LONGEST_WORD and not paragraph[begin - 1].isspace():
-        begin -= 1
-    return paragraph[begin:end]
+    """The last word of paragraph[start:end] (which ends in a word), at most _LONGEST_WORD long: rsplit reads
+    whitespace as isspace() does, in C."""
+    window = paragraph[max(start, end - _LONGEST_WORD):end]
+    return "" if not window or window[-1].isspace() else window.rsplit(None, 1)[-1]
 
 
 def _ends_like_sentence(paragraph: str, next_start: int) -> bool:
