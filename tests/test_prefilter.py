@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.matcher import attacks, casualties
+from bot.matcher import attacks, casualties, stories
 from bot.matcher.prefilter import Prefiltered, prefiltered, required_literals
 from tests.test_first_look import CORPUS
 
@@ -24,9 +24,17 @@ from tests.test_first_look import CORPUS
     (r"(?:\w+\s+){0,3}$", re.I, None),
     (r"\b(?:north|south)(?:[- ]?(?:east|west))?(?:ern)?\s+of\b", re.I, {"north", "south"}),
     (r"“attacked”", 0, None),  # not ASCII: compared by the pattern itself
+    (r"\bphoto\b|©", re.I, {"photo", "©"}),  # "©" has no case: never in ASCII text, so it rules nothing in
+    (r"\b\u212a\b|photo", re.I, None),  # the Kelvin sign matches "k" with re.I
 ])
 def test_the_words_a_match_needs_are_read_from_the_pattern(pattern: str, flags: int, needs: set[str] | None) -> None:
     assert required_literals(pattern, flags) == (frozenset(needs) if needs is not None else None)
+
+
+def test_a_need_without_case_is_never_in_ascii_text_but_found_in_other_text() -> None:
+    pattern = prefiltered(r"\bphoto\b|©", re.I)
+    assert pattern.search("The base, seen from the road.") is None
+    assert pattern.search("The base © AFP.") is not None
 
 
 def test_text_without_the_words_is_not_searched() -> None:
@@ -37,7 +45,7 @@ def test_text_without_the_words_is_not_searched() -> None:
 
 
 def _module_patterns() -> list[tuple[str, Prefiltered]]:
-    found = [(f"{module.__name__}.{name}", value) for module in (attacks, casualties)
+    found = [(f"{module.__name__}.{name}", value) for module in (attacks, casualties, stories)
              for name, value in vars(module).items() if isinstance(value, Prefiltered)]
     found += [(f"weapon {weapon}", pattern) for weapon, pattern in attacks.WEAPON_PATTERNS]
     found += [(f"claim {i}", pattern) for i, pattern in enumerate(attacks._CLAIM)]

@@ -72,11 +72,18 @@ def _needs_of_item(op: Any, argument: Any) -> Needs | None:
 
 
 def _lower(needs: Needs) -> Needs | None:
-    """The needs in lower case, as the text is compared; none when one is not ASCII (Unicode case folding
-    matches "K" (Kelvin) with "k": only ASCII literals are compared as lower-case text) or too short."""
-    if any(not need.isascii() or len(need) < _SHORTEST_USEFUL for need in needs):
+    """The needs in lower case, as the text is compared; none when one is too short, or not ASCII and cased
+    (Unicode case folding matches "K" (Kelvin) with "k"). A need without case, such as "©", can never be in the
+    ASCII text that is compared: it is kept, and rules nothing in."""
+    if any(len(need) < _SHORTEST_USEFUL and need.isascii() for need in needs):
+        return None
+    if any(not need.isascii() and not _uncased(need) for need in needs):
         return None
     return frozenset(need.lower() for need in needs)
+
+
+def _uncased(text: str) -> bool:
+    return all(c.lower() == c == c.upper() and c.casefold() == c for c in text)
 
 
 class Prefiltered:

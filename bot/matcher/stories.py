@@ -8,6 +8,8 @@ import warnings
 import ftfy
 from bs4 import BeautifulSoup, CData, MarkupResemblesLocatorWarning, NavigableString, PageElement, Tag
 
+from bot.matcher.prefilter import prefiltered
+
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 # Tags after which a reader sees a new paragraph; every other tag is inline and joins its text.
@@ -36,7 +38,7 @@ _DANGLING_WORDS = frozenset({
 _TERMINAL = ".!?:;\"'”’)]…"
 # Paragraphs that are not the story's own text: photo captions (their dates are the photo's), headlines of
 # linked stories ("Also read: ..."), and the page clock a scraper kept ("Tuesday, January 18, 2022").
-_CAPTION = re.compile(r"\((?:[\w.]+\s+){0,3}photo\b[^)]*\)|\bphoto(?:\s+credit)?\s*:|\b(?:file|archive)\s+"
+_CAPTION = prefiltered(r"\((?:[\w.]+\s+){0,3}photo\b[^)]*\)|\bphoto(?:\s+credit)?\s*:|\b(?:file|archive)\s+"
                       r"(?:photo|picture|image)\b|\bphoto\s+(?:by|courtesy)\b|\b(?:image\s+)?credit\s*:|©", re.I)
 _LINKED_HEADLINE = re.compile(r"^(?:also\s+read|read\s+also|read\s+more|read\s+next|read|related(?:\s+(?:stories|"
                               r"posts|articles|news))?|see\s+also|more\s+on\s+this|recommended)\s*[:|»>]", re.I)
@@ -50,6 +52,8 @@ _BLOCK_END = NavigableString("\n")
 _LONGEST_WORD = 64
 _BLANK_LINES = re.compile(r"\n(?:[ \t\f\v\r]*+\n)+")
 _INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
+_SPACES = re.compile(r"[ \t\f\v]+")
+_MAY_COLLAPSE = re.compile(r"[\t\f\v]|  ")  # single spaces are left as they are: no line to rebuild
 # What ftfy may change: anything but printable ASCII, tabs and newlines (it turns \r into \n), or an entity.
 _MAY_NEED_REPAIR = re.compile(r"[^\t\n\x20-\x7e]|&")
 
@@ -59,7 +63,8 @@ def clean_text(raw: str) -> str:
     text = _strip_html(raw) if "<" in raw or "&" in raw else raw
     text = repair_text(_BLANK_LINES.sub("\n", text))
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\r\n", "\n").replace("\r", "\n")
-    lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n")]
+    lines = [_SPACES.sub(" ", line).strip() if _MAY_COLLAPSE.search(line) else line.strip()
+             for line in text.split("\n")]
     paragraphs = _mend_lines([line for line in lines if line])
     if len(paragraphs) == 1:  # a one-paragraph brief that ends in its photo credit: its sentences are the story
         paragraphs = [_before_caption(paragraphs[0])]
