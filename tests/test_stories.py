@@ -1,3 +1,5 @@
+import re
+
 import ftfy
 import pytest
 from hypothesis import given
@@ -100,3 +102,8 @@ def test_the_word_before_a_sentence_end_is_read_as_letter_by_letter(paragraph: s
     end = data.draw(st.integers(0, len(paragraph)))
     start = data.draw(st.integers(0, end))
     assert stories._word_ending_at(paragraph, start, end) == _word_ending_at_by_letters(paragraph, start, end)
+
+
+@given(st.text(alphabet=st.sampled_from("ab &\t\n\r\x00\x1f\x7f\x80é\u00a0~ "), max_size=30))
+def test_text_is_sent_to_ftfy_exactly_when_it_has_more_than_printable_ascii_tabs_and_newlines(text: str) -> None:
+    assert stories.may_need_repair(text) == bool(re.search(r"[^\t\n\x20-\x7e]|&", text))
