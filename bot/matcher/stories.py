@@ -199,7 +199,9 @@ def _line_end(pieces: list[str]) -> str:
 
 
 # Not inside a run of punctuation, and possessive: a 5 MB run of periods is read once, not once per period.
-_SENTENCE_END = re.compile(r"(?<![.!?…])([.!?…]++[\"'”’)\]]*+)\s++(?=[\"'“‘(\[]?[A-Z0-9])")
+# The leading lookahead only restates the group's first character, but lets the search skip to the punctuation
+# (~15 -> ~9 us a story).
+_SENTENCE_END = re.compile(r"(?=[.!?…])(?<![.!?…])([.!?…]++[\"'”’)\]]*+)\s++(?=[\"'“‘(\[]?[A-Z0-9])")
 _FIRST_WORD = re.compile(r"\s*(\S*)")
 
 
