@@ -63,7 +63,7 @@ _RULED_OUT = prefiltered(
 _DESTINATION = prefiltered(r"\b(?:bound|headed|heading|destined|en\s+route|on\s+(?:its|their)\s+way)\s+(?:for|to|"
                           r"toward|towards)\s+(?:the\s+)?$", re.I)
 # "two kilometres from the compound": a distance puts the event away from the site.
-_AT_A_DISTANCE = re.compile(r"\b(?:\d+(?:\.\d+)?|a|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s*"
+_AT_A_DISTANCE = prefiltered(r"\b(?:\d+(?:\.\d+)?|a|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s*"
                             r"(?:kilometres|kilometers|km|miles|metres|meters|m)\s+(?:away\s+)?(?:from|of|north\s+of|"
                             r"south\s+of|east\s+of|west\s+of|outside)\s+(?:[\w.'’-]+\s+){0,5}$", re.I)
 # "a house north-west of the airport": a place in some direction from the site, not the site.
@@ -80,7 +80,7 @@ _HABITUAL = prefiltered(r"\b(?:several|many|numerous|multiple|countless|dozens\s
                        r"\bin\s+the\s+past\b(?!\s+(?:\d+|few|two|three|24|48|several)\b)|"
                        r"\b(?:has|have)\s+also\s+(?:been\s+)?(?:targeted|attacked|hit|struck|shelled)\b", re.I)
 # What did not happen: an "if" clause, a modal verb phrase ("could be targeted if Iran is attacked").
-_UNREAL = re.compile(r"\b(?:if|unless)\b[^,;.]*|\b(?:could|would|might|may|will|shall)\s+(?:not\s+)?(?:have\s+)?"
+_UNREAL = prefiltered(r"\b(?:if|unless)\b[^,;.]*|\b(?:could|would|might|may|will|shall)\s+(?:not\s+)?(?:have\s+)?"
                      r"(?:be(?:en)?\s+)?\w+", re.I)
 # Verbs for a real, physical event (not the noun "attacks" in analysis).
 _EVENT = prefiltered(
@@ -88,7 +88,7 @@ _EVENT = prefiltered(
     r"came\s+under|fell|detonated|pounded|rocketed|was\s+attacked|were\s+attacked|attacked|impacted|"
     r"explosions?|blasts?|under\s+(?:an?\s+)?(?:\w+\s+)?(?:attack|fire|bombardment|shelling))\b", re.I)
 # Modal and threat words: an attack that has not happened.
-_HYPOTHETICAL = re.compile(
+_HYPOTHETICAL = prefiltered(
     r"\b(could|would|might|may|will|shall|threat(?:en(?:ed|s)?)?|vow(?:ed|s)?|warn(?:ed|s|ing)?|plan(?:ned|s)?|"
     r"intend(?:ed|s)?|prepar(?:e|ed|ing)|capable|potential|possible|risk|fear(?:ed|s)?|if|unless|pledged|"
     r"promised|wants?\s+to|seek(?:s|ing)?\s+to|aim(?:ed|s)?\s+to)\b", re.I)
@@ -151,7 +151,7 @@ _ORIGIN = prefiltered(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)
                      r"(?:systems|batteries|launchers|artillery|guns|howitzers)\s+at)\s*"
                      r"(?:the\s+|\w+\s+)?$", re.I)
 # After an attack word, the words that lead to its target: "fired at the", "landed inside", "attack on".
-_AIM = re.compile(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|within|struck|hit|attacked|"
+_AIM = prefiltered(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|within|struck|hit|attacked|"
                   r"hitting|striking|outside|over|in|upon|hits|strikes|rocked|shelled|pounded|rocketed|approach(?:ing)?|"
                   r"heading\s+(?:for|toward|towards)|reach(?:ing|ed)?|"
                   r"bombed|of)\s+(?:[\w.'’:,“”\"-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
@@ -206,7 +206,7 @@ _EARLIER_DAY = prefiltered(r"\b(?:after|following|since)\s+(?:the\s+)?(?:\w+\s+)
 # Relative words for the publish day: weaker than a named day for the same attack in the same story.
 _PUBLISH_DAY_WORDS = frozenset({"today", "tonight", "overnight", "this morning", "this afternoon", "this evening",
                                 "earlier today", "at dawn"})
-_CLAUSE_BREAK = re.compile(r",\s+(?=(?:where|which|when|while|after|following|as|before|whereas|though|"
+_CLAUSE_BREAK = prefiltered(r",\s+(?=(?:where|which|when|while|after|following|as|before|whereas|though|"
                            r"although|but|who|whose|and)\b)|\s+(?=(?:after|following|days\s+after|a\s+day\s+after|weeks\s+after|"
                            r"months\s+after|since|in\s+(?:response|retaliation|reprisal)\s+(?:to|for))\b)|"
                            r"\s[—–-]\s|;\s|\(|\)", re.I)

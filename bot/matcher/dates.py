@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.matcher.prefilter import Prefiltered, prefiltered
 from bot.matcher.story_memo import per_story
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -44,27 +45,27 @@ _MONTH = r"(january|february|march|april|may|june|july|august|september|october|
 # "Friday 5 January", "Tuesday, January 16": the weekday belongs to the date.
 _WEEKDAY_OF_DATE = r"(?:(?:(?:early|late)\s+(?:on\s+)?)?(?:monday|tuesday|wednesday|thursday|friday|saturday|" \
                    r"sunday),?\s+(?:the\s+)?)?"
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("month_day", re.compile(rf"\b{_WEEKDAY_OF_DATE}{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?",
+_PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
+    ("month_day", prefiltered(rf"\b{_WEEKDAY_OF_DATE}{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?",
                              re.I)),
-    ("day_month", re.compile(rf"\b{_WEEKDAY_OF_DATE}(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
+    ("day_month", prefiltered(rf"\b{_WEEKDAY_OF_DATE}(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
                              rf"(?:,?\s+(\d{{4}}))?", re.I)),
-    ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
-    ("weekday", re.compile(r"\b(?:(early|late|last|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|friday|"
+    ("iso", prefiltered(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
+    ("weekday", prefiltered(r"\b(?:(early|late|last|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|friday|"
                            r"saturday|sunday)(?:['’]s)?(?:\s+(morning|afternoon|evening|night|overnight))?\b", re.I)),
-    ("month_year", re.compile(rf"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\s+(\d{{4}})\b",
+    ("month_year", prefiltered(rf"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\s+(\d{{4}})\b",
                               re.I)),
-    ("year", re.compile(r"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?((?:19|20)\d{2})\b", re.I)),
-    ("month", re.compile(rf"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\b(?!\s+\d)", re.I)),
-    ("days_ago", re.compile(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+(?:ago|earlier|before|after|"
+    ("year", prefiltered(r"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?((?:19|20)\d{2})\b", re.I)),
+    ("month", prefiltered(rf"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\b(?!\s+\d)", re.I)),
+    ("days_ago", prefiltered(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+(?:ago|earlier|before|after|"
                             r"prior)\b", re.I)),
     # "A day later, more rockets hit the base": counted on from the day last told.
-    ("days_later", re.compile(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+later\b", re.I)),
+    ("days_later", prefiltered(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+later\b", re.I)),
     # Before "old": "in the past 24 hours" is recent, though "in the past" alone is a habit.
-    ("vague", re.compile(r"\b(" + "|".join(map(re.escape, VAGUE_RECENT)) + r")\b", re.I)),
-    ("old", re.compile(r"\b(" + "|".join(sorted(map(re.escape, OLD_PHRASES), key=len, reverse=True)) + r")\b",
+    ("vague", prefiltered(r"\b(" + "|".join(map(re.escape, VAGUE_RECENT)) + r")\b", re.I)),
+    ("old", prefiltered(r"\b(" + "|".join(sorted(map(re.escape, OLD_PHRASES), key=len, reverse=True)) + r")\b",
                        re.I)),
-    ("relative", re.compile(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True))
+    ("relative", prefiltered(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True))
                             + r")\b", re.I)),
 )
 # A dateline opens a story with where and when it was filed ("TEHRAN, Jan. 8 (PH) -", "Baghdad June 26 2022:"):
@@ -74,7 +75,7 @@ _DATELINE_PLACE = re.compile(r"\s*(?:(?!(?:On|In|At|By|Early|Late|Last|Since|Fro
 _DATELINE_END = re.compile(r"\s*(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\))?\s*(?:--|[-–—:])")
 # Relative days counted from another event of the story, not from the publish time.
 _FROM_EVENT = re.compile(r"\b(?:earlier|before|prior|previous)\b", re.I)
-_REPORT_VERBS = re.compile(r"\b(said|says|told|announced|reported|confirmed|added|stated|statement|"
+_REPORT_VERBS = prefiltered(r"\b(said|says|told|announced|reported|confirmed|added|stated|statement|"
                            r"tweeted|wrote|posted)\s+(?:\w+\s+){0,2}$|\btold\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,3}on\s+$")
 # A clock time with its zone: "at about 5 p.m. ET", "2300 GMT" is told in the writer's zone, not the site's.
 _CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\.?\s*(ET|EST|EDT|GMT|UTC)\b", re.I)
