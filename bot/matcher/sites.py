@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from operator import itemgetter
 
 from rapidfuzz.distance import Indel
@@ -265,7 +266,8 @@ class Gazetteer:
         after_article = distinct & self._looks[_AFTER_ARTICLE]
         if wholes or after_article:
             watched = wholes | after_article
-            at = [i for i, norm in enumerate(norms) if norm in watched]  # one pass over the story for both
+            # One pass over the story for both, in C: the positions of the watched words.
+            at = list(compress(range(len(norms)), map(watched.__contains__, norms)))
             if after_article and any(i and norms[i] in after_article and _article_written(written[i - 1], norms[i - 1])
                                      for i in at):
                 return True
@@ -323,10 +325,12 @@ class Gazetteer:
         large watchlist a story has a few dozen such positions, so the loop keeps to dictionary look-ups."""
         spellings: list[str] | None = None  # of every word, made only when a name may stand whole
         known = self._whole_forms_by_neighbour
+        filed = self._whole_forms_of
         last = len(norms) - 1
         for i in positions:
             norm = norms[i]
-            for side in self._whole_forms(norm):
+            sides = filed.get(norm)
+            for side in sides if sides is not None else self._whole_forms(norm):
                 j = i + side  # the word beside, past articles, as _extend reads a name
                 while 0 <= j <= last and norms[j] in ARTICLES:
                     j += side
