@@ -2,8 +2,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bot.matcher import dates
 from bot.matcher.dates import find_days
+from tests.test_first_look import CORPUS
 
 # Thursday 2021-07-08 05:32 UTC is 08:32 in Baghdad.
 BAGHDAD_THURSDAY = datetime(2021, 7, 8, 5, 32, tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo("Asia/Baghdad"))
@@ -52,3 +56,34 @@ def test_date_of_telling_is_marked() -> None:
 
 def test_days_ago() -> None:
     assert first_day("The trip comes two days after rockets struck the base") == date(2021, 7, 6)
+
+
+# The cheap first look of find_days (possible_kinds) skips a pattern only when its words are missing.
+@pytest.mark.parametrize(("phrases", "words"), [
+    (dates.OLD_PHRASES, dates.OLD_WORDS), (dates.VAGUE_RECENT, dates.VAGUE_WORDS),
+    (tuple(dates.RELATIVE_DAYS), dates.RELATIVE_WORDS), (dates.WEEKDAYS, ("day",)),
+    (tuple(dates.MONTHS), ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")),
+])
+def test_every_day_phrase_has_a_word_the_first_look_asks_for(phrases: tuple[str, ...], words: tuple[str, ...]) -> None:
+    assert [p for p in phrases if not any(w in p for w in words)] == []
+
+
+_DAY_WORDS = [*dates.OLD_PHRASES, *dates.VAGUE_RECENT, *dates.RELATIVE_DAYS, *dates.WEEKDAYS, *dates.MONTHS,
+              "Monday's", "2021-07-06", "2020", "7", "31st", "days", "ago", "later", "in", "since", "of", "early",
+              "late", "night", "said", "on", "BAGHDAD", "-", ",", ":", "(AP)", "the", "rockets", "Sept.", "mid-"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DAY_WORDS), max_size=12), st.booleans())
+def test_skipping_the_patterns_of_missing_words_finds_the_same_days(words: list[str], upper: bool) -> None:
+    sentence = " ".join(words).upper() if upper else " ".join(words)
+    assert dates.scan_days(sentence, BAGHDAD_THURSDAY, dates.possible_kinds(sentence)) == dates.scan_days(
+        sentence, BAGHDAD_THURSDAY)
+
+
+def test_skipping_the_patterns_of_missing_words_finds_the_same_days_on_the_corpus() -> None:
+    sentences = [text for story in CORPUS for text in (story.title, *story.sentences)]
+    assert len(sentences) > 1000
+    for sentence in sentences:
+        assert dates.scan_days(sentence, BAGHDAD_THURSDAY, dates.possible_kinds(sentence)) == dates.scan_days(
+            sentence, BAGHDAD_THURSDAY), sentence

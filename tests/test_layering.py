@@ -84,8 +84,8 @@ def matcher_modules() -> list[str]:
 
 def test_the_matcher_holds_the_pure_stages() -> None:
     assert matcher_modules() == [f"bot.matcher.{name}" for name in (
-        "attacks", "casualties", "dates", "dedupe", "incidents", "pipeline", "reconcile", "sites", "stories",
-        "summary", "tokens")]
+        "attacks", "casualties", "dates", "dedupe", "incidents", "pipeline", "prefilter", "reconcile", "sites",
+        "stories", "story_memo", "summary", "tokens")]
 
 
 @pytest.mark.parametrize("name", matcher_modules())

@@ -79,7 +79,7 @@ async def test_a_new_site_on_the_watchlist_has_every_entry_matched_again(sites: 
 async def test_the_event_loop_keeps_ticking_while_a_huge_feed_is_matched(gazetteer: Gazetteer) -> None:
     store = make_store()
     paragraph = "<p>Rockets struck Ain al-Asad air base and the U.S. embassy in Baghdad on Friday, wounding two.</p>"
-    huge = with_items(WIRE, *(item(n, f"<![CDATA[{paragraph * 40}]]>") for n in range(60)))
+    huge = with_items(WIRE, *(item(n, f"<![CDATA[{paragraph * 100}]]>") for n in range(60)))
     async with LocalFeeds() as feeds:
         store.ensure_feed(feeds.serve("/huge.xml", huge), "Huge")
         async with Heartbeat() as heartbeat:

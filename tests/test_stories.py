@@ -1,3 +1,5 @@
+import re
+
 import ftfy
 import pytest
 from hypothesis import given
@@ -85,3 +87,23 @@ def test_a_described_caption_inside_a_longer_story_is_dropped_whole() -> None:
     text = ("Drones struck Harir air base on Friday, officials said.\n\n"
             "A helicopter flies over Harir air base in May 2021. Photo: Hawler Herald")
     assert clean_text(text) == "Drones struck Harir air base on Friday, officials said."
+
+
+def _word_ending_at_by_letters(paragraph: str, start: int, end: int) -> str:
+    """The last word before `end`, read back a letter at a time (what stories._word_ending_at does in C)."""
+    begin = end
+    while begin > start and end - begin < 64 and not paragraph[begin - 1].isspace():
+        begin -= 1
+    return paragraph[begin:end]
+
+
+@given(st.text(alphabet=st.sampled_from("ab. \u00a0\u2003\n\tU"), max_size=90), st.data())
+def test_the_word_before_a_sentence_end_is_read_as_letter_by_letter(paragraph: str, data: st.DataObject) -> None:
+    end = data.draw(st.integers(0, len(paragraph)))
+    start = data.draw(st.integers(0, end))
+    assert stories._word_ending_at(paragraph, start, end) == _word_ending_at_by_letters(paragraph, start, end)
+
+
+@given(st.text(alphabet=st.sampled_from("ab &\t\n\r\x00\x1f\x7f\x80é\u00a0~ "), max_size=30))
+def test_text_is_sent_to_ftfy_exactly_when_it_has_more_than_printable_ascii_tabs_and_newlines(text: str) -> None:
+    assert stories.may_need_repair(text) == bool(re.search(r"[^\t\n\x20-\x7e]|&", text))

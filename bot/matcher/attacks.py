@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 
 from bot.matcher.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
 from bot.matcher.dates import DayMention, clock_edge, find_days
+from bot.matcher.prefilter import Prefiltered, prefiltered
 from bot.matcher.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention, words_for_kind
+from bot.matcher.story_memo import one_story, per_story
 from bot.matcher.tokens import Token, tokenize
 from bot.models import Attack, Evidence, Story
 
@@ -32,23 +34,23 @@ _WEAPON_REGEXES = (
                 r"\bmachine[- ]?guns?\b|\bshots\s+(?:were\s+)?fired\b|\bfired\s+shots\b"),
     ("other", r"\bgrenades?\b(?<!propelled grenade)|\bgrenade\b"),
 )
-WEAPON_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (weapon, re.compile(pattern, re.I)) for weapon, pattern in _WEAPON_REGEXES)
+WEAPON_PATTERNS: tuple[tuple[str, Prefiltered], ...] = tuple(
+    (weapon, prefiltered(pattern, re.I)) for weapon, pattern in _WEAPON_REGEXES)
 # Verbs and nouns that report something happening to a place.
-_HIT = re.compile(
+_HIT = prefiltered(
     r"\b(attack(?:ed|s|ing)?|struck|strikes?|hit(?:s|ting)?|target(?:ed|ing|s)?|fired|landed|land(?:s|ing)?|"
     r"shell(?:ed|ing)|bombard(?:ed|ment)|explo(?:sion|sions|ded|de)|blasts?|impact(?:ed|s)?|intercept(?:ed|ion|s)?|"
     r"shot\s+down|downed|assault(?:ed)?|raid(?:ed)?|ambush(?:ed)?|came\s+under|fell|crashed|slammed|"
     r"rocketed|pounded|salvos?|barrage|volley|detonat(?:ed|ion)|set\s+off|sirens?|falls?|fallen|"
     r"bombed|bombing)\b", re.I)
-_ATTACK_WORD = re.compile("|".join([_HIT.pattern, *(p.pattern for _, p in WEAPON_PATTERNS), r"\bfire\b"]), re.I)
+_ATTACK_WORD = prefiltered("|".join([_HIT.pattern, *(p.pattern for _, p in WEAPON_PATTERNS), r"\bfire\b"]), re.I)
 # Without a weapon named, only these say "attack": not "landed", "fell", "hit", "fired" (a plane lands).
-_STRONG_HIT = re.compile(
+_STRONG_HIT = prefiltered(
     r"\b(attack(?:ed|s|ing)?|struck|target(?:ed|ing)|shell(?:ed|ing)|bombard(?:ed|ment)|explo(?:sion|sions|ded)|"
     r"blasts?|assault(?:ed)?|raid(?:ed)?|ambush(?:ed)?|came\s+under|rocketed|detonat(?:ed|ion)|"
     r"bomb(?:ed|ing)|strikes?\s+(?:on|against))\b", re.I)
 # Said outright: not an attack on the site, or a first report taken back.
-_RULED_OUT = re.compile(
+_RULED_OUT = prefiltered(
     r"\b(ruled\s+out\s+(?:an?\s+)?attack|not\s+the\s+target|(?:was|were)\s+not\s+(?:the\s+)?(?:targeted|hit|struck|"
     r"target)|no\s+(?:\w+\s+){0,4}(?:were|was)\s+(?:aimed|fired|launched|directed)|denying\s+reports|denied\s+reports|"
     r"not\s+caused\s+by\s+an?\s+attack|mistakenly|wrongly|erroneously|"
@@ -58,166 +60,166 @@ _RULED_OUT = re.compile(
     r"launchers?\s+(?:\w+\s+){0,3}aimed\s+at|but\s+(?:was\s+|were\s+)?not\s+(?:yet\s+)?(?:fired|launched)|"
     r"(?:was|were)\s+never\s+(?:fired|launched))\b",
     re.I)
-_DESTINATION = re.compile(r"\b(?:bound|headed|heading|destined|en\s+route|on\s+(?:its|their)\s+way)\s+(?:for|to|"
+_DESTINATION = prefiltered(r"\b(?:bound|headed|heading|destined|en\s+route|on\s+(?:its|their)\s+way)\s+(?:for|to|"
                           r"toward|towards)\s+(?:the\s+)?$", re.I)
 # "two kilometres from the compound": a distance puts the event away from the site.
-_AT_A_DISTANCE = re.compile(r"\b(?:\d+(?:\.\d+)?|a|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s*"
+_AT_A_DISTANCE = prefiltered(r"\b(?:\d+(?:\.\d+)?|a|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s*"
                             r"(?:kilometres|kilometers|km|miles|metres|meters|m)\s+(?:away\s+)?(?:from|of|north\s+of|"
                             r"south\s+of|east\s+of|west\s+of|outside)\s+(?:[\w.'’-]+\s+){0,5}$", re.I)
 # "a house north-west of the airport": a place in some direction from the site, not the site.
-_BEARING_FROM = re.compile(r"\b(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+(?:of|from)\s+"
+_BEARING_FROM = prefiltered(r"\b(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+(?:of|from)\s+"
                            r"(?:the\s+)?(?:[\w.'’-]+\s+){0,2}$", re.I)
 # Training, not fighting: mortars fired on a range during an exercise are no attack.
-_DRILL = re.compile(r"\b(exercises?|drills?|training|rehearsals?|simulated|live-fire|war\s+games)\b", re.I)
+_DRILL = prefiltered(r"\b(exercises?|drills?|training|rehearsals?|simulated|live-fire|war\s+games)\b", re.I)
 # Something fired whose kind is not said ("a projectile hit the arrivals hall"): an attack, with no weapon named.
-_UNNAMED_WEAPON = re.compile(r"\bprojectiles?\b", re.I)
+_UNNAMED_WEAPON = prefiltered(r"\bprojectiles?\b", re.I)
 # What has happened many times, or also, with no day: history, not a report ("has targeted the airport several
 # times in the past", "Iran-backed groups have also targeted the garrison").
-_HABITUAL = re.compile(r"\b(?:several|many|numerous|multiple|countless|dozens\s+of)\s+times\b|"
+_HABITUAL = prefiltered(r"\b(?:several|many|numerous|multiple|countless|dozens\s+of)\s+times\b|"
                        r"\bon\s+(?:several|many|numerous)\s+occasions\b|\brepeatedly\b|"
                        r"\bin\s+the\s+past\b(?!\s+(?:\d+|few|two|three|24|48|several)\b)|"
                        r"\b(?:has|have)\s+also\s+(?:been\s+)?(?:targeted|attacked|hit|struck|shelled)\b", re.I)
 # What did not happen: an "if" clause, a modal verb phrase ("could be targeted if Iran is attacked").
-_UNREAL = re.compile(r"\b(?:if|unless)\b[^,;.]*|\b(?:could|would|might|may|will|shall)\s+(?:not\s+)?(?:have\s+)?"
+_UNREAL = prefiltered(r"\b(?:if|unless)\b[^,;.]*|\b(?:could|would|might|may|will|shall)\s+(?:not\s+)?(?:have\s+)?"
                      r"(?:be(?:en)?\s+)?\w+", re.I)
 # Verbs for a real, physical event (not the noun "attacks" in analysis).
-_EVENT = re.compile(
+_EVENT = prefiltered(
     r"\b(struck|hit|fired|landed|exploded|shot\s+down|downed|intercepted|shelled|crashed|slammed|targeted|"
     r"came\s+under|fell|detonated|pounded|rocketed|was\s+attacked|were\s+attacked|attacked|impacted|"
     r"explosions?|blasts?|under\s+(?:an?\s+)?(?:\w+\s+)?(?:attack|fire|bombardment|shelling))\b", re.I)
 # Modal and threat words: an attack that has not happened.
-_HYPOTHETICAL = re.compile(
+_HYPOTHETICAL = prefiltered(
     r"\b(could|would|might|may|will|shall|threat(?:en(?:ed|s)?)?|vow(?:ed|s)?|warn(?:ed|s|ing)?|plan(?:ned|s)?|"
     r"intend(?:ed|s)?|prepar(?:e|ed|ing)|capable|potential|possible|risk|fear(?:ed|s)?|if|unless|pledged|"
     r"promised|wants?\s+to|seek(?:s|ing)?\s+to|aim(?:ed|s)?\s+to)\b", re.I)
-_DENIAL = re.compile(r"\b(denied|denies|deny|denying|rejected|dismiss(?:ed|es)?|refut(?:ed|es|ing)|unfounded|"
+_DENIAL = prefiltered(r"\b(denied|denies|deny|denying|rejected|dismiss(?:ed|es)?|refut(?:ed|es|ing)|unfounded|"
                      r"baseless|false|fake|rumou?rs?|no\s+attack|"
                      r"not\s+(?:an?\s+|the\s+result\s+of\s+an?\s+)?attack|no\s+sign\s+of\s+(?:an?\s+)?attack|"
                      r"did\s+not\s+(?:attack|target|strike|hit)|never\s+happened)\b", re.I)
 # What a denial covers: "the coalition denied that rockets had hit Ain al-Asad, calling the reports false".
-_DENIED_CLAUSE = re.compile(r"\b(?:denied|denies|deny|denying|dismissed|dismisses|rejected|rejects|refuted|refutes)\s+"
+_DENIED_CLAUSE = prefiltered(r"\b(?:denied|denies|deny|denying|dismissed|dismisses|rejected|rejects|refuted|refutes)\s+"
                             r"(?:(?:the\s+)?(?:reports?|claims?|rumou?rs?)\s+)?that\b[^;]*?"
                             r"(?=,\s+(?:but|calling|saying|adding|while|though)\b|;|$)", re.I)
 # "The killing of three American soldiers at Tower 22": people killed at the site, told with no attack verb.
 _COUNT_WORDS = "|".join(sorted((w for w in NUMBER_WORDS if w not in ("a", "an", "single", "both", "couple", "pair")),
                                key=len, reverse=True))
-_KILLED_AT = re.compile(rf"\b(?:killings?|deaths?|wounding)\s+of\s+(?:at\s+least\s+|more\s+than\s+)?"
+_KILLED_AT = prefiltered(rf"\b(?:killings?|deaths?|wounding)\s+of\s+(?:at\s+least\s+|more\s+than\s+)?"
                         rf"(?:\d+|{_COUNT_WORDS})\s+(?:[\w.'’-]+\s+){{0,2}}?(?:{'|'.join(sorted(PERSON_NOUNS))})\s+"
                         rf"(?:at|in|inside|on)\s+(?:the\s+)?(?:[\w.'’-]+\s+){{0,2}}$", re.I)
 # "more than 40 troops were wounded at Tower 22": people hurt at the site, told with no attack verb.
-_HURT_AT = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_NOUNS))})\s+(?:were|was|had\s+been|have\s+been|has\s+been)\s+"
+_HURT_AT = prefiltered(rf"\b(?:{'|'.join(sorted(PERSON_NOUNS))})\s+(?:were|was|had\s+been|have\s+been|has\s+been)\s+"
                       r"(?:\w+\s+)?(?:killed|wounded|injured|hurt)\s+(?:at|inside)\s+(?:the\s+)?$", re.I)
 # After another site's name, words that make this site where that one is: "the Harir base near Erbil airport".
-_LOCATES_OTHER = re.compile(r"^(?:\s*[\w'’-]+){0,3}?\s*,?\s+(?:which\s+is\s+|located\s+|situated\s+)?"
+_LOCATES_OTHER = prefiltered(r"^(?:\s*[\w'’-]+){0,3}?\s*,?\s+(?:which\s+is\s+|located\s+|situated\s+)?"
                             r"(?:near|outside|close\s+to|next\s+to|not\s+far\s+from|"
                             r"(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+of)\s+(?:the\s+)?$", re.I)
 # "opened fire on a checkpoint near Camp Taji": what was hit is a place near the site, not the site.
 _OTHER_PLACES = frozenset({"house", "houses", "home", "homes", "farm", "farms", "building", "school", "mosque",
                            "car", "vehicle", "convoy", "truck", "residential", "camp", "post"})
-_PLACE_NEAR = re.compile(r"\b(?:on|at|in|into|struck|hit|targeted|attacked)\s+(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,2}?"
+_PLACE_NEAR = prefiltered(r"\b(?:on|at|in|into|struck|hit|targeted|attacked)\s+(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,2}?"
                          rf"(?:{'|'.join(sorted(NEARBY_PLACE_WORDS | _OTHER_PLACES))})\s+"
                          r"(?:near|outside|close\s+to|next\s+to|by|not\s+far\s+from)\s+(?:the\s+)?"
                          r"(?-i:[A-Z][\w'’-]*\s+)?$", re.I)  # the kind word of a name found by its core: "Camp "
 # A list of places the attack words point at, the site its last item: "struck the Green Zone, Taji and the ".
 _PLACE_LIST = re.compile(r"(?:(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*(?:,\s*(?:and\s+)?|\s+and\s+)){1,4}"
                          r"(?:the\s+)?$")
-_NOT_ATTACK = re.compile(
+_NOT_ATTACK = prefiltered(
     r"\b(fire\s+breaks\s+out|blaze|caught\s+fire|short[- ]circuit|"  # drills: see _DRILL
     r"visit(?:ed|s|ing)?|toured?|handover|handed\s+over|withdraw(?:al|n)?|"
     r"contract|accident|fire\s+broke\s+out|weather|sandstorm|crash\s+landing|ceremony|inspected|met|meet|meets|"
     r"meeting|talks|discuss(?:ed)?|conference|signed|inaugurat(?:ed|ion)|opened)\b", re.I)
 # Forces at a site who fire, launch or strike themselves ("troops at the garrison fired rockets at"): the site is
 # where the fire came from.
-_STATIONED = re.compile(r"\b(troops|forces|soldiers|personnel|units?|batter(?:y|ies)|gunners|crews?|artillery|"
+_STATIONED = prefiltered(r"\b(troops|forces|soldiers|personnel|units?|batter(?:y|ies)|gunners|crews?|artillery|"
                         r"launchers|himars|jets|aircraft|warplanes|helicopters)\s+(?:stationed\s+|based\s+|"
                         r"deployed\s+)?(?:at|in)\s+(?:the\s+)?$", re.I)
-_FIRED_ELSEWHERE = re.compile(r"^[^.;:]{0,40}?(?<!were\s)(?<!was\s)(?<!been\s)\b(fired|fires|launched|launches|"
+_FIRED_ELSEWHERE = prefiltered(r"^[^.;:]{0,40}?(?<!were\s)(?<!was\s)(?<!been\s)\b(fired|fires|launched|launches|"
                               r"struck|strikes|hits?|shelled|shells|pounded|pounds|carried\s+out|conducted)\b"
                               r"(?![^.;]{0,12}\bby\b)", re.I)
 # Forces at a site who bring down what came at it: "forces at al-Dhafra fired Patriot missiles to bring down the
 # projectiles" defend the site from an attack.
-_DEFENDED = re.compile(r"^[^.;]{0,60}?\b(?:intercept(?:ed|ing)?|shot\s+down|shoot\s+down|br(?:ing|ought)\s+down|"
+_DEFENDED = prefiltered(r"^[^.;]{0,60}?\b(?:intercept(?:ed|ing)?|shot\s+down|shoot\s+down|br(?:ing|ought)\s+down|"
                        r"downed|engaged\s+(?:two|three|several|the|an?|incoming)|repelled|thwarted)\b"
                        r"(?![^.;]{0,40}\b(?:toward|towards|heading|headed|bound\s+for|en\s+route)\b)", re.I)
 # Forces or weapons brought to a site: a movement, whatever weapon words it names.
-_MOVED = re.compile(r"\b(arriv(?:e|ed|es|ing|al)|(?:re)?deploy(?:ed|s|ing|ment)|relocat(?:e|ed|es|ing|ion)|"
+_MOVED = prefiltered(r"\b(arriv(?:e|ed|es|ing|al)|(?:re)?deploy(?:ed|s|ing|ment)|relocat(?:e|ed|es|ing|ion)|"
                     r"moved|transferred|rotat(?:e|ed|ing|ion))\b", re.I)
 # Words before a site that make it where an attack came from, not what it hit.
-_ORIGIN = re.compile(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|deployed\s+(?:at|to|in)|"
+_ORIGIN = prefiltered(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|deployed\s+(?:at|to|in)|"
                      r"took\s+off\s+from|launched\s+from|operating\s+(?:from|out\s+of)|departed|flew\s+from|"
                      r"housed\s+(?:at|in)|forces\s+at|troops\s+at|jets\s+at|aircraft\s+at|"
                      r"(?:systems|batteries|launchers|artillery|guns|howitzers)\s+at)\s*"
                      r"(?:the\s+|\w+\s+)?$", re.I)
 # After an attack word, the words that lead to its target: "fired at the", "landed inside", "attack on".
-_AIM = re.compile(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|within|struck|hit|attacked|"
+_AIM = prefiltered(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|within|struck|hit|attacked|"
                   r"hitting|striking|outside|over|in|upon|hits|strikes|rocked|shelled|pounded|rocketed|approach(?:ing)?|"
                   r"heading\s+(?:for|toward|towards)|reach(?:ing|ed)?|"
                   r"bombed|of)\s+(?:[\w.'’:,“”\"-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
 # Verbs whose object is what was hit, and the few words that may stand between verb and name.
-_TRANSITIVE = re.compile(r"struck|hits?|hitting|strikes|targets|targeted|targeting|attacked|attacks|shelled|bombed|"
+_TRANSITIVE = prefiltered(r"struck|hits?|hitting|strikes|targets|targeted|targeting|attacked|attacks|shelled|bombed|"
                          r"pounded|rocketed|stormed", re.I)
 # After a site's name: "Ain al-Asad air base, which hosts U.S. troops, was hit", "al-Omar field attacked by
 # drones", "the Erbil airport attack".
-_SUBJECT_HIT = re.compile(r"^[^;!?]{0,80}?\b(was|were|had\s+been|has\s+been|came|comes|come|is|are|been)\s+"
+_SUBJECT_HIT = prefiltered(r"^[^;!?]{0,80}?\b(was|were|had\s+been|has\s+been|came|comes|come|is|are|been)\s+"
                           r"(?:\w+\s+){0,2}?(attacked|hit|struck|targeted|under|shelled|rocketed|bombarded|rocked|"
                           r"shaken|bombed|stormed)\b", re.I)
-_PARTICIPLE_HIT = re.compile(r"^[^;!?,]{0,30}?\b(attacked|hit|struck|targeted|shelled|rocketed|bombed)\s+(?:by|with|"
+_PARTICIPLE_HIT = prefiltered(r"^[^;!?,]{0,30}?\b(attacked|hit|struck|targeted|shelled|rocketed|bombed)\s+(?:by|with|"
                              r"in|overnight|early|late|on)\b", re.I)
 # "fires at its facilities in Abqaiq and Khurais as a result of drones": what happened there was caused by them.
-_CAUSED_AFTER = re.compile(r"^[^;!?]{0,40}?\b(?:as\s+a\s+result\s+of|caused\s+by|resulting\s+from)\b", re.I)
-_ATTACK_NOUN_AFTER = re.compile(r"^[\W\w]{0,40}?\b(attack|strike|explosion|blast|bombing)s?\b", re.I)
+_CAUSED_AFTER = prefiltered(r"^[^;!?]{0,40}?\b(?:as\s+a\s+result\s+of|caused\s+by|resulting\s+from)\b", re.I)
+_ATTACK_NOUN_AFTER = prefiltered(r"^[\W\w]{0,40}?\b(attack|strike|explosion|blast|bombing)s?\b", re.I)
 # "Air defences at the base intercepted a drone": what was aimed at the site was stopped there.
-_DEFENCES_AT = re.compile(r"\b(?:air\s+)?defen[cs]es?\s+(?:systems?\s+)?(?:at|of|on|over)\s+(?:the\s+)?$", re.I)
-_STOPPED = re.compile(r"^[^;!?]{0,120}?\b(intercepted|shot\s+down|downed|brought\s+down|destroyed)\b", re.I)
+_DEFENCES_AT = prefiltered(r"\b(?:air\s+)?defen[cs]es?\s+(?:systems?\s+)?(?:at|of|on|over)\s+(?:the\s+)?$", re.I)
+_STOPPED = prefiltered(r"^[^;!?]{0,120}?\b(intercepted|shot\s+down|downed|brought\s+down|destroyed)\b", re.I)
 # "the Green Zone, home to the U.S. Embassy": the site describes the place that was hit.
-_DESCRIBES_ANOTHER = re.compile(r"\b(?:home\s+to|which\s+(?:houses|hosts|includes)|that\s+(?:houses|hosts))\s+"
+_DESCRIBES_ANOTHER = prefiltered(r"\b(?:home\s+to|which\s+(?:houses|hosts|includes)|that\s+(?:houses|hosts))\s+"
                                 r"(?:the\s+)?(?:[\w.'’-]+\s+){0,2}$", re.I)
 _OBJECT_GAP = re.compile(r"\s+[“\"‘']?(?:[\w.'’-]+\s+){0,3}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?", re.I)
 # Counts and ranges that make a sentence about attacks in general.
-_GENERAL = re.compile(r"\b(dozens|scores|hundreds|many|numerous|multiple|repeated|more\s+than\s+\d+|"
+_GENERAL = prefiltered(r"\b(dozens|scores|hundreds|many|numerous|multiple|repeated|more\s+than\s+\d+|"
                       r"at\s+least\s+\d+|some\s+\d+|\d+)\s+"
                       r"(?:\w+\s+){0,2}attacks\b|\b(series|string|spate|wave|campaign|pace|number|frequency)\s+"
                       r"of\s+(?:\w+\s+){0,2}attacks\b|\battacks\s+(?:\w+\s+){0,4}since\b|\bsince\s+(?:the\s+)?"
                       r"(?:start|beginning|outbreak)", re.I)
 _RELATIVE = re.compile(r"(?:where|which|who|whose|whom)\b", re.I)
 # The killing an attack avenges is its motive, not an attack on the place where it happened.
-_MOTIVE = re.compile(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|in\s+response|answer\w*|anniversary)\b[^;]{0,60}"
+_MOTIVE = prefiltered(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|in\s+response|answer\w*|anniversary)\b[^;]{0,60}"
                      r"\b(?:killing|assassination|martyrdom|death|murder|slaying)s?\b[^;]*$", re.I)
 # A toll "in attacks" (plural) is a tally of many attacks: "three contractors have been wounded in attacks on Balad"
 # (spun: "in assaults"); not the toll of attacks the story tells: "in two drone attacks", "in the attacks".
-_TALLY = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+in\s+(?!(?:the|these|those|two|three|four|both|twin)\b)"
+_TALLY = prefiltered(r"\b(?:killed|wounded|injured|hurt)\s+in\s+(?!(?:the|these|those|two|three|four|both|twin)\b)"
                     r"(?:\w+\s+){0,3}(?:attacks|assaults)\b", re.I)
 # "revenge for the January 3 killing": a day that dates the motive (a killing), not an attack.
-_MOTIVE_BEFORE_DAY = re.compile(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|response|answer\w*|anniversary)\s+"
+_MOTIVE_BEFORE_DAY = prefiltered(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|response|answer\w*|anniversary)\s+"
                                 r"(?:for|to|of)?\s*(?:the\s+)?$", re.I)
-_KILLING_AFTER_DAY = re.compile(r"^\W*(?:\w+\s+)?(?:killing|assassination|martyrdom|death|murder|slaying)\b", re.I)
+_KILLING_AFTER_DAY = prefiltered(r"^\W*(?:\w+\s+)?(?:killing|assassination|martyrdom|death|murder|slaying)\b", re.I)
 # "to avenge the assassination on January 3 of Soleimani", "retaliation for the killing on Jan. 3": the same motive,
 # its day told after the killing.
-_MOTIVE_KILLING_BEFORE_DAY = re.compile(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|response|answer\w*)\b"
+_MOTIVE_KILLING_BEFORE_DAY = prefiltered(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|response|answer\w*)\b"
                                         r"[^.;]{0,30}?\b(?:killing|assassination|martyrdom|death|murder|slaying)\s+"
                                         r"(?:on|of)\s+$", re.I)
 # Another attack than the one being told: its toll and weapons are not this one's.
-_OTHER_ATTACK = re.compile(r"\b(?:last\s+(?:week|month)['’]s|yesterday['’]s|(?:an?|the)\s+(?:earlier|previous|prior|"
+_OTHER_ATTACK = prefiltered(r"\b(?:last\s+(?:week|month)['’]s|yesterday['’]s|(?:an?|the)\s+(?:earlier|previous|prior|"
                            r"similar))\s+(?:\w+\s+){0,2}(?:attacks?|strikes?|barrages?|assaults?)\b", re.I)
 # A day in "following the incident of 22 June," dates what came before.
-_EARLIER_DAY = re.compile(r"\b(?:after|following|since)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:of|on)?\s*$", re.I)
+_EARLIER_DAY = prefiltered(r"\b(?:after|following|since)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:of|on)?\s*$", re.I)
 # Relative words for the publish day: weaker than a named day for the same attack in the same story.
 _PUBLISH_DAY_WORDS = frozenset({"today", "tonight", "overnight", "this morning", "this afternoon", "this evening",
                                 "earlier today", "at dawn"})
-_CLAUSE_BREAK = re.compile(r",\s+(?=(?:where|which|when|while|after|following|as|before|whereas|though|"
+_CLAUSE_BREAK = prefiltered(r",\s+(?=(?:where|which|when|while|after|following|as|before|whereas|though|"
                            r"although|but|who|whose|and)\b)|\s+(?=(?:after|following|days\s+after|a\s+day\s+after|weeks\s+after|"
                            r"months\s+after|since|in\s+(?:response|retaliation|reprisal)\s+(?:to|for))\b)|"
                            r"\s[—–-]\s|;\s|\(|\)", re.I)
 _CLAIM = (
-    re.compile(r"(?:calling\s+itself|calls\s+itself|known\s+as)\s+((?:[A-Z][\w'’-]*|al-[\w'’-]+)(?:\s+(?:[A-Z][\w'’-]*|"
+    prefiltered(r"(?:calling\s+itself|calls\s+itself|known\s+as)\s+((?:[A-Z][\w'’-]*|al-[\w'’-]+)(?:\s+(?:[A-Z][\w'’-]*|"
                r"al-[\w'’-]+|of|the|in|al|wa))*)[^.;]{0,80}?\bclaimed\b"),
-    re.compile(r"((?:[A-Z][\w'’-]*|al-[\w'’-]+|of|the|for|in|al|bin|wa)(?:\s+(?:[A-Z][\w'’-]*|al-[\w'’-]+|of|the|"
+    prefiltered(r"((?:[A-Z][\w'’-]*|al-[\w'’-]+|of|the|for|in|al|bin|wa)(?:\s+(?:[A-Z][\w'’-]*|al-[\w'’-]+|of|the|"
                r"for|in|al|bin|wa|\([A-Z]+\)))*)\s*,?\s+(?:\w+\s+){0,2}(?:has\s+|have\s+|had\s+)?claimed\s+"
                r"(?:responsibility|the\s+attack|the\s+strike|credit|the\s+drone|the\s+rocket|it)"),
-    re.compile(r"claimed\s+by\s+(?:an?\s+|the\s+)?(?:little-known\s+|shadowy\s+|obscure\s+|Iran-backed\s+|"
+    prefiltered(r"claimed\s+by\s+(?:an?\s+|the\s+)?(?:little-known\s+|shadowy\s+|obscure\s+|Iran-backed\s+|"
                r"Iraqi\s+|militia\s+|group\s+|armed\s+)*((?:[A-Z][\w'’-]*|al-[\w'’-]+)(?:\s+(?:[A-Z][\w'’-]*|"
                r"al-[\w'’-]+|of|the|for|in|al|wa|\([A-Z]+\)))*)"),
-    re.compile(r"responsibility\s+(?:was|has\s+been)\s+claimed\s+by\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?"
+    prefiltered(r"responsibility\s+(?:was|has\s+been)\s+claimed\s+by\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?"
                r"((?:[A-Z][\w'’-]*|al-[\w'’-]+)(?:\s+(?:[A-Z][\w'’-]*|al-[\w'’-]+|of|the|for|in|al|wa))*)"),
 )
 _NOT_A_GROUP = re.compile(r"^(?:no|nobody|none|it|they|he|she|the|a|an|who|which|officials?|security|"
@@ -271,14 +273,24 @@ def find_attacks(story: Story, gazetteer: Gazetteer) -> list[Attack]:
 
 def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], list[str]]:
     """The attacks a story reports, and every tracked site it names (attacked or not)."""
+    with one_story():  # its sentences' days, tolls, weapons and claims are asked for again and again
+        return _analyse_story(story, gazetteer)
+
+
+def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], list[str]]:
     sentences = _read_sentences(story, gazetteer)
     named = list(dict.fromkeys(m.site_id for s in sentences for m in s.mentions))
-    if named and _told_long_ago(sentences, local_publish_time(story, gazetteer.sites[named[0]].timezone)):
+    # Which mentions report an attack is read first: a story that names a site without one (a visit, a
+    # contract) is done before its days are read.
+    reported = [_attack_mentions(sentence) if sentence.mentions else [] for sentence in sentences]
+    if not any(reported):
+        return [], named
+    if _told_long_ago(sentences, local_publish_time(story, gazetteer.sites[named[0]].timezone)):
         return [], named
     drafts: list[_Draft] = []
     lead_days: dict[str, DayMention | None] = {}
     for index, sentence in enumerate(sentences):
-        for mention, clause in _attack_mentions(sentence):
+        for mention, clause in reported[index]:
             if _near_only(sentence, mention) and any(_AIMED_ELSEWHERE.search(s.text) for s in sentences):
                 continue  # "missiles fired at what they called a spy headquarters ... ten fell near the consulate"
             site = gazetteer.sites[mention.site_id]
@@ -346,11 +358,11 @@ def analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], lis
 
 # Fire the story says was aimed at a place that is no tracked site: "fired missiles late Monday at what they called
 # an Israeli spy headquarters", "at the home of a businessman".
-_AIMED_ELSEWHERE = re.compile(r"\b(?:fired|launched|aimed)\b[^.;]{0,60}?\bat\s+(?:what\s+(?:they|it)\s+(?:called|"
+_AIMED_ELSEWHERE = prefiltered(r"\b(?:fired|launched|aimed)\b[^.;]{0,60}?\bat\s+(?:what\s+(?:they|it)\s+(?:called|"
                               r"described\s+as|said\s+was)\s+)?(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,3}"
                               r"(?:headquarters|home|house|villa|residence|hideout)\b", re.I)
 # Only "near" the site: what fell near it, with no word that it hit the site itself.
-_NEAR_ONLY = re.compile(r"\b(?:fell|landed|land|lands|struck|exploded|impacted|hit)\s+"
+_NEAR_ONLY = prefiltered(r"\b(?:fell|landed|land|lands|struck|exploded|impacted|hit)\s+"
                         r"(?:near|close\s+to|around|next\s+to)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}$", re.I)
 
 
@@ -362,7 +374,7 @@ def _near_only(sentence: _Sentence, mention: Mention) -> bool:
 # A story whose lead says it was told on a weekday this many days or more before its publish day ("officials said
 # on Monday" on a Friday) is a late rewrite or a repost: news tells by weekday what happened days ago, not a week.
 _STALE_TELLING_DAYS = 4
-_WEEKDAY_NAME = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_WEEKDAY_NAME = prefiltered(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 
 
 def _told_long_ago(sentences: list[_Sentence], published: datetime) -> bool:
@@ -380,7 +392,7 @@ _MORNING_ENDS = 12
 
 # A sentence that opens on a new event: "A drone struck ...", "BAGHDAD - Two rockets hit ..." (not "The attack on
 # the base wounded three, officials said": a follow-up about an attack told before).
-_FRESH_EVENT = re.compile(r"^\W*(?:[A-Z][A-Z ,.]+\s*[-–—:]\s*)?(?:an?|one|two|three|four|five|six|several|multiple|"
+_FRESH_EVENT = prefiltered(r"^\W*(?:[A-Z][A-Z ,.]+\s*[-–—:]\s*)?(?:an?|one|two|three|four|five|six|several|multiple|"
                           r"\d+)\s+(?:[\w-]+\s+){0,2}?(?:drones?|rockets?|missiles?|mortars?|projectiles?|uavs?|"
                           r"shells?)\b", re.I)
 
@@ -416,9 +428,12 @@ def _name_start(sentence: _Sentence, mention: Mention) -> int:
     return sentence.tokens[start].start
 
 
+_tokens = per_story(tokenize)  # count_casualties reads most of these sentences again
+
+
 def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
     texts = [story.title, *story.sentences] if story.title else list(story.sentences)
-    tokenised = [tokenize(text) for text in texts]
+    tokenised = [_tokens(text) for text in texts]
     story_words = Counter(t.norm for tokens in tokenised for t in tokens)
     sentences: list[_Sentence] = []
     recent: list[tuple[int, str]] = []  # (sentence index, site id) of named mentions, newest last
@@ -440,7 +455,7 @@ def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
 
 
 # A sentence whose subject is the weapon just told: "It hit the outpost early Sunday morning".
-_PRONOUN_HIT = re.compile(r"^\W*(?:it|they)\s+(?:\w+\s+)?(?:hit|struck|slammed\s+into|crashed\s+into|landed|exploded|"
+_PRONOUN_HIT = prefiltered(r"^\W*(?:it|they)\s+(?:\w+\s+)?(?:hit|struck|slammed\s+into|crashed\s+into|landed|exploded|"
                           r"targeted|attacked)\b", re.I)
 # Words that give the name of the place noun before them: "the small desert installation known as Tower 22".
 _NAMING_WORDS = frozenset({"called", "named", "dubbed", "nicknamed"})
@@ -611,7 +626,7 @@ def _locates_another(sentence: _Sentence, mention: Mention, site_at: int) -> boo
 # Between two items of a list of targets: "Abqaiq (Buqayq) processing plant and the", "Taji, the".
 _LIST_GAP = re.compile(r"^(?:\s*(?:[\w.'’()-]+)){0,4}?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+|"
                        r"\s+or\s+)(?:the\s+|a\s+|an\s+)?$", re.I)
-_NOT_IN_A_LIST = re.compile(r"\b(said|says|told|while|after|before|from|when)\b", re.I)
+_NOT_IN_A_LIST = prefiltered(r"\b(said|says|told|while|after|before|from|when)\b", re.I)
 
 
 def _listed_with_a_target(sentence: _Sentence, mention: Mention) -> bool:
@@ -632,7 +647,7 @@ def _listed_with_a_target(sentence: _Sentence, mention: Mention) -> bool:
     return False
 
 
-_RELATIVE_EVENT = re.compile(r"\s*(?:which|that)\s+(?:occurred|happened|took\s+place|was\s+carried\s+out)\b", re.I)
+_RELATIVE_EVENT = prefiltered(r"\s*(?:which|that)\s+(?:occurred|happened|took\s+place|was\s+carried\s+out)\b", re.I)
 
 
 def _attack_before_relative(text: str, clause: Clause) -> re.Match[str] | None:
@@ -652,14 +667,14 @@ def _aimed_at_site(text: str, site_start: int, site_end: int) -> bool:
 
 # "a drone attack on a small US base in north-eastern Jordan, the base known as Tower 22": the site is named
 # after the noun the attack words point at.
-_NAMING = re.compile(r"\b(?:known\s+as|called|named|dubbed|nicknamed)\s*[“\"‘']?$", re.I)
-_PLACE_NOUN = re.compile(r"\b(?:base|outpost|post|garrison|installation|facility|airfield|airport|airbase|camp|"
+_NAMING = prefiltered(r"\b(?:known\s+as|called|named|dubbed|nicknamed)\s*[“\"‘']?$", re.I)
+_PLACE_NOUN = prefiltered(r"\b(?:base|outpost|post|garrison|installation|facility|airfield|airport|airbase|camp|"
                          r"compound|site|station|field|plant|complex)\b", re.I)
 
 
 # "projectiles fired from the Green Village base, which is located in al-Omar": fire from a base aims at no
 # site named after it ("rockets launched from the village of Bayader at the base" still aim at the base).
-_FROM_A_BASE = re.compile(r"\bfrom\s+(?:the\s+|its\s+|their\s+|a\s+)?(?:[\w'’-]+\s+){0,3}?" + _PLACE_NOUN.pattern,
+_FROM_A_BASE = prefiltered(r"\bfrom\s+(?:the\s+|its\s+|their\s+|a\s+)?(?:[\w'’-]+\s+){0,3}?" + _PLACE_NOUN.pattern,
                           re.I)
 
 
@@ -700,19 +715,22 @@ def _aimed_at(text: str, site_start: int, site_end: int) -> bool:
 
 
 # Weapons named only to be set aside: the defenders' fire at a drone, a weapon corrected away ("rockets, not drones").
-_NOT_THE_WEAPON = re.compile(r"\b(?:opened\s+fire|fired)\s+(?:on|at)\s+(?=(?:an?\s+|the\s+|two\s+|three\s+)?"
+_NOT_THE_WEAPON = prefiltered(r"\b(?:opened\s+fire|fired)\s+(?:on|at)\s+(?=(?:an?\s+|the\s+|two\s+|three\s+)?"
                              r"(?:drones?|uavs?)\b)|,?\s*\bnot\s+(?:by\s+)?(?:drones?|rockets?|missiles?|mortars?)\b",
                              re.I)
 
 
+# "bomb-laden", "explosive-packed", "booby-trapped" drones carry the explosive: they are drones
+_CARRIED_EXPLOSIVE = prefiltered(r"\b(?:explosives?|bomb)[- ](?:laden|packed|rigged|loaded)\b|"
+                                 r"\bbooby[- ]trapped\s+(?=(?:drones?|uavs?|aircraft|unmanned))", re.I)
+# Defences named after what they stop: "counter-drone", "C-RAM", "Patriot missiles"
+_DEFENCE_WEAPONS = prefiltered(r"\b(?:counter|anti)[- ](?:rocket|drone|missile|mortar)\w*|\bc-ram\b|"
+                               r"\bair[- ]defen[cs]e\w*|\bpatriot\s+(?:missiles?|interceptors?|batter(?:y|ies))", re.I)
+
+
+@per_story
 def _weapons_in(text: str) -> list[str]:
-    text = _NOT_THE_WEAPON.sub(" ", text)
-    # "bomb-laden", "explosive-packed", "booby-trapped" drones carry the explosive: they are drones
-    text = re.sub(r"\b(?:explosives?|bomb)[- ](?:laden|packed|rigged|loaded)\b|"
-                  r"\bbooby[- ]trapped\s+(?=(?:drones?|uavs?|aircraft|unmanned))", "", text, flags=re.I)
-    text = re.sub(r"\b(?:counter|anti)[- ](?:rocket|drone|missile|mortar)\w*|\bc-ram\b|\bair[- ]defen[cs]e\w*|"
-                  r"\bpatriot\s+(?:missiles?|interceptors?|batter(?:y|ies))",
-                  "", text, flags=re.I)
+    text = _DEFENCE_WEAPONS.sub("", _CARRIED_EXPLOSIVE.sub("", _NOT_THE_WEAPON.sub(" ", text)))
     return [weapon for weapon, pattern in WEAPON_PATTERNS if pattern.search(text)]
 
 
@@ -777,7 +795,7 @@ def _counted_from_the_last_event(chosen: DayMention, day: date, drafts: list[_Dr
 
 
 # A sentence that goes on to say when the attack just told happened: "The attack took place the day before."
-_WHEN_IT_HAPPENED = re.compile(r"^\W*(?:(?:the|this|that)\s+(?:\w+\s+){0,2}?(?:attack|strike|assault|bombardment|"
+_WHEN_IT_HAPPENED = prefiltered(r"^\W*(?:(?:the|this|that)\s+(?:\w+\s+){0,2}?(?:attack|strike|assault|bombardment|"
                                r"barrage|shelling|incident)s?|it)\s+(?:\w+\s+)?(?:took\s+place|happened|occurred|came|"
                                r"was\s+(?:carried\s+out|launched|staged))\b", re.I)
 
@@ -808,14 +826,14 @@ def _has_recent_day(days: list[DayMention]) -> bool:
     return any(d.day is not None and not d.old for d in days)
 
 
-_AGAIN = re.compile(r"\b(again|for\s+the\s+(?:second|third|fourth|fifth)\s+time|fresh|renewed|yet\s+another|"
+_AGAIN = prefiltered(r"\b(again|for\s+the\s+(?:second|third|fourth|fifth)\s+time|fresh|renewed|yet\s+another|"
                     r"another\s+(?:\w+\s+){0,2}(?:attacks?|strikes?))\b", re.I)
 # A clause that tells what came before ("after U.S. strikes on Sunday") dates that, not the attack.
-_EARLIER_EVENT = re.compile(r"(?:after|following|since|days\s+after|in\s+(?:response|retaliation|reprisal))\b", re.I)
+_EARLIER_EVENT = prefiltered(r"(?:after|following|since|days\s+after|in\s+(?:response|retaliation|reprisal))\b", re.I)
 
 
-_ANSWERING = re.compile(r"in\s+(?:response|retaliation|reprisal|revenge)\s+(?:to|for)\b", re.I)
-_LONG_BEFORE = re.compile(r"\b(?:weeks|months|years)\s*$", re.I)
+_ANSWERING = prefiltered(r"in\s+(?:response|retaliation|reprisal|revenge)\s+(?:to|for)\b", re.I)
+_LONG_BEFORE = prefiltered(r"\b(?:weeks|months|years)\s*$", re.I)
 
 
 def _told_as_earlier(text: str, clause: Clause) -> bool:
@@ -940,7 +958,7 @@ def _own_stretch(sentence: _Sentence, mention: Mention, site_at: int, site_end: 
 
 # Openings by which a story turns to another event: "Separately, a rocket hit a house ...", "This comes after the
 # missile strike on Monday night, which killed four".
-_ANOTHER_EVENT = re.compile(r"^\W*(?:separately|meanwhile|elsewhere|in\s+(?:a\s+)?(?:separate|another|other)\b|"
+_ANOTHER_EVENT = prefiltered(r"^\W*(?:separately|meanwhile|elsewhere|in\s+(?:a\s+)?(?:separate|another|other)\b|"
                             r"in\s+(?:retaliation|response|reprisal|return)\b|"
                             r"also\s+on\b|earlier\b|later\b|afterwards\b|after\s+that\b|subsequently\b|(?:this|it|that|the\s+(?:\w+\s+)?(?:attack|strike|"
                             r"incident))\s+(?:comes?|came|follows?|followed)\b)", re.I)
@@ -957,7 +975,7 @@ def _tells_another_event(text: str, day: date | None, published: datetime) -> bo
 
 
 # "The shelling followed a rocket attack on the base": what stands before these words answered the attack.
-_ANSWERED = re.compile(r"\b(?:followed|came\s+after|(?:was|were)\s+in\s+(?:response|retaliation|reply)\s+(?:to|for)|"
+_ANSWERED = prefiltered(r"\b(?:followed|came\s+after|(?:was|were)\s+in\s+(?:response|retaliation|reply)\s+(?:to|for)|"
                        r"answered|responded\s+to)\b", re.I)
 
 
@@ -988,8 +1006,12 @@ def _set_claim(draft: _Draft, claim: str | None, sentence: str) -> None:
         draft.decided.append(Evidence("claim", sentence))
 
 
+_NO_CLAIM = prefiltered(r"\b(no|not|nobody|none)\b[^.]{0,40}\bclaim", re.I)
+
+
+@per_story
 def _claim_in(sentence: str) -> str | None:
-    if re.search(r"\b(no|not|nobody|none)\b[^.]{0,40}\bclaim", sentence, re.I):
+    if _NO_CLAIM.search(sentence):
         return None
     for pattern in _CLAIM:
         match = pattern.search(sentence)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.matcher.prefilter import prefiltered
+from bot.matcher.story_memo import per_story
 from bot.matcher.tokens import tokenize
 
 NUMBER_WORDS = {
@@ -54,46 +56,46 @@ _NOUN_OF = {"death": "killed", "deaths": "killed", "killing": "killed", "injurie
 _BE_VERBS = frozenset({"were", "was", "been", "are", "is", "being"})
 _QUANTIFIERS = frozenset({"at", "least", "more", "than", "about", "around", "nearly", "almost", "some",
                           "over", "up", "to", "another", "additional", "further", "of", "the", "those"})
-_SUPERSEDED = re.compile(r"\b(first|initially|originally|earlier|previously|initial)\b\s*(said|reported|"
+_SUPERSEDED = prefiltered(r"\b(first|initially|originally|earlier|previously|initial)\b\s*(said|reported|"
                          r"put|gave|stated|announced|counted|reports?|toll|figure|statement)?", re.I)
-_NO_CASUALTIES = re.compile(
+_NO_CASUALTIES = prefiltered(
     r"\b(no\s+|without\s+(?:causing\s+|leaving\s+)?(?:any\s+)?|did\s+not\s+cause\s+(?:any\s+)?|caused\s+no\s+|"
     r"zero\s+|free\s+of\s+)(?:reported\s+|immediate\s+reported\s+|human\s+)?(?:(?:material\s+)?damage\s+(?:or|and)\s+)?"
     r"(casualties|losses|victims)\b", re.I)
 # "a figure it later raised to 14", "five, later revised to ten": the later figure of what was counted before.
-_RAISED_TO = re.compile(r"\b(?:raised|revised|increased|lifted|updated|upped)\s+(?:it\s+|that\s+|the\s+\w+\s+)?"
+_RAISED_TO = prefiltered(r"\b(?:raised|revised|increased|lifted|updated|upped)\s+(?:it\s+|that\s+|the\s+\w+\s+)?"
                         r"(?:up\s+)?to\s+(?:at\s+least\s+|more\s+than\s+)?(\w+)", re.I)
 # Words that end a list of casualty groups ("two officers and two airmen"): past them a number counts else.
 _PART_STOP = KILLED_WORDS | WOUNDED_WORDS | ATTACKER_NOUNS | _NOT_PEOPLE | frozenset({
     "were", "was", "said", "the", "in", "on", "at", "by", "after", "while", "when", "with", "had", "have"})
-_NO_ONE = re.compile(r"\b(?:no\s*(?:one|body)|nobody|none\s+of\s+(?:the\s+)?\w+)\s+(?:\w+\s+){0,2}"
+_NO_ONE = prefiltered(r"\b(?:no\s*(?:one|body)|nobody|none\s+of\s+(?:the\s+)?\w+)\s+(?:\w+\s+){0,2}"
                      r"(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(killed|hurt|injured|wounded|harmed)"
                      r"(?:\s+(?:or|nor|and)\s+(killed|hurt|injured|wounded|harmed))?", re.I)
-_NO_PEOPLE = re.compile(r"\bno\s+(?:[\w.-]+\s+){0,5}?(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?"
+_NO_PEOPLE = prefiltered(r"\bno\s+(?:[\w.-]+\s+){0,5}?(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?"
                         r"(killed|hurt|injured|wounded|harmed)(?:\s+(?:or|nor|and)\s+(killed|hurt|injured|wounded|"
                         r"harmed))?", re.I)
-_NO_NOUN = re.compile(r"\bno\s+(?:immediate\s+)?(?:reported\s+)?(injuries|deaths|fatalities|dead|wounded)\b"
+_NO_NOUN = prefiltered(r"\bno\s+(?:immediate\s+)?(?:reported\s+)?(injuries|deaths|fatalities|dead|wounded)\b"
                       r"(?!\s+(?:were\s+)?(?:immediately\s+)?reported)", re.I)
-_NO_NOUN_REPORTED = re.compile(r"\bno\s+(injuries|deaths|fatalities)\s+(?:were\s+|have\s+been\s+)?reported",
+_NO_NOUN_REPORTED = prefiltered(r"\bno\s+(injuries|deaths|fatalities)\s+(?:were\s+|have\s+been\s+)?reported",
                                re.I)
-_TOLL = re.compile(r"\b(death|injury|casualty)?\s*toll\s+(?:[\w'’]+\s+){0,8}?(?:rose|risen|climbed|increased|"
+_TOLL = prefiltered(r"\b(death|injury|casualty)?\s*toll\s+(?:[\w'’]+\s+){0,8}?(?:rose|risen|climbed|increased|"
                    r"reached|stands|stood|jumped|rises|climbs)\s+(?:at\s+|to\s+)?(?:at\s+least\s+)?(\w+)", re.I)
 
 # "bringing the number of wounded to three", "the number of dead rose to 4", "raising the death toll to 5"
-_NUMBER_OF = re.compile(r"\b(?:(?:bringing|raising|pushing|taking)\s+the\s+|the\s+)"
+_NUMBER_OF = prefiltered(r"\b(?:(?:bringing|raising|pushing|taking)\s+the\s+|the\s+)"
                         r"(death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|killed|fatalities|wounded|"
                         r"injured|injuries|casualties))\s+(?:\w+\s+){0,3}?(?:to|at)\s+(?:at\s+least\s+)?(\w+)",
                         re.I)
 
 # "the number of U.S. troops wounded in Sunday's attack on the base has risen to more than 40"
-_RISEN_TO = re.compile(r"\bnumber\s+of\s+(?:[\w.'’]+\s+){0,3}?(dead|deaths|killed|fatalities|wounded|injured|"
+_RISEN_TO = prefiltered(r"\bnumber\s+of\s+(?:[\w.'’]+\s+){0,3}?(dead|deaths|killed|fatalities|wounded|injured|"
                        r"injuries)\b[^.;]{0,160}?\b(?:risen|rose|climbed|increased|reached|grown|grew|jumped|"
                        r"stands\s+at|stood\s+at)\s+(?:to\s+)?(?:more\s+than\s+|at\s+least\s+|over\s+|nearly\s+|"
                        r"some\s+)?(\w+)", re.I)
 
 
 # A figure given as a floor, not a count: "more than 30 were wounded" does not contradict an earlier "at least 34".
-_LOWER_BOUND = re.compile(r"\b(?:more\s+than|over|upwards\s+of|in\s+excess\s+of|at\s+least|no\s+fewer\s+than|"
+_LOWER_BOUND = prefiltered(r"\b(?:more\s+than|over|upwards\s+of|in\s+excess\s+of|at\s+least|no\s+fewer\s+than|"
                           r"not\s+less\s+than)\s+(\w+)(?:\s+(\w+))?", re.I)
 
 
@@ -118,23 +120,26 @@ def _number(word: str) -> int | None:
 
 # A death or injury the sentence itself says the attack did not cause: "died of a cardiac incident ..., but not in
 # one of the drone attacks".
-_NOT_BY_THE_ATTACK = re.compile(r"\bnot\s+(?:in|from|during|by|as\s+a\s+result\s+of|because\s+of|due\s+to|"
+_NOT_BY_THE_ATTACK = prefiltered(r"\bnot\s+(?:in|from|during|by|as\s+a\s+result\s+of|because\s+of|due\s+to|"
                                 r"related\s+to)\s+(?:one\s+of\s+)?(?:the|an?|any|these|those)\s+(?:\w+\s+){0,2}"
                                 r"(?:attacks?|strikes?|barrages?)\b|\b(?:died|death)\s+(?:\w+\s+){0,2}of\s+(?:an?\s+)?"
                                 r"(?:cardiac|heart\s+attack|natural\s+causes|illness)", re.I)
 
 
 # "Eight US service members received treatment for traumatic brain injury": people treated for injuries are hurt.
-_TREATED_FOR = re.compile(r"\b(\w+)\s+(?:[\w.]+\s+){0,3}?(?:received|receiving|were\s+treated|treated|underwent|"
+_TREATED_FOR = prefiltered(r"\b(\w+)\s+(?:[\w.]+\s+){0,3}?(?:received|receiving|were\s+treated|treated|underwent|"
                           r"were\s+evaluated|evaluated)\s+(?:\w+\s+){0,2}?for\s+(?:[\w-]+\s+){0,3}?"
                           r"(?:injur(?:y|ies)|wounds|concussions?)\b", re.I)
 
 
+_tokens = per_story(tokenize)  # the sentences a story reads are mostly the ones it tokenized already
+
+
+@per_story
 def count_casualties(sentence: str) -> Toll:
     if _NOT_BY_THE_ATTACK.search(sentence):
         return Toll(None, None, False)
-    tokens = tokenize(sentence)
-    words = [t.norm for t in tokens]
+    words = [t.norm for t in _tokens(sentence)]
     killed: list[int] = []
     wounded: list[int] = []
     for index, word in enumerate(words):

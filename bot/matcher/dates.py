@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.matcher.prefilter import Prefiltered, prefiltered
+from bot.matcher.story_memo import per_story
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
           "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
@@ -42,27 +45,27 @@ _MONTH = r"(january|february|march|april|may|june|july|august|september|october|
 # "Friday 5 January", "Tuesday, January 16": the weekday belongs to the date.
 _WEEKDAY_OF_DATE = r"(?:(?:(?:early|late)\s+(?:on\s+)?)?(?:monday|tuesday|wednesday|thursday|friday|saturday|" \
                    r"sunday),?\s+(?:the\s+)?)?"
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("month_day", re.compile(rf"\b{_WEEKDAY_OF_DATE}{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?",
+_PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
+    ("month_day", prefiltered(rf"\b{_WEEKDAY_OF_DATE}{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?",
                              re.I)),
-    ("day_month", re.compile(rf"\b{_WEEKDAY_OF_DATE}(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
+    ("day_month", prefiltered(rf"\b{_WEEKDAY_OF_DATE}(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
                              rf"(?:,?\s+(\d{{4}}))?", re.I)),
-    ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
-    ("weekday", re.compile(r"\b(?:(early|late|last|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|friday|"
+    ("iso", prefiltered(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
+    ("weekday", prefiltered(r"\b(?:(early|late|last|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|friday|"
                            r"saturday|sunday)(?:['’]s)?(?:\s+(morning|afternoon|evening|night|overnight))?\b", re.I)),
-    ("month_year", re.compile(rf"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\s+(\d{{4}})\b",
+    ("month_year", prefiltered(rf"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\s+(\d{{4}})\b",
                               re.I)),
-    ("year", re.compile(r"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?((?:19|20)\d{2})\b", re.I)),
-    ("month", re.compile(rf"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\b(?!\s+\d)", re.I)),
-    ("days_ago", re.compile(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+(?:ago|earlier|before|after|"
+    ("year", prefiltered(r"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?((?:19|20)\d{2})\b", re.I)),
+    ("month", prefiltered(rf"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\b(?!\s+\d)", re.I)),
+    ("days_ago", prefiltered(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+(?:ago|earlier|before|after|"
                             r"prior)\b", re.I)),
     # "A day later, more rockets hit the base": counted on from the day last told.
-    ("days_later", re.compile(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+later\b", re.I)),
+    ("days_later", prefiltered(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+later\b", re.I)),
     # Before "old": "in the past 24 hours" is recent, though "in the past" alone is a habit.
-    ("vague", re.compile(r"\b(" + "|".join(map(re.escape, VAGUE_RECENT)) + r")\b", re.I)),
-    ("old", re.compile(r"\b(" + "|".join(sorted(map(re.escape, OLD_PHRASES), key=len, reverse=True)) + r")\b",
+    ("vague", prefiltered(r"\b(" + "|".join(map(re.escape, VAGUE_RECENT)) + r")\b", re.I)),
+    ("old", prefiltered(r"\b(" + "|".join(sorted(map(re.escape, OLD_PHRASES), key=len, reverse=True)) + r")\b",
                        re.I)),
-    ("relative", re.compile(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True))
+    ("relative", prefiltered(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True))
                             + r")\b", re.I)),
 )
 # A dateline opens a story with where and when it was filed ("TEHRAN, Jan. 8 (PH) -", "Baghdad June 26 2022:"):
@@ -72,7 +75,7 @@ _DATELINE_PLACE = re.compile(r"\s*(?:(?!(?:On|In|At|By|Early|Late|Last|Since|Fro
 _DATELINE_END = re.compile(r"\s*(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\))?\s*(?:--|[-–—:])")
 # Relative days counted from another event of the story, not from the publish time.
 _FROM_EVENT = re.compile(r"\b(?:earlier|before|prior|previous)\b", re.I)
-_REPORT_VERBS = re.compile(r"\b(said|says|told|announced|reported|confirmed|added|stated|statement|"
+_REPORT_VERBS = prefiltered(r"\b(said|says|told|announced|reported|confirmed|added|stated|statement|"
                            r"tweeted|wrote|posted)\s+(?:\w+\s+){0,2}$|\btold\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,3}on\s+$")
 # A clock time with its zone: "at about 5 p.m. ET", "2300 GMT" is told in the writer's zone, not the site's.
 _CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\.?\s*(ET|EST|EDT|GMT|UTC)\b", re.I)
@@ -96,11 +99,65 @@ class DayMention:
 
 
 def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
-    """Every day expression in a sentence, resolved. Overlapping matches keep the first pattern's."""
+    """Every day expression in a sentence, resolved. Overlapping matches keep the first pattern's. Asked again
+    of a sentence while its story is read, it answers from memory (story_memo); the answer is not to be changed."""
+    # The offset is part of the question: one instant in two time zones compares equal, but may be two days.
+    return _find_days(sentence, published_local, published_local.utcoffset())
+
+
+@per_story
+def _find_days(sentence: str, published_local: datetime, _offset: timedelta | None) -> list[DayMention]:
+    return scan_days(sentence, published_local, possible_kinds(sentence))
+
+
+# Words that every day expression of a kind is written with, in lower case (tests/test_dates.py checks them
+# against the phrases): a sentence with none of them cannot hold one of that kind.
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+DIGITS = re.compile(r"[0-9]")
+VAGUE_WORDS = ("day", "week", "hour", "month")
+OLD_WORDS = ("year", "month", "anniversar", "last ", "decade", "past", "times", "once", "occasion", "repeated")
+RELATIVE_WORDS = ("day", "night", "morning", "afternoon", "evening", "dawn")
+_ALL_KINDS = frozenset(kind for kind, _ in _PATTERNS)
+
+
+def possible_kinds(sentence: str) -> frozenset[str] | set[str]:
+    """The kinds of day expression whose words the sentence has: a dozen patterns tried on every sentence cost
+    ~75 us, these substring checks a few. Only for ASCII text, where lower() is how re.I compares (in Unicode
+    "ſunday" matches "sunday" too, and a digit class matches every script's digits)."""
+    if not sentence.isascii():
+        return _ALL_KINDS
+    lower = sentence.lower()
+    kinds = set()
+    if "day" in lower:
+        kinds.update(("weekday", "days_ago", "days_later", "vague", "relative"))
+    else:
+        if any(word in lower for word in VAGUE_WORDS):
+            kinds.add("vague")
+        if any(word in lower for word in RELATIVE_WORDS):
+            kinds.add("relative")
+    if any(word in lower for word in OLD_WORDS):
+        kinds.add("old")
+    digits = DIGITS.search(sentence) is not None
+    if digits:
+        kinds.add("year")
+        if "-" in sentence:
+            kinds.add("iso")
+    if any(stem in lower for stem in _MONTH_STEMS):
+        kinds.add("month")
+        if digits:
+            kinds.update(("month_day", "day_month", "month_year"))
+    return kinds
+
+
+def scan_days(sentence: str, published_local: datetime,
+              kinds: frozenset[str] | set[str] = _ALL_KINDS) -> list[DayMention]:
+    """find_days, trying only the patterns of these kinds."""
     found: list[DayMention] = []
     taken: list[tuple[int, int]] = []
     today = published_local.date()
     for kind, pattern in _PATTERNS:
+        if kind not in kinds:
+            continue
         for match in pattern.finditer(sentence):
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue

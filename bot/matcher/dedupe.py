@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import islice
+from itertools import filterfalse, islice
 
 from rapidfuzz.distance import LCSseq
 
@@ -102,7 +102,7 @@ def fingerprint(story: Story) -> tuple[str, ...]:
 
 def fingerprint_of(norms: Iterable[str]) -> tuple[str, ...]:
     """The fingerprint of a story's folded words (tokens.words or tokenize of its title and text)."""
-    return tuple(islice((norm for norm in norms if norm not in _FUNCTION_WORDS), FINGERPRINT_WORDS))
+    return tuple(islice(filterfalse(_FUNCTION_WORDS.__contains__, norms), FINGERPRINT_WORDS))
 
 
 def site_vocabulary(sites: Iterable[Site]) -> frozenset[str]:

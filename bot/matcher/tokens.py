@@ -11,13 +11,19 @@ from functools import lru_cache
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+", re.UNICODE)
 # The same tokens in ASCII text, found ~40% faster without Unicode classes.
 _ASCII_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z0-9]+", re.ASCII)
+# Part of every dotted abbreviation ("U.S.", "U.A.E."): text without one has only runs of letters and digits as
+# tokens. Opening on a literal, it is found by a fast scan for ".", not tried at every position (8 us -> 1 us).
+_DOTTED_PAIR = re.compile(r"\.[A-Za-z]\.", re.ASCII)
+_ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 _VOWELS = frozenset("aeiouy")
 # Spellings that transliterations swap freely: Conoco/Koniko, Qayyarah/Kayara, Khor/Kor, Baghdad/Bagdad.
 _LETTER_SWAPS = (("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("q", "k"), ("c", "k"),
                  ("ou", "u"), ("ee", "i"), ("oo", "u"))
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, and tokens are made by the
+# hundred per story (a third of a site-naming story's time went to building them). Nothing changes one.
+@dataclass(slots=True)
 class Token:
     text: str  # as written
     norm: str  # lower-case ASCII without diacritics or dots: "U.S." -> "us", "Ḥarīr" -> "harir"
@@ -29,6 +35,7 @@ class Token:
         return self.text[:1].isupper()
 
 
+@lru_cache(maxsize=65536)  # per word, bounded: news repeats its words
 def fold(word: str) -> str:
     """Lower-case ASCII: diacritics and Arabic transliteration marks dropped."""
     decomposed = unicodedata.normalize("NFKD", word)
@@ -36,6 +43,15 @@ def fold(word: str) -> str:
 
 
 def tokenize(text: str) -> list[Token]:
+    if text.isascii():  # most text: a token's norm is its lower case without the dots of an abbreviation
+        lower = text.lower()
+        return [Token(text[start:end], lower[start:end].replace(".", ""), start, end)
+                for start, end in map(re.Match.span, _ASCII_TOKEN.finditer(text))]
+    return tokenize_folding(text)
+
+
+def tokenize_folding(text: str) -> list[Token]:
+    """tokenize, folding every word (tokenize takes this path for text that is not all ASCII)."""
     tokens = []
     for match in _TOKEN.finditer(text):
         norm = fold(match.group())
@@ -49,6 +65,11 @@ def words(text: str) -> tuple[list[str], list[str]]:
     look and the dedupe fingerprint read every story, and most name no site. An ASCII token's norm is its
     lower case without the dots of an abbreviation; tokens hold no space, so all are folded in one string."""
     if text.isascii():
+        if not _DOTTED_PAIR.search(text):
+            # No dotted abbreviation: the tokens are the runs of letters and digits, split apart in C (~5x
+            # faster than the regex).
+            spaced = text.translate(_ASCII_SEPARATORS)
+            return spaced.split(), spaced.lower().split()
         written = _ASCII_TOKEN.findall(text)
         return written, " ".join(written).lower().replace(".", "").split(" ") if written else []
     written = _TOKEN.findall(text)
