@@ -36,6 +36,12 @@ def on_postgres() -> bool:
     return TEST_DATABASE.startswith(("postgresql://", "postgres://"))
 
 
+def sqlite_only(reason: str) -> pytest.MarkDecorator:
+    """For a test of something only SQLite has (a file, its lock, a throwaway in-memory store): skipped, saying
+    why, when the suite runs on PostgreSQL."""
+    return pytest.mark.skipif(on_postgres(), reason=f"SQLite only: {reason}")
+
+
 def make_store(path: str | Path = ":memory:") -> SQLiteStore | PostgresStore:
     """A fresh store for a test: SQLite (a path, or memory) unless SITEWATCH_TEST_DATABASE names a PostgreSQL
     server; then a schema of its own, the same one each time the same path is opened again."""
@@ -61,6 +67,18 @@ def make_postgres_store(url: str, path: str | Path = ":memory:") -> PostgresStor
 
 
 _created_schemas: dict[str, list[str]] = {}
+
+
+def database_for(path: str | Path) -> str:
+    """What SITEWATCH_DATABASE says to open, in another process or through open_store, the store that
+    make_store(path) opens: the SQLite file, or the server URL whose search_path is that path's schema (made
+    now if the path was never opened)."""
+    if not on_postgres():
+        return str(path)
+    if str(path) not in _schemas:
+        make_postgres_store(TEST_DATABASE, path).close()
+    joiner = "&" if "?" in TEST_DATABASE else "?"
+    return f"{TEST_DATABASE}{joiner}options=-csearch_path%3D{_schemas[str(path)]}"
 
 
 def drop_test_schemas() -> list[str]:
