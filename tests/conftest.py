@@ -155,6 +155,11 @@ def drop_test_schemas() -> list[str]:
     return dropped
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "server: uses the local PostgreSQL server whatever the store of the run "
+                                       "(`make test` runs it in its PostgreSQL pass only)")
+
+
 @pytest.fixture(autouse=True)
 def _close_postgres_stores() -> Iterator[None]:
     """A test's PostgreSQL connections end with it: the server is shared and counts connections."""

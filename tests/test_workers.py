@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,7 +55,13 @@ from tests.workers_harness import (
 )
 
 URL, UNREACHABLE = find_postgres()
-needs_postgres = pytest.mark.skipif(URL is None, reason=UNREACHABLE)
+
+
+def needs_postgres(test: Callable[..., Any]) -> Callable[..., Any]:
+    """Worker processes on the local server: marked `server`, skipped (saying why) when it does not answer."""
+    return pytest.mark.server(pytest.mark.skipif(URL is None, reason=UNREACHABLE)(test))
+
+
 _numbers = itertools.count(1)
 NOW = datetime(2021, 7, 12, tzinfo=UTC)
 POST = "POST /channels/{channel_id}/messages"
