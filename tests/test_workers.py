@@ -209,6 +209,29 @@ def test_due_feeds_are_split_between_pollers_and_a_dead_ones_come_back_after_its
 
 
 @needs_postgres
+def test_a_poller_whose_feed_was_taken_over_records_nothing_over_the_new_holder(schema: str) -> None:
+    assert URL is not None
+    first, second = PostgresStore(URL, schema=schema), PostgresStore(URL, schema=schema)
+    try:
+        first.ensure_feed("https://news.example/rss", None)
+        (feed,) = first.claim_due_feeds("a", NOW, lease_seconds=60, limit=10)
+        first.connection.execute("UPDATE feeds SET lease_until = now() - interval '1 second'")  # "a" is slow
+        assert [f.url for f in second.claim_due_feeds("b", NOW, lease_seconds=60, limit=10)] == [feed.url]
+        late = first.record_poll(feed.url, now=NOW, next_poll=NOW + timedelta(hours=9), ok=False, error="timeout",
+                                 worker="a")
+        assert late is False  # "b" polls it now: its poll is the one recorded
+        after = second.feed(feed.url)
+        assert after is not None and after.last_poll is None and after.consecutive_failures == 0
+        assert query(url_in(schema), "SELECT lease_holder FROM feeds") == [("b",)]  # "b"'s lease untouched
+        assert second.record_poll(feed.url, now=NOW, next_poll=NOW + timedelta(hours=1), ok=True, worker="b")
+        assert query(url_in(schema), "SELECT lease_holder, next_poll = %s FROM feeds",
+                     (NOW + timedelta(hours=1),)) == [(None, True)]
+    finally:
+        first.close()
+        second.close()
+
+
+@needs_postgres
 def test_an_incident_claimed_by_one_delivery_worker_is_not_sent_by_another(schema: str) -> None:
     assert URL is not None
     gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())

@@ -204,7 +204,10 @@ class Store(Protocol):
 
     def record_poll(self, url: str, *, now: datetime, next_poll: datetime, ok: bool, error: str | None = None,
                     etag: str | None = None, last_modified: str | None = None, new_url: str | None = None,
-                    flagged: bool | None = None) -> None:
+                    flagged: bool | None = None, worker: str | None = None) -> bool:
+        """Record a poll's outcome and end `worker`'s lease on the feed. False, recording nothing, when another
+        worker holds the feed now: this one's lease ended mid-poll and the feed was taken over; the newer
+        holder's poll is the one recorded. worker None: recorded whoever holds the feed."""
         ...
 
     def add_site(self, site: Site, *, by: str, now: datetime) -> None:

@@ -548,23 +548,27 @@ class PostgresStore:
 
     def record_poll(self, url: str, *, now: datetime, next_poll: datetime, ok: bool, error: str | None = None,
                     etag: str | None = None, last_modified: str | None = None, new_url: str | None = None,
-                    flagged: bool | None = None) -> None:
-        """A poll's outcome: validators and health. A permanent redirect moves the feed to its new URL."""
+                    flagged: bool | None = None, worker: str | None = None) -> bool:
+        """A poll's outcome: validators and health. A permanent redirect moves the feed to its new URL. Only
+        the lease's holder (or anyone, when no one holds it) records: a poller whose lease ran out and was
+        taken over records nothing, and leaves the new holder's lease alone."""
+        mine = "(%s::text IS NULL OR lease_holder IS NULL OR lease_holder = %s)"  # worker None: unconditional
         with self._db.transaction():
             if ok:
-                self._run(
-                    """UPDATE feeds SET etag = COALESCE(%s, etag), last_modified = COALESCE(%s, last_modified),
+                recorded = self._run(
+                    f"""UPDATE feeds SET etag = COALESCE(%s, etag), last_modified = COALESCE(%s, last_modified),
                        last_poll = %s, last_success = %s, consecutive_failures = 0, next_poll = %s, flagged = FALSE,
-                       last_error = NULL, lease_holder = NULL, lease_until = NULL WHERE url = %s""",
-                    (etag, last_modified, now, now, next_poll, url))
+                       last_error = NULL, lease_holder = NULL, lease_until = NULL WHERE url = %s AND {mine}""",
+                    (etag, last_modified, now, now, next_poll, url, worker, worker))
             else:
-                self._run(
-                    """UPDATE feeds SET last_poll = %s, last_error = %s,
+                recorded = self._run(
+                    f"""UPDATE feeds SET last_poll = %s, last_error = %s,
                        consecutive_failures = consecutive_failures + 1, next_poll = %s,
                        flagged = COALESCE(%s, flagged), lease_holder = NULL, lease_until = NULL
-                       WHERE url = %s""", (now, error, next_poll, flagged, url))
-            if new_url and new_url != url:
+                       WHERE url = %s AND {mine}""", (now, error, next_poll, flagged, url, worker, worker))
+            if recorded and new_url and new_url != url:
                 self._move_feed(url, new_url)
+        return recorded > 0
 
     def _move_feed(self, url: str, new_url: str) -> None:
         """SQLite's UPDATE OR IGNORE: a row whose new key is taken stays where it was."""

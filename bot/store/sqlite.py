@@ -504,8 +504,9 @@ class SQLiteStore:
 
     def record_poll(self, url: str, *, now: datetime, next_poll: datetime, ok: bool, error: str | None = None,
                     etag: str | None = None, last_modified: str | None = None, new_url: str | None = None,
-                    flagged: bool | None = None) -> None:
-        """A poll's outcome: validators and health. A permanent redirect moves the feed to its new URL."""
+                    flagged: bool | None = None, worker: str | None = None) -> bool:
+        """A poll's outcome: validators and health. A permanent redirect moves the feed to its new URL. One
+        process per file: no lease, every poll is recorded."""
         if ok:
             self._db.execute(
                 """UPDATE feeds SET etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),
@@ -520,6 +521,7 @@ class SQLiteStore:
         if new_url and new_url != url:
             self._db.execute("UPDATE OR IGNORE feeds SET url = ? WHERE url = ?", (new_url, url))
             self._db.execute("UPDATE OR IGNORE feed_entries SET feed_url = ? WHERE feed_url = ?", (new_url, url))
+        return True
 
     # -- sites changed in chat -----------------------------------------------------------------------
 
