@@ -25,8 +25,8 @@ import pytest
 
 import bot.feeds.polling
 from bot.chat.client import GATEWAY_LEASE, wait_for_gateway
-from bot.chat.delivery import ConsoleSink
-from bot.config import load_config, parse_config
+from bot.chat.delivery import CONSOLE_CHANNEL, ConsoleSink, Outgoing, deliver_pending
+from bot.config import DiscordConfig, load_config, parse_config
 from bot.feeds.fetch import FeedFetcher
 from bot.feeds.parse import parse_feed
 from bot.feeds.polling import Claiming, PollSettings, poll_due_feeds, read_and_match
@@ -251,6 +251,76 @@ def test_an_incident_claimed_by_one_delivery_worker_is_not_sent_by_another(schem
     finally:
         first.close()
         second.close()
+
+
+class SlowSink(ConsoleSink):
+    """A console whose every post takes `seconds` (Discord making us wait), and runs `during` at its post number
+    `at` (1-based): what another worker does meanwhile."""
+
+    def __init__(self, seconds: float, *, at: int = 0, during: Callable[[], None] = lambda: None) -> None:
+        super().__init__(lambda _: None)
+        self.seconds, self.at, self.during = seconds, at, during
+        self.posted: list[int] = []
+
+    async def post(self, outgoing: Outgoing, nonce: str) -> int:
+        await asyncio.sleep(self.seconds)
+        self.posted.append(outgoing.incident_id)
+        if len(self.posted) == self.at:
+            self.during()
+        return await super().post(outgoing, nonce)
+
+
+def stores_with_one_alert_per_attack(schema: str) -> tuple[PostgresStore, PostgresStore]:
+    assert URL is not None
+    gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())
+    first, second = PostgresStore(URL, schema=schema), PostgresStore(URL, schema=schema)
+    for path, body in feed_documents(3, ordinary_per_feed=0).items():  # three attacks, one report each
+        for story in parse_feed(body, path).stories:
+            process_story(first, gazetteer, story, NOW)
+    return first, second
+
+
+@needs_postgres
+async def test_a_slow_delivery_batch_keeps_its_claims_by_renewing_them(schema: str) -> None:
+    first, second = stores_with_one_alert_per_attack(schema)
+    taken: list[int] = []
+    try:
+        # Each post takes 1.2 s against a 2 s lease: the third incident, claimed at 0 s, would be free at 2 s.
+        sink = SlowSink(1.2, at=2, during=lambda: taken.extend(
+            p.incident_id for p in second.claim_alerts("b", NOW, lease_seconds=60)))
+        sites = {site.id: site for site in load_config(ROOT / "config.yaml").site_records()}
+        sent = await deliver_pending(first, sink, sites, DiscordConfig(), now=NOW, channels=[CONSOLE_CHANNEL],
+                                     worker="a", lease_seconds=2.0)
+    finally:
+        first.close()
+        second.close()
+    assert sent == 3 and len(set(sink.posted)) == 3
+    assert taken == []  # at 2.4 s every claim of "a" was still alive: renewed before each post
+
+
+@needs_postgres
+async def test_a_delivery_worker_that_lost_a_claim_leaves_the_incident_to_its_new_holder(
+        schema: str, caplog: pytest.LogCaptureFixture) -> None:
+    first, second = stores_with_one_alert_per_attack(schema)
+    taken: list[int] = []
+
+    def stalled_then_taken_over() -> None:  # "a" stalled past its leases, and "b" claimed what was left
+        first.connection.execute("UPDATE incidents SET delivery_until = now() - interval '1 second'")
+        taken.extend(p.incident_id for p in second.claim_alerts("b", NOW, lease_seconds=60))
+
+    try:
+        sink = SlowSink(0, at=1, during=stalled_then_taken_over)
+        sites = {site.id: site for site in load_config(ROOT / "config.yaml").site_records()}
+        sent = await deliver_pending(first, sink, sites, DiscordConfig(), now=NOW, channels=[CONSOLE_CHANNEL],
+                                     worker="a", lease_seconds=60)
+    finally:
+        first.close()
+        second.close()
+    # "b" holds all three now (the one "a" is posting too: the post's nonce makes a second post of it return
+    # the first message); "a" finishes the post under way and sends neither of the two others.
+    assert len(taken) == 3
+    assert sent == 1 and len(sink.posted) == 1
+    assert caplog.text.count("event=delivery_claim_lost") == 2
 
 
 @needs_postgres

@@ -130,6 +130,11 @@ class Store(Protocol):
         One process per database (SQLite): the pending alerts."""
         ...
 
+    def renew_alert_claims(self, worker: str, incident_ids: Sequence[int], *, lease_seconds: float) -> set[int]:
+        """Extend this worker's leases on these incidents for lease_seconds from now: the ids it still holds
+        (a lease that ran out and was claimed by another worker is lost). One process per database: all."""
+        ...
+
     def release_alerts(self, worker: str, incident_ids: Sequence[int]) -> None:
         """End this worker's leases on these incidents' delivery (sent, deferred or left for later)."""
         ...

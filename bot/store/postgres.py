@@ -451,6 +451,12 @@ class PostgresStore:
             return []
         return self._pending(now, limit, [r["id"] for r in claimed])
 
+    def renew_alert_claims(self, worker: str, incident_ids: Sequence[int], *, lease_seconds: float) -> set[int]:
+        rows = self._rows("UPDATE incidents SET delivery_until = now() + make_interval(secs => %s) "
+                          "WHERE delivery_holder = %s AND id = ANY(%s) RETURNING id",
+                          (lease_seconds, worker, list(incident_ids)))
+        return {int(r["id"]) for r in rows}
+
     def release_alerts(self, worker: str, incident_ids: Sequence[int]) -> None:
         self._run("UPDATE incidents SET delivery_holder = NULL, delivery_until = NULL "
                   "WHERE delivery_holder = %s AND id = ANY(%s)", (worker, list(incident_ids)))

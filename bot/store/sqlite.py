@@ -404,6 +404,9 @@ class SQLiteStore:
         """One process per file (the instance lock): every pending alert is this process's to send."""
         return self.pending_alerts(now, limit)
 
+    def renew_alert_claims(self, worker: str, incident_ids: Sequence[int], *, lease_seconds: float) -> set[int]:
+        return set(incident_ids)  # nothing was leased: this process sends them all
+
     def release_alerts(self, worker: str, incident_ids: Sequence[int]) -> None:
         return None  # nothing was leased
 
