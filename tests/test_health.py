@@ -141,3 +141,35 @@ def test_a_database_url_never_shows_its_password(tmp_path: Path) -> None:
     result = health(config, "postgresql://sitewatch:s3cret-word@127.0.0.1:9/sitewatch")
     assert_unhealthy_in_one_line(result, "postgresql://sitewatch:***@127.0.0.1:9/sitewatch")
     assert "s3cret-word" not in result.stderr
+
+
+def test_a_delivery_or_gateway_process_is_healthy_whatever_the_feeds(tmp_path: Path) -> None:
+    database = database_with_one_poll(tmp_path / "db.sqlite3")
+    config = parse_config(config_for(FEED))
+    stale = POLLED_AT + timedelta(hours=2)  # no poller ran for two hours
+    assert not check_health(config, database, stale).healthy
+    assert not check_health(config, database, stale, "poller").healthy
+    for role in ("delivery", "discord"):
+        verdict = check_health(config, database, stale, role)
+        assert verdict.healthy and verdict.reason.startswith("the store answers, 0 alerts waiting")
+
+
+def test_the_role_reaches_the_check_and_an_unknown_role_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(config_for(FEED))
+    database = database_with_one_poll(tmp_path / "db.sqlite3")  # polled in 2026-03: stale by now
+    role = subprocess.run([sys.executable, "-m", "bot", "health", "--config", str(config), "--role", "delivery"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+                          env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": database})
+    assert role.returncode == 0 and role.stdout.startswith("sitewatch: healthy: the store answers"), role.stderr
+    assert_unhealthy_in_one_line(health(config, database), "overdue")
+    unknown = subprocess.run([sys.executable, "-m", "bot", "health", "--config", str(config), "--role", "pollr"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+                             env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": database})
+    assert_unhealthy_in_one_line(unknown, "--role pollr: choose one of all, poller, delivery, discord")
+
+
+def test_the_health_check_knows_the_roles_the_service_runs() -> None:
+    from bot import health, service
+
+    assert health.ROLES == service.ROLES and health.POLLING_ROLES == service.POLLING_ROLES

@@ -12,6 +12,7 @@ import itertools
 import logging
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -369,6 +370,21 @@ def test_compose_runs_the_gateway_role_in_its_own_profile() -> None:
     assert services["discord"]["profiles"] == ["discord"]  # not started by a plain `docker compose up`
     assert {name: s["command"][-1] for name, s in services.items() if name != "postgres"} == {
         "poller": "poller", "delivery": "delivery", "discord": "discord"}
+
+
+def test_compose_checks_each_services_health_for_its_own_role() -> None:
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
+    image_check = re.search(r"HEALTHCHECK --interval=(\S+) --timeout=(\S+) --start-period=(\S+) --retries=(\d+)",
+                            (ROOT / "Dockerfile").read_text(encoding="utf-8"))
+    assert image_check is not None
+    for name in ("poller", "delivery", "discord"):
+        check = services[name]["healthcheck"]
+        assert check["test"] == ["CMD", "python", "-m", "bot", "health", "--config", "config.yaml", "--role",
+                                 services[name]["command"][-1]]
+        assert (check["interval"], check["timeout"], check["start_period"], str(check["retries"])) == \
+            image_check.groups()
 
 
 def test_a_story_undone_by_a_conflict_with_another_worker_is_decided_again(
