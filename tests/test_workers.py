@@ -512,6 +512,37 @@ async def test_a_poller_queues_alerts_without_sending_and_a_delivery_worker_send
     assert sum(server.hits.values()) == len(ATTACKS)  # the delivery worker fetched nothing
 
 
+async def test_a_pollers_notice_of_a_failing_feed_is_posted_once_by_a_delivering_process(tmp_path: Path) -> None:
+    printed: list[str] = []
+    store = make_store(tmp_path / "db.sqlite3")
+    async with LocalFeeds() as server:
+        broken = server.serve("/broken.xml", b"", status=500)
+        config = parse_config(config_file(tmp_path, [broken]).read_text(encoding="utf-8")
+                              + "failing_feed_threshold: 1\n")
+        poller = Service(config, store, ConsoleSink(printed.append), console=True, role="poller", clock=lambda: NOW)
+        await run_service(poller, once=True)
+        assert printed == []  # a poller has no Discord: the notice waits in the store
+        delivery = Service(config, store, ConsoleSink(printed.append), console=True, role="delivery",
+                           clock=lambda: NOW)
+        await run_service(delivery, once=True)
+        await run_service(delivery, once=True)
+    assert printed == [f"[ADMIN] Feed {broken} has failed 1 times in a row: HTTP 500"]
+
+
+def test_a_notice_is_taken_by_one_delivering_process_and_put_back_when_it_cannot_be_posted(
+        tmp_path: Path) -> None:
+    first = make_store(tmp_path / "db.sqlite3")
+    second = make_store(tmp_path / "db.sqlite3")  # another process, on PostgreSQL
+    for number in range(3):
+        first.queue_notice(f"notice {number}", NOW)
+    mine = first.take_notices(NOW, limit=2)
+    assert [text for _, text in mine] == ["notice 0", "notice 1"]
+    assert [text for _, text in second.take_notices(NOW)] == ["notice 2"]
+    assert second.take_notices(NOW) == []
+    first.return_notices([mine[1][0]])  # Discord was down
+    assert second.take_notices(NOW) == [mine[1]]
+
+
 def test_a_poller_sees_a_site_added_in_chat_by_another_process(tmp_path: Path) -> None:
     config = parse_config(config_file(tmp_path, []).read_text(encoding="utf-8"))
     store = make_store(tmp_path / "db.sqlite3")

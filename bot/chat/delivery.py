@@ -152,6 +152,23 @@ async def _send_claimed(store: Store, sink: AlertSink, sites: Mapping[str, Site]
     return delivered
 
 
+async def deliver_notices(store: Store, sink: AlertSink, *, now: datetime) -> int:
+    """Post the admins' notices that pollers queued (a feed failing for long), each once: taken from the store
+    before it is posted, put back when the sink is unavailable (a crash in between loses that one notice; the
+    failing feed stays flagged in /status and logged). Returns how many were posted."""
+    taken = store.take_notices(now)
+    for number, (notice_id, text) in enumerate(taken):
+        try:
+            await sink.announce(text)
+        except DeliveryUnavailable as error:
+            store.return_notices([waiting for waiting, _ in taken[number:]])
+            log.warning("event=notice_deferred notice=%s error=%r", notice_id, str(error)[:200])
+            return number
+        except DeliveryRejected as error:  # the admin channel refuses it: sending it again cannot help
+            log.error("event=notice_dropped notice=%s error=%r", notice_id, str(error)[:200])
+    return len(taken)
+
+
 def _defer(store: Store, pending: PendingAlert, now: datetime, error: str) -> None:
     delay = min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2 ** pending.attempts)
     store.defer(pending.outbox_ids, error=error[:300], retry_at=now + timedelta(seconds=delay))

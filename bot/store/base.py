@@ -152,6 +152,18 @@ class Store(Protocol):
     def parked_alerts(self) -> int:
         ...
 
+    def queue_notice(self, text: str, now: datetime) -> None:
+        """A message for the admins (a feed failing for long), posted by whichever process delivers."""
+        ...
+
+    def take_notices(self, now: datetime, limit: int = 20) -> list[tuple[int, str]]:
+        """The oldest waiting notices (id, text), taken at once: no other process takes them too."""
+        ...
+
+    def return_notices(self, notice_ids: Sequence[int]) -> None:
+        """Notices taken but not posted (the sink failed): waiting again."""
+        ...
+
     def message_for(self, incident_id: int, channel_id: int) -> PostedMessage | None:
         ...
 

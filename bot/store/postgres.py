@@ -472,6 +472,18 @@ class PostgresStore:
         self._run("UPDATE outbox SET attempts = attempts + 1, last_error = %s, parked_at = %s WHERE id = ANY(%s)",
                   (error, now, list(outbox_ids)))
 
+    def queue_notice(self, text: str, now: datetime) -> None:
+        self._run("INSERT INTO notices (text, created_at) VALUES (%s, %s)", (text, now))
+
+    def take_notices(self, now: datetime, limit: int = 20) -> list[tuple[int, str]]:
+        """Taken in one statement; SKIP LOCKED: two delivering processes take different notices."""
+        rows = self._rows("""UPDATE notices SET taken_at = %s WHERE id IN (SELECT id FROM notices WHERE taken_at IS NULL
+                             ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING id, text""", (now, limit))
+        return sorted((int(r["id"]), str(r["text"])) for r in rows)
+
+    def return_notices(self, notice_ids: Sequence[int]) -> None:
+        self._run("UPDATE notices SET taken_at = NULL WHERE id = ANY(%s)", (list(notice_ids),))
+
     def message_for(self, incident_id: int, channel_id: int) -> PostedMessage | None:
         row = self._row("SELECT * FROM messages WHERE incident_id = %s AND channel_id = %s", (incident_id, channel_id))
         return PostedMessage(row["incident_id"], row["channel_id"], row["message_id"], row["nonce"]) if row else None

@@ -425,6 +425,18 @@ class SQLiteStore:
         self._db.execute(f"UPDATE outbox SET attempts = attempts + 1, last_error = ?, parked_at = ? "
                          f"WHERE id IN ({marks})", (error, _iso(now), *outbox_ids))
 
+    def queue_notice(self, text: str, now: datetime) -> None:
+        self._db.execute("INSERT INTO notices (text, created_at) VALUES (?, ?)", (text, _iso(now)))
+
+    def take_notices(self, now: datetime, limit: int = 20) -> list[tuple[int, str]]:
+        rows = self._db.execute("UPDATE notices SET taken_at = ? WHERE id IN (SELECT id FROM notices WHERE "
+                                "taken_at IS NULL ORDER BY id LIMIT ?) RETURNING id, text", (_iso(now), limit))
+        return sorted((int(r["id"]), str(r["text"])) for r in rows.fetchall())
+
+    def return_notices(self, notice_ids: Sequence[int]) -> None:
+        marks = ",".join("?" * len(notice_ids))
+        self._db.execute(f"UPDATE notices SET taken_at = NULL WHERE id IN ({marks})", tuple(notice_ids))
+
     def message_for(self, incident_id: int, channel_id: int) -> PostedMessage | None:
         row = self._db.execute("SELECT * FROM messages WHERE incident_id = ? AND channel_id = ?",
                                (incident_id, channel_id)).fetchone()
