@@ -43,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     health = commands.add_parser("health", help="exit 0 when the bot's store opens and feeds are polled on time "
                                                 "(a container HEALTHCHECK); else one line saying why, exit 1")
     health.add_argument("--config", default="config.yaml")
+    # Any text: an unknown role is judged by the check itself (one line, exit 1), never argparse's exit 2.
+    health.add_argument("--role", default="all", metavar="ROLE",
+                        help="the checked process's run --role: only pollers and 'all' (default) are judged by "
+                             "how fresh the feed polls are")
     return parser
 
 
@@ -77,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "health":  # answers every failure itself: exit 1 and one line, never Docker's reserved 2
         from bot.health import main_health
 
-        return main_health(args.config)
+        return main_health(args.config, args.role)
     try:
         if args.command == "replay":
             from bot.replay import main_replay

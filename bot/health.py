@@ -2,7 +2,10 @@
 
 Healthy (exit 0) when the store opens and a poll was recorded recently, or when no feed is due (every feed is
 backing off). Otherwise exit 1 with one line saying why: a health check is read in `docker inspect`, one line
-there says everything. Never exit 2: Docker reserves it."""
+there says everything. Never exit 2: Docker reserves it.
+
+`--role` is the checked process's (`run --role`): feed polls are the pollers' (and `all`'s) to keep fresh; a
+delivery or gateway process is healthy when the store answers, whatever the feeds."""
 
 from __future__ import annotations
 
@@ -31,6 +34,8 @@ STALE_AFTER_INTERVALS = 3
 MIN_STALE_AFTER = timedelta(minutes=1)
 
 HEALTHY, UNHEALTHY = 0, 1
+ROLES = ("all", "poller", "delivery", "discord")  # as `run --role` (bot/service.py, which this check does not load)
+POLLING_ROLES = frozenset({"all", "poller"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +75,15 @@ def judge_polling(feeds: Sequence[FeedHealth], interval: timedelta, now: datetim
                           f"since {_moment(min(overdue_since))}")
 
 
-def check_health(config: Config, database: str, now: datetime) -> Verdict:
+def check_health(config: Config, database: str, now: datetime, role: str = "all") -> Verdict:
+    if role not in ROLES:
+        return Verdict(False, f"--role {role}: choose one of {', '.join(ROLES)}")
     store = open_existing_store(database)
     try:
+        if role not in POLLING_ROLES:
+            waiting = store.outbox_depth()
+            return Verdict(True, f"the store answers, {waiting} alerts waiting to be sent (role {role}: feed "
+                                 "polls are the pollers' to check)")
         feeds = store.feeds()
     finally:
         store.close()
@@ -93,11 +104,11 @@ def open_existing_store(database: str) -> Store:
     return SQLiteStore(database)
 
 
-def main_health(config_path: str) -> int:
+def main_health(config_path: str, role: str = "all") -> int:
     try:
         config = load_config(config_path)
         database = os.environ.get("SITEWATCH_DATABASE") or config.database
-        verdict = check_health(config, database, datetime.now(UTC))
+        verdict = check_health(config, database, datetime.now(UTC), role)
     except (SiteWatchError, sqlite3.Error, psycopg.Error, OSError) as error:  # damaged: unhealthy, no traceback
         verdict = Verdict(False, str(error).splitlines()[0] if str(error) else type(error).__name__)
     if verdict.healthy:

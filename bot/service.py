@@ -18,7 +18,14 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.chat.delivery import CONSOLE_CHANNEL, DELIVERY_LEASE_SECONDS, AlertSink, ConsoleSink, deliver_pending
+from bot.chat.delivery import (
+    CONSOLE_CHANNEL,
+    DELIVERY_LEASE_SECONDS,
+    AlertSink,
+    ConsoleSink,
+    deliver_notices,
+    deliver_pending,
+)
 from bot.config import Config, load_config
 from bot.errors import ConfigError
 from bot.feeds.fetch import FeedFetcher, fetch_once
@@ -114,7 +121,7 @@ class Service:
                 self.reload_sites_if_changed()
             claiming = Claiming(worker=self.worker, lease_seconds=self.lease_seconds)
             outcomes = await poll_due_feeds(self.store, self.fetcher, self.gazetteer, self.settings,
-                                            now=self.clock(), rng=self.rng, announce=self.sink.announce,
+                                            now=self.clock(), rng=self.rng, announce=self.queue_notice,
                                             every=every, claiming=claiming)
         for outcome in outcomes:
             self.metrics.polls.labels(outcome.status).inc()
@@ -126,6 +133,10 @@ class Service:
             await self.deliver_once()
         return outcomes
 
+    async def queue_notice(self, text: str) -> None:
+        """A notice for the admins goes through the store: a poller has no Discord, a delivering process posts it."""
+        self.store.queue_notice(text, self.clock())
+
     async def deliver_once(self) -> int:
         async with self._delivery_lock:
             depth = self.store.outbox_depth()
@@ -133,6 +144,7 @@ class Service:
                                               now=self.clock(),
                                               channels=[CONSOLE_CHANNEL] if self.console else None,
                                               worker=self.worker, lease_seconds=DELIVERY_LEASE_SECONDS)
+            await deliver_notices(self.store, self.sink, now=self.clock())
         self.metrics.delivered.inc(delivered)
         if depth and not delivered:
             self.metrics.delivery_failures.inc()

@@ -24,7 +24,7 @@ from bot.matcher.sites import Gazetteer
 from bot.matcher.stories import clean_title
 from bot.models import Story
 from bot.processing import process_story
-from bot.store.sqlite import SQLiteStore
+from tests.conftest import make_store
 
 PAIRS_DIR = Path(__file__).resolve().parent / "fixtures" / "dedupe_pairs"
 LABELS = ("copy", "independent", "unrelated")
@@ -118,10 +118,11 @@ def judge_pair(first: Story, second: Story, gazetteer: Gazetteer) -> CopyJudgeme
     earlier, later = sorted((first, second), key=lambda story: story.published)
     later = replace(later, feed=later.feed + " (later)") if later.feed == earlier.feed and later.key == earlier.key \
         else later
-    store = SQLiteStore()  # a matcher judgement, stored only to be read back: SQLite on every run
+    store = make_store()  # on PostgreSQL too: the copy decision reads the store's candidates
     try:
         process_story(store, gazetteer, earlier, now=earlier.published)
         process_story(store, gazetteer, later, now=later.published)
+        # attacks: JSON text on SQLite, a list on PostgreSQL.
         rows = {r["key"]: r for r in store.connection.execute("SELECT key, copy_of, attacks FROM stories")}
     finally:
         store.close()
@@ -130,7 +131,7 @@ def judge_pair(first: Story, second: Story, gazetteer: Gazetteer) -> CopyJudgeme
     same_entry = later.key == earlier.key or (bool(later.url) and later.url == earlier.url)  # an update
     if same_entry:
         return CopyJudgement(score, True)
-    if all(key in rows and rows[key]["attacks"] == "[]" for key in (earlier.key, later.key)):
+    if all(key in rows and rows[key]["attacks"] in ("[]", []) for key in (earlier.key, later.key)):
         # Two stories that report no attack touch no incident, so the pipeline never compares them: they
         # are judged by the text rule alone, the one it would apply.
         return CopyJudgement(score, score >= COPY_THRESHOLD)

@@ -19,8 +19,7 @@ from bot.matcher.sites import Gazetteer
 from bot.models import Alert, IncidentState, Report, Site, Source, Story
 from bot.processing import process_story
 from bot.replay import Arrival, load_stories, replay
-from bot.store.sqlite import SQLiteStore
-from tests.conftest import ROOT, make_story
+from tests.conftest import ROOT, make_store, make_story
 
 CORPUS = ROOT / "tests" / "corpus"
 SETS = sorted(p.name for p in CORPUS.iterdir() if (p / "labels.yaml").exists())
@@ -40,7 +39,7 @@ def final_incidents(alerts: list[Alert]) -> set[tuple[str, object, frozenset[str
 
 
 def run(stories: list[tuple[Story, datetime]], gazetteer: Gazetteer) -> list[Alert]:
-    store = SQLiteStore()
+    store = make_store()
     alerts: list[Alert] = []
     for story, seen_at in stories:
         alerts += process_story(store, gazetteer, story, now=seen_at)
@@ -60,7 +59,7 @@ def test_follow_up_arriving_before_its_original_gives_the_incident_of_publish_or
 
 def test_revised_story_dating_its_attack_on_another_day_is_merged_into_that_incident(
         gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     monday = make_story(ORIGINAL, "2021-07-06T08:00:00+00:00", url="https://wire.example/monday")
     tuesday = make_story(ORIGINAL.replace("Monday", "Tuesday"), "2021-07-07T08:00:00+00:00",
                          url="https://farm.example/rockets")
@@ -79,7 +78,7 @@ def test_revised_story_dating_its_attack_on_another_day_is_merged_into_that_inci
 
 
 def test_revised_story_that_no_longer_reports_the_attack_withdraws_its_incident(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     first = make_story(ORIGINAL, "2021-07-05T12:00:00+00:00", url="https://wire.example/rockets")
     (alert,) = process_story(store, gazetteer, first, now=first.published)
     revised = make_story(RETRACTION, "2021-07-05T12:00:00+00:00", url="https://wire.example/rockets")
@@ -90,7 +89,7 @@ def test_revised_story_that_no_longer_reports_the_attack_withdraws_its_incident(
 
 
 def test_an_incident_keeps_its_other_reports_when_one_story_is_revised_away(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     wire = make_story(ORIGINAL, "2021-07-05T12:00:00+00:00", url="https://wire.example/rockets")
     other = make_story("Katyusha rockets hit Ain al-Asad base on Monday afternoon, a security source told us.",
                        "2021-07-05T13:00:00+00:00", url="https://local.example/katyusha")
@@ -184,7 +183,7 @@ def test_any_arrival_order_gives_the_incidents_of_publish_order(
 
 
 def test_a_roundup_of_two_sites_never_merges_one_site_into_the_other(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     roundup = make_story("Drones struck Ain al-Asad air base and Erbil airport on Monday, officials said.",
                          "2021-07-05T12:00:00+00:00", url="https://wire.example/roundup")
     later = make_story("Three rockets struck Ain al-Asad air base in western Iraq on Monday, the coalition said. "

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from bot.config import parse_config
 from bot.health import check_health, judge_polling
-from bot.store.sqlite import SQLiteStore
-from tests.conftest import ROOT
+from tests.conftest import ROOT, database_for, make_store, sqlite_only
 from tests.local_feeds import LocalFeeds
 from tests.test_service import SCENARIO, config_for
 
@@ -39,23 +38,23 @@ def assert_unhealthy_in_one_line(result: subprocess.CompletedProcess[str], *word
 def database_with_one_poll(path: Path, *, ok: bool = True, next_poll: datetime | None = None,
                            urls: tuple[str, ...] = (FEED,)) -> str:
     """A store as the bot leaves it after polling its feeds once at POLLED_AT."""
-    store = SQLiteStore(path)
+    store = make_store(path)
     for url in urls:
         store.ensure_feed(url, None)
         store.record_poll(url, now=POLLED_AT, next_poll=next_poll or POLLED_AT + timedelta(minutes=5), ok=ok,
                           error=None if ok else "HTTP 500")
     store.close()
-    return str(path)
+    return database_for(path)
 
 
 def test_health_fails_on_a_fresh_empty_database(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(config_for(FEED))
-    database = tmp_path / "db.sqlite3"
-    SQLiteStore(database).close()
-    assert_unhealthy_in_one_line(health(config, str(database)), "no feed in the store")
+    make_store(tmp_path / "db.sqlite3").close()
+    assert_unhealthy_in_one_line(health(config, database_for(tmp_path / "db.sqlite3")), "no feed in the store")
 
 
+@sqlite_only("a database file that does not exist")
 def test_health_fails_when_no_database_and_creates_none(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(config_for(FEED))
@@ -65,25 +64,25 @@ def test_health_fails_when_no_database_and_creates_none(tmp_path: Path) -> None:
 
 
 async def test_health_passes_once_the_bot_has_polled(tmp_path: Path) -> None:
-    config, database = tmp_path / "config.yaml", tmp_path / "db.sqlite3"
+    config, database = tmp_path / "config.yaml", database_for(tmp_path / "db.sqlite3")
     async with LocalFeeds() as feeds:
         config.write_text(config_for(feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())))
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", "--config", str(config), "--once", cwd=ROOT,
-            env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": str(database)},
+            env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": database},
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 0, stderr.decode()
-    result = health(config, str(database))
+    result = health(config, database)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("sitewatch: healthy: newest feed poll") and result.stderr == ""
 
 
 def test_feeds_known_but_never_polled_is_unhealthy(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "db.sqlite3")
+    store = make_store(tmp_path / "db.sqlite3")
     store.ensure_feed(FEED, None)
     store.close()
-    verdict = check_health(parse_config(config_for(FEED)), str(tmp_path / "db.sqlite3"), POLLED_AT)
+    verdict = check_health(parse_config(config_for(FEED)), database_for(tmp_path / "db.sqlite3"), POLLED_AT)
     assert not verdict.healthy and verdict.reason == "no feed poll recorded yet (1 feeds)"
 
 
@@ -116,14 +115,15 @@ def test_a_feeds_own_interval_sets_how_old_a_poll_may_be(tmp_path: Path) -> None
 
 def test_a_tiny_interval_does_not_make_the_limit_shorter_than_the_scheduler_tick(tmp_path: Path) -> None:
     # Six-second polls, the last 50 s ago: between two of the scheduler's 20 s ticks, not dead.
-    database = database_with_one_poll(tmp_path / "db.sqlite3", next_poll=POLLED_AT + timedelta(seconds=6))
-    store = SQLiteStore(database)
+    database_with_one_poll(tmp_path / "db.sqlite3", next_poll=POLLED_AT + timedelta(seconds=6))
+    store = make_store(tmp_path / "db.sqlite3")
     feeds = store.feeds()
     store.close()
     assert judge_polling(feeds, timedelta(seconds=6), POLLED_AT + timedelta(seconds=50)).healthy
     assert not judge_polling(feeds, timedelta(seconds=6), POLLED_AT + timedelta(seconds=90)).healthy
 
 
+@sqlite_only("a damaged database file")
 def test_a_damaged_database_is_one_line_and_exit_1(tmp_path: Path) -> None:
     config, database = tmp_path / "config.yaml", tmp_path / "db.sqlite3"
     config.write_text(config_for(FEED))
@@ -141,3 +141,35 @@ def test_a_database_url_never_shows_its_password(tmp_path: Path) -> None:
     result = health(config, "postgresql://sitewatch:s3cret-word@127.0.0.1:9/sitewatch")
     assert_unhealthy_in_one_line(result, "postgresql://sitewatch:***@127.0.0.1:9/sitewatch")
     assert "s3cret-word" not in result.stderr
+
+
+def test_a_delivery_or_gateway_process_is_healthy_whatever_the_feeds(tmp_path: Path) -> None:
+    database = database_with_one_poll(tmp_path / "db.sqlite3")
+    config = parse_config(config_for(FEED))
+    stale = POLLED_AT + timedelta(hours=2)  # no poller ran for two hours
+    assert not check_health(config, database, stale).healthy
+    assert not check_health(config, database, stale, "poller").healthy
+    for role in ("delivery", "discord"):
+        verdict = check_health(config, database, stale, role)
+        assert verdict.healthy and verdict.reason.startswith("the store answers, 0 alerts waiting")
+
+
+def test_the_role_reaches_the_check_and_an_unknown_role_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(config_for(FEED))
+    database = database_with_one_poll(tmp_path / "db.sqlite3")  # polled in 2026-03: stale by now
+    role = subprocess.run([sys.executable, "-m", "bot", "health", "--config", str(config), "--role", "delivery"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+                          env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": database})
+    assert role.returncode == 0 and role.stdout.startswith("sitewatch: healthy: the store answers"), role.stderr
+    assert_unhealthy_in_one_line(health(config, database), "overdue")
+    unknown = subprocess.run([sys.executable, "-m", "bot", "health", "--config", str(config), "--role", "pollr"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+                             env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": database})
+    assert_unhealthy_in_one_line(unknown, "--role pollr: choose one of all, poller, delivery, discord")
+
+
+def test_the_health_check_knows_the_roles_the_service_runs() -> None:
+    from bot import health, service
+
+    assert health.ROLES == service.ROLES and health.POLLING_ROLES == service.POLLING_ROLES

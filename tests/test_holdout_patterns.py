@@ -13,8 +13,8 @@ from bot.matcher.incidents import latest_figure
 from bot.matcher.sites import Gazetteer
 from bot.models import Alert, Attack, Report, Source, Story
 from bot.processing import process_story
-from bot.store.sqlite import SQLiteStore
-from tests.conftest import make_story
+from bot.store.base import Store
+from tests.conftest import make_store, make_story
 
 
 def attacks(gazetteer: Gazetteer, text: str, published: str, title: str = "") -> list[Attack]:
@@ -25,11 +25,11 @@ def days(gazetteer: Gazetteer, text: str, published: str, title: str = "") -> li
     return [(a.site_id, a.day) for a in attacks(gazetteer, text, published, title)]
 
 
-def process(store: SQLiteStore, gazetteer: Gazetteer, story: Story) -> list[Alert]:
+def process(store: Store, gazetteer: Gazetteer, story: Story) -> list[Alert]:
     return process_story(store, gazetteer, story, now=story.published)
 
 
-def incident_days(store: SQLiteStore, site_id: str) -> list[date | None]:
+def incident_days(store: Store, site_id: str) -> list[date | None]:
     return sorted(i.facts.day for i in store.recent_incidents(date(2020, 1, 1)) if i.facts.site_id == site_id)
 
 
@@ -94,7 +94,7 @@ def test_the_us_base_inside_another_named_site_is_no_anaphor(gazetteer: Gazettee
 
 
 def test_another_drone_attack_reported_on_saturday_is_a_new_incident(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     process(store, gazetteer, make_story("A drone set a fuel depot at Harir air base on fire on Thursday evening.",
                                          "2023-11-09T19:00:00+00:00", url="https://a.example/thu"))
     process(store, gazetteer, make_story(
@@ -134,7 +134,7 @@ def test_zoned_clock_time_near_local_midnight_has_an_edge() -> None:
 
 
 def test_friday_5pm_et_and_early_saturday_are_one_incident(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     process(store, gazetteer, make_story(
         "A US base at Kharab al-Jir was attacked by a drone on Friday, August 9. 'On August 9 at about 5 p.m. ET, "
         "there was a drone attack against forces at Rumalyn Landing Zone,' an official said.",
@@ -146,7 +146,7 @@ def test_friday_5pm_et_and_early_saturday_are_one_incident(gazetteer: Gazetteer)
 
 
 def test_struck_told_on_wednesday_morning_joins_tuesday_evening(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     process(store, gazetteer, make_story("A drone struck near Victoria base at Baghdad airport on Tuesday evening.",
                                          "2026-03-03T18:30:00+00:00", url="https://a.example/tue"))
     process(store, gazetteer, make_story(
@@ -165,7 +165,7 @@ def test_struck_told_on_wednesday_morning_alone_is_wednesday(gazetteer: Gazettee
 def test_morning_follow_up_told_on_its_publish_day_joins_the_earlier_attack(gazetteer: Gazetteer) -> None:
     # Only a new event ("A drone struck ...") told on a morning is taken as that day's: a follow-up about the attack
     # told before stays a source of it.
-    store = SQLiteStore()
+    store = make_store()
     process(store, gazetteer, make_story("Rockets hit Ain al-Asad air base on Monday evening, officials said.",
                                          "2024-08-05T19:00:00+00:00", url="https://a.example/mon"))
     process(store, gazetteer, make_story(

@@ -17,8 +17,8 @@ from bot.matcher.sites import Gazetteer
 from bot.models import Alert, Attack, Report, Source, Story
 from bot.processing import process_story
 from bot.replay import alert_record
-from bot.store.sqlite import SQLiteStore
-from tests.conftest import make_story
+from bot.store.base import Store
+from tests.conftest import make_store, make_story
 
 
 def attacks(gazetteer: Gazetteer, text: str, published: str, title: str = "") -> list[Attack]:
@@ -34,7 +34,7 @@ def facts(gazetteer: Gazetteer, text: str, published: str) -> list[tuple[str, da
     return [(a.site_id, a.day, a.weapons, a.killed, a.wounded) for a in attacks(gazetteer, text, published)]
 
 
-def process(store: SQLiteStore, gazetteer: Gazetteer, story: Story) -> list[Alert]:
+def process(store: Store, gazetteer: Gazetteer, story: Story) -> list[Alert]:
     return process_story(store, gazetteer, story, now=story.published)
 
 
@@ -228,7 +228,7 @@ def test_overnight_and_sundays_drone_attack_in_one_story_is_one_attack(gazetteer
 
 
 def test_follow_up_never_redates_an_incident(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     (first,) = process(store, gazetteer, make_story("Two rockets hit Ain al-Asad air base on Monday evening, the "
                                                     "coalition said.", "2024-08-06T06:00:00+00:00",
                                                     url="https://wire.example/monday"))
@@ -240,7 +240,7 @@ def test_follow_up_never_redates_an_incident(gazetteer: Gazetteer) -> None:
 
 
 def test_follow_up_never_merges_two_days(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     (monday,) = process(store, gazetteer, make_story("Rockets hit Ain al-Asad air base on Monday afternoon.",
                                                      "2024-08-05T16:00:00+00:00", url="https://wire.example/mon"))
     (tuesday,) = process(store, gazetteer, make_story("A drone hit Ain al-Asad air base on Tuesday afternoon.",
@@ -254,7 +254,7 @@ def test_follow_up_never_merges_two_days(gazetteer: Gazetteer) -> None:
 
 
 def test_two_attacks_on_consecutive_days_stay_two(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     (first,) = process(store, gazetteer, make_story("Rockets hit Harir air base on Monday evening, officials said.",
                                                     "2024-01-23T06:00:00+00:00", url="https://wire.example/a"))
     (second,) = process(store, gazetteer, make_story("A drone hit Harir air base on Tuesday afternoon, officials "
@@ -314,7 +314,7 @@ def test_two_officers_and_two_airmen(gazetteer: Gazetteer) -> None:
 
 
 def test_at_least_34_wins_over_more_than_30(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     process(store, gazetteer, make_story("A drone struck Tower 22 on Sunday, killing three U.S. soldiers and "
                                          "wounding at least 34 others.", "2024-01-29T09:00:00+00:00",
                                          url="https://wire.example/a"))
@@ -378,7 +378,7 @@ def test_weapons_of_one_item_of_a_list_are_not_anothers(gazetteer: Gazetteer) ->
 
 
 def test_withdrawn_incident_is_one_withdrawn_action_in_the_replay_contract(gazetteer: Gazetteer) -> None:
-    store = SQLiteStore()
+    store = make_store()
     url = "https://wire.example/rockets"
     first = make_story("Three rockets struck Camp Taji on Monday, the military said.", "2024-08-06T08:00:00+00:00",
                        url=url)

@@ -15,7 +15,7 @@ from bot.chat.delivery import ConsoleSink
 from bot.config import parse_config
 from bot.feeds.parse import parse_feed
 from bot.service import Service, run_service
-from tests.conftest import ROOT, make_store
+from tests.conftest import ROOT, make_store, sqlite_only
 from tests.local_feeds import LocalFeeds
 from tests.test_service import SITES, config_for
 
@@ -106,6 +106,7 @@ async def test_a_feed_that_crashes_is_recorded_as_failing_and_the_others_go_on(
     assert "event=feed_crashed" in caplog.text
 
 
+@sqlite_only("the instance lock on a database file (PostgreSQL workers share a store by leases)")
 def test_second_bot_on_one_database_refuses_to_start_in_one_line(tmp_path: Path) -> None:
     database = tmp_path / "bot.sqlite3"
     config = tmp_path / "config.yaml"

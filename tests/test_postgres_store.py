@@ -43,7 +43,7 @@ from tests.test_pipeline import INDEPENDENT, WIRE
 from tests.test_service import SCENARIO, config_for
 
 URL, UNREACHABLE = find_postgres()
-pytestmark = pytest.mark.skipif(URL is None, reason=UNREACHABLE)
+pytestmark = [pytest.mark.server, pytest.mark.skipif(URL is None, reason=UNREACHABLE)]
 _numbers = itertools.count(1)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.chat.delivery import ConsoleSink
 from bot.config import parse_config
 from bot.service import Service, run_service
-from tests.conftest import ROOT, make_store
+from tests.conftest import ROOT, database_for, make_store, on_postgres
 from tests.fake_discord import FakeDiscordServer
 from tests.local_feeds import LocalFeeds
 
@@ -81,7 +81,7 @@ def test_run_once_without_token_exits_non_zero_when_every_feed_fails(tmp_path: P
     config = tmp_path / "config.yaml"
     config.write_text(config_for(f"file://{SCENARIO}/wire.xml").replace("file://", "http://127.0.0.1:9/"))
     result = run_command("run", "--config", str(config), "--once",
-                         env={"SITEWATCH_DATABASE": str(tmp_path / "db.sqlite3")})
+                         env={"SITEWATCH_DATABASE": database_for(tmp_path / "db.sqlite3")})
     assert result.returncode == 1, result.stderr
     assert "mode=console" in result.stderr and "event=feed_failed" in result.stderr  # nothing listens on :9
     assert "event=all_feeds_failed feeds=1" in result.stderr
@@ -94,7 +94,7 @@ async def test_run_once_exits_zero_when_one_feed_answers(tmp_path: Path) -> None
         config.write_text(config_for(wire, "http://127.0.0.1:9/down.xml"))
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", "--config", str(config), "--once", cwd=ROOT,
-            env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": str(tmp_path / "db.sqlite3")},
+            env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": database_for(tmp_path / "db.sqlite3")},
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 0, stderr.decode()
@@ -218,9 +218,10 @@ def test_check_config_reports_the_missing_channel_and_fails_only_with_a_token() 
 
 
 async def start_bot(config: Path, database: Path, **env: str) -> asyncio.subprocess.Process:
+    """The bot on the store make_store(database) opens (on PostgreSQL, that path's schema)."""
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", "--config", str(config), cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": str(database), **env},
+        env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": database_for(database), **env},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
 
@@ -251,7 +252,7 @@ async def test_sigterm_stops_the_console_bot_cleanly(tmp_path: Path) -> None:
     assert process.returncode == 0, log
     assert "event=stopping signal=SIGTERM" in rest and "event=stopped mode=console" in rest
     assert "Traceback" not in log and "apscheduler" not in log  # the scheduler's per-run INFO lines are off
-    assert not Path(f"{database}-wal").exists()  # the store was closed: SQLite folds the WAL in on close
+    assert on_postgres() or not Path(f"{database}-wal").exists()  # closed: SQLite folds the WAL in on close
 
 
 async def test_sigterm_stops_the_discord_bot_cleanly(tmp_path: Path) -> None:
@@ -269,7 +270,7 @@ async def test_sigterm_stops_the_discord_bot_cleanly(tmp_path: Path) -> None:
     assert process.returncode == 0, log
     assert "event=stopping signal=SIGTERM" in rest and "event=stopped mode=discord" in rest
     assert "Traceback" not in log and "voice will NOT be supported" not in log
-    assert not Path(f"{database}-wal").exists()
+    assert on_postgres() or not Path(f"{database}-wal").exists()
 
 
 async def test_a_refused_token_is_one_line(tmp_path: Path) -> None:

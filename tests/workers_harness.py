@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -72,6 +73,16 @@ def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
+
+
+def kill_one(pollers: list[subprocess.Popen[bytes]], database: str, rng: random.Random) -> set[str]:
+    """SIGKILL a live poller, chosen at random (no goodbye: its leases and open transaction are left behind);
+    the URLs of the feeds it held when it died, the only ones another poller may fetch again."""
+    victim = rng.choice([poller for poller in pollers if poller.poll() is None])
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    return {url for (url,) in query(database, "SELECT url FROM feeds WHERE lease_holder LIKE %s",
+                                    (f"%:{victim.pid}",))}
 
 
 def query(database: str, text: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

@@ -98,18 +98,33 @@ async def deliver_pending(store: Store, sink: AlertSink, sites: Mapping[str, Sit
     """Send what the outbox holds, oldest incident first. Stops at the first failure (Discord is down or
     limiting us): everything left is retried later, in order. Returns how many incidents were delivered.
     Delivery workers sharing a store each claim the incidents they send: none is sent by two at once, and a
-    dead worker's claims end with their lease."""
+    dead worker's claims end with their lease. The claims are renewed before each incident is sent: a batch
+    slowed down by Discord keeps them, and an incident whose claim was lost anyway is left to its new holder."""
     claimed = store.claim_alerts(worker, now, lease_seconds=lease_seconds)
     try:
-        return await _send_claimed(store, sink, sites, config, claimed, now=now, channels=channels)
+        return await _send_claimed(store, sink, sites, config, claimed, now=now, channels=channels,
+                                   claim=Claim(worker, lease_seconds))
     finally:
         store.release_alerts(worker, [pending.incident_id for pending in claimed])
 
 
+@dataclass(frozen=True, slots=True)
+class Claim:
+    worker: str
+    lease_seconds: float
+
+
 async def _send_claimed(store: Store, sink: AlertSink, sites: Mapping[str, Site], config: DiscordConfig,
-                        claimed: list[PendingAlert], *, now: datetime, channels: list[int] | None) -> int:
+                        claimed: list[PendingAlert], *, now: datetime, channels: list[int] | None,
+                        claim: Claim) -> int:
     delivered = 0
-    for pending in claimed:
+    for number, pending in enumerate(claimed):
+        still_held = store.renew_alert_claims(claim.worker, [p.incident_id for p in claimed[number:]],
+                                              lease_seconds=claim.lease_seconds)
+        if pending.incident_id not in still_held:
+            # Its lease ran out while the batch waited on Discord and another worker claimed it: that one sends.
+            log.warning("event=delivery_claim_lost incident=%s worker=%s", pending.incident_id, claim.worker)
+            continue
         site = sites.get(pending.facts.site_id) or Site(pending.facts.site_id, pending.facts.site_id, (), "??",
                                                          0.0, 0.0)
         targets = channels if channels is not None else channels_for(site, config)
@@ -135,6 +150,23 @@ async def _send_claimed(store: Store, sink: AlertSink, sites: Mapping[str, Site]
         store.mark_sent(pending.outbox_ids, now)
         delivered += 1
     return delivered
+
+
+async def deliver_notices(store: Store, sink: AlertSink, *, now: datetime) -> int:
+    """Post the admins' notices that pollers queued (a feed failing for long), each once: taken from the store
+    before it is posted, put back when the sink is unavailable (a crash in between loses that one notice; the
+    failing feed stays flagged in /status and logged). Returns how many were posted."""
+    taken = store.take_notices(now)
+    for number, (notice_id, text) in enumerate(taken):
+        try:
+            await sink.announce(text)
+        except DeliveryUnavailable as error:
+            store.return_notices([waiting for waiting, _ in taken[number:]])
+            log.warning("event=notice_deferred notice=%s error=%r", notice_id, str(error)[:200])
+            return number
+        except DeliveryRejected as error:  # the admin channel refuses it: sending it again cannot help
+            log.error("event=notice_dropped notice=%s error=%r", notice_id, str(error)[:200])
+    return len(taken)
 
 
 def _defer(store: Store, pending: PendingAlert, now: datetime, error: str) -> None:

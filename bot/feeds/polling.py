@@ -96,7 +96,7 @@ async def poll_due_feeds(store: Store, fetcher: FeedFetcher, gazetteer: Gazettee
             for task in done:
                 feed = fetching.pop(task)  # popped: an answer is let go once processed
                 outcomes.append(await _apply_safely(feed, task.result(), store, gazetteer, settings, now=now,
-                                                    rng=rng, announce=announce))
+                                                    rng=rng, announce=announce, worker=claiming.worker))
                 held.discard(feed.url)
     finally:
         renewing.cancel()
@@ -108,16 +108,16 @@ async def poll_due_feeds(store: Store, fetcher: FeedFetcher, gazetteer: Gazettee
 
 async def _apply_safely(feed: FeedHealth, result: FetchResult, store: Store, gazetteer: Gazetteer,
                         settings: PollSettings, *, now: datetime, rng: random.Random,
-                        announce: Callable[[str], Awaitable[None]]) -> PollOutcome:
+                        announce: Callable[[str], Awaitable[None]], worker: str | None = None) -> PollOutcome:
     try:
         return await apply_fetch(feed, result, store, gazetteer, settings, now=now, jitter=rng.random(),
-                                 announce=announce)
+                                 announce=announce, worker=worker)
     except Exception as error:  # one feed's failure must never stop the others, nor the next tick
         log.exception("event=feed_crashed url=%s", feed.url)
         problem = f"internal error: {type(error).__name__}: {error}"[:300]
         failed = FetchResult(feed.url, "error", None, None, None, None, None, problem, 0.0)
         return await apply_fetch(feed, failed, store, gazetteer, settings, now=now, jitter=rng.random(),
-                                 announce=announce)
+                                 announce=announce, worker=worker)
 
 
 async def _renew_leases(store: Store, claiming: Claiming, held: set[str]) -> None:
@@ -135,7 +135,9 @@ async def _renew_leases(store: Store, claiming: Claiming, held: set[str]) -> Non
 
 async def apply_fetch(feed: FeedHealth, result: FetchResult, store: Store, gazetteer: Gazetteer,
                       settings: PollSettings, *, now: datetime, jitter: float,
-                      announce: Callable[[str], Awaitable[None]]) -> PollOutcome:
+                      announce: Callable[[str], Awaitable[None]], worker: str | None = None) -> PollOutcome:
+    """Record one feed's answer (its stories matched first). `worker`: the poller holding the feed's lease; when
+    another one took the feed over meanwhile, its poll is the one recorded (and announced), not this one."""
     error = result.error
     stories = alerts = unchanged = 0
     if result.status == "ok" and result.body is not None:
@@ -151,20 +153,29 @@ async def apply_fetch(feed: FeedHealth, result: FetchResult, store: Store, gazet
         error = f"HTTP {result.http_status}"
     if error is None:
         delay = next_poll_delay(settings.interval_for(feed.url), 0, jitter)
-        store.record_poll(feed.url, now=now, next_poll=now + timedelta(seconds=delay), ok=True, etag=result.etag,
-                          last_modified=result.last_modified, new_url=result.permanent_redirect)
+        if not store.record_poll(feed.url, now=now, next_poll=now + timedelta(seconds=delay), ok=True,
+                                 etag=result.etag, last_modified=result.last_modified,
+                                 new_url=result.permanent_redirect, worker=worker):
+            _superseded(feed.url, worker)
         log.info("event=feed_polled url=%s status=%s stories=%d unchanged=%d alerts=%d", feed.url, result.status,
                  stories, unchanged, alerts)
         return PollOutcome(feed.url, result.status, stories, alerts, None, unchanged)
     failures = feed.consecutive_failures + 1
     flag_now = failures >= settings.failing_threshold and not feed.flagged
     delay = next_poll_delay(settings.interval_for(feed.url), failures, jitter)
-    store.record_poll(feed.url, now=now, next_poll=now + timedelta(seconds=delay), ok=False, error=error,
-                      flagged=True if flag_now else None)
+    recorded = store.record_poll(feed.url, now=now, next_poll=now + timedelta(seconds=delay), ok=False,
+                                 error=error, flagged=True if flag_now else None, worker=worker)
     log.warning("event=feed_failed url=%s failures=%d retry_in=%.0fs error=%r", feed.url, failures, delay, error)
-    if flag_now:
+    if not recorded:
+        _superseded(feed.url, worker)
+    elif flag_now:
         await announce(f"Feed {feed.name or feed.url} has failed {failures} times in a row: {error}")
     return PollOutcome(feed.url, "error", 0, 0, error)
+
+
+def _superseded(url: str, worker: str | None) -> None:
+    log.warning("event=poll_superseded url=%s worker=%s reason=the lease ended mid-poll and another poller took "
+                "the feed over: its poll is the one recorded", url, worker)
 
 
 def read_and_match(body: bytes, url: str, store: Store, gazetteer: Gazetteer, *, now: datetime,

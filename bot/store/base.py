@@ -130,6 +130,11 @@ class Store(Protocol):
         One process per database (SQLite): the pending alerts."""
         ...
 
+    def renew_alert_claims(self, worker: str, incident_ids: Sequence[int], *, lease_seconds: float) -> set[int]:
+        """Extend this worker's leases on these incidents for lease_seconds from now: the ids it still holds
+        (a lease that ran out and was claimed by another worker is lost). One process per database: all."""
+        ...
+
     def release_alerts(self, worker: str, incident_ids: Sequence[int]) -> None:
         """End this worker's leases on these incidents' delivery (sent, deferred or left for later)."""
         ...
@@ -145,6 +150,18 @@ class Store(Protocol):
         ...
 
     def parked_alerts(self) -> int:
+        ...
+
+    def queue_notice(self, text: str, now: datetime) -> None:
+        """A message for the admins (a feed failing for long), posted by whichever process delivers."""
+        ...
+
+    def take_notices(self, now: datetime, limit: int = 20) -> list[tuple[int, str]]:
+        """The oldest waiting notices (id, text), taken at once: no other process takes them too."""
+        ...
+
+    def return_notices(self, notice_ids: Sequence[int]) -> None:
+        """Notices taken but not posted (the sink failed): waiting again."""
         ...
 
     def message_for(self, incident_id: int, channel_id: int) -> PostedMessage | None:
@@ -204,7 +221,10 @@ class Store(Protocol):
 
     def record_poll(self, url: str, *, now: datetime, next_poll: datetime, ok: bool, error: str | None = None,
                     etag: str | None = None, last_modified: str | None = None, new_url: str | None = None,
-                    flagged: bool | None = None) -> None:
+                    flagged: bool | None = None, worker: str | None = None) -> bool:
+        """Record a poll's outcome and end `worker`'s lease on the feed. False, recording nothing, when another
+        worker holds the feed now: this one's lease ended mid-poll and the feed was taken over; the newer
+        holder's poll is the one recorded. worker None: recorded whoever holds the feed."""
         ...
 
     def add_site(self, site: Site, *, by: str, now: datetime) -> None:

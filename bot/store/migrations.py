@@ -151,4 +151,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX feeds_next_poll ON feeds(next_poll);
     CREATE INDEX outbox_unsent ON outbox(incident_id) WHERE sent_at IS NULL AND parked_at IS NULL;
     """,
+    # 9: notices for the admins (a feed failing for long), queued by the poller that saw the failures and
+    # posted by a process that delivers: a poller has no Discord.
+    """
+    CREATE TABLE notices (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        taken_at TEXT                -- taken by a delivering process to post
+    );
+    CREATE INDEX notices_waiting ON notices(id) WHERE taken_at IS NULL;
+    """,
 )

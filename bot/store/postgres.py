@@ -451,6 +451,12 @@ class PostgresStore:
             return []
         return self._pending(now, limit, [r["id"] for r in claimed])
 
+    def renew_alert_claims(self, worker: str, incident_ids: Sequence[int], *, lease_seconds: float) -> set[int]:
+        rows = self._rows("UPDATE incidents SET delivery_until = now() + make_interval(secs => %s) "
+                          "WHERE delivery_holder = %s AND id = ANY(%s) RETURNING id",
+                          (lease_seconds, worker, list(incident_ids)))
+        return {int(r["id"]) for r in rows}
+
     def release_alerts(self, worker: str, incident_ids: Sequence[int]) -> None:
         self._run("UPDATE incidents SET delivery_holder = NULL, delivery_until = NULL "
                   "WHERE delivery_holder = %s AND id = ANY(%s)", (worker, list(incident_ids)))
@@ -465,6 +471,18 @@ class PostgresStore:
     def park(self, outbox_ids: Sequence[int], *, error: str, now: datetime) -> None:
         self._run("UPDATE outbox SET attempts = attempts + 1, last_error = %s, parked_at = %s WHERE id = ANY(%s)",
                   (error, now, list(outbox_ids)))
+
+    def queue_notice(self, text: str, now: datetime) -> None:
+        self._run("INSERT INTO notices (text, created_at) VALUES (%s, %s)", (text, now))
+
+    def take_notices(self, now: datetime, limit: int = 20) -> list[tuple[int, str]]:
+        """Taken in one statement; SKIP LOCKED: two delivering processes take different notices."""
+        rows = self._rows("""UPDATE notices SET taken_at = %s WHERE id IN (SELECT id FROM notices WHERE taken_at IS NULL
+                             ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING id, text""", (now, limit))
+        return sorted((int(r["id"]), str(r["text"])) for r in rows)
+
+    def return_notices(self, notice_ids: Sequence[int]) -> None:
+        self._run("UPDATE notices SET taken_at = NULL WHERE id = ANY(%s)", (list(notice_ids),))
 
     def message_for(self, incident_id: int, channel_id: int) -> PostedMessage | None:
         row = self._row("SELECT * FROM messages WHERE incident_id = %s AND channel_id = %s", (incident_id, channel_id))
@@ -548,23 +566,27 @@ class PostgresStore:
 
     def record_poll(self, url: str, *, now: datetime, next_poll: datetime, ok: bool, error: str | None = None,
                     etag: str | None = None, last_modified: str | None = None, new_url: str | None = None,
-                    flagged: bool | None = None) -> None:
-        """A poll's outcome: validators and health. A permanent redirect moves the feed to its new URL."""
+                    flagged: bool | None = None, worker: str | None = None) -> bool:
+        """A poll's outcome: validators and health. A permanent redirect moves the feed to its new URL. Only
+        the lease's holder (or anyone, when no one holds it) records: a poller whose lease ran out and was
+        taken over records nothing, and leaves the new holder's lease alone."""
+        mine = "(%s::text IS NULL OR lease_holder IS NULL OR lease_holder = %s)"  # worker None: unconditional
         with self._db.transaction():
             if ok:
-                self._run(
-                    """UPDATE feeds SET etag = COALESCE(%s, etag), last_modified = COALESCE(%s, last_modified),
+                recorded = self._run(
+                    f"""UPDATE feeds SET etag = COALESCE(%s, etag), last_modified = COALESCE(%s, last_modified),
                        last_poll = %s, last_success = %s, consecutive_failures = 0, next_poll = %s, flagged = FALSE,
-                       last_error = NULL, lease_holder = NULL, lease_until = NULL WHERE url = %s""",
-                    (etag, last_modified, now, now, next_poll, url))
+                       last_error = NULL, lease_holder = NULL, lease_until = NULL WHERE url = %s AND {mine}""",
+                    (etag, last_modified, now, now, next_poll, url, worker, worker))
             else:
-                self._run(
-                    """UPDATE feeds SET last_poll = %s, last_error = %s,
+                recorded = self._run(
+                    f"""UPDATE feeds SET last_poll = %s, last_error = %s,
                        consecutive_failures = consecutive_failures + 1, next_poll = %s,
                        flagged = COALESCE(%s, flagged), lease_holder = NULL, lease_until = NULL
-                       WHERE url = %s""", (now, error, next_poll, flagged, url))
-            if new_url and new_url != url:
+                       WHERE url = %s AND {mine}""", (now, error, next_poll, flagged, url, worker, worker))
+            if recorded and new_url and new_url != url:
                 self._move_feed(url, new_url)
+        return recorded > 0
 
     def _move_feed(self, url: str, new_url: str) -> None:
         """SQLite's UPDATE OR IGNORE: a row whose new key is taken stays where it was."""

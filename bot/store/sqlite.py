@@ -404,6 +404,9 @@ class SQLiteStore:
         """One process per file (the instance lock): every pending alert is this process's to send."""
         return self.pending_alerts(now, limit)
 
+    def renew_alert_claims(self, worker: str, incident_ids: Sequence[int], *, lease_seconds: float) -> set[int]:
+        return set(incident_ids)  # nothing was leased: this process sends them all
+
     def release_alerts(self, worker: str, incident_ids: Sequence[int]) -> None:
         return None  # nothing was leased
 
@@ -421,6 +424,18 @@ class SQLiteStore:
         marks = ",".join("?" * len(outbox_ids))
         self._db.execute(f"UPDATE outbox SET attempts = attempts + 1, last_error = ?, parked_at = ? "
                          f"WHERE id IN ({marks})", (error, _iso(now), *outbox_ids))
+
+    def queue_notice(self, text: str, now: datetime) -> None:
+        self._db.execute("INSERT INTO notices (text, created_at) VALUES (?, ?)", (text, _iso(now)))
+
+    def take_notices(self, now: datetime, limit: int = 20) -> list[tuple[int, str]]:
+        rows = self._db.execute("UPDATE notices SET taken_at = ? WHERE id IN (SELECT id FROM notices WHERE "
+                                "taken_at IS NULL ORDER BY id LIMIT ?) RETURNING id, text", (_iso(now), limit))
+        return sorted((int(r["id"]), str(r["text"])) for r in rows.fetchall())
+
+    def return_notices(self, notice_ids: Sequence[int]) -> None:
+        marks = ",".join("?" * len(notice_ids))
+        self._db.execute(f"UPDATE notices SET taken_at = NULL WHERE id IN ({marks})", tuple(notice_ids))
 
     def message_for(self, incident_id: int, channel_id: int) -> PostedMessage | None:
         row = self._db.execute("SELECT * FROM messages WHERE incident_id = ? AND channel_id = ?",
@@ -504,8 +519,9 @@ class SQLiteStore:
 
     def record_poll(self, url: str, *, now: datetime, next_poll: datetime, ok: bool, error: str | None = None,
                     etag: str | None = None, last_modified: str | None = None, new_url: str | None = None,
-                    flagged: bool | None = None) -> None:
-        """A poll's outcome: validators and health. A permanent redirect moves the feed to its new URL."""
+                    flagged: bool | None = None, worker: str | None = None) -> bool:
+        """A poll's outcome: validators and health. A permanent redirect moves the feed to its new URL. One
+        process per file: no lease, every poll is recorded."""
         if ok:
             self._db.execute(
                 """UPDATE feeds SET etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),
@@ -520,6 +536,7 @@ class SQLiteStore:
         if new_url and new_url != url:
             self._db.execute("UPDATE OR IGNORE feeds SET url = ? WHERE url = ?", (new_url, url))
             self._db.execute("UPDATE OR IGNORE feed_entries SET feed_url = ? WHERE feed_url = ?", (new_url, url))
+        return True
 
     # -- sites changed in chat -----------------------------------------------------------------------
 
