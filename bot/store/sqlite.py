@@ -307,8 +307,9 @@ class SQLiteStore:
         self._db.execute("DELETE FROM wanted_stories")
         self._db.executemany("INSERT OR IGNORE INTO wanted_stories (id) VALUES (?)", [(i,) for i in story_ids])
         marks = ",".join("?" * len(site_ids))
+        # "+site_id": found through the stories' reports, not by walking every incident the sites ever had.
         rows = self._db.execute(
-            f"""SELECT id, site_id, day FROM incidents WHERE status = 'active' AND site_id IN ({marks})
+            f"""SELECT id, site_id, day FROM incidents WHERE status = 'active' AND +site_id IN ({marks})
                 AND id IN (SELECT incident_id FROM reports WHERE story_id IN (SELECT id FROM wanted_stories))
                 ORDER BY id""", tuple(site_ids)).fetchall()
         return [IncidentState(r["id"], r["site_id"], _day(r["day"]), self._reports(r["id"])) for r in rows]
