@@ -355,11 +355,15 @@ class PostgresStore:
         """The live incidents at these sites that any of these stories reports."""
         if not story_ids or not site_ids:
             return []
+        # Found through the stories' reports, the sites checked after: a site in the query would lead the planner
+        # to walk every incident the sites ever had.
         rows = self._rows(
-            """SELECT id, site_id, day FROM incidents WHERE status = 'active' AND site_id = ANY(%s)
+            """SELECT id, site_id, day FROM incidents WHERE status = 'active'
                AND id IN (SELECT incident_id FROM reports WHERE story_id = ANY(%s)) ORDER BY id""",
-            (list(site_ids), list(story_ids)))
-        return [IncidentState(r["id"], r["site_id"], r["day"], self._reports(r["id"])) for r in rows]
+            (list(story_ids),))
+        sites = set(site_ids)
+        return [IncidentState(r["id"], r["site_id"], r["day"], self._reports(r["id"])) for r in rows
+                if r["site_id"] in sites]
 
     def apply_outcomes(self, outcomes: Sequence[IncidentOutcome], copy_of: Mapping[int, int | None],
                        now: datetime, *, quiet: bool = False) -> list[tuple[int, IncidentOutcome]]:

@@ -306,13 +306,15 @@ class SQLiteStore:
         self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_stories (id INTEGER PRIMARY KEY)")
         self._db.execute("DELETE FROM wanted_stories")
         self._db.executemany("INSERT OR IGNORE INTO wanted_stories (id) VALUES (?)", [(i,) for i in story_ids])
-        marks = ",".join("?" * len(site_ids))
-        # "+site_id": found through the stories' reports, not by walking every incident the sites ever had.
+        # Found through the stories' reports, the sites checked after: a site in the query would lead the planner
+        # to walk every incident the sites ever had.
         rows = self._db.execute(
-            f"""SELECT id, site_id, day FROM incidents WHERE status = 'active' AND +site_id IN ({marks})
-                AND id IN (SELECT incident_id FROM reports WHERE story_id IN (SELECT id FROM wanted_stories))
-                ORDER BY id""", tuple(site_ids)).fetchall()
-        return [IncidentState(r["id"], r["site_id"], _day(r["day"]), self._reports(r["id"])) for r in rows]
+            """SELECT id, site_id, day FROM incidents WHERE status = 'active'
+               AND id IN (SELECT incident_id FROM reports WHERE story_id IN (SELECT id FROM wanted_stories))
+               ORDER BY id""").fetchall()
+        sites = set(site_ids)
+        return [IncidentState(r["id"], r["site_id"], _day(r["day"]), self._reports(r["id"])) for r in rows
+                if r["site_id"] in sites]
 
     def apply_outcomes(self, outcomes: Sequence[IncidentOutcome], copy_of: Mapping[int, int | None],
                        now: datetime, *, quiet: bool = False) -> list[tuple[int, IncidentOutcome]]:
