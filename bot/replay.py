@@ -7,15 +7,15 @@ With --explain, each alert also names the sentences that decided its site, day, 
 from __future__ import annotations
 
 import json
+import marshal
 import math
 import os
-import pickle
 import sqlite3
 import sys
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
@@ -154,8 +154,7 @@ class ArrivalQueue:
         for story in stories:
             seen_at = self.arrival.seen_at(story)
             rows.append((_microseconds(seen_at), _in_code_point_order(story.feed), _microseconds(story.published),
-                         _in_code_point_order(story.key), self.count,
-                         pickle.dumps((story, seen_at), protocol=pickle.HIGHEST_PROTOCOL)))
+                         _in_code_point_order(story.key), self.count, _packed(story)))
             self.count += 1
         self._db.executemany("INSERT INTO arrivals VALUES (?, ?, ?, ?, ?, ?)", rows)
 
@@ -166,10 +165,29 @@ class ArrivalQueue:
         order = "seen_at, seq" if self.arrival.poll_minutes is None else "seen_at, feed, published, key, seq"
         self._db.execute(f"CREATE INDEX arrival_order ON arrivals ({order})")
         for (data,) in self._db.execute(f"SELECT story FROM arrivals ORDER BY {order}"):
-            yield pickle.loads(data)
+            story = _unpacked(data)
+            yield story, self.arrival.seen_at(story)
 
     def close(self) -> None:
         self._db.close()
+
+
+_STORY_FIELDS = tuple(field.name for field in fields(Story))
+_PUBLISHED = _STORY_FIELDS.index("published")
+
+
+def _packed(story: Story) -> bytes:
+    """A story as bytes, every field (marshal: a third of pickle's time on a dataclass; the file is this
+    process's own)."""
+    values = [getattr(story, name) for name in _STORY_FIELDS]
+    values[_PUBLISHED] = story.published.isoformat()  # the instant and its UTC offset, exactly
+    return marshal.dumps(tuple(values))
+
+
+def _unpacked(data: bytes) -> Story:
+    values = list(marshal.loads(data))
+    values[_PUBLISHED] = datetime.fromisoformat(values[_PUBLISHED])
+    return Story(*values)
 
 
 def _microseconds(moment: datetime) -> int:
