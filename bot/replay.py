@@ -172,7 +172,7 @@ class ArrivalQueue:
         self._db.close()
 
 
-_STORY_FIELDS = tuple(field.name for field in fields(Story))
+_STORY_FIELDS = tuple(each.name for each in fields(Story))
 _PUBLISHED = _STORY_FIELDS.index("published")
 
 
