@@ -1,7 +1,7 @@
 """Per-story cost against the number of stories already stored: it should not grow with them.
 
     python scripts/bench_store_scale.py [--sizes 1000,10000,100000,500000] [--postgres-sizes ...]
-                                        [--repeat 3] [--no-postgres]
+                                        [--repeat 3] [--no-postgres] [--no-sqlite]
 
 A store (a SQLite file; and a PostgreSQL schema of its own, dropped afterwards, when 127.0.0.1:5432 answers)
 is filled with N stored stories, as the store itself writes them (save_story and apply_outcomes): ~500 sites
@@ -333,6 +333,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()
     sites = load_config(ROOT / "config.yaml").site_records()
     gazetteer = Gazetteer(sites + generated_sites(SITES - len(sites)))
@@ -340,7 +341,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-store-scale-") as folder:
         store = SQLiteStore(Path(folder) / "store.sqlite")
         try:
-            run("SQLite (file, WAL)", store, gazetteer, sizes, args.repeat, args.seed)
+            if not args.no_sqlite:
+                run("SQLite (file, WAL)", store, gazetteer, sizes, args.repeat, args.seed)
         finally:
             store.close()
     url = None if args.no_postgres else postgres_url()
