@@ -32,7 +32,7 @@ from bot.matcher.reconcile import (
 )
 from bot.matcher.sites import Gazetteer
 from bot.models import Alert, IncidentState, Story
-from bot.store.base import Store
+from bot.store.base import Store, story_digest
 
 # A farm or aggregator republishes a wire story weeks later; further back, a story is history, not a copy.
 REPUBLISHED_WITHIN_DAYS = 90
@@ -46,7 +46,12 @@ def process_story(store: Store, gazetteer: Gazetteer, story: Story, now: datetim
                   quiet: bool = False) -> list[Alert]:
     """Store the story if it names a tracked site; return the alerts (new, updated, merged or withdrawn
     incidents) it causes. A quiet story (a new feed's old backlog) updates incidents but queues no alert."""
+    stored = store.stored_digest(story)
+    if stored == story_digest(story):
+        return []  # this entry again, unchanged: decided when it came first, nothing to analyse
     analysis = analyse(story, gazetteer)
+    if not analysis.site_ids and stored is None:
+        return []  # most news: names no tracked site, no earlier version to undo; nothing to read or write
     with store.transaction(site_ids=analysis.site_ids):
         earlier_version = store.story_id(story)
         if not analysis.site_ids and earlier_version is None:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
+from bot.models import Story
+from bot.replay import Arrival, ArrivalQueue, load_stories
 from tests.conftest import ROOT, SHARED_EXAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -209,3 +215,42 @@ def test_explain_text_indents_the_deciding_sentences_under_each_alert() -> None:
         assert lines[start + 1].startswith("    ") and "site" in lines[start + 1].split(":")[0]
     assert "    day: no sentence dates the attack" in blocks[0]
     assert "Evidence" not in run_replay(*SEED).stdout
+
+
+# -- the arrival queue: stories on disk, back in the order the whole list would have been sorted in -----------
+
+def tied_stories() -> list[Story]:
+    """Ties at every level of the order: one moment, feeds and keys beyond ASCII (code point order is not
+    UTF-16's), one entry twice in one feed, another time zone."""
+    moment = datetime(2024, 3, 1, 6, 0, tzinfo=UTC)
+    stories = []
+    for number, (feed, key) in enumerate([("Wire", "b"), ("Wire", "a"), ("Été", "z"), ("Zed", "\U0001d538"),
+                                          ("Zed", "\uff21"), ("Wire", "a"), ("wire", "A")]):
+        published = moment + timedelta(minutes=3 * (number % 3))
+        stories.append(Story(key, f"https://x.example/{number}", feed, f"Title {number}", f"Text {number}.",
+                             published, (f"Text {number}.",)))
+    stories.append(Story("late", "https://x.example/tz", "Wire", "Zoned", "Text.",
+                         moment.astimezone(timezone(timedelta(hours=3))), ("Text.",)))
+    return stories
+
+
+@pytest.mark.parametrize("arrival", ["publish", "polls:5", "polls:30"])
+def test_the_arrival_queue_gives_the_order_of_sorting_every_story_in_memory(arrival: str, tmp_path: Path) -> None:
+    order = Arrival.parse(arrival)
+    stories, _, _ = load_stories([str(ROOT / "tests" / "corpus" / "real-iraq" / "feeds")], io.StringIO())
+    for number, batch in enumerate((tied_stories(), stories)):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        queue = ArrivalQueue(str(folder), order)
+        for start in range(0, len(batch), 3):  # file by file, as replay adds them
+            queue.add(batch[start:start + 3])
+        got = list(queue.in_order())
+        queue.close()
+        want = order.schedule(sorted(batch, key=lambda story: story.published))
+        assert [(id_of(s), at) for s, at in got] == [(id_of(s), at) for s, at in want]
+        assert [s.sentences for s, _ in got] == [s.sentences for s, _ in want]
+        assert [s.published.utcoffset() for s, _ in got] == [s.published.utcoffset() for s, _ in want]
+
+
+def id_of(story: Story) -> tuple[object, ...]:
+    return (story.key, story.url, story.feed, story.title, story.text, story.published)

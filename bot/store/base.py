@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -12,6 +13,12 @@ from bot.matcher.dedupe import Candidate
 from bot.matcher.pipeline import StoryAnalysis
 from bot.matcher.reconcile import IncidentOutcome, StoredStory
 from bot.models import IncidentFacts, IncidentState, Site, Story
+
+
+def story_digest(story: Story) -> str:
+    """What the matcher's verdict on an entry rests on and `seen` compares: its title and text. Stored with the
+    story, so that an entry read again unchanged is known before it is analysed."""
+    return hashlib.sha1(f"{story.title}\x00{story.text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class StoreConflict(Exception):
@@ -72,6 +79,11 @@ class PostedMessage:
 class Store(Protocol):
     def seen(self, story: Story, words: Sequence[str]) -> bool:
         """Has exactly this entry (feed, key, same text) been processed already?"""
+        ...
+
+    def stored_digest(self, story: Story) -> str | None:
+        """The story_digest of the stored version of this entry (feed, key): None when none is stored, "" when
+        it was stored before digests were kept."""
         ...
 
     def transaction(self, site_ids: Sequence[str] = ()) -> AbstractContextManager[None]:

@@ -151,6 +151,17 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX feeds_next_poll ON feeds(next_poll);
     CREATE INDEX outbox_unsent ON outbox(incident_id) WHERE sent_at IS NULL AND parked_at IS NULL;
     """,
+    # 8: a story's cost does not grow with the stories stored: the stories naming a site near a time are found
+    # through story_sites by (site, publish time), not by walking every story that ever named the site; and an
+    # entry read again unchanged is known by a digest of what it said, before any analysis (stories stored
+    # before have none: they are analysed once more, as before).
+    """
+    ALTER TABLE story_sites ADD COLUMN published TEXT NOT NULL DEFAULT '';
+    UPDATE story_sites SET published = (SELECT s.published FROM stories s WHERE s.id = story_sites.story_id);
+    DROP INDEX story_sites_site;
+    CREATE INDEX story_sites_site_published ON story_sites(site_id, published, story_id);
+    ALTER TABLE stories ADD COLUMN digest TEXT;
+    """,
     # 9: notices for the admins (a feed failing for long), queued by the poller that saw the failures and
     # posted by a process that delivers: a poller has no Discord.
     """

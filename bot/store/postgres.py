@@ -23,7 +23,15 @@ from bot.matcher.dedupe import Candidate
 from bot.matcher.pipeline import StoryAnalysis
 from bot.matcher.reconcile import IncidentOutcome, StoredStory
 from bot.models import IncidentState, Report, Site, Source, Story
-from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, StoreConflict, StoredIncident
+from bot.store.base import (
+    FeedHealth,
+    FoundStory,
+    PendingAlert,
+    PostedMessage,
+    StoreConflict,
+    StoredIncident,
+    story_digest,
+)
 from bot.store.migrations_pg import MIGRATIONS_PG
 
 # The JSON shapes and the one-caller-at-a-time rule are SQLite's own: one definition, so both stores agree.
@@ -41,6 +49,9 @@ from bot.store.sqlite import (
 
 Row = dict[str, Any]  # what the store reads through dict_row cursors
 SNIPPET_WORDS = 16  # as SQLite's snippet(story_search, 1, '**', '**', '…', 16)
+# The stories naming these sites published in a range: one range of story_sites' (site, published) index per
+# site, whatever the number of stories the sites were ever named in.
+_NAMING_SITES_BETWEEN = "SELECT story_id FROM story_sites WHERE site_id = ANY(%s) AND published BETWEEN %s AND %s"
 
 
 class Row2(tuple[Any, ...]):
@@ -174,13 +185,22 @@ class PostgresStore:
         row = self._row("SELECT words, title FROM stories WHERE feed = %s AND key = %s", (story.feed, story.key))
         return row is not None and row["title"] == story.title and row["words"] == " ".join(words)
 
+    def stored_digest(self, story: Story) -> str | None:
+        row = self._row("SELECT COALESCE(digest, '') AS digest FROM stories WHERE feed = %s AND key = %s",
+                        (story.feed, story.key))
+        return str(row["digest"]) if row else None
+
     # -- incidents -----------------------------------------------------------------------------------
 
     def incidents_between(self, site_ids: Sequence[str], first: date, last: date) -> list[IncidentState]:
         if not site_ids:
             return []
+        # Two index ranges, not "day IS NULL OR day BETWEEN", which walks every incident the sites ever had.
         rows = self._rows("""SELECT id, site_id, day FROM incidents WHERE site_id = ANY(%s) AND status = 'active'
-                             AND (day IS NULL OR day BETWEEN %s AND %s) ORDER BY id""", (list(site_ids), first, last))
+                             AND day BETWEEN %s AND %s
+                             UNION ALL
+                             SELECT id, site_id, day FROM incidents WHERE site_id = ANY(%s) AND status = 'active'
+                             AND day IS NULL ORDER BY id""", (list(site_ids), first, last, list(site_ids)))
         return [IncidentState(r["id"], r["site_id"], r["day"], self._reports(r["id"])) for r in rows]
 
     def _reports(self, incident_id: int) -> tuple[Report, ...]:
@@ -262,18 +282,20 @@ class PostgresStore:
         story = analysis.story
         text = "" if copy_of else story.text  # a copy's text is its original's: kept once
         values = (story.url, story.title, text, " ".join(analysis.words), story.published, copy_of,
-                  Jsonb([_attack_to_json(a) for a in analysis.attacks]))
+                  Jsonb([_attack_to_json(a) for a in analysis.attacks]), story_digest(story))
         story_id = self.story_id(story)
         if story_id is not None:
-            self._run("UPDATE stories SET url=%s, title=%s, text=%s, words=%s, published=%s, copy_of=%s, attacks=%s "
-                      "WHERE id=%s", (*values, story_id))
+            self._run("UPDATE stories SET url=%s, title=%s, text=%s, words=%s, published=%s, copy_of=%s, attacks=%s, "
+                      "digest=%s WHERE id=%s", (*values, story_id))
             self._run("DELETE FROM story_sites WHERE story_id = %s", (story_id,))
         else:
-            row = self._row("INSERT INTO stories (url, title, text, words, published, copy_of, attacks, feed, key) "
-                            "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s) RETURNING id", (*values, story.feed, story.key))
+            row = self._row("INSERT INTO stories (url, title, text, words, published, copy_of, attacks, digest, feed, "
+                            "key) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) RETURNING id",
+                            (*values, story.feed, story.key))
             story_id = int(row["id"]) if row else 0
-        self._run_many("INSERT INTO story_sites (story_id, site_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                       [(story_id, site_id) for site_id in analysis.site_ids])
+        self._run_many("INSERT INTO story_sites (story_id, site_id, published) VALUES (%s, %s, %s) "
+                       "ON CONFLICT DO NOTHING",
+                       [(story_id, site_id, story.published) for site_id in analysis.site_ids])
         return story_id
 
     def set_copy_of(self, story_id: int, original_id: int | None) -> None:
@@ -308,21 +330,19 @@ class PostgresStore:
         if not site_ids:
             return None
         rows = self._rows(
-            """SELECT s.published, s.feed, s.key FROM stories s
-               WHERE s.published BETWEEN %s AND %s AND (s.attacks <> '[]'::jsonb OR s.copy_of IS NOT NULL)
-               AND s.id IN (SELECT story_id FROM story_sites WHERE site_id = ANY(%s))
-               ORDER BY s.published DESC, s.feed COLLATE "C" DESC, s.key COLLATE "C" DESC LIMIT 1""",
-            (datetime.combine(first, datetime.min.time(), tzinfo=UTC),
-             datetime.combine(last, datetime.max.time(), tzinfo=UTC), list(site_ids)))
+            f"""SELECT s.published, s.feed, s.key FROM stories s
+                WHERE s.id IN ({_NAMING_SITES_BETWEEN}) AND (s.attacks <> '[]'::jsonb OR s.copy_of IS NOT NULL)
+                ORDER BY s.published DESC, s.feed COLLATE "C" DESC, s.key COLLATE "C" DESC LIMIT 1""",
+            (list(site_ids), datetime.combine(first, datetime.min.time(), tzinfo=UTC),
+             datetime.combine(last, datetime.max.time(), tzinfo=UTC)))
         return (rows[0]["published"], rows[0]["feed"], rows[0]["key"]) if rows else None
 
     def _stories_at(self, site_ids: Sequence[str], first: datetime, last: datetime, where: str) -> list[Row]:
         if not site_ids:
             return []
         return self._rows(
-            f"""SELECT s.* FROM stories s WHERE s.published BETWEEN %s AND %s AND {where}
-                AND s.id IN (SELECT story_id FROM story_sites WHERE site_id = ANY(%s))
-                ORDER BY s.published, s.id""", (first, last, list(site_ids)))
+            f"""SELECT s.* FROM stories s WHERE s.id IN ({_NAMING_SITES_BETWEEN}) AND {where}
+                ORDER BY s.published, s.id""", (list(site_ids), first, last))
 
     def _stored_story(self, row: Row) -> StoredStory:
         story = Story(key=row["key"], url=row["url"], feed=row["feed"], title=row["title"], text=row["text"],
@@ -335,11 +355,15 @@ class PostgresStore:
         """The live incidents at these sites that any of these stories reports."""
         if not story_ids or not site_ids:
             return []
+        # Found through the stories' reports, the sites checked after: a site in the query would lead the planner
+        # to walk every incident the sites ever had.
         rows = self._rows(
-            """SELECT id, site_id, day FROM incidents WHERE status = 'active' AND site_id = ANY(%s)
+            """SELECT id, site_id, day FROM incidents WHERE status = 'active'
                AND id IN (SELECT incident_id FROM reports WHERE story_id = ANY(%s)) ORDER BY id""",
-            (list(site_ids), list(story_ids)))
-        return [IncidentState(r["id"], r["site_id"], r["day"], self._reports(r["id"])) for r in rows]
+            (list(story_ids),))
+        sites = set(site_ids)
+        return [IncidentState(r["id"], r["site_id"], r["day"], self._reports(r["id"])) for r in rows
+                if r["site_id"] in sites]
 
     def apply_outcomes(self, outcomes: Sequence[IncidentOutcome], copy_of: Mapping[int, int | None],
                        now: datetime, *, quiet: bool = False) -> list[tuple[int, IncidentOutcome]]:

@@ -21,7 +21,7 @@ from bot.matcher.dedupe import Candidate
 from bot.matcher.pipeline import StoryAnalysis
 from bot.matcher.reconcile import IncidentOutcome, StoredStory
 from bot.models import Attack, Evidence, IncidentFacts, IncidentState, Report, Site, Source, Story
-from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, StoredIncident
+from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, StoredIncident, story_digest
 from bot.store.migrations import MIGRATIONS
 
 # Each search term is a prefix query over the whole index: a 6,000-character search took minutes. Longer
@@ -29,6 +29,9 @@ from bot.store.migrations import MIGRATIONS
 MAX_SEARCH_TERMS = 8
 MAX_SEARCH_TERM_LENGTH = 40
 CACHED_INCIDENTS = 256  # incidents whose decoded reports are kept between stories
+# The stories naming these sites published in a range: one range of story_sites' (site, published) index per
+# site, whatever the number of stories the sites were ever named in.
+_NAMING_SITES_BETWEEN = "SELECT story_id FROM story_sites WHERE site_id IN ({marks}) AND published BETWEEN ? AND ?"
 
 
 class InstanceLock:
@@ -127,16 +130,25 @@ class SQLiteStore:
                                (story.feed, story.key)).fetchone()
         return row is not None and row["title"] == story.title and row["words"] == " ".join(words)
 
+    def stored_digest(self, story: Story) -> str | None:
+        row = self._db.execute("SELECT COALESCE(digest, '') FROM stories WHERE feed = ? AND key = ?",
+                               (story.feed, story.key)).fetchone()
+        return str(row[0]) if row else None
+
     # -- incidents -----------------------------------------------------------------------------------
 
     def incidents_between(self, site_ids: Sequence[str], first: date, last: date) -> list[IncidentState]:
         if not site_ids:
             return []
         marks = ",".join("?" * len(site_ids))
+        # Two index ranges, not "day IS NULL OR day BETWEEN", which walks every incident the sites ever had.
         rows = self._db.execute(
             f"""SELECT id, site_id, day FROM incidents WHERE site_id IN ({marks}) AND status = 'active'
-                AND (day IS NULL OR day BETWEEN ? AND ?) ORDER BY id""",
-            (*site_ids, first.isoformat(), last.isoformat())).fetchall()
+                AND day BETWEEN ? AND ?
+                UNION ALL
+                SELECT id, site_id, day FROM incidents WHERE site_id IN ({marks}) AND status = 'active'
+                AND day IS NULL ORDER BY id""",
+            (*site_ids, first.isoformat(), last.isoformat(), *site_ids)).fetchall()
         return [IncidentState(r["id"], r["site_id"], _day(r["day"]), self._reports(r["id"])) for r in rows]
 
     def _reports(self, incident_id: int) -> tuple[Report, ...]:
@@ -213,19 +225,20 @@ class SQLiteStore:
         """Store the story and what the matcher found in it; a later version of an entry replaces it."""
         story = analysis.story
         text = "" if copy_of else story.text  # a copy's text is its original's: kept once
-        values = (story.url, story.title, text, " ".join(analysis.words), _iso(story.published), copy_of,
-                  json.dumps([_attack_to_json(a) for a in analysis.attacks]))
+        published = _iso(story.published)
+        values = (story.url, story.title, text, " ".join(analysis.words), published, copy_of,
+                  json.dumps([_attack_to_json(a) for a in analysis.attacks]), story_digest(story))
         story_id = self.story_id(story)
         if story_id is not None:
-            self._db.execute("UPDATE stories SET url=?, title=?, text=?, words=?, published=?, copy_of=?, attacks=? "
-                             "WHERE id=?", (*values, story_id))
+            self._db.execute("UPDATE stories SET url=?, title=?, text=?, words=?, published=?, copy_of=?, attacks=?, "
+                             "digest=? WHERE id=?", (*values, story_id))
             self._db.execute("DELETE FROM story_sites WHERE story_id = ?", (story_id,))
         else:
             story_id = int(self._db.execute(
-                "INSERT INTO stories (url, title, text, words, published, copy_of, attacks, feed, key) "
-                "VALUES (?,?,?,?,?,?,?,?,?)", (*values, story.feed, story.key)).lastrowid or 0)
-        self._db.executemany("INSERT OR IGNORE INTO story_sites (story_id, site_id) VALUES (?, ?)",
-                             [(story_id, site_id) for site_id in analysis.site_ids])
+                "INSERT INTO stories (url, title, text, words, published, copy_of, attacks, digest, feed, key) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?)", (*values, story.feed, story.key)).lastrowid or 0)
+        self._db.executemany("INSERT OR IGNORE INTO story_sites (story_id, site_id, published) VALUES (?, ?, ?)",
+                             [(story_id, site_id, published) for site_id in analysis.site_ids])
         return story_id
 
     def set_copy_of(self, story_id: int, original_id: int | None) -> None:
@@ -264,11 +277,11 @@ class SQLiteStore:
         marks = ",".join("?" * len(site_ids))
         row = self._db.execute(
             f"""SELECT s.published, s.feed, s.key FROM stories s
-                WHERE s.published BETWEEN ? AND ? AND (s.attacks != '[]' OR s.copy_of IS NOT NULL)
-                AND s.id IN (SELECT story_id FROM story_sites WHERE site_id IN ({marks}))
+                WHERE s.id IN ({_NAMING_SITES_BETWEEN.format(marks=marks)})
+                AND (s.attacks != '[]' OR s.copy_of IS NOT NULL)
                 ORDER BY s.published DESC, s.feed DESC, s.key DESC LIMIT 1""",
-            (_iso(datetime.combine(first, datetime.min.time(), tzinfo=UTC)),
-             _iso(datetime.combine(last, datetime.max.time(), tzinfo=UTC)), *site_ids)).fetchone()
+            (*site_ids, _iso(datetime.combine(first, datetime.min.time(), tzinfo=UTC)),
+             _iso(datetime.combine(last, datetime.max.time(), tzinfo=UTC)))).fetchone()
         return (datetime.fromisoformat(row["published"]), row["feed"], row["key"]) if row else None
 
     def _stories_at(self, site_ids: Sequence[str], first: datetime, last: datetime, where: str) -> list[sqlite3.Row]:
@@ -276,9 +289,8 @@ class SQLiteStore:
             return []
         marks = ",".join("?" * len(site_ids))
         return self._db.execute(
-            f"""SELECT s.* FROM stories s WHERE s.published BETWEEN ? AND ? AND {where}
-                AND s.id IN (SELECT story_id FROM story_sites WHERE site_id IN ({marks}))
-                ORDER BY s.published, s.id""", (_iso(first), _iso(last), *site_ids)).fetchall()
+            f"""SELECT s.* FROM stories s WHERE s.id IN ({_NAMING_SITES_BETWEEN.format(marks=marks)}) AND {where}
+                ORDER BY s.published, s.id""", (*site_ids, _iso(first), _iso(last))).fetchall()
 
     def _stored_story(self, row: sqlite3.Row) -> StoredStory:
         story = Story(key=row["key"], url=row["url"], feed=row["feed"], title=row["title"], text=row["text"],
@@ -294,12 +306,15 @@ class SQLiteStore:
         self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_stories (id INTEGER PRIMARY KEY)")
         self._db.execute("DELETE FROM wanted_stories")
         self._db.executemany("INSERT OR IGNORE INTO wanted_stories (id) VALUES (?)", [(i,) for i in story_ids])
-        marks = ",".join("?" * len(site_ids))
+        # Found through the stories' reports, the sites checked after: a site in the query would lead the planner
+        # to walk every incident the sites ever had.
         rows = self._db.execute(
-            f"""SELECT id, site_id, day FROM incidents WHERE status = 'active' AND site_id IN ({marks})
-                AND id IN (SELECT incident_id FROM reports WHERE story_id IN (SELECT id FROM wanted_stories))
-                ORDER BY id""", tuple(site_ids)).fetchall()
-        return [IncidentState(r["id"], r["site_id"], _day(r["day"]), self._reports(r["id"])) for r in rows]
+            """SELECT id, site_id, day FROM incidents WHERE status = 'active'
+               AND id IN (SELECT incident_id FROM reports WHERE story_id IN (SELECT id FROM wanted_stories))
+               ORDER BY id""").fetchall()
+        sites = set(site_ids)
+        return [IncidentState(r["id"], r["site_id"], _day(r["day"]), self._reports(r["id"])) for r in rows
+                if r["site_id"] in sites]
 
     def apply_outcomes(self, outcomes: Sequence[IncidentOutcome], copy_of: Mapping[int, int | None],
                        now: datetime, *, quiet: bool = False) -> list[tuple[int, IncidentOutcome]]:
