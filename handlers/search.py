@@ -6,7 +6,7 @@ import re
 
 from bot.errors import CommandError
 from bot.store.base import FoundStory, Store
-from bot.store.sqlite import MAX_SEARCH_TERM_LENGTH, MAX_SEARCH_TERMS
+from bot.store.records import MAX_SEARCH_TERM_LENGTH, MAX_SEARCH_TERMS
 from handlers.answers import Answer, clip, link, paginate, safe_text
 
 SEARCH_LIMIT = 25

@@ -33,19 +33,17 @@ from bot.store.base import (
     story_digest,
 )
 from bot.store.migrations_pg import MIGRATIONS_PG
-
-# The JSON shapes and the one-caller-at-a-time rule are SQLite's own: one definition, so both stores agree.
-from bot.store.sqlite import (
+from bot.store.records import (
     MAX_SEARCH_TERM_LENGTH,
     MAX_SEARCH_TERMS,
-    _attack_from_json,
-    _attack_to_json,
-    _facts_to_json,
-    _serialised,
-    _site_from_json,
-    _site_to_json,
+    attack_from_json,
+    attack_to_json,
     facts_from_json,
+    facts_to_json,
+    site_from_json,
+    site_to_json,
 )
+from bot.store.serialised import serialised
 
 Row = dict[str, Any]  # what the store reads through dict_row cursors
 SNIPPET_WORDS = 16  # as SQLite's snippet(story_search, 1, '**', '**', '…', 16)
@@ -87,7 +85,7 @@ def advisory_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
 
 
-@_serialised
+@serialised
 class PostgresStore:
     def __init__(self, url: str, *, single_instance: bool = False, schema: str | None = None) -> None:
         """schema: keep the tables in this schema (created if missing) instead of the URL's search_path.
@@ -282,7 +280,7 @@ class PostgresStore:
         story = analysis.story
         text = "" if copy_of else story.text  # a copy's text is its original's: kept once
         values = (story.url, story.title, text, " ".join(analysis.words), story.published, copy_of,
-                  Jsonb([_attack_to_json(a) for a in analysis.attacks]), story_digest(story))
+                  Jsonb([attack_to_json(a) for a in analysis.attacks]), story_digest(story))
         story_id = self.story_id(story)
         if story_id is not None:
             self._run("UPDATE stories SET url=%s, title=%s, text=%s, words=%s, published=%s, copy_of=%s, attacks=%s, "
@@ -347,7 +345,7 @@ class PostgresStore:
     def _stored_story(self, row: Row) -> StoredStory:
         story = Story(key=row["key"], url=row["url"], feed=row["feed"], title=row["title"], text=row["text"],
                       published=row["published"])
-        attacks = tuple(_attack_from_json(a) for a in row["attacks"] or [])
+        attacks = tuple(attack_from_json(a) for a in row["attacks"] or [])
         analysis = StoryAnalysis(story, attacks, self.story_sites(row["id"]), tuple(row["words"].split()))
         return StoredStory(row["id"], analysis, bool(attacks))
 
@@ -371,7 +369,7 @@ class PostgresStore:
         Call inside transaction() with the reads it rests on."""
         written: list[tuple[int, IncidentOutcome]] = []
         for outcome in sorted(outcomes, key=lambda o: (o.incident_id is None, o.incident_id or 0)):
-            facts = Jsonb(_facts_to_json(outcome.facts))
+            facts = Jsonb(facts_to_json(outcome.facts))
             if outcome.incident_id is None:
                 row = self._row("INSERT INTO incidents (site_id, day, facts, created_at, updated_at) "
                                 "VALUES (%s,%s,%s,%s,%s) RETURNING id",
@@ -623,7 +621,7 @@ class PostgresStore:
     # -- sites changed in chat -----------------------------------------------------------------------
 
     def add_site(self, site: Site, *, by: str, now: datetime) -> None:
-        self._change_site(site.id, Jsonb(_site_to_json(site)), by, now)
+        self._change_site(site.id, Jsonb(site_to_json(site)), by, now)
 
     def remove_site(self, site_id: str, *, by: str, now: datetime) -> None:
         self._change_site(site_id, None, by, now)
@@ -645,7 +643,7 @@ class PostgresStore:
         changes = {r["site_id"]: r["site"]
                    for r in self._rows("SELECT site_id, site FROM site_changes ORDER BY seq")}
         sites = [s for s in configured if s.id not in changes]
-        sites += [_site_from_json(v) for v in changes.values() if v]
+        sites += [site_from_json(v) for v in changes.values() if v]
         return sites
 
 

@@ -3,31 +3,36 @@
 from __future__ import annotations
 
 import fcntl
-import functools
 import json
 import os
 import re
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
 
 from bot.errors import StoreError
 from bot.matcher.dedupe import Candidate
 from bot.matcher.pipeline import StoryAnalysis
 from bot.matcher.reconcile import IncidentOutcome, StoredStory
-from bot.models import Attack, Evidence, IncidentFacts, IncidentState, Report, Site, Source, Story
+from bot.models import IncidentState, Report, Site, Source, Story
 from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, StoredIncident, story_digest
 from bot.store.migrations import MIGRATIONS
+from bot.store.records import (
+    MAX_SEARCH_TERM_LENGTH,
+    MAX_SEARCH_TERMS,
+    attack_from_json,
+    attack_to_json,
+    facts_from_json,
+    facts_to_json,
+    site_from_json,
+    site_to_json,
+)
+from bot.store.serialised import serialised
 
-# Each search term is a prefix query over the whole index: a 6,000-character search took minutes. Longer
-# searches are cut here whoever calls, and refused with a reason by /search.
-MAX_SEARCH_TERMS = 8
-MAX_SEARCH_TERM_LENGTH = 40
 CACHED_INCIDENTS = 256  # incidents whose decoded reports are kept between stories
 # The stories naming these sites published in a range: one range of story_sites' (site, published) index per
 # site, whatever the number of stories the sites were ever named in.
@@ -62,29 +67,7 @@ class InstanceLock:
 
 
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-_T = TypeVar("_T")
-
-
-def _one_caller_at_a_time(method: Callable[_P, _R]) -> Callable[_P, _R]:
-    @functools.wraps(method)
-    def locked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with args[0]._lock:  # type: ignore[attr-defined]
-            return method(*args, **kwargs)
-    return locked
-
-
-def _serialised(cls: type[_T]) -> type[_T]:
-    """Every public method holds the store's lock: polling matches stories in a worker thread while the
-    event loop answers commands and delivers alerts, over one connection whose transactions must not mix."""
-    for name, member in list(vars(cls).items()):
-        if callable(member) and not name.startswith("_"):
-            setattr(cls, name, _one_caller_at_a_time(member))
-    return cls
-
-
-@_serialised
+@serialised
 class SQLiteStore:
     def __init__(self, path: str | Path = ":memory:", *, single_instance: bool = False) -> None:
         """single_instance: hold the database's instance lock (the running bot does; replays and tests need not)."""
@@ -227,7 +210,7 @@ class SQLiteStore:
         text = "" if copy_of else story.text  # a copy's text is its original's: kept once
         published = _iso(story.published)
         values = (story.url, story.title, text, " ".join(analysis.words), published, copy_of,
-                  json.dumps([_attack_to_json(a) for a in analysis.attacks]), story_digest(story))
+                  json.dumps([attack_to_json(a) for a in analysis.attacks]), story_digest(story))
         story_id = self.story_id(story)
         if story_id is not None:
             self._db.execute("UPDATE stories SET url=?, title=?, text=?, words=?, published=?, copy_of=?, attacks=?, "
@@ -295,7 +278,7 @@ class SQLiteStore:
     def _stored_story(self, row: sqlite3.Row) -> StoredStory:
         story = Story(key=row["key"], url=row["url"], feed=row["feed"], title=row["title"], text=row["text"],
                       published=datetime.fromisoformat(row["published"]))
-        attacks = tuple(_attack_from_json(a) for a in json.loads(row["attacks"] or "[]"))
+        attacks = tuple(attack_from_json(a) for a in json.loads(row["attacks"] or "[]"))
         analysis = StoryAnalysis(story, attacks, self.story_sites(row["id"]), tuple(row["words"].split()))
         return StoredStory(row["id"], analysis, bool(attacks))
 
@@ -323,7 +306,7 @@ class SQLiteStore:
         written: list[tuple[int, IncidentOutcome]] = []
         new_ids: dict[int, int] = {}
         for outcome in sorted(outcomes, key=lambda o: (o.incident_id is None, o.incident_id or 0)):
-            facts_json = json.dumps(_facts_to_json(outcome.facts))
+            facts_json = json.dumps(facts_to_json(outcome.facts))
             if outcome.incident_id is None:
                 incident_id = int(self._db.execute(
                     "INSERT INTO incidents (site_id, day, facts, created_at, updated_at) VALUES (?,?,?,?,?)",
@@ -557,7 +540,7 @@ class SQLiteStore:
 
     def add_site(self, site: Site, *, by: str, now: datetime) -> None:
         self._db.execute("INSERT OR REPLACE INTO site_changes (site_id, site, changed_by, changed_at) VALUES (?,?,?,?)",
-                         (site.id, json.dumps(_site_to_json(site)), by, _iso(now)))
+                         (site.id, json.dumps(site_to_json(site)), by, _iso(now)))
 
     def remove_site(self, site_id: str, *, by: str, now: datetime) -> None:
         self._db.execute("INSERT OR REPLACE INTO site_changes (site_id, site, changed_by, changed_at) VALUES (?,?,?,?)",
@@ -574,19 +557,8 @@ class SQLiteStore:
         """The config's sites, with those added in chat and without those removed in chat."""
         changes = {r["site_id"]: r["site"] for r in self._db.execute("SELECT site_id, site FROM site_changes")}
         sites = [s for s in configured if s.id not in changes]
-        sites += [_site_from_json(json.loads(v)) for v in changes.values() if v]
+        sites += [site_from_json(json.loads(v)) for v in changes.values() if v]
         return sites
-
-
-def _site_to_json(site: Site) -> dict[str, object]:
-    return {"id": site.id, "name": site.name, "aliases": list(site.aliases), "country": site.country,
-            "lat": site.lat, "lon": site.lon, "timezone": site.timezone}
-
-
-def _site_from_json(data: dict[str, object]) -> Site:
-    return Site(str(data["id"]), str(data["name"]), tuple(data.get("aliases") or ()),  # type: ignore[arg-type]
-                str(data["country"]), float(data["lat"]), float(data["lon"]),  # type: ignore[arg-type]
-                str(data.get("timezone") or "UTC"))
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -605,42 +577,6 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _facts_to_json(facts: IncidentFacts) -> dict[str, object]:
-    return {"site_id": facts.site_id, "day": _iso_day(facts.day), "weapons": list(facts.weapons),
-            "killed": facts.killed, "wounded": facts.wounded, "claim": facts.claim, "title": facts.title,
-            "summary": facts.summary, "evidence": facts.evidence, "status": facts.status,
-            "merged_into": facts.merged_into,
-            "sources": [{"url": s.url, "feed": s.feed, "title": s.title} for s in facts.sources]}
-
-
-def facts_from_json(data: dict[str, object]) -> IncidentFacts:
-    sources = data.get("sources") or []
-    assert isinstance(sources, list)
-    return IncidentFacts(
-        site_id=str(data["site_id"]), day=_day(data.get("day")),  # type: ignore[arg-type]
-        weapons=tuple(data.get("weapons") or ()),  # type: ignore[arg-type]
-        killed=data.get("killed"), wounded=data.get("wounded"),  # type: ignore[arg-type]
-        claim=data.get("claim"), title=str(data.get("title") or ""),  # type: ignore[arg-type]
-        summary=str(data.get("summary") or ""),
-        sources=tuple(Source(s["url"], s["feed"], s["title"]) for s in sources),
-        evidence=str(data.get("evidence") or ""), status=str(data.get("status") or "active"),
-        merged_into=data.get("merged_into"))  # type: ignore[arg-type]
-
-
 def _stored_incident(row: sqlite3.Row) -> StoredIncident:
     return StoredIncident(row["id"], facts_from_json(json.loads(row["facts"])),
                           datetime.fromisoformat(row["created_at"]), datetime.fromisoformat(row["updated_at"]))
-
-
-def _attack_to_json(attack: Attack) -> dict[str, object]:
-    return {"site_id": attack.site_id, "day": _iso_day(attack.day), "day_is_explicit": attack.day_is_explicit,
-            "weapons": list(attack.weapons), "killed": attack.killed, "wounded": attack.wounded,
-            "claim": attack.claim, "evidence": list(attack.evidence), "day_edge": attack.day_edge,
-            "decided_by": [[e.fact, e.sentence] for e in attack.decided_by]}
-
-
-def _attack_from_json(data: dict[str, Any]) -> Attack:
-    return Attack(site_id=data["site_id"], day=_day(data.get("day")), day_is_explicit=bool(data["day_is_explicit"]),
-                  weapons=tuple(data.get("weapons") or ()), killed=data.get("killed"), wounded=data.get("wounded"),
-                  claim=data.get("claim"), evidence=tuple(data.get("evidence") or ()), day_edge=data.get("day_edge"),
-                  decided_by=tuple(Evidence(f, t) for f, t in data.get("decided_by") or ()))
