@@ -19,7 +19,7 @@ run: setup
 # The suite runs on SQLite, then the whole suite again on PostgreSQL when the local server answers
 # (127.0.0.1:5432, database test): every store a test opens through make_store() is then a schema of its own,
 # dropped at the end; a test of something only SQLite has is skipped there, saying why. The tests marked
-# `server` use the server whatever the store (tests/test_postgres_store.py, the worker processes): they run in
+# `server` use the server whatever the store (tests/store/test_postgres_store.py, the worker processes): they run in
 # the PostgreSQL pass only. Without a server, one line says what was skipped and why.
 test: setup
 	@if url=$$($(BIN)/python -m tests.postgres_probe); then \

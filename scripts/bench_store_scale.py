@@ -229,7 +229,7 @@ def recorded_statements(store: Any, run: Callable[[], object]) -> list[tuple[str
 
 def plans(store: Any, statements: list[tuple[str, tuple[Any, ...]]]) -> list[tuple[str, list[str]]]:
     """Each distinct read or write statement's plan (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN, the plan
-    the server chooses with the statistics of the N stored: tests/test_store_scale_plans.py asks the same on tiny
+    the server chooses with the statistics of the N stored: tests/store/test_store_scale_plans.py asks the same on tiny
     tables with sequential scans discouraged)."""
     shapes: dict[str, tuple[str, list[str]]] = {}
     if isinstance(store, SQLiteStore):  # the temporary tables the statements read (rolled back since)

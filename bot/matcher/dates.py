@@ -110,7 +110,7 @@ def _find_days(sentence: str, published_local: datetime, _offset: timedelta | No
     return scan_days(sentence, published_local, possible_kinds(sentence))
 
 
-# Words that every day expression of a kind is written with, in lower case (tests/test_dates.py checks them
+# Words that every day expression of a kind is written with, in lower case (tests/matcher/test_dates.py checks them
 # against the phrases): a sentence with none of them cannot hold one of that kind.
 _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 DIGITS = re.compile(r"[0-9]")

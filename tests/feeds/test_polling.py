@@ -16,7 +16,7 @@ from bot.store.base import Store
 from tests.conftest import Heartbeat, make_store
 from tests.local_feeds import LocalFeeds
 
-SCENARIO = Path(__file__).parent / "fixtures" / "scenario"
+SCENARIO = Path(__file__).parent.parent / "fixtures" / "scenario"
 WIRE = (SCENARIO / "wire.xml").read_text(encoding="utf-8")
 NOW = datetime(2021, 3, 6, tzinfo=UTC)
 SETTINGS = PollSettings(interval_seconds=600, backlog=timedelta(days=3650), failing_threshold=3)

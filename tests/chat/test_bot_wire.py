@@ -16,7 +16,7 @@ from tests.conftest import ROOT, make_store
 from tests.fake_discord import FakeDiscordServer, running_client
 from tests.local_feeds import LocalFeeds
 
-SCENARIO = Path(__file__).parent / "fixtures" / "scenario"
+SCENARIO = Path(__file__).parent.parent / "fixtures" / "scenario"
 SITES = (ROOT / "config.yaml").read_text(encoding="utf-8").split("\nfeeds:")[0]
 
 

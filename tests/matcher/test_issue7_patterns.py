@@ -1,8 +1,8 @@
 """Issue 7: every pattern that real reporting showed, one test each, named after the pattern. Patterns already
-tested in tests/test_real_patterns_iraq.py, tests/test_real_patterns_region.py, tests/test_arrival_order.py or
-tests/test_delivery_wire.py are not repeated here (the audit table in the issue's report maps each pattern to its
-test). Stories are our own words, labelled by ../shared/DOMAIN.md. Publish times are UTC unless an offset says
-otherwise: Baghdad, Damascus, Amman and Riyadh are UTC+3."""
+tested in tests/matcher/test_real_patterns_iraq.py, tests/matcher/test_real_patterns_region.py,
+tests/test_arrival_order.py or tests/chat/test_delivery_wire.py are not repeated here (the audit table in the issue's
+report maps each pattern to its test). Stories are our own words, labelled by ../shared/DOMAIN.md. Publish times are
+UTC unless an offset says otherwise: Baghdad, Damascus, Amman and Riyadh are UTC+3."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from bot.store.base import PostedMessage, Store
 from tests.conftest import make_store
 from tests.fake_discord import FakeDiscordServer, running_client
 
-SCENARIO = Path(__file__).parent / "fixtures" / "scenario"
+SCENARIO = Path(__file__).parent.parent / "fixtures" / "scenario"
 POST = "POST /channels/{channel_id}/messages"
 LATER = datetime(2030, 1, 1, tzinfo=UTC)  # past any retry delay
 

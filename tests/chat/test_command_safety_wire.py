@@ -9,11 +9,11 @@ from typing import Any
 
 from bot.chat.client import SiteWatchClient
 from bot.config import parse_config
+from tests.chat.test_bot_wire import SCENARIO, client_for, config_text
 from tests.conftest import make_store
 from tests.fake_discord import FakeDiscordServer, running_client
 from tests.fake_discord.models import FakeUser
 from tests.local_feeds import LocalFeeds, rss_with_entries
-from tests.test_bot_wire import SCENARIO, client_for, config_text
 
 EPHEMERAL = 64
 NEW_SITE = {"id": "test-base", "name": "Test Base", "country": "IQ", "lat": 33.0, "lon": 44.0}

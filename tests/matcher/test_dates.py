@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from bot.matcher import dates
 from bot.matcher.dates import find_days
-from tests.test_first_look import CORPUS
+from tests.matcher.test_first_look import CORPUS
 
 # Thursday 2021-07-08 05:32 UTC is 08:32 in Baghdad.
 BAGHDAD_THURSDAY = datetime(2021, 7, 8, 5, 32, tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo("Asia/Baghdad"))

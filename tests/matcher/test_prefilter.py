@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.matcher import attacks, casualties, dates, stories
 from bot.matcher.prefilter import Prefiltered, first_characters, prefiltered, required_literals
-from tests.test_first_look import CORPUS
+from tests.matcher.test_first_look import CORPUS
 
 
 @pytest.mark.parametrize(("pattern", "flags", "needs"), [

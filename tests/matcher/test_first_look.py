@@ -87,7 +87,7 @@ def test_the_first_look_passes_a_site_written_in_many_ways(sentence: str) -> Non
     assert _first_look(make_story(sentence), GAZETTEERS["large"])
 
 
-# Transliteration noise of tests/test_sites.py: Ain/Ayn/Ein, Asad/Assad, Erbil/Irbil, Qayyarah/Kayara, K-1/K1.
+# Transliteration noise of tests/matcher/test_sites.py: Ain/Ayn/Ein, Asad/Assad, Erbil/Irbil, Qayyarah/Kayara, K-1/K1.
 _SWAPS = [("ai", "ay"), ("ai", "ei"), ("a", "e"), ("e", "i"), ("i", "ee"), ("u", "ou"), ("q", "k"), ("k", "kh"),
           ("s", "ss"), ("l", "ll"), ("ah", "a"), ("-", " "), ("-", ""), (" ", "-"), ("Al-", "al-"), ("Al-", "el-"),
           ("al-", ""), ("Air Base", "air base"), ("Air Base", "airbase"), ("International ", "")]
