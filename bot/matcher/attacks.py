@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.matcher.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
-from bot.matcher.dates import DayMention, clock_edge, find_days
+from bot.matcher.dates import RECENT_DAYS, DayMention, clock_edge, find_days
 from bot.matcher.prefilter import Prefiltered, prefiltered
 from bot.matcher.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention, words_for_kind
 from bot.matcher.story_memo import one_story, per_story
@@ -27,7 +27,10 @@ _WEAPON_REGEXES = (
               r"\bone-way\s+attack|\bloitering\s+munitions?\b"),
     ("explosive", r"\bieds?\b|\bimprovised\s+explosive|\broadside\s+bombs?\b|\bcar\s+bombs?\b|\bvbieds?\b|"
                   r"\bsuicide\s+(?:bomb|bomber|bombing|attack|vest)|\bexplosive\s+devices?\b|"
-                  r"\bbombs?\b(?![- ]laden)|\bsticky\s+bombs?\b|\bbooby[- ]trap"),
+                  r"\bbombs?\b(?![- ]laden)|\bsticky\s+bombs?\b|\bbooby[- ]trap|"
+                  # A blast at a gate is set off there, not fired in: "an explosion at the entrance to the airport"
+                  r"\b(?:explosions?|blasts?)\s+(?:at|near|outside|by)\s+(?:the\s+|an?\s+)?(?:\w+\s+)?"
+                  r"(?:entrance|gate|gates|checkpoint|entry)\b"),
     ("airstrike", r"\bair\s?strikes?\b|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\baerial\s+bombardment"),
     ("artillery", r"\bartillery\b|\bshelling\b|\bshelled\b|\bhowitzers?\b|\bartillery\s+shells?\b"),
     ("gunfire", r"\bgunfire\b|\bgunmen\b|\bopened\s+fire\b|\bsmall[- ]arms\b|\bsnipers?\b|\bshooting\b|"
@@ -189,6 +192,15 @@ _MOTIVE = prefiltered(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|in\s+response
 # (spun: "in assaults"); not the toll of attacks the story tells: "in two drone attacks", "in the attacks".
 _TALLY = prefiltered(r"\b(?:killed|wounded|injured|hurt)\s+in\s+(?!(?:the|these|those|two|three|four|both|twin)\b)"
                     r"(?:\w+\s+){0,3}(?:attacks|assaults)\b", re.I)
+# A toll counted over a country or a whole campaign, not one site's: "four people have been killed across the
+# country since the strikes began".
+_WIDER_TOLL_PHRASES = (
+    r"across\s+the\s+(?:country|nation|kingdom|region|emirates)", r"nationwide", r"country-?wide",
+    r"throughout\s+the\s+(?:country|nation|kingdom)",
+    r"since\s+the\s+(?:\w+\s+){0,2}(?:strikes|attacks|war|conflict|escalation|hostilities|campaign|offensive)\s+"
+    r"(?:began|started|erupted)",
+)
+_WIDER_TOLL = prefiltered(r"\b(?:" + "|".join(_WIDER_TOLL_PHRASES) + r")\b", re.I)
 # "revenge for the January 3 killing": a day that dates the motive (a killing), not an attack.
 _MOTIVE_BEFORE_DAY = prefiltered(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|response|answer\w*|anniversary)\s+"
                                 r"(?:for|to|of)?\s*(?:the\s+)?$", re.I)
@@ -199,8 +211,10 @@ _MOTIVE_KILLING_BEFORE_DAY = prefiltered(r"\b(?:revenge|aveng\w*|retaliat\w*|rep
                                         r"[^.;]{0,30}?\b(?:killing|assassination|martyrdom|death|murder|slaying)\s+"
                                         r"(?:on|of)\s+$", re.I)
 # Another attack than the one being told: its toll and weapons are not this one's.
-_OTHER_ATTACK = prefiltered(r"\b(?:last\s+(?:week|month)['’]s|yesterday['’]s|(?:an?|the)\s+(?:earlier|previous|prior|"
-                           r"similar))\s+(?:\w+\s+){0,2}(?:attacks?|strikes?|barrages?|assaults?)\b", re.I)
+# ("follows two earlier attacks by the group on the Harir base": counted, they are still earlier ones.)
+_OTHER_ATTACK = prefiltered(r"\b(?:last\s+(?:week|month)['’]s|yesterday['’]s|(?:an?|the|two|three|four|five|several|"
+                           r"\d+)\s+(?:earlier|previous|prior|similar))\s+(?:\w+\s+){0,2}(?:attacks?|strikes?|"
+                           r"barrages?|assaults?)\b", re.I)
 # A day in "following the incident of 22 June," dates what came before.
 _EARLIER_DAY = prefiltered(r"\b(?:after|following|since)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:of|on)?\s*$", re.I)
 # Relative words for the publish day: weaker than a named day for the same attack in the same story.
@@ -318,7 +332,11 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
             if chosen is not None and chosen.day is not None:
                 weak = day_text[chosen.start:chosen.end].lower() in _PUBLISH_DAY_WORDS and not _AGAIN.search(
                     _clause_text(sentence.text, clause))
-                first = _counted_from_the_last_event(chosen, chosen.day, drafts, published)
+                stated = _day_stated_before(chosen, days, sentences, index, published) if day_text is sentence.text \
+                    else None
+                first = _counted_from_the_last_event(chosen, chosen.day, drafts, published, stated)
+                if (published.date() - first).days > RECENT_DAYS:
+                    continue  # "On January 14 ... Two days earlier, mortars struck the base": told as background
                 joined = _days_joined_to(chosen, day_list, day_text, first)
                 for day, on in ((chosen, first), *joined):
                     morning = _told_this_morning(day, on, published, day_text)
@@ -491,13 +509,23 @@ def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int,
                 _placed_at_named(tokens, position, named):
             continue
         earlier = [(index, m.site_id) for m in named if m.end <= position]
-        for sentence_index, site_id in reversed([*recent, *earlier]):
+        told = [*recent, *earlier]
+        for sentence_index, site_id in reversed(told):
             if index - sentence_index > _ANAPHOR_WINDOW:
                 break
-            if token.norm in gazetteer.anchor_words(site_id) | learned.get(site_id, frozenset()):
+            if _refers_to(token.norm, site_id, gazetteer, learned):
+                # "the airports of Abha and Jizan ... the same airport": of two sites of its kind named in one
+                # sentence, the one the story named first, its subject
+                pair = {other for i, other in told if i == sentence_index and _refers_to(token.norm, other, gazetteer,
+                                                                                         learned)}
+                site_id = next(other for _, other in told if other in pair) if len(pair) > 1 else site_id
                 found.append(Mention(site_id, position, position + 1, "anaphor"))
                 break
     return found
+
+
+def _refers_to(word: str, site_id: str, gazetteer: Gazetteer, learned: dict[str, frozenset[str]]) -> bool:
+    return word in gazetteer.anchor_words(site_id) or word in learned.get(site_id, frozenset())
 
 
 def _placed_at_named(tokens: list[Token], position: int, named: list[Mention]) -> bool:
@@ -782,11 +810,27 @@ def _days_joined_to(chosen: DayMention, days: list[DayMention], text: str,
     return joined
 
 
-def _counted_from_the_last_event(chosen: DayMention, day: date, drafts: list[_Draft], published: datetime) -> date:
+def _day_stated_before(chosen: DayMention, days: list[DayMention], sentences: list[_Sentence], index: int,
+                       published: datetime) -> date | None:
+    """The day a relative day counted back from another event ("Two days earlier") counts from: the last event
+    day stated before it in its sentence, or else in the sentence before, whether or not that told an attack on a
+    site ("On January 14, rockets hit a base in the north. Two days earlier, ...")."""
+    if not chosen.from_event or chosen.after_event:
+        return None
+    before = [d for d in days if d.end <= chosen.start]
+    if not before and index > 0:
+        before = find_days(sentences[index - 1].text, published)
+    stated = [d.day for d in before if d.day is not None and not d.is_report_date and not d.from_event]
+    return stated[-1] if stated else None
+
+
+def _counted_from_the_last_event(chosen: DayMention, day: date, drafts: list[_Draft], published: datetime,
+                                 stated: date | None = None) -> date:
     """"Just a day earlier" after an attack told "late on Thursday": the Wednesday, not the day before the
-    publish day. With no dated attack told before it, the publish day is what it counts from."""
+    publish day; counted from the day stated just before it (`stated`), else from the last attack told. With
+    neither, the publish day is what it counts from."""
     back = (published.date() - day).days
-    last_told = next((d.day for d in reversed(drafts) if d.day is not None), None)
+    last_told = stated or next((d.day for d in reversed(drafts) if d.day is not None), None)
     if chosen.after_event and last_told is not None:  # "A day later, more rockets hit the base"
         return min(last_told + timedelta(days=chosen.after_event), published.date())
     if not chosen.from_event or back <= 0 or last_told is None:
@@ -986,7 +1030,7 @@ def _after_a_reply(text: str, start: int, site_at: int) -> int:
 
 
 def _add_toll(draft: _Draft, scope: str, zeros_only: bool = False) -> bool:
-    if _TALLY.search(scope):
+    if _TALLY.search(scope) or _WIDER_TOLL.search(scope):
         return False
     toll = count_casualties(scope)
     killed, wounded = toll.killed, toll.wounded
