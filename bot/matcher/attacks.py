@@ -67,7 +67,7 @@ _DESTINATION = prefiltered(r"\b(?:bound|headed|heading|destined|en\s+route|on\s+
                           r"toward|towards)\s+(?:the\s+)?$", re.I)
 # "two kilometres from the compound": a distance puts the event away from the site.
 _AT_A_DISTANCE = prefiltered(r"\b(?:\d+(?:\.\d+)?|a|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s*"
-                            r"(?:kilometres|kilometers|km|miles|metres|meters|m)\s+(?:away\s+)?(?:from|of|north\s+of|"
+                            r"(?:kilomet(?:re|er)s?|km|miles?|met(?:re|er)s?|m|yards?)\s+(?:away\s+)?(?:from|of|north\s+of|"
                             r"south\s+of|east\s+of|west\s+of|outside)\s+(?:[\w.'’-]+\s+){0,5}$", re.I)
 # "a house north-west of the airport": a place in some direction from the site, not the site.
 _BEARING_FROM = prefiltered(r"\b(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+(?:of|from)\s+"
@@ -165,7 +165,9 @@ _TRANSITIVE = prefiltered(r"struck|hits?|hitting|strikes|targets|targeted|target
 # drones", "the Erbil airport attack".
 _SUBJECT_HIT = prefiltered(r"^[^;!?]{0,80}?\b(was|were|had\s+been|has\s+been|came|comes|come|is|are|been)\s+"
                           r"(?:\w+\s+){0,2}?(attacked|hit|struck|targeted|under|shelled|rocketed|bombarded|rocked|"
-                          r"shaken|bombed|stormed)\b", re.I)
+                          r"shaken|bombed|stormed)\b|"
+                          # "was the target of 15 rockets" (not "has been the target of many attacks": a history)
+                          r"^[^;!?]{0,80}?\b(?:was|were)\s+the\s+target\s+of\b", re.I)
 _PARTICIPLE_HIT = prefiltered(r"^[^;!?,]{0,30}?\b(attacked|hit|struck|targeted|shelled|rocketed|bombed)\s+(?:by|with|"
                              r"in|overnight|early|late|on)\b", re.I)
 # "fires at its facilities in Abqaiq and Khurais as a result of drones": what happened there was caused by them.
@@ -305,12 +307,15 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
     lead_days: dict[str, DayMention | None] = {}
     for index, sentence in enumerate(sentences):
         for mention, clause in reported[index]:
-            if _near_only(sentence, mention) and any(_AIMED_ELSEWHERE.search(s.text) for s in sentences):
-                continue  # "missiles fired at what they called a spy headquarters ... ten fell near the consulate"
+            if _near_only(sentence, mention) and (any(_AIMED_ELSEWHERE.search(s.text) for s in sentences) or
+                                                  _FIRED_INTO.search(sentence.text, 0, _near_at(sentence, mention))):
+                continue  # "missiles fired at what they called a spy headquarters ... ten fell near the consulate",
+                # "Rockets fired into the Green Zone land near the US embassy": aimed elsewhere, fell near the site
             site = gazetteer.sites[mention.site_id]
             published = local_publish_time(story, site.timezone)
             days = find_days(sentence.text, published)
-            chosen = _day_for(days, clause, sentence.tokens[mention.start].start, sentence.text)
+            chosen = _named_in_apposition(_day_for(days, clause, sentence.tokens[mention.start].start, sentence.text),
+                                          days, sentence.text)
             if chosen is not None and chosen.old:
                 continue
             if chosen is None and any(d.old or d.before_today for d in days) and not _has_recent_day(days):
@@ -379,14 +384,24 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
 _AIMED_ELSEWHERE = prefiltered(r"\b(?:fired|launched|aimed)\b[^.;]{0,60}?\bat\s+(?:what\s+(?:they|it)\s+(?:called|"
                               r"described\s+as|said\s+was)\s+)?(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,3}"
                               r"(?:headquarters|home|house|villa|residence|hideout)\b", re.I)
+def _near_at(sentence: _Sentence, mention: Mention) -> int:
+    """Where "near" stands before the site's name."""
+    last = sentence.tokens[mention.end - 1].start
+    near = list(re.finditer(r"\bnear\b|\bclose\s+to\b|\baround\b|\bnext\s+to\b", sentence.text[:last], re.I))
+    return near[-1].start() if near else _name_start(sentence, mention)
+
+
+# Fire the sentence aims at a place before it names the site: "Rockets fired into the Green Zone, land near ...".
+_FIRED_INTO = prefiltered(r"\b(?:fired|launched|aimed|lobbed)\s+(?:into|towards?|at)\b", re.I)
 # Only "near" the site: what fell near it, with no word that it hit the site itself.
 _NEAR_ONLY = prefiltered(r"\b(?:fell|landed|land|lands|struck|exploded|impacted|hit)\s+"
                         r"(?:near|close\s+to|around|next\s+to)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}$", re.I)
 
 
 def _near_only(sentence: _Sentence, mention: Mention) -> bool:
-    site_at = _name_start(sentence, mention)
-    return bool(_NEAR_ONLY.search(sentence.text[max(0, site_at - 50):site_at]))
+    # (An embassy's mention may start at its city, named earlier: "Baghdad's Green Zone, land near US embassy".)
+    return any(_NEAR_ONLY.search(sentence.text[max(0, at - 50):at])
+               for at in (_name_start(sentence, mention), sentence.tokens[mention.end - 1].start))
 
 
 # A story whose lead says it was told on a weekday this many days or more before its publish day ("officials said
@@ -606,7 +621,8 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     after = text[sentence.tokens[mention.end - 1].end:]
     defended = bool(_STATIONED.search(before) and _DEFENDED.match(after))
     # ("an attack on US and coalition forces at the Tanf base": the forces there are what was aimed at.)
-    if origin and not defended and not re.search(r"\b(at|on|near|targeting|targeted|against|hit|struck|attacked)\s+"
+    if origin and not defended and not re.search(r"\b(at|on|near|targeting|targeted|against|hit|struck|attacked|"
+                                                 r"toward|towards)\s+"
                                                  r"(?:the\s+)?"
                                                  r"(?:[\w.'’-]+\s+){0,3}$", before[:origin.start()][-32:], re.I) \
             and not _SUBJECT_HIT.match(after[:80]):
@@ -784,6 +800,18 @@ def _day_for(days: list[DayMention], clause: Clause, site_at: int, text: str = "
         return min(reports, key=distance)
     olds = [d for d in in_clause if d.old]
     return olds[0] if olds else None
+
+
+_APPOSITION = re.compile(r"\s*,\s*")
+
+
+def _named_in_apposition(chosen: DayMention | None, days: list[DayMention], text: str) -> DayMention | None:
+    """"Earlier today, Christmas Day": the day named beside a word for the publish day is the same day, and
+    names it whatever the writer's zone makes of "today"."""
+    if chosen is None or text[chosen.start:chosen.end].lower() not in _PUBLISH_DAY_WORDS:
+        return chosen
+    named = next((d for d in days if d.start >= chosen.end and _APPOSITION.fullmatch(text, chosen.end, d.start)), None)
+    return named if named is not None and named.day is not None and not named.from_event and not named.old else chosen
 
 
 def _is_motive_day(text: str, day: DayMention) -> bool:
