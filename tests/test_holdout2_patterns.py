@@ -4,11 +4,13 @@ times carry their outlet's offset: Riyadh, Baghdad and Damascus are UTC+3, Kabul
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from bot.matcher.attacks import find_attacks
 from bot.matcher.casualties import count_casualties
+from bot.matcher.dates import find_days
 from bot.matcher.sites import Gazetteer
+from bot.matcher.stories import split_sentences
 from bot.models import Attack
 from tests.conftest import make_story
 
@@ -154,6 +156,34 @@ def test_a_toll_of_another_day_stays_with_its_day(gazetteer: Gazetteer) -> None:
     assert attack.killed is None
 
 
+def test_a_toll_told_in_a_clause_with_another_day(gazetteer: Gazetteer) -> None:
+    # The same sentence, its second clause dated: the resident was killed on 23 June, not on 2 July.
+    text = ("A drone attack hit Abha airport early on Tuesday, wounding nine civilians. The attack is the third on the "
+            "airport in three weeks; a Syrian resident was killed there on June 23.")
+    (attack,) = attacks(gazetteer, text, "2019-07-02T09:30:00+03:00")
+    assert (attack.day, attack.killed, attack.wounded) == (date(2019, 7, 2), None, 9)
+
+
+def test_a_figure_contradicted_by_no_casualties() -> None:
+    # The later, firmer word in the sentence wins (DOMAIN.md: "a firmer or later figure wins").
+    toll = count_casualties("A local source said that five rockets landed in the camp and that three people were "
+                            "injured, but the command said in a statement that the attack caused no casualties.")
+    assert (toll.killed, toll.wounded) == (0, 0)
+
+
+def test_an_outlet_named_today_is_no_day() -> None:
+    published = datetime.fromisoformat("2023-01-28T04:57:00+03:00")
+    assert find_days("According to the Baghdad Today website, the attack took place early on Friday.",
+                     published)[0].day == date(2023, 1, 27)
+    assert [d.day for d in find_days("Rockets Hit Erbil Airport Today", published)] == [date(2023, 1, 28)]
+
+
+def test_a_middle_initial_ends_no_sentence() -> None:
+    # So that what the spokesman said next stays within reach of the attack it is about.
+    assert split_sentences("It was announced by Col. Myles B. Caggins III, the spokesman. Nobody was hurt.") == (
+        "It was announced by Col. Myles B. Caggins III, the spokesman.", "Nobody was hurt.")
+
+
 def test_country_wide_totals_are_not_the_sites_toll(gazetteer: Gazetteer) -> None:
     text = ("Iran said its missiles hit Al Dhafra Air Base on Sunday. Across the country, four people have been "
             "killed and 117 slightly injured since the strikes began, the emirates' ministry said.")
@@ -168,6 +198,13 @@ def test_a_drone_air_force_strike_is_not_an_airstrike(gazetteer: Gazetteer) -> N
     text = ("The group said its drone air force hit Abha airport on Tuesday and that the strike was accurate.")
     (attack,) = attacks(gazetteer, text, "2020-09-02T08:00:00+03:00")
     assert attack.weapons == ("drone",)
+
+
+def test_the_warplanes_an_airfield_holds_are_not_the_weapon(gazetteer: Gazetteer) -> None:
+    for text in ("The spokesman said four drones hit the airfields of warplanes at Abha International Airport today.",
+                 "The group said it attacked the warplane airfields at Abha Airport with drones today."):
+        (attack,) = attacks(gazetteer, text, "2021-02-10T14:00:00+03:00")
+        assert attack.weapons == ("drone",), text
 
 
 def test_an_explosion_at_the_entrance_is_an_explosive(gazetteer: Gazetteer) -> None:

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from bot.matcher.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
@@ -758,9 +759,16 @@ def _aimed_at(text: str, site_start: int, site_end: int) -> bool:
                 or (_ATTACK_NOUN_AFTER.match(after[:45]) and not re.search(r"[;]", after[:45])))
 
 
-# Weapons named only to be set aside: the defenders' fire at a drone, a weapon corrected away ("rockets, not drones").
+# Places at a site named after what they hold: "the airfields of warplanes", "the warplane airfields", "hangars for
+# drones" were hit; the warplanes did not hit them.
+_HOLDING_PLACES = ("airfields?", "hangars?", "shelters?", "runways?", "depots?", "storage", "parking", "stores?")
+_HELD = ("warplanes?", "fighter\\s+jets?", "drones?", "aircraft", "missiles?", "rockets?")
+# Weapons named only to be set aside: the defenders' fire at a drone, a weapon corrected away ("rockets, not drones"),
+# what a place that was hit holds.
 _NOT_THE_WEAPON = prefiltered(r"\b(?:opened\s+fire|fired)\s+(?:on|at)\s+(?=(?:an?\s+|the\s+|two\s+|three\s+)?"
-                             r"(?:drones?|uavs?)\b)|,?\s*\bnot\s+(?:by\s+)?(?:drones?|rockets?|missiles?|mortars?)\b",
+                             r"(?:drones?|uavs?)\b)|,?\s*\bnot\s+(?:by\s+)?(?:drones?|rockets?|missiles?|mortars?)\b|"
+                             rf"\b(?:{'|'.join(_HOLDING_PLACES)})\s+(?:of|for)\s+(?:the\s+)?(?:\w+\s+)?"
+                             rf"(?:{'|'.join(_HELD)})\b|\b(?:{'|'.join(_HELD)})\s+(?:{'|'.join(_HOLDING_PLACES)})\b",
                              re.I)
 
 
@@ -975,7 +983,10 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
         draft.weapons.extend(w for w in weapons if w not in draft.weapons)
     draft.decided += [Evidence("site", sentence.text), *([Evidence("weapons", sentence.text)] if weapons else [])]
     answered = bool(_ANSWERING.match(clause_text.lstrip(" ,")))
-    if _add_toll(draft, _toll_scope(sentence, clause, clause_text, site_end, answered), zeros_only):
+    scope = _toll_scope(sentence, clause, clause_text, site_end, answered)
+    if scope is sentence.text:
+        scope = _without_other_days(scope, clause, draft.day, published)
+    if _add_toll(draft, scope, zeros_only):
         draft.decided.append(Evidence("toll", sentence.text))
     _set_claim(draft, _claim_in(sentence.text), sentence.text)
     # Told as what a retaliation answered: the next sentences go on about the retaliation.
@@ -1003,6 +1014,22 @@ def _toll_scope(sentence: _Sentence, clause: Clause, clause_text: str, site_end:
         comma = sentence.text.find(",", site_end, clause[-1][1])
         return sentence.text[clause[0][0]:comma if comma != -1 else clause[-1][1]]
     return (len({m.site_id for m in sentence.mentions}) > 1 and clause_text) or sentence.text
+
+
+def _without_other_days(sentence: str, clause: Clause, day: date | None, published: datetime) -> str:
+    """The sentence without the clauses, besides the site's own, that date another day: "The attack is the third
+    on the airport in three weeks; a resident was killed there on June 23" (that was another attack's toll)."""
+    if day is None:
+        return sentence
+    breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(sentence)), len(sentence)]
+    kept = []
+    for start, end in pairwise(breaks):
+        part = sentence[start:end]
+        own = any(start < b and a < end for a, b in clause)
+        if own or not any(d.day is not None and d.day != day and not d.is_report_date
+                          for d in find_days(part, published)):
+            kept.append(part)
+    return "".join(kept)
 
 
 # Where one item of a list of attacks ends: "Rockets struck Balad air base and a drone hit Baghdad airport".

@@ -71,6 +71,9 @@ _NO_CASUALTIES = prefiltered(
     r"\b(?:" + "|".join(_NONE_CAUSED) + r")(?:reported\s+|immediate\s+reported\s+|"
     r"human\s+(?:(?:n?or|and)\s+material\s+)?)?(?:(?:material\s+)?damage\s+(?:or|and)\s+)?"
     r"(casualties|losses|victims)\b", re.I)
+# A figure told and then contradicted, later in the sentence, by a statement of none: "a local source said three
+# people were injured, but the command said the attack caused no casualties" (the later, firmer word wins).
+_CONTRADICTED_BY_NONE = prefiltered(r"\bbut\b[^;]*?" + _NO_CASUALTIES.pattern, re.I)
 # "a figure it later raised to 14", "five, later revised to ten": the later figure of what was counted before.
 _RAISED_TO = prefiltered(r"\b(?:raised|revised|increased|lifted|updated|upped)\s+(?:it\s+|that\s+|the\s+\w+\s+)?"
                         r"(?:up\s+)?to\s+(?:at\s+least\s+|more\s+than\s+)?(\w+)", re.I)
@@ -149,6 +152,8 @@ _tokens = per_story(tokenize)  # the sentences a story reads are mostly the ones
 def count_casualties(sentence: str) -> Toll:
     if _NOT_BY_THE_ATTACK.search(sentence):
         return Toll(None, None, False)
+    if _CONTRADICTED_BY_NONE.search(sentence):
+        return Toll(0, 0, False)
     words = [t.norm for t in _tokens(sentence)]
     killed: list[int] = []
     wounded: list[int] = []

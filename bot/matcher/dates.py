@@ -173,6 +173,8 @@ def scan_days(sentence: str, published_local: datetime,
             if in_dateline(sentence, match.start(), match.end()):
                 taken.append((match.start(), match.end()))
                 continue
+            if kind == "relative" and _names_an_outlet(sentence, match):
+                continue
             resolved = _resolve(kind, match, published_local)
             if resolved is None:
                 continue
@@ -188,6 +190,19 @@ def scan_days(sentence: str, published_local: datetime,
                                     kind == "vague" and match.group(1).lower() in VAGUE_PAST,
                                     bool(_FROM_EVENT.search(match.group(0))) or bool(later), later))
     return sorted(found, key=lambda d: d.start)
+
+
+_CAPITALISED_WORD_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+$")
+_LOWER_CASE_WORD = re.compile(r"\b[a-z]{4,}\b")
+
+
+def _names_an_outlet(sentence: str, match: re.Match[str]) -> bool:
+    """"the Baghdad Today website", "USA Today": a capitalised "Today" after a capitalised word is a name (but
+    not in a headline written in title case: "Rockets Hit Erbil Airport Today")."""
+    return match.group(0).startswith("Today") and bool(
+        _CAPITALISED_WORD_BEFORE.search(sentence, max(0, match.start() - 30), match.start())) and bool(
+        _LOWER_CASE_WORD.search(sentence))
+
 
 
 def in_dateline(sentence: str, start: int, end: int) -> bool:
