@@ -402,7 +402,7 @@ _NEAR_ONLY = prefiltered(r"\b(?:fell|landed|land|lands|struck|exploded|impacted|
 def _near_only(sentence: _Sentence, mention: Mention) -> bool:
     # (An embassy's mention may start at its city, named earlier: "Baghdad's Green Zone, land near US embassy".)
     return any(_NEAR_ONLY.search(sentence.text[max(0, at - 50):at])
-               for at in (_name_start(sentence, mention), sentence.tokens[mention.end - 1].start))
+               for at in {_name_start(sentence, mention), sentence.tokens[mention.end - 1].start})
 
 
 # A story whose lead says it was told on a weekday this many days or more before its publish day ("officials said
@@ -763,13 +763,14 @@ def _aimed_at(text: str, site_start: int, site_end: int) -> bool:
 # drones" were hit; the warplanes did not hit them.
 _HOLDING_PLACES = ("airfields?", "hangars?", "shelters?", "runways?", "depots?", "storage", "parking", "stores?")
 _HELD = ("warplanes?", "fighter\\s+jets?", "drones?", "aircraft", "missiles?", "rockets?")
-# Weapons named only to be set aside: the defenders' fire at a drone, a weapon corrected away ("rockets, not drones"),
-# what a place that was hit holds.
+# Weapons named only to be set aside: the defenders' fire at a drone, a weapon corrected away ("rockets, not drones").
 _NOT_THE_WEAPON = prefiltered(r"\b(?:opened\s+fire|fired)\s+(?:on|at)\s+(?=(?:an?\s+|the\s+|two\s+|three\s+)?"
-                             r"(?:drones?|uavs?)\b)|,?\s*\bnot\s+(?:by\s+)?(?:drones?|rockets?|missiles?|mortars?)\b|"
-                             rf"\b(?:{'|'.join(_HOLDING_PLACES)})\s+(?:of|for)\s+(?:the\s+)?(?:\w+\s+)?"
-                             rf"(?:{'|'.join(_HELD)})\b|\b(?:{'|'.join(_HELD)})\s+(?:{'|'.join(_HOLDING_PLACES)})\b",
+                             r"(?:drones?|uavs?)\b)|,?\s*\bnot\s+(?:by\s+)?(?:drones?|rockets?|missiles?|mortars?)\b",
                              re.I)
+# ... and what a place that was hit holds; tried only on text with such a place (its words are the prefilter's).
+_HOLDING_PLACE = prefiltered(rf"\b(?:{'|'.join(_HOLDING_PLACES)})\b", re.I)
+_HELD_THERE = prefiltered(rf"\b(?:{'|'.join(_HOLDING_PLACES)})\s+(?:of|for)\s+(?:the\s+)?(?:\w+\s+)?"
+                          rf"(?:{'|'.join(_HELD)})\b|\b(?:{'|'.join(_HELD)})\s+(?:{'|'.join(_HOLDING_PLACES)})\b", re.I)
 
 
 # "bomb-laden", "explosive-packed", "booby-trapped" drones carry the explosive: they are drones
@@ -782,6 +783,8 @@ _DEFENCE_WEAPONS = prefiltered(r"\b(?:counter|anti)[- ](?:rocket|drone|missile|m
 
 @per_story
 def _weapons_in(text: str) -> list[str]:
+    if _HOLDING_PLACE.search(text):
+        text = _HELD_THERE.sub(" ", text)
     text = _DEFENCE_WEAPONS.sub("", _CARRIED_EXPLOSIVE.sub("", _NOT_THE_WEAPON.sub(" ", text)))
     return [weapon for weapon, pattern in WEAPON_PATTERNS if pattern.search(text)]
 
@@ -1019,17 +1022,13 @@ def _toll_scope(sentence: _Sentence, clause: Clause, clause_text: str, site_end:
 def _without_other_days(sentence: str, clause: Clause, day: date | None, published: datetime) -> str:
     """The sentence without the clauses, besides the site's own, that date another day: "The attack is the third
     on the airport in three weeks; a resident was killed there on June 23" (that was another attack's toll)."""
-    if day is None:
+    others = [d.start for d in find_days(sentence, published) if day is not None and d.day is not None and
+              d.day != day and not d.is_report_date and not _in_clause(d.start, clause)]
+    if not others:
         return sentence
     breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(sentence)), len(sentence)]
-    kept = []
-    for start, end in pairwise(breaks):
-        part = sentence[start:end]
-        own = any(start < b and a < end for a, b in clause)
-        if own or not any(d.day is not None and d.day != day and not d.is_report_date
-                          for d in find_days(part, published)):
-            kept.append(part)
-    return "".join(kept)
+    return "".join(sentence[start:end] for start, end in pairwise(breaks)
+                   if _in_clause(start, clause) or not any(start <= at < end for at in others))
 
 
 # Where one item of a list of attacks ends: "Rockets struck Balad air base and a drone hit Baghdad airport".

@@ -71,9 +71,9 @@ _NO_CASUALTIES = prefiltered(
     r"\b(?:" + "|".join(_NONE_CAUSED) + r")(?:reported\s+|immediate\s+reported\s+|"
     r"human\s+(?:(?:n?or|and)\s+material\s+)?)?(?:(?:material\s+)?damage\s+(?:or|and)\s+)?"
     r"(casualties|losses|victims)\b", re.I)
-# A figure told and then contradicted, later in the sentence, by a statement of none: "a local source said three
-# people were injured, but the command said the attack caused no casualties" (the later, firmer word wins).
-_CONTRADICTED_BY_NONE = prefiltered(r"\bbut\b[^;]*?" + _NO_CASUALTIES.pattern, re.I)
+# Before a statement of none, a turn that makes it contradict what came before: "a local source said three people
+# were injured, but the command said the attack caused no casualties" (the later, firmer word wins).
+_BUT = re.compile(r"\bbut\b", re.I)
 # "a figure it later raised to 14", "five, later revised to ten": the later figure of what was counted before.
 _RAISED_TO = prefiltered(r"\b(?:raised|revised|increased|lifted|updated|upped)\s+(?:it\s+|that\s+|the\s+\w+\s+)?"
                         r"(?:up\s+)?to\s+(?:at\s+least\s+|more\s+than\s+)?(\w+)", re.I)
@@ -152,7 +152,8 @@ _tokens = per_story(tokenize)  # the sentences a story reads are mostly the ones
 def count_casualties(sentence: str) -> Toll:
     if _NOT_BY_THE_ATTACK.search(sentence):
         return Toll(None, None, False)
-    if _CONTRADICTED_BY_NONE.search(sentence):
+    none = _NO_CASUALTIES.search(sentence)
+    if none and _BUT.search(sentence, 0, none.start()) and ";" not in sentence[:none.start()]:
         return Toll(0, 0, False)
     words = [t.norm for t in _tokens(sentence)]
     killed: list[int] = []
@@ -202,7 +203,7 @@ def count_casualties(sentence: str) -> Toll:
         if value is not None:
             wounded.append(value)
     raised = _raised_figures(sentence, killed, wounded)
-    zero_killed, zero_wounded = _zeros(sentence)
+    zero_killed, zero_wounded = (True, True) if none else _zeros(sentence)
     return Toll(
         max(killed) if killed else (0 if zero_killed else None),
         max(wounded) if wounded else (0 if zero_wounded else None),
@@ -235,9 +236,8 @@ def _raised_figures(sentence: str, killed: list[int], wounded: list[int]) -> boo
 
 
 def _zeros(sentence: str) -> tuple[bool, bool]:
+    """Whether the sentence says no one was killed, and no one wounded (its "no casualties" is read before)."""
     zero_killed = zero_wounded = False
-    if _NO_CASUALTIES.search(sentence):
-        return True, True
     # "No one was hurt", "no injuries": 0 killed and 0 wounded (../shared/DOMAIN.md); "no one was killed",
     # "no deaths": 0 killed only; "no one was killed or wounded": both.
     for pattern in (_NO_ONE, _NO_PEOPLE):
