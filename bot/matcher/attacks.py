@@ -191,10 +191,6 @@ _RELATIVE = re.compile(r"(?:where|which|who|whose|whom)\b", re.I)
 # The killing an attack avenges is its motive, not an attack on the place where it happened.
 _MOTIVE = prefiltered(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|in\s+response|answer\w*|anniversary)\b[^;]{0,60}"
                      r"\b(?:killing|assassination|martyrdom|death|murder|slaying)s?\b[^;]*$", re.I)
-# A toll "in attacks" (plural) is a tally of many attacks: "three contractors have been wounded in attacks on Balad"
-# (spun: "in assaults"); not the toll of attacks the story tells: "in two drone attacks", "in the attacks".
-_TALLY = prefiltered(r"\b(?:killed|wounded|injured|hurt)\s+in\s+(?!(?:the|these|those|two|three|four|both|twin)\b)"
-                    r"(?:\w+\s+){0,3}(?:attacks|assaults)\b", re.I)
 # A toll counted over a country or a whole campaign, not one site's: "four people have been killed across the
 # country since the strikes began".
 _WIDER_TOLL_PHRASES = (
@@ -203,7 +199,11 @@ _WIDER_TOLL_PHRASES = (
     r"since\s+the\s+(?:\w+\s+){0,2}(?:strikes|attacks|war|conflict|escalation|hostilities|campaign|offensive)\s+"
     r"(?:began|started|erupted)",
 )
-_WIDER_TOLL = prefiltered(r"\b(?:" + "|".join(_WIDER_TOLL_PHRASES) + r")\b", re.I)
+# A toll "in attacks" (plural) is a tally of many attacks: "three contractors have been wounded in attacks on Balad"
+# (spun: "in assaults"); not the toll of attacks the story tells: "in two drone attacks", "in the attacks". So is a
+# wider toll.
+_TALLY = prefiltered(r"\b(?:killed|wounded|injured|hurt)\s+in\s+(?!(?:the|these|those|two|three|four|both|twin)\b)"
+                    r"(?:\w+\s+){0,3}(?:attacks|assaults)\b|\b(?:" + "|".join(_WIDER_TOLL_PHRASES) + r")\b", re.I)
 # "revenge for the January 3 killing": a day that dates the motive (a killing), not an attack.
 _MOTIVE_BEFORE_DAY = prefiltered(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|response|answer\w*|anniversary)\s+"
                                 r"(?:for|to|of)?\s*(?:the\s+)?$", re.I)
@@ -401,8 +401,9 @@ _NEAR_ONLY = prefiltered(r"\b(?:fell|landed|land|lands|struck|exploded|impacted|
 
 def _near_only(sentence: _Sentence, mention: Mention) -> bool:
     # (An embassy's mention may start at its city, named earlier: "Baghdad's Green Zone, land near US embassy".)
-    return any(_NEAR_ONLY.search(sentence.text[max(0, at - 50):at])
-               for at in {_name_start(sentence, mention), sentence.tokens[mention.end - 1].start})
+    site_at, last_at = _name_start(sentence, mention), sentence.tokens[mention.end - 1].start
+    return bool(_NEAR_ONLY.search(sentence.text[max(0, site_at - 50):site_at])) or (
+        "," in sentence.text[site_at:last_at] and bool(_NEAR_ONLY.search(sentence.text[max(0, last_at - 50):last_at])))
 
 
 # A story whose lead says it was told on a weekday this many days or more before its publish day ("officials said
@@ -1084,7 +1085,7 @@ def _after_a_reply(text: str, start: int, site_at: int) -> int:
 
 
 def _add_toll(draft: _Draft, scope: str, zeros_only: bool = False) -> bool:
-    if _TALLY.search(scope) or _WIDER_TOLL.search(scope):
+    if _TALLY.search(scope):
         return False
     toll = count_casualties(scope)
     killed, wounded = toll.killed, toll.wounded
