@@ -308,8 +308,9 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
     lead_days: dict[str, DayMention | None] = {}
     for index, sentence in enumerate(sentences):
         for mention, clause in reported[index]:
-            if _near_only(sentence, mention) and (any(_AIMED_ELSEWHERE.search(s.text) for s in sentences) or
-                                                  _FIRED_INTO.search(sentence.text, 0, _near_at(sentence, mention))):
+            near = _near_only_at(sentence, mention)
+            if near is not None and (any(_AIMED_ELSEWHERE.search(s.text) for s in sentences) or
+                                     _FIRED_INTO.search(sentence.text, 0, near)):
                 continue  # "missiles fired at what they called a spy headquarters ... ten fell near the consulate",
                 # "Rockets fired into the Green Zone land near the US embassy": aimed elsewhere, fell near the site
             site = gazetteer.sites[mention.site_id]
@@ -385,13 +386,6 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
 _AIMED_ELSEWHERE = prefiltered(r"\b(?:fired|launched|aimed)\b[^.;]{0,60}?\bat\s+(?:what\s+(?:they|it)\s+(?:called|"
                               r"described\s+as|said\s+was)\s+)?(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,3}"
                               r"(?:headquarters|home|house|villa|residence|hideout)\b", re.I)
-def _near_at(sentence: _Sentence, mention: Mention) -> int:
-    """Where "near" stands before the site's name."""
-    last = sentence.tokens[mention.end - 1].start
-    near = list(re.finditer(r"\bnear\b|\bclose\s+to\b|\baround\b|\bnext\s+to\b", sentence.text[:last], re.I))
-    return near[-1].start() if near else _name_start(sentence, mention)
-
-
 # Fire the sentence aims at a place before it names the site: "Rockets fired into the Green Zone, land near ...".
 _FIRED_INTO = prefiltered(r"\b(?:fired|launched|aimed|lobbed)\s+(?:into|towards?|at)\b", re.I)
 # Only "near" the site: what fell near it, with no word that it hit the site itself.
@@ -399,11 +393,16 @@ _NEAR_ONLY = prefiltered(r"\b(?:fell|landed|land|lands|struck|exploded|impacted|
                         r"(?:near|close\s+to|around|next\s+to)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}$", re.I)
 
 
-def _near_only(sentence: _Sentence, mention: Mention) -> bool:
+def _near_only_at(sentence: _Sentence, mention: Mention) -> int | None:
+    """Where the words begin that put what fell only near the site ("landed near the"), if they do."""
     # (An embassy's mention may start at its city, named earlier: "Baghdad's Green Zone, land near US embassy".)
     site_at, last_at = _name_start(sentence, mention), sentence.tokens[mention.end - 1].start
-    return bool(_NEAR_ONLY.search(sentence.text[max(0, site_at - 50):site_at])) or (
-        "," in sentence.text[site_at:last_at] and bool(_NEAR_ONLY.search(sentence.text[max(0, last_at - 50):last_at])))
+    for at in (site_at, last_at) if "," in sentence.text[site_at:last_at] else (site_at,):
+        start = max(0, at - 50)
+        found = _NEAR_ONLY.search(sentence.text[start:at])
+        if found:
+            return start + found.start()
+    return None
 
 
 # A story whose lead says it was told on a weekday this many days or more before its publish day ("officials said

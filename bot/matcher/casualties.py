@@ -388,7 +388,7 @@ def _part_before(words: list[str], joiner: int) -> int | None:
 
 def _vague(words: list[str], j: int) -> bool:
     """"A number of", "a few": an amount, not a figure."""
-    return words[j] in ("a", "an") and words[j + 1:j + 2] != [] and words[j + 1] in _VAGUE_AMOUNTS
+    return words[j] in ("a", "an") and j + 1 < len(words) and words[j + 1] in _VAGUE_AMOUNTS
 
 
 def _person_follows(words: list[str], j: int) -> bool:
