@@ -207,6 +207,30 @@ def test_the_warplanes_an_airfield_holds_are_not_the_weapon(gazetteer: Gazetteer
         assert attack.weapons == ("drone",), text
 
 
+def test_gunmen_in_a_clause_joined_on_with_and(gazetteer: Gazetteer) -> None:
+    # The bomb at the edge of the base, and the gunmen who then tried to get in: one attack, both weapons.
+    text = ("A suicide car bomb blew up at a half-built clinic on the edge of Bagram Airfield early on Wednesday, and "
+            "gunmen then tried to fight their way into the base, officials said.")
+    (attack,) = attacks(gazetteer, text, "2019-12-11T11:40:00+04:30")
+    assert attack.weapons == ("explosive", "gunfire")
+
+
+def test_a_first_report_in_an_after_clause_adds_no_weapon(gazetteer: Gazetteer) -> None:
+    text = ("Two drones attacked Erbil International Airport late on Saturday, the directorate said, after the "
+            "security agency had first reported that three rockets landed near the airport.")
+    (attack,) = attacks(gazetteer, text, "2021-09-12T00:35:00+03:00")
+    assert attack.weapons == ("drone",)
+
+
+def test_a_truck_bomb_beside_the_base_and_an_attempt_to_storm_it(gazetteer: Gazetteer) -> None:
+    # The update that raised the toll: the bomb went off next to the base, the attackers tried to storm the base.
+    text = ("At least 80 people were wounded and two civilians killed after attackers set off a truck bomb at a "
+            "clinic being built next to Bagram Airfield and tried to storm the base, officials said. The gunfight "
+            "lasted about 12 hours.")
+    (attack,) = attacks(gazetteer, text, "2019-12-11T19:05:00+04:30")
+    assert (attack.site_id, attack.killed, attack.wounded) == ("bagram-air-base", 2, 80)
+
+
 def test_an_explosion_at_the_entrance_is_an_explosive(gazetteer: Gazetteer) -> None:
     text = "An explosion at the entrance of Kabul airport's military side killed several people on Sunday."
     (attack,) = attacks(gazetteer, text, "2023-01-01T14:00:00+04:30")

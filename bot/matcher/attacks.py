@@ -34,7 +34,8 @@ _WEAPON_REGEXES = (
                   r"(?:entrance|gate|gates|checkpoint|entry)\b"),
     ("airstrike", r"\bair\s?strikes?\b|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\baerial\s+bombardment"),
     ("artillery", r"\bartillery\b|\bshelling\b|\bshelled\b|\bhowitzers?\b|\bartillery\s+shells?\b"),
-    ("gunfire", r"\bgunfire\b|\bgunmen\b|\bopened\s+fire\b|\bsmall[- ]arms\b|\bsnipers?\b|\bshooting\b|"
+    ("gunfire", r"\bgunfire\b|\bgunmen\b|\bgun\s?fights?\b|\bfire\s?fights?\b|\bgun\s+battles?\b|"
+                r"\bopened\s+fire\b|\bsmall[- ]arms\b|\bsnipers?\b|\bshooting\b|"
                 r"\bmachine[- ]?guns?\b|\bshots\s+(?:were\s+)?fired\b|\bfired\s+shots\b"),
     ("other", r"\bgrenades?\b(?<!propelled grenade)|\bgrenade\b"),
 )
@@ -46,7 +47,7 @@ _HIT = prefiltered(
     r"shell(?:ed|ing)|bombard(?:ed|ment)|explo(?:sion|sions|ded|de)|blasts?|impact(?:ed|s)?|intercept(?:ed|ion|s)?|"
     r"shot\s+down|downed|assault(?:ed)?|raid(?:ed)?|ambush(?:ed)?|came\s+under|fell|crashed|slammed|"
     r"rocketed|pounded|salvos?|barrage|volley|detonat(?:ed|ion)|set\s+off|sirens?|falls?|fallen|"
-    r"bombed|bombing)\b", re.I)
+    r"bombed|bombing|storm(?:ed|ing)?|blew\s+up|(?:fight|fought|force|forced)\s+(?:their|its|his)\s+way)\b", re.I)
 _ATTACK_WORD = prefiltered("|".join([_HIT.pattern, *(p.pattern for _, p in WEAPON_PATTERNS), r"\bfire\b"]), re.I)
 # Without a weapon named, only these say "attack": not "landed", "fell", "hit", "fired" (a plane lands).
 _STRONG_HIT = prefiltered(
@@ -161,7 +162,7 @@ _AIM = prefiltered(r"\b(on|at|against|targeting|targeted|toward|towards|near|int
                   r"bombed|of)\s+(?:[\w.'’:,“”\"-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
 # Verbs whose object is what was hit, and the few words that may stand between verb and name.
 _TRANSITIVE = prefiltered(r"struck|hits?|hitting|strikes|targets|targeted|targeting|attacked|attacks|shelled|bombed|"
-                         r"pounded|rocketed|stormed", re.I)
+                         r"pounded|rocketed|storm|stormed|storming", re.I)
 # After a site's name: "Ain al-Asad air base, which hosts U.S. troops, was hit", "al-Omar field attacked by
 # drones", "the Erbil airport attack".
 _SUBJECT_HIT = prefiltered(r"^[^;!?]{0,80}?\b(was|were|had\s+been|has\s+been|came|comes|come|is|are|been)\s+"
@@ -978,6 +979,7 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
     near = " ".join(sentence.text[_after_a_reply(sentence.text, max(a, low), site_at):min(b, high)] for a, b in clause)
     weapons = _weapons_in(near) or _weapons_in(clause_text) or _weapons_in(sentence.text) or list(
         sentence.carried_weapons)
+    weapons += [w for w in _weapons_of_its_other_clauses(sentence, mention, clause) if w not in weapons]
     if index == 0 and sentence.is_title:
         draft.headline = sentence.text
         draft.headline_weapons = weapons
@@ -1007,6 +1009,24 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
         if toll:
             draft.decided.append(Evidence("toll", follower.text))
         _set_claim(draft, claim, follower.text)
+
+
+_GOES_ON = re.compile(r"\s*(?:and|then)\b", re.I)
+
+
+def _weapons_of_its_other_clauses(sentence: _Sentence, mention: Mention, clause: Clause) -> list[str]:
+    """What a clause joined on with "and" that reports an attack on the same site names: "A car bomb blew up on the
+    edge of Bagram Airfield, and gunmen then tried to fight their way into the base" (a bomb, and gunfire); not a
+    clause of what came before or was first reported ("after ... had first reported that three rockets landed")."""
+    found: list[str] = []
+    for other in sentence.mentions:
+        if other.site_id != mention.site_id or other is mention:
+            continue
+        other_clause = _clause_of(sentence.text, sentence.tokens[other.start].start)
+        if other_clause != clause and _GOES_ON.match(sentence.text, other_clause[0][0]) and \
+                _reports_attack(sentence, other, other_clause):
+            found += _weapons_in(_clause_text(sentence.text, other_clause))
+    return found
 
 
 def _toll_scope(sentence: _Sentence, clause: Clause, clause_text: str, site_end: int, answered: bool) -> str:
