@@ -47,7 +47,8 @@ _HIT = prefiltered(
     r"shell(?:ed|ing)|bombard(?:ed|ment)|explo(?:sion|sions|ded|de)|blasts?|impact(?:ed|s)?|intercept(?:ed|ion|s)?|"
     r"shot\s+down|downed|assault(?:ed)?|raid(?:ed)?|ambush(?:ed)?|came\s+under|fell|crashed|slammed|"
     r"rocketed|pounded|salvos?|barrage|volley|detonat(?:ed|ion)|set\s+off|sirens?|falls?|fallen|"
-    r"bombed|bombing|storm(?:ed|ing)?|blew\s+up|(?:fight|fought|force|forced)\s+(?:their|its|his)\s+way)\b", re.I)
+    r"bombed|bombing|storm(?:ed|ing)?|blew\s+up|fight(?:ing)?\s+(?:their|its|his)\s+way|fought\s+(?:their|its|his)\s+way)\b",
+    re.I)
 _ATTACK_WORD = prefiltered("|".join([_HIT.pattern, *(p.pattern for _, p in WEAPON_PATTERNS), r"\bfire\b"]), re.I)
 # Without a weapon named, only these say "attack": not "landed", "fell", "hit", "fired" (a plane lands).
 _STRONG_HIT = prefiltered(
@@ -1012,6 +1013,7 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
 
 
 _GOES_ON = re.compile(r"\s*(?:and|then)\b", re.I)
+_JOINED_ON = re.compile(r",\s+(?:and|then)\b", re.I)
 
 
 def _weapons_of_its_other_clauses(sentence: _Sentence, mention: Mention, clause: Clause) -> list[str]:
@@ -1019,9 +1021,11 @@ def _weapons_of_its_other_clauses(sentence: _Sentence, mention: Mention, clause:
     edge of Bagram Airfield, and gunmen then tried to fight their way into the base" (a bomb, and gunfire); not a
     clause of what came before or was first reported ("after ... had first reported that three rockets landed")."""
     found: list[str] = []
+    site_end = sentence.tokens[mention.end - 1].end
     for other in sentence.mentions:
-        if other.site_id != mention.site_id or other is mention:
-            continue
+        if other.site_id != mention.site_id or other.start < mention.end or \
+                not _JOINED_ON.search(sentence.text, site_end, sentence.tokens[other.start].start):
+            continue  # (most sentences: no later mention of the site after ", and")
         other_clause = _clause_of(sentence.text, sentence.tokens[other.start].start)
         if other_clause != clause and _GOES_ON.match(sentence.text, other_clause[0][0]) and \
                 _reports_attack(sentence, other, other_clause):
