@@ -7,10 +7,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from bot.matcher.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
-from bot.matcher.dates import DayMention, clock_edge, find_days
+from bot.matcher.dates import RECENT_DAYS, DayMention, clock_edge, find_days
 from bot.matcher.prefilter import Prefiltered, prefiltered
 from bot.matcher.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention, words_for_kind
 from bot.matcher.story_memo import one_story, per_story
@@ -27,10 +28,14 @@ _WEAPON_REGEXES = (
               r"\bone-way\s+attack|\bloitering\s+munitions?\b"),
     ("explosive", r"\bieds?\b|\bimprovised\s+explosive|\broadside\s+bombs?\b|\bcar\s+bombs?\b|\bvbieds?\b|"
                   r"\bsuicide\s+(?:bomb|bomber|bombing|attack|vest)|\bexplosive\s+devices?\b|"
-                  r"\bbombs?\b(?![- ]laden)|\bsticky\s+bombs?\b|\bbooby[- ]trap"),
+                  r"\bbombs?\b(?![- ]laden)|\bsticky\s+bombs?\b|\bbooby[- ]trap|"
+                  # A blast at a gate is set off there, not fired in: "an explosion at the entrance to the airport"
+                  r"\b(?:explosions?|blasts?)\s+(?:at|near|outside|by)\s+(?:the\s+|an?\s+)?(?:\w+\s+)?"
+                  r"(?:entrance|gate|gates|checkpoint|entry)\b"),
     ("airstrike", r"\bair\s?strikes?\b|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\baerial\s+bombardment"),
     ("artillery", r"\bartillery\b|\bshelling\b|\bshelled\b|\bhowitzers?\b|\bartillery\s+shells?\b"),
-    ("gunfire", r"\bgunfire\b|\bgunmen\b|\bopened\s+fire\b|\bsmall[- ]arms\b|\bsnipers?\b|\bshooting\b|"
+    ("gunfire", r"\bgunfire\b|\bgunmen\b|\bgun\s?fights?\b|\bfire\s?fights?\b|\bgun\s+battles?\b|"
+                r"\bopened\s+fire\b|\bsmall[- ]arms\b|\bsnipers?\b|\bshooting\b|"
                 r"\bmachine[- ]?guns?\b|\bshots\s+(?:were\s+)?fired\b|\bfired\s+shots\b"),
     ("other", r"\bgrenades?\b(?<!propelled grenade)|\bgrenade\b"),
 )
@@ -42,7 +47,8 @@ _HIT = prefiltered(
     r"shell(?:ed|ing)|bombard(?:ed|ment)|explo(?:sion|sions|ded|de)|blasts?|impact(?:ed|s)?|intercept(?:ed|ion|s)?|"
     r"shot\s+down|downed|assault(?:ed)?|raid(?:ed)?|ambush(?:ed)?|came\s+under|fell|crashed|slammed|"
     r"rocketed|pounded|salvos?|barrage|volley|detonat(?:ed|ion)|set\s+off|sirens?|falls?|fallen|"
-    r"bombed|bombing)\b", re.I)
+    r"bombed|bombing|storm(?:ed|ing)?|blew\s+up|fight(?:ing)?\s+(?:their|its|his)\s+way|fought\s+(?:their|its|his)\s+way)\b",
+    re.I)
 _ATTACK_WORD = prefiltered("|".join([_HIT.pattern, *(p.pattern for _, p in WEAPON_PATTERNS), r"\bfire\b"]), re.I)
 # Without a weapon named, only these say "attack": not "landed", "fell", "hit", "fired" (a plane lands).
 _STRONG_HIT = prefiltered(
@@ -64,7 +70,7 @@ _DESTINATION = prefiltered(r"\b(?:bound|headed|heading|destined|en\s+route|on\s+
                           r"toward|towards)\s+(?:the\s+)?$", re.I)
 # "two kilometres from the compound": a distance puts the event away from the site.
 _AT_A_DISTANCE = prefiltered(r"\b(?:\d+(?:\.\d+)?|a|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s*"
-                            r"(?:kilometres|kilometers|km|miles|metres|meters|m)\s+(?:away\s+)?(?:from|of|north\s+of|"
+                            r"(?:kilomet(?:re|er)s?|km|miles?|met(?:re|er)s?|m|yards?)\s+(?:away\s+)?(?:from|of|north\s+of|"
                             r"south\s+of|east\s+of|west\s+of|outside)\s+(?:[\w.'’-]+\s+){0,5}$", re.I)
 # "a house north-west of the airport": a place in some direction from the site, not the site.
 _BEARING_FROM = prefiltered(r"\b(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+(?:of|from)\s+"
@@ -157,12 +163,14 @@ _AIM = prefiltered(r"\b(on|at|against|targeting|targeted|toward|towards|near|int
                   r"bombed|of)\s+(?:[\w.'’:,“”\"-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
 # Verbs whose object is what was hit, and the few words that may stand between verb and name.
 _TRANSITIVE = prefiltered(r"struck|hits?|hitting|strikes|targets|targeted|targeting|attacked|attacks|shelled|bombed|"
-                         r"pounded|rocketed|stormed", re.I)
+                         r"pounded|rocketed|storm|stormed|storming", re.I)
 # After a site's name: "Ain al-Asad air base, which hosts U.S. troops, was hit", "al-Omar field attacked by
 # drones", "the Erbil airport attack".
 _SUBJECT_HIT = prefiltered(r"^[^;!?]{0,80}?\b(was|were|had\s+been|has\s+been|came|comes|come|is|are|been)\s+"
                           r"(?:\w+\s+){0,2}?(attacked|hit|struck|targeted|under|shelled|rocketed|bombarded|rocked|"
-                          r"shaken|bombed|stormed)\b", re.I)
+                          r"shaken|bombed|stormed)\b|"
+                          # "was the target of 15 rockets" (not "has been the target of many attacks": a history)
+                          r"^[^;!?]{0,80}?\b(?:was|were)\s+the\s+target\s+of\b", re.I)
 _PARTICIPLE_HIT = prefiltered(r"^[^;!?,]{0,30}?\b(attacked|hit|struck|targeted|shelled|rocketed|bombed)\s+(?:by|with|"
                              r"in|overnight|early|late|on)\b", re.I)
 # "fires at its facilities in Abqaiq and Khurais as a result of drones": what happened there was caused by them.
@@ -185,10 +193,19 @@ _RELATIVE = re.compile(r"(?:where|which|who|whose|whom)\b", re.I)
 # The killing an attack avenges is its motive, not an attack on the place where it happened.
 _MOTIVE = prefiltered(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|in\s+response|answer\w*|anniversary)\b[^;]{0,60}"
                      r"\b(?:killing|assassination|martyrdom|death|murder|slaying)s?\b[^;]*$", re.I)
+# A toll counted over a country or a whole campaign, not one site's: "four people have been killed across the
+# country since the strikes began".
+_WIDER_TOLL_PHRASES = (
+    r"across\s+the\s+(?:country|nation|kingdom|region|emirates)", r"nationwide", r"country-?wide",
+    r"throughout\s+the\s+(?:country|nation|kingdom)",
+    r"since\s+the\s+(?:\w+\s+){0,2}(?:strikes|attacks|war|conflict|escalation|hostilities|campaign|offensive)\s+"
+    r"(?:began|started|erupted)",
+)
 # A toll "in attacks" (plural) is a tally of many attacks: "three contractors have been wounded in attacks on Balad"
-# (spun: "in assaults"); not the toll of attacks the story tells: "in two drone attacks", "in the attacks".
+# (spun: "in assaults"); not the toll of attacks the story tells: "in two drone attacks", "in the attacks". So is a
+# wider toll.
 _TALLY = prefiltered(r"\b(?:killed|wounded|injured|hurt)\s+in\s+(?!(?:the|these|those|two|three|four|both|twin)\b)"
-                    r"(?:\w+\s+){0,3}(?:attacks|assaults)\b", re.I)
+                    r"(?:\w+\s+){0,3}(?:attacks|assaults)\b|\b(?:" + "|".join(_WIDER_TOLL_PHRASES) + r")\b", re.I)
 # "revenge for the January 3 killing": a day that dates the motive (a killing), not an attack.
 _MOTIVE_BEFORE_DAY = prefiltered(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|response|answer\w*|anniversary)\s+"
                                 r"(?:for|to|of)?\s*(?:the\s+)?$", re.I)
@@ -199,8 +216,10 @@ _MOTIVE_KILLING_BEFORE_DAY = prefiltered(r"\b(?:revenge|aveng\w*|retaliat\w*|rep
                                         r"[^.;]{0,30}?\b(?:killing|assassination|martyrdom|death|murder|slaying)\s+"
                                         r"(?:on|of)\s+$", re.I)
 # Another attack than the one being told: its toll and weapons are not this one's.
-_OTHER_ATTACK = prefiltered(r"\b(?:last\s+(?:week|month)['’]s|yesterday['’]s|(?:an?|the)\s+(?:earlier|previous|prior|"
-                           r"similar))\s+(?:\w+\s+){0,2}(?:attacks?|strikes?|barrages?|assaults?)\b", re.I)
+# ("follows two earlier attacks by the group on the Harir base": counted, they are still earlier ones.)
+_OTHER_ATTACK = prefiltered(r"\b(?:last\s+(?:week|month)['’]s|yesterday['’]s|(?:an?|the|two|three|four|five|several|"
+                           r"\d+)\s+(?:earlier|previous|prior|similar))\s+(?:\w+\s+){0,2}(?:attacks?|strikes?|"
+                           r"barrages?|assaults?)\b", re.I)
 # A day in "following the incident of 22 June," dates what came before.
 _EARLIER_DAY = prefiltered(r"\b(?:after|following|since)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:of|on)?\s*$", re.I)
 # Relative words for the publish day: weaker than a named day for the same attack in the same story.
@@ -291,12 +310,16 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
     lead_days: dict[str, DayMention | None] = {}
     for index, sentence in enumerate(sentences):
         for mention, clause in reported[index]:
-            if _near_only(sentence, mention) and any(_AIMED_ELSEWHERE.search(s.text) for s in sentences):
-                continue  # "missiles fired at what they called a spy headquarters ... ten fell near the consulate"
+            near = _near_only_at(sentence, mention)
+            if near is not None and (any(_AIMED_ELSEWHERE.search(s.text) for s in sentences) or
+                                     _FIRED_INTO.search(sentence.text, 0, near)):
+                continue  # "missiles fired at what they called a spy headquarters ... ten fell near the consulate",
+                # "Rockets fired into the Green Zone land near the US embassy": aimed elsewhere, fell near the site
             site = gazetteer.sites[mention.site_id]
             published = local_publish_time(story, site.timezone)
             days = find_days(sentence.text, published)
-            chosen = _day_for(days, clause, sentence.tokens[mention.start].start, sentence.text)
+            chosen = _named_in_apposition(_day_for(days, clause, sentence.tokens[mention.start].start, sentence.text),
+                                          days, sentence.text)
             if chosen is not None and chosen.old:
                 continue
             if chosen is None and any(d.old or d.before_today for d in days) and not _has_recent_day(days):
@@ -318,7 +341,11 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
             if chosen is not None and chosen.day is not None:
                 weak = day_text[chosen.start:chosen.end].lower() in _PUBLISH_DAY_WORDS and not _AGAIN.search(
                     _clause_text(sentence.text, clause))
-                first = _counted_from_the_last_event(chosen, chosen.day, drafts, published)
+                stated = _day_stated_before(chosen, days, sentences, index, published) if day_text is sentence.text \
+                    else None
+                first = _counted_from_the_last_event(chosen, chosen.day, drafts, published, stated)
+                if (published.date() - first).days > RECENT_DAYS:
+                    continue  # "On January 14 ... Two days earlier, mortars struck the base": told as background
                 joined = _days_joined_to(chosen, day_list, day_text, first)
                 for day, on in ((chosen, first), *joined):
                     morning = _told_this_morning(day, on, published, day_text)
@@ -361,14 +388,23 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
 _AIMED_ELSEWHERE = prefiltered(r"\b(?:fired|launched|aimed)\b[^.;]{0,60}?\bat\s+(?:what\s+(?:they|it)\s+(?:called|"
                               r"described\s+as|said\s+was)\s+)?(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,3}"
                               r"(?:headquarters|home|house|villa|residence|hideout)\b", re.I)
+# Fire the sentence aims at a place before it names the site: "Rockets fired into the Green Zone, land near ...".
+_FIRED_INTO = prefiltered(r"\b(?:fired|launched|aimed|lobbed)\s+(?:into|towards?|at)\b", re.I)
 # Only "near" the site: what fell near it, with no word that it hit the site itself.
 _NEAR_ONLY = prefiltered(r"\b(?:fell|landed|land|lands|struck|exploded|impacted|hit)\s+"
                         r"(?:near|close\s+to|around|next\s+to)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}$", re.I)
 
 
-def _near_only(sentence: _Sentence, mention: Mention) -> bool:
-    site_at = _name_start(sentence, mention)
-    return bool(_NEAR_ONLY.search(sentence.text[max(0, site_at - 50):site_at]))
+def _near_only_at(sentence: _Sentence, mention: Mention) -> int | None:
+    """Where the words begin that put what fell only near the site ("landed near the"), if they do."""
+    # (An embassy's mention may start at its city, named earlier: "Baghdad's Green Zone, land near US embassy".)
+    site_at, last_at = _name_start(sentence, mention), sentence.tokens[mention.end - 1].start
+    for at in (site_at, last_at) if "," in sentence.text[site_at:last_at] else (site_at,):
+        start = max(0, at - 50)
+        found = _NEAR_ONLY.search(sentence.text[start:at])
+        if found:
+            return start + found.start()
+    return None
 
 
 # A story whose lead says it was told on a weekday this many days or more before its publish day ("officials said
@@ -491,13 +527,23 @@ def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int,
                 _placed_at_named(tokens, position, named):
             continue
         earlier = [(index, m.site_id) for m in named if m.end <= position]
-        for sentence_index, site_id in reversed([*recent, *earlier]):
+        told = [*recent, *earlier]
+        for sentence_index, site_id in reversed(told):
             if index - sentence_index > _ANAPHOR_WINDOW:
                 break
-            if token.norm in gazetteer.anchor_words(site_id) | learned.get(site_id, frozenset()):
+            if _refers_to(token.norm, site_id, gazetteer, learned):
+                # "the airports of Abha and Jizan ... the same airport": of two sites of its kind named in one
+                # sentence, the one the story named first, its subject
+                pair = {other for i, other in told if i == sentence_index and _refers_to(token.norm, other, gazetteer,
+                                                                                         learned)}
+                site_id = next(other for _, other in told if other in pair) if len(pair) > 1 else site_id
                 found.append(Mention(site_id, position, position + 1, "anaphor"))
                 break
     return found
+
+
+def _refers_to(word: str, site_id: str, gazetteer: Gazetteer, learned: dict[str, frozenset[str]]) -> bool:
+    return word in gazetteer.anchor_words(site_id) or word in learned.get(site_id, frozenset())
 
 
 def _placed_at_named(tokens: list[Token], position: int, named: list[Mention]) -> bool:
@@ -578,7 +624,8 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     after = text[sentence.tokens[mention.end - 1].end:]
     defended = bool(_STATIONED.search(before) and _DEFENDED.match(after))
     # ("an attack on US and coalition forces at the Tanf base": the forces there are what was aimed at.)
-    if origin and not defended and not re.search(r"\b(at|on|near|targeting|targeted|against|hit|struck|attacked)\s+"
+    if origin and not defended and not re.search(r"\b(at|on|near|targeting|targeted|against|hit|struck|attacked|"
+                                                 r"toward|towards)\s+"
                                                  r"(?:the\s+)?"
                                                  r"(?:[\w.'’-]+\s+){0,3}$", before[:origin.start()][-32:], re.I) \
             and not _SUBJECT_HIT.match(after[:80]):
@@ -714,10 +761,18 @@ def _aimed_at(text: str, site_start: int, site_end: int) -> bool:
                 or (_ATTACK_NOUN_AFTER.match(after[:45]) and not re.search(r"[;]", after[:45])))
 
 
+# Places at a site named after what they hold: "the airfields of warplanes", "the warplane airfields", "hangars for
+# drones" were hit; the warplanes did not hit them.
+_HOLDING_PLACES = ("airfields?", "hangars?", "shelters?", "runways?", "depots?", "storage", "parking", "stores?")
+_HELD = ("warplanes?", "fighter\\s+jets?", "drones?", "aircraft", "missiles?", "rockets?")
 # Weapons named only to be set aside: the defenders' fire at a drone, a weapon corrected away ("rockets, not drones").
 _NOT_THE_WEAPON = prefiltered(r"\b(?:opened\s+fire|fired)\s+(?:on|at)\s+(?=(?:an?\s+|the\s+|two\s+|three\s+)?"
                              r"(?:drones?|uavs?)\b)|,?\s*\bnot\s+(?:by\s+)?(?:drones?|rockets?|missiles?|mortars?)\b",
                              re.I)
+# ... and what a place that was hit holds; tried only on text with such a place (its words are the prefilter's).
+_HOLDING_PLACE = prefiltered(rf"\b(?:{'|'.join(_HOLDING_PLACES)})\b", re.I)
+_HELD_THERE = prefiltered(rf"\b(?:{'|'.join(_HOLDING_PLACES)})\s+(?:of|for)\s+(?:the\s+)?(?:\w+\s+)?"
+                          rf"(?:{'|'.join(_HELD)})\b|\b(?:{'|'.join(_HELD)})\s+(?:{'|'.join(_HOLDING_PLACES)})\b", re.I)
 
 
 # "bomb-laden", "explosive-packed", "booby-trapped" drones carry the explosive: they are drones
@@ -730,6 +785,8 @@ _DEFENCE_WEAPONS = prefiltered(r"\b(?:counter|anti)[- ](?:rocket|drone|missile|m
 
 @per_story
 def _weapons_in(text: str) -> list[str]:
+    if _HOLDING_PLACE.search(text):
+        text = _HELD_THERE.sub(" ", text)
     text = _DEFENCE_WEAPONS.sub("", _CARRIED_EXPLOSIVE.sub("", _NOT_THE_WEAPON.sub(" ", text)))
     return [weapon for weapon, pattern in WEAPON_PATTERNS if pattern.search(text)]
 
@@ -758,6 +815,18 @@ def _day_for(days: list[DayMention], clause: Clause, site_at: int, text: str = "
     return olds[0] if olds else None
 
 
+_APPOSITION = re.compile(r"\s*,\s*")
+
+
+def _named_in_apposition(chosen: DayMention | None, days: list[DayMention], text: str) -> DayMention | None:
+    """"Earlier today, Christmas Day": the day named beside a word for the publish day is the same day, and
+    names it whatever the writer's zone makes of "today"."""
+    if chosen is None or text[chosen.start:chosen.end].lower() not in _PUBLISH_DAY_WORDS:
+        return chosen
+    named = next((d for d in days if d.start >= chosen.end and _APPOSITION.fullmatch(text, chosen.end, d.start)), None)
+    return named if named is not None and named.day is not None and not named.from_event and not named.old else chosen
+
+
 def _is_motive_day(text: str, day: DayMention) -> bool:
     return bool(_MOTIVE_BEFORE_DAY.search(text[:day.start]) and _KILLING_AFTER_DAY.match(text[day.end:])) or \
         bool(_MOTIVE_KILLING_BEFORE_DAY.search(text[:day.start]))
@@ -782,11 +851,27 @@ def _days_joined_to(chosen: DayMention, days: list[DayMention], text: str,
     return joined
 
 
-def _counted_from_the_last_event(chosen: DayMention, day: date, drafts: list[_Draft], published: datetime) -> date:
+def _day_stated_before(chosen: DayMention, days: list[DayMention], sentences: list[_Sentence], index: int,
+                       published: datetime) -> date | None:
+    """The day a relative day counted back from another event ("Two days earlier") counts from: the last event
+    day stated before it in its sentence, or else in the sentence before, whether or not that told an attack on a
+    site ("On January 14, rockets hit a base in the north. Two days earlier, ...")."""
+    if not chosen.from_event or chosen.after_event:
+        return None
+    before = [d for d in days if d.end <= chosen.start]
+    if not before and index > 0:
+        before = find_days(sentences[index - 1].text, published)
+    stated = [d.day for d in before if d.day is not None and not d.is_report_date and not d.from_event]
+    return stated[-1] if stated else None
+
+
+def _counted_from_the_last_event(chosen: DayMention, day: date, drafts: list[_Draft], published: datetime,
+                                 stated: date | None = None) -> date:
     """"Just a day earlier" after an attack told "late on Thursday": the Wednesday, not the day before the
-    publish day. With no dated attack told before it, the publish day is what it counts from."""
+    publish day; counted from the day stated just before it (`stated`), else from the last attack told. With
+    neither, the publish day is what it counts from."""
     back = (published.date() - day).days
-    last_told = next((d.day for d in reversed(drafts) if d.day is not None), None)
+    last_told = stated or next((d.day for d in reversed(drafts) if d.day is not None), None)
     if chosen.after_event and last_told is not None:  # "A day later, more rockets hit the base"
         return min(last_told + timedelta(days=chosen.after_event), published.date())
     if not chosen.from_event or back <= 0 or last_told is None:
@@ -895,6 +980,7 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
     near = " ".join(sentence.text[_after_a_reply(sentence.text, max(a, low), site_at):min(b, high)] for a, b in clause)
     weapons = _weapons_in(near) or _weapons_in(clause_text) or _weapons_in(sentence.text) or list(
         sentence.carried_weapons)
+    weapons += [w for w in _weapons_of_its_other_clauses(sentence, mention, clause) if w not in weapons]
     if index == 0 and sentence.is_title:
         draft.headline = sentence.text
         draft.headline_weapons = weapons
@@ -903,7 +989,10 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
         draft.weapons.extend(w for w in weapons if w not in draft.weapons)
     draft.decided += [Evidence("site", sentence.text), *([Evidence("weapons", sentence.text)] if weapons else [])]
     answered = bool(_ANSWERING.match(clause_text.lstrip(" ,")))
-    if _add_toll(draft, _toll_scope(sentence, clause, clause_text, site_end, answered), zeros_only):
+    scope = _toll_scope(sentence, clause, clause_text, site_end, answered)
+    if scope is sentence.text:
+        scope = _without_other_days(scope, clause, draft.day, published)
+    if _add_toll(draft, scope, zeros_only):
         draft.decided.append(Evidence("toll", sentence.text))
     _set_claim(draft, _claim_in(sentence.text), sentence.text)
     # Told as what a retaliation answered: the next sentences go on about the retaliation.
@@ -923,6 +1012,27 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
         _set_claim(draft, claim, follower.text)
 
 
+_GOES_ON = re.compile(r"\s*(?:and|then)\b", re.I)
+_JOINED_ON = re.compile(r",\s+(?:and|then)\b", re.I)
+
+
+def _weapons_of_its_other_clauses(sentence: _Sentence, mention: Mention, clause: Clause) -> list[str]:
+    """What a clause joined on with "and" that reports an attack on the same site names: "A car bomb blew up on the
+    edge of Bagram Airfield, and gunmen then tried to fight their way into the base" (a bomb, and gunfire); not a
+    clause of what came before or was first reported ("after ... had first reported that three rockets landed")."""
+    found: list[str] = []
+    site_end = sentence.tokens[mention.end - 1].end
+    for other in sentence.mentions:
+        if other.site_id != mention.site_id or other.start < mention.end or \
+                not _JOINED_ON.search(sentence.text, site_end, sentence.tokens[other.start].start):
+            continue  # (most sentences: no later mention of the site after ", and")
+        other_clause = _clause_of(sentence.text, sentence.tokens[other.start].start)
+        if other_clause != clause and _GOES_ON.match(sentence.text, other_clause[0][0]) and \
+                _reports_attack(sentence, other, other_clause):
+            found += _weapons_in(_clause_text(sentence.text, other_clause))
+    return found
+
+
 def _toll_scope(sentence: _Sentence, clause: Clause, clause_text: str, site_end: int, answered: bool) -> str:
     """Where the toll of the attack on this site is told: the sentence, or its clause when it names other sites;
     in "strikes in retaliation for the attack on Ain al-Asad on Wednesday, killing 40" only up to the comma after
@@ -931,6 +1041,18 @@ def _toll_scope(sentence: _Sentence, clause: Clause, clause_text: str, site_end:
         comma = sentence.text.find(",", site_end, clause[-1][1])
         return sentence.text[clause[0][0]:comma if comma != -1 else clause[-1][1]]
     return (len({m.site_id for m in sentence.mentions}) > 1 and clause_text) or sentence.text
+
+
+def _without_other_days(sentence: str, clause: Clause, day: date | None, published: datetime) -> str:
+    """The sentence without the clauses, besides the site's own, that date another day: "The attack is the third
+    on the airport in three weeks; a resident was killed there on June 23" (that was another attack's toll)."""
+    others = [d.start for d in find_days(sentence, published) if day is not None and d.day is not None and
+              d.day != day and not d.is_report_date and not _in_clause(d.start, clause)]
+    if not others:
+        return sentence
+    breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(sentence)), len(sentence)]
+    return "".join(sentence[start:end] for start, end in pairwise(breaks)
+                   if _in_clause(start, clause) or not any(start <= at < end for at in others))
 
 
 # Where one item of a list of attacks ends: "Rockets struck Balad air base and a drone hit Baghdad airport".

@@ -54,22 +54,35 @@ _NOT_PEOPLE = frozenset({"rockets", "rocket", "missiles", "missile", "drones", "
 _NOUN_OF = {"death": "killed", "deaths": "killed", "killing": "killed", "injuries": "wounded", "injury": "wounded",
             "wounding": "wounded", "injuring": "wounded"}
 _BE_VERBS = frozenset({"were", "was", "been", "are", "is", "being"})
+# After "a", words that make it no figure: "killed and wounded a number of people", "a handful of guards".
+_VAGUE_AMOUNTS = frozenset({"number", "few", "handful", "lot", "host", "series"})
 _QUANTIFIERS = frozenset({"at", "least", "more", "than", "about", "around", "nearly", "almost", "some",
                           "over", "up", "to", "another", "additional", "further", "of", "the", "those"})
 _SUPERSEDED = prefiltered(r"\b(first|initially|originally|earlier|previously|initial)\b\s*(said|reported|"
                          r"put|gave|stated|announced|counted|reports?|toll|figure|statement)?", re.I)
+# Words before "casualties", "losses" or "victims" that say there were none: "caused no casualties", "without
+# causing any losses", "causing neither human nor material losses", "Neither attack caused casualties".
+_NONE_CAUSED = (
+    r"no\s+", r"without\s+(?:causing\s+|leaving\s+)?(?:any\s+)?", r"did\s+not\s+cause\s+(?:any\s+)?",
+    r"caused\s+no\s+", r"zero\s+", r"free\s+of\s+", r"(?:caus(?:ed|ing|es)|left|leaving)\s+neither\s+",
+    r"neither\s+(?:\w+\s+){1,2}?(?:caused|left|resulted\s+in|brought\s+about)\s+(?:any\s+)?",
+)
 _NO_CASUALTIES = prefiltered(
-    r"\b(no\s+|without\s+(?:causing\s+|leaving\s+)?(?:any\s+)?|did\s+not\s+cause\s+(?:any\s+)?|caused\s+no\s+|"
-    r"zero\s+|free\s+of\s+)(?:reported\s+|immediate\s+reported\s+|human\s+)?(?:(?:material\s+)?damage\s+(?:or|and)\s+)?"
+    r"\b(?:" + "|".join(_NONE_CAUSED) + r")(?:reported\s+|immediate\s+reported\s+|"
+    r"human\s+(?:(?:n?or|and)\s+material\s+)?)?(?:(?:material\s+)?damage\s+(?:or|and)\s+)?"
     r"(casualties|losses|victims)\b", re.I)
+# Before a statement of none, a turn that makes it contradict what came before: "a local source said three people
+# were injured, but the command said the attack caused no casualties" (the later, firmer word wins).
+_BUT = re.compile(r"\bbut\b", re.I)
 # "a figure it later raised to 14", "five, later revised to ten": the later figure of what was counted before.
 _RAISED_TO = prefiltered(r"\b(?:raised|revised|increased|lifted|updated|upped)\s+(?:it\s+|that\s+|the\s+\w+\s+)?"
                         r"(?:up\s+)?to\s+(?:at\s+least\s+|more\s+than\s+)?(\w+)", re.I)
 # Words that end a list of casualty groups ("two officers and two airmen"): past them a number counts else.
 _PART_STOP = KILLED_WORDS | WOUNDED_WORDS | ATTACKER_NOUNS | _NOT_PEOPLE | frozenset({
     "were", "was", "said", "the", "in", "on", "at", "by", "after", "while", "when", "with", "had", "have"})
+# "Nobody remained wounded" (machine translation) says what "nobody was wounded" says.
 _NO_ONE = prefiltered(r"\b(?:no\s*(?:one|body)|nobody|none\s+of\s+(?:the\s+)?\w+)\s+(?:\w+\s+){0,2}"
-                     r"(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(killed|hurt|injured|wounded|harmed)"
+                     r"(?:was|were|had\s+been|has\s+been|remained|remains)\s+(?:\w+\s+)?(killed|hurt|injured|wounded|harmed)"
                      r"(?:\s+(?:or|nor|and)\s+(killed|hurt|injured|wounded|harmed))?", re.I)
 _NO_PEOPLE = prefiltered(r"\bno\s+(?:[\w.-]+\s+){0,5}?(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?"
                         r"(killed|hurt|injured|wounded|harmed)(?:\s+(?:or|nor|and)\s+(killed|hurt|injured|wounded|"
@@ -139,6 +152,9 @@ _tokens = per_story(tokenize)  # the sentences a story reads are mostly the ones
 def count_casualties(sentence: str) -> Toll:
     if _NOT_BY_THE_ATTACK.search(sentence):
         return Toll(None, None, False)
+    none = _NO_CASUALTIES.search(sentence)
+    if none and _BUT.search(sentence, 0, none.start()) and ";" not in sentence[:none.start()]:
+        return Toll(0, 0, False)
     words = [t.norm for t in _tokens(sentence)]
     killed: list[int] = []
     wounded: list[int] = []
@@ -187,7 +203,7 @@ def count_casualties(sentence: str) -> Toll:
         if value is not None:
             wounded.append(value)
     raised = _raised_figures(sentence, killed, wounded)
-    zero_killed, zero_wounded = _zeros(sentence)
+    zero_killed, zero_wounded = (True, True) if none else _zeros(sentence)
     return Toll(
         max(killed) if killed else (0 if zero_killed else None),
         max(wounded) if wounded else (0 if zero_wounded else None),
@@ -220,9 +236,8 @@ def _raised_figures(sentence: str, killed: list[int], wounded: list[int]) -> boo
 
 
 def _zeros(sentence: str) -> tuple[bool, bool]:
+    """Whether the sentence says no one was killed, and no one wounded (its "no casualties" is read before)."""
     zero_killed = zero_wounded = False
-    if _NO_CASUALTIES.search(sentence):
-        return True, True
     # "No one was hurt", "no injuries": 0 killed and 0 wounded (../shared/DOMAIN.md); "no one was killed",
     # "no deaths": 0 killed only; "no one was killed or wounded": both.
     for pattern in (_NO_ONE, _NO_PEOPLE):
@@ -255,7 +270,7 @@ def _count_after(words: list[str], index: int) -> int | None:
     if j >= len(words):
         return None
     value = _number(words[j])
-    if value is None or (words[j] in ("a", "an") and not _person_follows(words, j)):
+    if value is None or (words[j] in ("a", "an") and not _person_follows(words, j)) or _vague(words, j):
         return None
     following = words[j + 1] if j + 1 < len(words) else ""
     defenders = following == "fighters" and words[j + 2:j + 3] == ["of"]  # "two fighters of the partner force"
@@ -281,7 +296,7 @@ def _count_before(words: list[str], index: int) -> int | None:
         if value is None:
             continue
         following = words[j + 1] if j + 1 < len(words) else ""
-        if following in _NOT_PEOPLE:
+        if following in _NOT_PEOPLE or _vague(words, j):
             return None
         if word in ("a", "an", "one", "single") and not saw_person:
             return None
@@ -369,6 +384,11 @@ def _part_before(words: list[str], joiner: int) -> int | None:
             return None  # "170 people, including 13 soldiers, and about 150 were wounded": no parts
         return m
     return None
+
+
+def _vague(words: list[str], j: int) -> bool:
+    """"A number of", "a few": an amount, not a figure."""
+    return words[j] in ("a", "an") and j + 1 < len(words) and words[j + 1] in _VAGUE_AMOUNTS
 
 
 def _person_follows(words: list[str], j: int) -> bool:

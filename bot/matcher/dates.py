@@ -21,6 +21,10 @@ RELATIVE_DAYS = {
     "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0, "overnight": 0,
     "earlier today": 0, "earlier in the day": 0, "on the same day": 0, "at dawn": 0,
 }
+# Days named by a fixed-date holiday (month, day): "earlier today, Christmas Day" names the day whatever the
+# writer's zone makes of "today".
+HOLIDAYS = {"christmas day": (12, 25), "christmas eve": (12, 24), "boxing day": (12, 26),
+            "new year's day": (1, 1), "new year's eve": (12, 31)}
 # Phrases that put an attack in the past beyond "recent" (days, not years).
 OLD_PHRASES = ("last year", "years ago", "a year ago", "months ago", "last month", "anniversary",
                "previous year", "in the past year", "earlier this year", "last summer", "last winter",
@@ -51,6 +55,8 @@ _PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
     ("day_month", prefiltered(rf"\b{_WEEKDAY_OF_DATE}(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
                              rf"(?:,?\s+(\d{{4}}))?", re.I)),
     ("iso", prefiltered(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
+    ("holiday", prefiltered(r"\b(" + "|".join(re.escape(name).replace("'", "['’]?").replace(r"\ ", r"\s+")
+                                       for name in HOLIDAYS) + r")\b", re.I)),
     ("weekday", prefiltered(r"\b(?:(early|late|last|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|friday|"
                            r"saturday|sunday)(?:['’]s)?(?:\s+(morning|afternoon|evening|night|overnight))?\b", re.I)),
     ("month_year", prefiltered(rf"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\s+(\d{{4}})\b",
@@ -117,6 +123,7 @@ DIGITS = re.compile(r"[0-9]")
 VAGUE_WORDS = ("day", "week", "hour", "month")
 OLD_WORDS = ("year", "month", "anniversar", "last ", "decade", "past", "times", "once", "occasion", "repeated")
 RELATIVE_WORDS = ("day", "night", "morning", "afternoon", "evening", "dawn")
+HOLIDAY_WORDS = ("christmas", "boxing", "new year")
 _ALL_KINDS = frozenset(kind for kind, _ in _PATTERNS)
 
 
@@ -135,6 +142,8 @@ def possible_kinds(sentence: str) -> frozenset[str] | set[str]:
             kinds.add("vague")
         if any(word in lower for word in RELATIVE_WORDS):
             kinds.add("relative")
+    if any(word in lower for word in HOLIDAY_WORDS):
+        kinds.add("holiday")
     if any(word in lower for word in OLD_WORDS):
         kinds.add("old")
     digits = DIGITS.search(sentence) is not None
@@ -164,6 +173,8 @@ def scan_days(sentence: str, published_local: datetime,
             if in_dateline(sentence, match.start(), match.end()):
                 taken.append((match.start(), match.end()))
                 continue
+            if kind == "relative" and _names_an_outlet(sentence, match):
+                continue
             resolved = _resolve(kind, match, published_local)
             if resolved is None:
                 continue
@@ -179,6 +190,19 @@ def scan_days(sentence: str, published_local: datetime,
                                     kind == "vague" and match.group(1).lower() in VAGUE_PAST,
                                     bool(_FROM_EVENT.search(match.group(0))) or bool(later), later))
     return sorted(found, key=lambda d: d.start)
+
+
+_CAPITALISED_WORD_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+$")
+_LOWER_CASE_WORD = re.compile(r"\b[a-z]{4,}\b")
+
+
+def _names_an_outlet(sentence: str, match: re.Match[str]) -> bool:
+    """"the Baghdad Today website", "USA Today": a capitalised "Today" after a capitalised word is a name (but
+    not in a headline written in title case: "Rockets Hit Erbil Airport Today")."""
+    return match.group(0).startswith("Today") and bool(
+        _CAPITALISED_WORD_BEFORE.search(sentence, max(0, match.start() - 30), match.start())) and bool(
+        _LOWER_CASE_WORD.search(sentence))
+
 
 
 def in_dateline(sentence: str, start: int, end: int) -> bool:
@@ -218,6 +242,9 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
         month = MONTHS[month_word.lower().rstrip(".")]
         year = int(match.group(3)) if match.group(3) else None
         return _calendar_day(year, month, int(day_text), today)
+    if kind == "holiday":
+        month, day = HOLIDAYS[_holiday_name(match.group(1))]
+        return _calendar_day(None, month, day, today)
     if kind == "iso":
         try:
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3))), False
@@ -237,6 +264,11 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
     if kind == "old":
         return None, True
     return None, False  # vague but recent
+
+
+def _holiday_name(phrase: str) -> str:
+    """"New Year’s  Day" -> "new year's day", as HOLIDAYS spells it."""
+    return " ".join(phrase.lower().replace("’", "'").split()).replace("years", "year's")
 
 
 def _small_number(word: str) -> int:

@@ -556,6 +556,8 @@ class Gazetteer:
         anchors, followers, leaders = _kind_words(form.kinds)
         if not anchors:
             return False
+        if _under_one_plural_kind(norms, tokens, span, anchors):
+            return True
         for j in range(span[1], min(len(norms), span[1] + 4)):
             if norms[j] in followers:
                 return True
@@ -749,12 +751,15 @@ _MAX_LOOKS = 500_000
 # Every word that can be the kind word a bare core needs beside it, or an embassy's kind.
 _FIRST_LOOK_KIND_WORDS = frozenset().union(*_KIND_NEIGHBOURS.values(), *_KIND_FOLLOWERS.values(),
                                            *_KIND_LEADERS.values(), _KIND_GROUPS, {"compound"})
+# ... and their plurals, which name the items of a pair of names: "Abha and Jizan airports".
+_FIRST_LOOK_KIND_WORDS |= frozenset(word[:-1] + "ies" if word.endswith("y") else word + "es" if word.endswith("x")
+                                    else word + "s" for word in _FIRST_LOOK_KIND_WORDS)
 
 
 def _kind_after_list(norms: list[str], tokens: list[Token], joiner: int, anchors: frozenset[str]) -> bool:
     """After "and": one or two capitalised words (the other name) and then the plural kind word."""
     for j in range(joiner + 1, min(len(norms), joiner + 5)):
-        if norms[j] in anchors and norms[j].endswith("s") and j > joiner + 1:
+        if _plural_kind(norms[j], anchors) and j > joiner + 1:
             return True
         if not (tokens[j].is_capitalised or norms[j] in _BRIDGE or norms[j] in ARTICLES):
             return False
@@ -778,3 +783,59 @@ def _beside_another_place(span: tuple[int, int], norms: list[str]) -> bool:
     return before > 0 and norms[before] in ("of", "in", "near", "outside") and \
         norms[before - 1] in NEARBY_PLACE_WORDS | {"centre", "center", "countryside", "suburbs"} and \
         not (norms[before - 1] in _HOST_PLACES and _KIND_WORDS & set(norms[max(0, before - 5):before - 1]))
+
+
+def _plural_kind(word: str, anchors: frozenset[str]) -> bool:
+    """A plural of one of these kind words: "airports", "facilities", "fields"."""
+    if not word.endswith("s"):
+        return False
+    return word in anchors or word[:-1] in anchors or (word.endswith("ies") and word[:-3] + "y" in anchors) or (
+        word.endswith("es") and word[:-2] in anchors)
+
+
+_LIST_JOINERS = frozenset({"and", "or"})
+_OTHER_NAME_WORDS = 2  # capitalised words of the other name of a pair: "Abha and Jizan", "Ain al-Asad and Al Udeid"
+
+
+def _under_one_plural_kind(norms: list[str], tokens: list[Token], span: tuple[int, int],
+                           anchors: frozenset[str]) -> bool:
+    """Two names under one plural kind word: "Abha and Jizan airports", "the airports of Abha and Jizan". The
+    other name is one or two capitalised words joined to this one by "and" or "or"."""
+    after, before = span[1], span[0] - 1
+    if after < len(norms) and norms[after] in _LIST_JOINERS:  # the first name of the pair
+        other_end = _past_other_name(norms, tokens, after + 1, 1)
+        return other_end is not None and (_plural_kind_beside(norms, other_end, 1, anchors) or
+                                          _plural_kind_beside(norms, before, -1, anchors))
+    while before >= 0 and norms[before] in ARTICLES:  # "Abha and the Jizan airports"
+        before -= 1
+    if before >= 0 and norms[before] in _LIST_JOINERS:  # the second
+        other_start = _past_other_name(norms, tokens, before - 1, -1)
+        return other_start is not None and (_plural_kind_beside(norms, after, 1, anchors) or
+                                            _plural_kind_beside(norms, other_start, -1, anchors))
+    return False
+
+
+def _past_other_name(norms: list[str], tokens: list[Token], j: int, step: int) -> int | None:
+    """Where the other name of a pair, starting at j and read by step, ends (the first position past its
+    capitalised words and articles); None when no short name stands there."""
+    taken = 0
+    while 0 <= j < len(norms):
+        if norms[j] not in ARTICLES:
+            if not tokens[j].is_capitalised or norms[j] in STOPWORDS:
+                break
+            taken += 1
+        j += step
+    return j if 1 <= taken <= _OTHER_NAME_WORDS else None
+
+
+def _plural_kind_beside(norms: list[str], j: int, step: int, anchors: frozenset[str]) -> bool:
+    """A plural kind word at j or past a few bridge words from it, going by step: "international airports"."""
+    for _ in range(3):
+        if not 0 <= j < len(norms):
+            return False
+        if _plural_kind(norms[j], anchors):
+            return True
+        if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
+            return False
+        j += step
+    return False

@@ -205,6 +205,10 @@ _SENTENCE_END = re.compile(r"(?=[.!?…])(?<![.!?…])([.!?…]++[\"'”’)\]]*
 _FIRST_WORD = re.compile(r"\s*(\S*)")
 
 
+# A name's middle initial: "Col. Myles B. Caggins III" (a capitalised name, one capital letter and its period).
+_MIDDLE_INITIAL = re.compile(r"\b[A-Z][a-z]+\s[A-Z]\.$")
+
+
 def split_sentences(text: str) -> tuple[str, ...]:
     """Split clean text into sentences, not at `U.S.`, `Col.` or initials."""
     sentences: list[str] = []
@@ -213,9 +217,10 @@ def split_sentences(text: str) -> tuple[str, ...]:
         for match in _SENTENCE_END.finditer(paragraph):
             # Only the word before the period is read: slicing from the sentence start is quadratic when a
             # paragraph is one long run of "U.S. U.S. ...".
-            if match.group(1).startswith(".") and _is_abbreviation(
-                    _word_ending_at(paragraph, start, match.start(1) + 1)) and not _ends_like_sentence(
-                    paragraph, match.end()):
+            if match.group(1).startswith(".") and (_is_abbreviation(
+                    _word_ending_at(paragraph, start, match.start(1) + 1)) or _MIDDLE_INITIAL.search(
+                    paragraph, max(start, match.start(1) - _LONGEST_WORD), match.start(1) + 1)) and \
+                    not _ends_like_sentence(paragraph, match.end()):
                 continue
             sentences.append(paragraph[start:match.end(1)].strip())
             start = match.end()

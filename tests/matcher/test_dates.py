@@ -54,6 +54,13 @@ def test_date_of_telling_is_marked() -> None:
     assert not find_days("rockets hit on Wednesday, officials said", BAGHDAD_THURSDAY)[0].is_report_date
 
 
+def test_a_named_holiday_is_its_day() -> None:
+    # Published Thursday 8 July 2021: the last Christmas Day and New Year's Eve, told as background (old).
+    christmas = dates.find_days("Earlier today, Christmas Day, a drone struck the base", BAGHDAD_THURSDAY)[-1]
+    assert (christmas.day, christmas.old) == (date(2020, 12, 25), True)
+    assert dates.find_days("late on New Year’s  Eve", BAGHDAD_THURSDAY)[0].day == date(2020, 12, 31)
+
+
 def test_days_ago() -> None:
     assert first_day("The trip comes two days after rockets struck the base") == date(2021, 7, 6)
 
@@ -62,6 +69,7 @@ def test_days_ago() -> None:
 @pytest.mark.parametrize(("phrases", "words"), [
     (dates.OLD_PHRASES, dates.OLD_WORDS), (dates.VAGUE_RECENT, dates.VAGUE_WORDS),
     (tuple(dates.RELATIVE_DAYS), dates.RELATIVE_WORDS), (dates.WEEKDAYS, ("day",)),
+    (tuple(dates.HOLIDAYS), dates.HOLIDAY_WORDS),
     (tuple(dates.MONTHS), ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")),
 ])
 def test_every_day_phrase_has_a_word_the_first_look_asks_for(phrases: tuple[str, ...], words: tuple[str, ...]) -> None:
@@ -69,6 +77,7 @@ def test_every_day_phrase_has_a_word_the_first_look_asks_for(phrases: tuple[str,
 
 
 _DAY_WORDS = [*dates.OLD_PHRASES, *dates.VAGUE_RECENT, *dates.RELATIVE_DAYS, *dates.WEEKDAYS, *dates.MONTHS,
+              *dates.HOLIDAYS, "New Year’s", "Christmas",
               "Monday's", "2021-07-06", "2020", "7", "31st", "days", "ago", "later", "in", "since", "of", "early",
               "late", "night", "said", "on", "BAGHDAD", "-", ",", ":", "(AP)", "the", "rockets", "Sept.", "mid-"]
 
