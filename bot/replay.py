@@ -139,14 +139,16 @@ class Arrival:
 
 
 # A story's place in the queue and its packed self, as a worker process hands them over: (seen at, feed,
-# published, key, story, analysis or None). The queue adds the last part of the order, the file order.
-ArrivalRow = tuple[int, bytes, int, bytes, bytes, bytes | None]
+# published, key, story, analysis or None, whether it may name a site: 0 only when its analysis says it names
+# none). The queue adds the last part of the order, the file order.
+ArrivalRow = tuple[int, bytes, int, bytes, bytes, bytes | None, int]
 
 
 def arrival_row(story: Story, arrival: Arrival, analysis: StoryAnalysis | None = None) -> ArrivalRow:
     return (_microseconds(arrival.seen_at(story)), _in_code_point_order(story.feed), _microseconds(story.published),
             _in_code_point_order(story.key), _packed(story),
-            _packed_analysis(analysis) if analysis is not None else None)
+            _packed_analysis(analysis) if analysis is not None else None,
+            int(analysis is None or bool(analysis.site_ids)))
 
 
 class ArrivalQueue:
@@ -162,7 +164,7 @@ class ArrivalQueue:
         self._db.execute("PRAGMA journal_mode = OFF")  # a throwaway file: nothing to recover after a crash
         self._db.execute("PRAGMA synchronous = OFF")
         self._db.execute("CREATE TABLE arrivals (seen_at INTEGER, feed BLOB, published INTEGER, key BLOB, "
-                         "seq INTEGER, story BLOB, analysis BLOB)")
+                         "seq INTEGER, story BLOB, analysis BLOB, may_name_site INTEGER)")
         self._db.execute("BEGIN")
 
     def add(self, stories: Iterable[Story]) -> None:
@@ -172,16 +174,23 @@ class ArrivalQueue:
         start = self.count
         numbered = [(*row[:4], seq, *row[4:]) for seq, row in enumerate(rows, start=start)]
         self.count += len(numbered)
-        self._db.executemany("INSERT INTO arrivals VALUES (?, ?, ?, ?, ?, ?, ?)", numbered)
+        self._db.executemany("INSERT INTO arrivals VALUES (?, ?, ?, ?, ?, ?, ?, ?)", numbered)
 
-    def in_order(self) -> Iterator[tuple[Story, datetime, StoryAnalysis | None]]:
+    def in_order(self, *, every_story: bool = True) -> Iterator[tuple[Story, datetime, StoryAnalysis | None]]:
         """Each story with the moment the pipeline sees it, in the order it sees them, and its analysis when
-        it came with one."""
+        it came with one. every_story=False leaves out the entries that, by their analyses, name no site in
+        any version: processing one reads the store and does nothing (bot/processing.py stores only a story
+        that names a site, or a revision of one stored), so only the order of the others matters."""
         self._db.execute("COMMIT")
         # Publish order: each story seen at its publish time, ties in file order.
         order = "seen_at, seq" if self.arrival.poll_minutes is None else "seen_at, feed, published, key, seq"
         self._db.execute(f"CREATE INDEX arrival_order ON arrivals ({order})")
-        for data, analysis in self._db.execute(f"SELECT story, analysis FROM arrivals ORDER BY {order}"):
+        wanted = ""
+        if not every_story:
+            self._db.execute("CREATE INDEX naming_entries ON arrivals (feed, key) WHERE may_name_site")
+            wanted = ("WHERE may_name_site OR EXISTS (SELECT 1 FROM arrivals AS version WHERE version.may_name_site "
+                      "AND version.feed = arrivals.feed AND version.key = arrivals.key)")
+        for data, analysis in self._db.execute(f"SELECT story, analysis FROM arrivals {wanted} ORDER BY {order}"):
             story = _unpacked(data)
             yield story, self.arrival.seen_at(story), \
                 _unpacked_analysis(story, analysis) if analysis is not None else None
@@ -255,7 +264,8 @@ def replay(paths: Iterable[str], sites: Iterable[Site], out: TextIO, errors: Tex
                                               sites=sites, jobs=jobs)
             explainer = Explainer(gazetteer, store) if explain else None
             alerts = 0
-            for story, seen_at, analysis in queue.in_order():
+            # --explain remembers every story it is shown, so it is shown every one.
+            for story, seen_at, analysis in queue.in_order(every_story=explain):
                 if explainer is not None:
                     explainer.remember(story)
                 for alert in process_story(store, gazetteer, story, now=seen_at, analysis=analysis):

@@ -314,6 +314,20 @@ def test_files_finishing_out_of_order_are_queued_in_file_order(tmp_path: Path) -
     assert replayed([tmp_path], 3, "polls:5") == replayed([tmp_path], 1, "polls:5")
 
 
+def test_a_revision_naming_no_site_still_withdraws_what_its_first_version_reported(tmp_path: Path) -> None:
+    # With workers, entries naming no site in any version are not processed (it would do nothing); one whose
+    # earlier version named a site is.
+    report = ("gone", "Rockets hit Ain al-Asad air base",
+              "Three rockets struck Ain al-Asad air base in western Iraq on Monday, the coalition said.")
+    revised = ("gone", "Blasts in western Iraq", "The blasts heard in western Iraq on Monday were a controlled "
+               "detonation of old munitions, the army said.")
+    (tmp_path / "a.xml").write_text(rss([report]))
+    (tmp_path / "b.xml").write_text(rss([revised, ("other", "Talks in Baghdad", "Talks resumed on Monday.")]))
+    alone = replayed([tmp_path], 1)
+    assert [r["action"] for r in alerts(alone[0])] == ["new", "withdrawn"]
+    assert replayed([tmp_path], 2) == alone
+
+
 def test_explain_is_the_same_with_worker_processes() -> None:
     assert replayed([FIXTURES / "scenario"], 2, explain=True) == replayed([FIXTURES / "scenario"], 1, explain=True)
 
