@@ -11,6 +11,7 @@ import marshal
 import math
 import os
 import pickle
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -350,6 +351,8 @@ _reader: tuple[Gazetteer, Arrival] | None = None  # a worker process's own, made
 
 def _start_reader(sites: tuple[Site, ...], arrival: Arrival) -> None:
     global _reader
+    # Ctrl-C is the replay process's to handle: it stops the pool, rather than every worker printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _reader = (Gazetteer(sites), arrival)
 
 
