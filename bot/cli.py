@@ -20,6 +20,9 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--arrival", default="publish", metavar="ORDER",
                         help="'publish' (default: every story at its publish time) or 'polls[:MINUTES]': as a live "
                              "bot polling each feed every MINUTES minutes (default 5) would see them")
+    replay.add_argument("--jobs", type=positive_int, default=None, metavar="N",
+                        help="read and analyse the files in N processes (default: one per CPU; 1: no worker "
+                             "process); the output is the same whatever N")
     replay.add_argument("paths", nargs="+", help="RSS/Atom/RDF files or folders of them")
 
     check = commands.add_parser("check-config", help="validate a config file")
@@ -48,6 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the checked process's run --role: only pollers and 'all' (default) are judged by "
                              "how fresh the feed polls are")
     return parser
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: give a number of at least 1")
+    return value
 
 
 def positive_seconds(text: str) -> float:
@@ -87,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             from bot.replay import main_replay
 
             return main_replay(args.config, args.paths, as_json=args.json, explain=args.explain,
-                               arrival=args.arrival)
+                               arrival=args.arrival, jobs=args.jobs)
         if args.command == "check-config":
             return check_config(args.config)
         if args.command == "run":

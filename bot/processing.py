@@ -43,13 +43,15 @@ REPUBLISHED_SCORE = 0.7
 
 
 def process_story(store: Store, gazetteer: Gazetteer, story: Story, now: datetime, *,
-                  quiet: bool = False) -> list[Alert]:
+                  quiet: bool = False, analysis: StoryAnalysis | None = None) -> list[Alert]:
     """Store the story if it names a tracked site; return the alerts (new, updated, merged or withdrawn
-    incidents) it causes. A quiet story (a new feed's old backlog) updates incidents but queues no alert."""
+    incidents) it causes. A quiet story (a new feed's old backlog) updates incidents but queues no alert.
+    `analysis`, when given, must be analyse(story, gazetteer), made ahead (a replay's worker processes)."""
     stored = store.stored_digest(story)
     if stored == story_digest(story):
         return []  # this entry again, unchanged: decided when it came first, nothing to analyse
-    analysis = analyse(story, gazetteer)
+    if analysis is None:
+        analysis = analyse(story, gazetteer)
     if not analysis.site_ids and stored is None:
         return []  # most news: names no tracked site, no earlier version to undo; nothing to read or write
     with store.transaction(site_ids=analysis.site_ids):

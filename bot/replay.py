@@ -10,11 +10,15 @@ import json
 import marshal
 import math
 import os
+import pickle
+import signal
 import sqlite3
 import sys
 import tempfile
 import zlib
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -24,6 +28,7 @@ from bot.errors import FeedError
 from bot.feeds.parse import parse_feed
 from bot.matcher.attacks import find_attacks
 from bot.matcher.casualties import count_casualties
+from bot.matcher.pipeline import StoryAnalysis, analyse
 from bot.matcher.sites import Gazetteer
 from bot.models import EVIDENCE_FACTS, Alert, Attack, IncidentFacts, Report, Site, Source, Story
 from bot.processing import process_story
@@ -134,10 +139,24 @@ class Arrival:
         return datetime.fromtimestamp(polled, tz=UTC)
 
 
+# A story's place in the queue and its packed self, as a worker process hands them over: (seen at, feed,
+# published, key, story, analysis or None, whether it may name a site: 0 only when its analysis says it names
+# none). The queue adds the last part of the order, the file order.
+ArrivalRow = tuple[int, bytes, int, bytes, bytes, bytes | None, int]
+
+
+def arrival_row(story: Story, arrival: Arrival, analysis: StoryAnalysis | None = None) -> ArrivalRow:
+    return (_microseconds(arrival.seen_at(story)), _in_code_point_order(story.feed), _microseconds(story.published),
+            _in_code_point_order(story.key), _packed(story),
+            _packed_analysis(analysis) if analysis is not None else None,
+            int(analysis is None or bool(analysis.site_ids)))
+
+
 class ArrivalQueue:
     """The stories of a replay, spilled to a temporary SQLite file as the files are read and read back in
     arrival order: memory stays flat however many stories the files hold. The order is Arrival.schedule's
-    over load_stories' (publish time, then file order): (seen at, feed, published, key, file order)."""
+    over load_stories' (publish time, then file order): (seen at, feed, published, key, file order). Stories
+    must be added file by file in file order (whichever worker read them first); each may carry its analysis."""
 
     def __init__(self, folder: str, arrival: Arrival) -> None:
         self.arrival = arrival
@@ -146,27 +165,36 @@ class ArrivalQueue:
         self._db.execute("PRAGMA journal_mode = OFF")  # a throwaway file: nothing to recover after a crash
         self._db.execute("PRAGMA synchronous = OFF")
         self._db.execute("CREATE TABLE arrivals (seen_at INTEGER, feed BLOB, published INTEGER, key BLOB, "
-                         "seq INTEGER, story BLOB)")
+                         "seq INTEGER, story BLOB, analysis BLOB, may_name_site INTEGER)")
         self._db.execute("BEGIN")
 
     def add(self, stories: Iterable[Story]) -> None:
-        rows = []
-        for story in stories:
-            seen_at = self.arrival.seen_at(story)
-            rows.append((_microseconds(seen_at), _in_code_point_order(story.feed), _microseconds(story.published),
-                         _in_code_point_order(story.key), self.count, _packed(story)))
-            self.count += 1
-        self._db.executemany("INSERT INTO arrivals VALUES (?, ?, ?, ?, ?, ?)", rows)
+        self.add_rows(arrival_row(story, self.arrival) for story in stories)
 
-    def in_order(self) -> Iterator[tuple[Story, datetime]]:
-        """Each story with the moment the pipeline sees it, in the order it sees them."""
+    def add_rows(self, rows: Iterable[ArrivalRow]) -> None:
+        start = self.count
+        numbered = [(*row[:4], seq, *row[4:]) for seq, row in enumerate(rows, start=start)]
+        self.count += len(numbered)
+        self._db.executemany("INSERT INTO arrivals VALUES (?, ?, ?, ?, ?, ?, ?, ?)", numbered)
+
+    def in_order(self, *, every_story: bool = True) -> Iterator[tuple[Story, datetime, StoryAnalysis | None]]:
+        """Each story with the moment the pipeline sees it, in the order it sees them, and its analysis when
+        it came with one. every_story=False leaves out the entries that, by their analyses, name no site in
+        any version: processing one reads the store and does nothing (bot/processing.py stores only a story
+        that names a site, or a revision of one stored), so only the order of the others matters."""
         self._db.execute("COMMIT")
         # Publish order: each story seen at its publish time, ties in file order.
         order = "seen_at, seq" if self.arrival.poll_minutes is None else "seen_at, feed, published, key, seq"
         self._db.execute(f"CREATE INDEX arrival_order ON arrivals ({order})")
-        for (data,) in self._db.execute(f"SELECT story FROM arrivals ORDER BY {order}"):
+        wanted = ""
+        if not every_story:
+            self._db.execute("CREATE INDEX naming_entries ON arrivals (feed, key) WHERE may_name_site")
+            wanted = ("WHERE may_name_site OR EXISTS (SELECT 1 FROM arrivals AS version WHERE version.may_name_site "
+                      "AND version.feed = arrivals.feed AND version.key = arrivals.key)")
+        for data, analysis in self._db.execute(f"SELECT story, analysis FROM arrivals {wanted} ORDER BY {order}"):
             story = _unpacked(data)
-            yield story, self.arrival.seen_at(story)
+            yield story, self.arrival.seen_at(story), \
+                _unpacked_analysis(story, analysis) if analysis is not None else None
 
     def close(self) -> None:
         self._db.close()
@@ -190,6 +218,18 @@ def _unpacked(data: bytes) -> Story:
     return Story(*values)
 
 
+def _packed_analysis(analysis: StoryAnalysis) -> bytes:
+    """A story's analysis, without the story (packed beside it). Most news names no site and has no attack:
+    marshal alone; the few attacks (dataclasses holding dates) are pickled inside."""
+    attacks = pickle.dumps(analysis.attacks, protocol=pickle.HIGHEST_PROTOCOL) if analysis.attacks else b""
+    return marshal.dumps((analysis.site_ids, analysis.words, attacks))
+
+
+def _unpacked_analysis(story: Story, data: bytes) -> StoryAnalysis:
+    site_ids, words, attacks = marshal.loads(data)
+    return StoryAnalysis(story, pickle.loads(attacks) if attacks else (), site_ids, words)
+
+
 def _microseconds(moment: datetime) -> int:
     """A moment as a number that sorts as the moments do, exactly (a float would round microseconds)."""
     return (moment - _EPOCH) // timedelta(microseconds=1)
@@ -208,7 +248,10 @@ DEFAULT_POLL_MINUTES = 5
 
 
 def replay(paths: Iterable[str], sites: Iterable[Site], out: TextIO, errors: TextIO, *,
-           as_json: bool, explain: bool = False, arrival: Arrival = Arrival()) -> ReplaySummary:
+           as_json: bool, explain: bool = False, arrival: Arrival = Arrival(), jobs: int = 1) -> ReplaySummary:
+    """jobs > 1: the files are read and their stories analysed in that many worker processes; the stories
+    are still processed one by one in arrival order, so the output is the same whatever the number."""
+    sites = tuple(sites)
     gazetteer = Gazetteer(sites)
     named = list(paths)
     missing = tuple(name for name in named if not Path(name).exists())
@@ -218,13 +261,15 @@ def replay(paths: Iterable[str], sites: Iterable[Site], out: TextIO, errors: Tex
         queue = ArrivalQueue(folder, arrival)
         store = throwaway_store(folder)
         try:
-            files, unreadable = spill_stories([name for name in named if name not in missing], queue, errors)
+            files, unreadable = spill_stories([name for name in named if name not in missing], queue, errors,
+                                              sites=sites, jobs=jobs)
             explainer = Explainer(gazetteer, store) if explain else None
             alerts = 0
-            for story, seen_at in queue.in_order():
+            # --explain remembers every story it is shown, so it is shown every one.
+            for story, seen_at, analysis in queue.in_order(every_story=explain):
                 if explainer is not None:
                     explainer.remember(story)
-                for alert in process_story(store, gazetteer, story, now=seen_at):
+                for alert in process_story(store, gazetteer, story, now=seen_at, analysis=analysis):
                     alerts += 1
                     evidence = explainer.explain(alert) if explainer is not None else None
                     out.write((alert_json(alert, evidence) if as_json else alert_text(alert, evidence)) + "\n")
@@ -243,17 +288,78 @@ def throwaway_store(folder: str) -> SQLiteStore:
     return store
 
 
-def spill_stories(paths: Iterable[str], queue: ArrivalQueue, errors: TextIO) -> tuple[int, int]:
-    """Every story of the files into the queue, one file at a time: how many files, how many unreadable."""
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity, as os.process_cpu_count does from Python 3.13)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# Files in flight per worker: enough that no worker waits for the next file, few enough that the finished
+# files waiting for an earlier, longer one to be queued (they go in in file order) keep memory flat.
+FILES_IN_FLIGHT_PER_JOB = 2
+
+
+def spill_stories(paths: Iterable[str], queue: ArrivalQueue, errors: TextIO, *, sites: tuple[Site, ...] = (),
+                  jobs: int = 1) -> tuple[int, int]:
+    """Every story of the files into the queue, in file order: how many files, how many unreadable. With
+    jobs > 1, the files are read and their stories analysed in that many worker processes (each given the
+    sites once), a few files at a time, and taken back in file order whichever finishes first."""
     files = unreadable = 0
-    for path in feed_files(paths):
-        files += 1
-        try:
-            queue.add(read_feed_file(path))
-        except FeedError as error:
+
+    def add(rows: list[ArrivalRow] | FeedError) -> None:
+        nonlocal unreadable
+        if isinstance(rows, FeedError):
             unreadable += 1
-            print(f"sitewatch: skipped {error}", file=errors)
+            print(f"sitewatch: skipped {rows}", file=errors)
+        else:
+            queue.add_rows(rows)
+
+    if jobs <= 1:
+        for path in feed_files(paths):
+            files += 1
+            add(_read_rows(path, queue.arrival, None))
+        return files, unreadable
+    pool = ProcessPoolExecutor(jobs, initializer=_start_reader, initargs=(sites, queue.arrival))
+    try:
+        in_flight: deque[Future[list[ArrivalRow] | FeedError]] = deque()
+        for path in feed_files(paths):
+            files += 1
+            in_flight.append(pool.submit(_read_and_analyse, path))
+            if len(in_flight) >= FILES_IN_FLIGHT_PER_JOB * jobs:
+                add(in_flight.popleft().result())
+        while in_flight:
+            add(in_flight.popleft().result())
+    finally:
+        pool.shutdown(cancel_futures=True)
     return files, unreadable
+
+
+def _read_rows(path: Path, arrival: Arrival, gazetteer: Gazetteer | None) -> list[ArrivalRow] | FeedError:
+    """A file's stories as queue rows, analysed when given the gazetteer; or why the file cannot be read."""
+    try:
+        stories = read_feed_file(path)
+    except FeedError as error:
+        return error
+    return [arrival_row(story, arrival, analyse(story, gazetteer) if gazetteer is not None else None)
+            for story in stories]
+
+
+_reader: tuple[Gazetteer, Arrival] | None = None  # a worker process's own, made once by _start_reader
+
+
+def _start_reader(sites: tuple[Site, ...], arrival: Arrival) -> None:
+    global _reader
+    # Ctrl-C is the replay process's to handle: it stops the pool, rather than every worker printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _reader = (Gazetteer(sites), arrival)
+
+
+def _read_and_analyse(path: Path) -> list[ArrivalRow] | FeedError:
+    assert _reader is not None, "a reading pool's worker starts with _start_reader"
+    gazetteer, arrival = _reader
+    return _read_rows(path, arrival, gazetteer)
 
 
 @dataclass
@@ -392,7 +498,7 @@ def explain_lines(evidence: list[Explained]) -> list[str]:
 
 
 def main_replay(config_path: str, paths: list[str], *, as_json: bool, explain: bool = False,
-                arrival: str = "publish") -> int:
+                arrival: str = "publish", jobs: int | None = None) -> int:
     """Exit 2, as grep does, when a path is missing or no file could be read: a backtest on nothing must not
     pass for a backtest that found nothing."""
     from bot.config import load_config
@@ -404,7 +510,7 @@ def main_replay(config_path: str, paths: list[str], *, as_json: bool, explain: b
         print(f"sitewatch: error: {error}", file=sys.stderr)
         return 2
     summary = replay(paths, config.site_records(), sys.stdout, sys.stderr, as_json=as_json, explain=explain,
-                     arrival=order)
+                     arrival=order, jobs=jobs if jobs is not None else available_cpus())
     if summary.files == summary.unreadable:
         if summary.files:
             print(f"sitewatch: error: none of the {summary.files} files could be read as a feed", file=sys.stderr)

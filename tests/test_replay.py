@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import load_config
+from bot.matcher.pipeline import analyse
+from bot.matcher.sites import Gazetteer
 from bot.models import Story
-from bot.replay import Arrival, ArrivalQueue, load_stories
+from bot.replay import Arrival, ArrivalQueue, _packed_analysis, _unpacked_analysis, load_stories, replay
 from tests.conftest import ROOT, SHARED_EXAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -244,7 +247,7 @@ def test_the_arrival_queue_gives_the_order_of_sorting_every_story_in_memory(arri
         queue = ArrivalQueue(str(folder), order)
         for start in range(0, len(batch), 3):  # file by file, as replay adds them
             queue.add(batch[start:start + 3])
-        got = list(queue.in_order())
+        got = [(story, seen_at) for story, seen_at, _ in queue.in_order()]
         queue.close()
         want = order.schedule(sorted(batch, key=lambda story: story.published))
         assert [(id_of(s), at) for s, at in got] == [(id_of(s), at) for s, at in want]
@@ -254,3 +257,93 @@ def test_the_arrival_queue_gives_the_order_of_sorting_every_story_in_memory(arri
 
 def id_of(story: Story) -> tuple[object, ...]:
     return (story.key, story.url, story.feed, story.title, story.text, story.published)
+
+
+# -- replay --jobs: files read and analysed in worker processes, the same output --------------------------------
+
+CORPUS_SETS = sorted(p.name for p in (ROOT / "tests" / "corpus").iterdir() if (p / "labels.yaml").exists())
+
+
+def replayed(paths: list[Path], jobs: int, arrival: str = "publish", explain: bool = False) -> tuple[str, str]:
+    out, errors = io.StringIO(), io.StringIO()
+    replay([str(p) for p in paths], load_config(ROOT / "config.yaml").site_records(), out, errors, as_json=True,
+           explain=explain, arrival=Arrival.parse(arrival), jobs=jobs)
+    return out.getvalue(), errors.getvalue()
+
+
+@pytest.mark.parametrize("arrival", ["publish", "polls:5"])
+@pytest.mark.parametrize("name", CORPUS_SETS)
+def test_every_corpus_set_replays_the_same_with_one_job_and_two(name: str, arrival: str) -> None:
+    feeds = ROOT / "tests" / "corpus" / name / "feeds"
+    alone = replayed([feeds], 1, arrival)
+    assert alone[0]
+    assert replayed([feeds], 2, arrival) == alone
+
+
+def rss(entries: list[tuple[str, str, str]], feed: str = "Test Wire") -> str:
+    items = "".join(f"<item><title>{title}</title><link>https://t.example/{key}</link><guid>{key}</guid>"
+                    f"<pubDate>Mon, 08 Jan 2024 09:00:00 +0000</pubDate><description>{text}</description></item>"
+                    for key, title, text in entries)
+    return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{feed}</title>{items}' \
+           "</channel></rss>"
+
+
+def test_files_finishing_out_of_order_are_queued_in_file_order(tmp_path: Path) -> None:
+    # One entry, one moment, in two files: the first file's version, then the second's (a revision). The
+    # first file is big, so its worker finishes after the others'; were the stories queued as workers finish,
+    # the revision would come first and the first version would be the one that stands.
+    report = ("asad", "Rockets hit Ain al-Asad air base",
+              "Three rockets struck Ain al-Asad air base in western Iraq on Monday, the coalition said.")
+    revised = ("asad", "Blasts at Ain al-Asad air base",
+               "The coalition ruled out an attack on Ain al-Asad air base on Monday: the blasts were a controlled "
+               "detonation of old munitions.")
+    filler = [(f"news-{n}", f"Talks in Baghdad, round {n}", "Talks on the budget resumed in Baghdad on Monday. "
+               "A new round of talks would begin next week, officials said. " * 4) for n in range(1500)]
+    (tmp_path / "a-big.xml").write_text(rss([*filler, report]))
+    (tmp_path / "b-notes.txt").write_bytes((FIXTURES / "broken" / "notes.txt").read_bytes())
+    (tmp_path / "c-revised.xml").write_text(rss([revised]))
+    (tmp_path / "d-binary.xml").write_bytes((FIXTURES / "broken" / "binary.xml").read_bytes())
+    (tmp_path / "e-wire.xml").write_bytes((FIXTURES / "scenario" / "wire.xml").read_bytes())
+    alone = replayed([tmp_path], 1)
+    first, then = [r for r in alerts(alone[0]) if r["site"] == "ain-al-asad" and str(r["date"]).startswith("2024")]
+    assert (first["action"], then["action"], then["incident"]) == ("new", "update", first["incident"])
+    assert [s["title"] for s in then["sources"]] == ["Blasts at Ain al-Asad air base"]
+    skipped = alone[1].splitlines()
+    assert len(skipped) == 2 and "b-notes.txt" in skipped[0] and "d-binary.xml" in skipped[1]
+    assert replayed([tmp_path], 2) == alone
+    assert replayed([tmp_path], 3, "polls:5") == replayed([tmp_path], 1, "polls:5")
+
+
+def test_a_revision_naming_no_site_still_withdraws_what_its_first_version_reported(tmp_path: Path) -> None:
+    # With workers, entries naming no site in any version are not processed (it would do nothing); one whose
+    # earlier version named a site is.
+    report = ("gone", "Rockets hit Ain al-Asad air base",
+              "Three rockets struck Ain al-Asad air base in western Iraq on Monday, the coalition said.")
+    revised = ("gone", "Blasts in western Iraq", "The blasts heard in western Iraq on Monday were a controlled "
+               "detonation of old munitions, the army said.")
+    (tmp_path / "a.xml").write_text(rss([report]))
+    (tmp_path / "b.xml").write_text(rss([revised, ("other", "Talks in Baghdad", "Talks resumed on Monday.")]))
+    alone = replayed([tmp_path], 1)
+    assert [r["action"] for r in alerts(alone[0])] == ["new", "withdrawn"]
+    assert replayed([tmp_path], 2) == alone
+
+
+def test_explain_is_the_same_with_worker_processes() -> None:
+    assert replayed([FIXTURES / "scenario"], 2, explain=True) == replayed([FIXTURES / "scenario"], 1, explain=True)
+
+
+def test_a_workers_analysis_comes_back_exactly_as_analyse_made_it() -> None:
+    gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())
+    stories, _, _ = load_stories([str(ROOT / "tests" / "corpus")], io.StringIO())
+    analyses = [analyse(story, gazetteer) for story in stories]
+    assert any(a.attacks for a in analyses) and any(not a.site_ids for a in analyses)
+    for analysis in analyses:
+        assert _unpacked_analysis(analysis.story, _packed_analysis(analysis)) == analysis
+
+
+def test_jobs_flag_gives_the_same_output_and_refuses_zero() -> None:
+    one = run_replay("--config", "config.yaml", "--json", "--jobs", "1", str(FIXTURES / "scenario"))
+    two = run_replay("--config", "config.yaml", "--json", "--jobs", "2", str(FIXTURES / "scenario"))
+    assert (two.returncode, two.stdout, two.stderr) == (0, one.stdout, one.stderr) and one.stdout
+    zero = run_replay("--config", "config.yaml", "--jobs", "0", str(FIXTURES / "scenario"))
+    assert zero.returncode == 2 and "--jobs" in zero.stderr
