@@ -35,6 +35,7 @@ from bot.matcher.sites import Gazetteer
 from bot.metrics import Metrics, serve_metrics
 from bot.store import open_store
 from bot.store.base import Store
+from bot.store.dry_run import dry_run_database
 from bot.store.postgres import is_postgres_url, redact_password
 
 log = logging.getLogger("sitewatch.service")
@@ -258,9 +259,19 @@ def main_run(config_path: str, options: RunOptions = RunOptions()) -> int:
     database = os.environ.get("SITEWATCH_DATABASE") or config.database
     if problem := role_problem(options.role, database, discord_mode=discord_mode):
         raise ConfigError(problem)
+    if options.dry_run:
+        with dry_run_database(database) as copy:
+            log.info("event=dry_run database=%s copy=%s", redact_password(database), copy)
+            return _run(config, copy, options, discord_mode=False, single_instance=False)
     # SQLite: a second bot on this file stops here, in one line. PostgreSQL: workers share the store through
     # leases (feeds, the outbox's incidents, the gateway).
-    store = open_store(database, single_instance=not is_postgres_url(database))
+    return _run(config, database, options, discord_mode=discord_mode,
+                single_instance=not is_postgres_url(database))
+
+
+def _run(config: Config, database: str, options: RunOptions, *, discord_mode: bool, single_instance: bool) -> int:
+    token = config.discord_token
+    store = open_store(database, single_instance=single_instance)
     try:
         service = Service(config, store, ConsoleSink(), console=True, role=options.role,
                           poll_tick=options.poll_tick, lease_seconds=options.lease_seconds)

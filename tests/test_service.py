@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.chat.delivery import ConsoleSink
 from bot.config import parse_config
 from bot.service import Service, run_service
-from tests.conftest import ROOT, database_for, make_store, on_postgres
+from tests.conftest import ROOT, database_for, make_store, on_postgres, sqlite_only
 from tests.fake_discord import FakeDiscordServer
 from tests.local_feeds import LocalFeeds
 
@@ -284,3 +284,42 @@ async def test_a_refused_token_is_one_line(tmp_path: Path) -> None:
     assert process.returncode == 2
     assert lines == ["sitewatch: error: Discord refused DISCORD_TOKEN (401 Unauthorized): copy the bot token again "
                      "from the developer portal (Bot, Reset Token)"]
+
+
+async def _run_once(config: Path, database: str, *flags: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--config", str(config), "--once", *flags, cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": database},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    return process.returncode or 0, stdout.decode(), stderr.decode()
+
+
+@sqlite_only("--dry-run copies a SQLite file")
+async def test_a_dry_run_changes_nothing_so_the_real_run_still_posts_every_alert(tmp_path: Path) -> None:
+    database = tmp_path / "db.sqlite3"
+    config = tmp_path / "config.yaml"
+    async with LocalFeeds() as feeds:
+        config.write_text(config_for(feeds.serve("/wire.xml", (SCENARIO / "wire.xml").read_bytes())))
+        code, printed, log = await _run_once(config, str(database), "--dry-run")
+        assert code == 0 and "[NEW]" in printed and "event=dry_run" in log, log
+        assert not database.exists()  # not even created
+        # The real run (the console here, Discord with a token) still has every alert to deliver.
+        code, real, log = await _run_once(config, str(database))
+        assert code == 0 and real.count("[NEW]") == printed.count("[NEW]") > 0, log
+        before = database.read_bytes()
+        # A dry run on a database in use starts from its state (nothing new to print) and leaves it as it was.
+        code, again, log = await _run_once(config, str(database), "--dry-run")
+        assert code == 0 and "[NEW]" not in again, log
+        assert database.read_bytes() == before
+
+
+def test_a_dry_run_on_postgresql_is_refused_in_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(config_for("http://127.0.0.1:9/feed.xml"))
+    result = run_command("run", "--config", str(config), "--once", "--dry-run",
+                         env={"SITEWATCH_DATABASE": "postgresql://nobody@127.0.0.1:9/none"})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "sitewatch: error: --dry-run works on a copy of a SQLite database; with PostgreSQL, set "
+        "SITEWATCH_DATABASE to a scratch database instead")
