@@ -301,6 +301,7 @@ class Gazetteer:
     def _forget_words(self) -> None:
         self._seen_words: set[str] = set()
         self._looks: dict[int, set[str]] = {look: set() for look in (_FREE, _NEEDS_KIND, _WHOLE, _AFTER_ARTICLE)}
+        self._pair_looks: dict[tuple[str, str], int] = {}  # _split_pair by two words as written
 
     def _split_name(self, written: Sequence[str], norms: Sequence[str]) -> int:
         """A joined name written as two capitalised words, "Q West": _FREE for its exact spelling, _NEEDS_KIND
@@ -309,14 +310,28 @@ class Gazetteer:
         # Two words in a row that do not start with a lower-case ASCII letter: every capital and digit (and a few
         # more, checked below). Their first letters are gathered and searched in C, twice as fast as a loop.
         firsts = "".join(map(_first_letter, written))
+        known = self._pair_looks
+        if len(known) > _MAX_LOOKS:
+            known.clear()
         for i in [found.start() for found in _NOT_LOWER_PAIR.finditer(firsts)]:
-            if _may_be_split_words(written[i], norms[i], written[i + 1], norms[i + 1]):
-                joined = norms[i] + norms[i + 1]
-                if sound_key(joined) in self._joined_keys:
-                    if spelling(joined) in self._joined_spellings:
-                        return _FREE
-                    look = _NEEDS_KIND
+            # A word's norm is its fold (tokens.words, tokens.tokenize): the words as written say it all. News
+            # repeats its pairs of names ("Iraqi Stars", "Tel Aviv"): one look-up each.
+            pair = (written[i], written[i + 1])
+            pair_look = known.get(pair)
+            if pair_look is None:
+                pair_look = known[pair] = self._split_pair(written[i], norms[i], written[i + 1], norms[i + 1])
+            if pair_look == _FREE:
+                return _FREE
+            look |= pair_look
         return look
+
+    def _split_pair(self, first: str, first_norm: str, second: str, second_norm: str) -> int:
+        if not _may_be_split_words(first, first_norm, second, second_norm):
+            return 0
+        joined = first_norm + second_norm
+        if sound_key(joined) not in self._joined_keys:
+            return 0
+        return _FREE if spelling(joined) in self._joined_spellings else _NEEDS_KIND
 
     def _any_whole_name(self, positions: list[int], norms: Sequence[str]) -> bool:
         """Whether a name of several words stands whole at one of these positions of the story, as _match_name
@@ -778,7 +793,9 @@ def _positions(items: Sequence[str], wanted: Iterable[str]) -> list[int]:
 
 
 _first_letter = itemgetter(0)
-_NOT_LOWER_PAIR = re.compile(r"(?=[^a-z]{2})")  # zero-width: every position i of such a pair i, i + 1
+# Every position i of such a pair i, i + 1: the second is only looked at, so pairs may overlap ("ABC": 0 and 1).
+# Opening on a character class, not a lookahead, lets re skip to the next candidate in C.
+_NOT_LOWER_PAIR = re.compile(r"[^a-z](?=[^a-z])")
 
 # What a word may be to the first look: a match by itself, a name's core that needs its kind word beside it,
 # a word of a name of several words (checked whole where it stands), a name written with its Arabic article.
