@@ -183,10 +183,17 @@ class Prefiltered:
         self.needs = tuple(sorted(needs)) if needs is not None else None
 
     def _may_match(self, text: str) -> bool:
+        global _last_lowered
         needs = self.needs
-        if needs is None or not text.isascii():
+        if needs is None:
             return True
-        lower = _lower_text(text)
+        # ~100 tests a story, most of a sentence already lowered (and so ASCII): no function call for it.
+        known, lower = _last_lowered
+        if known is not text:
+            if not text.isascii():
+                return True
+            lower = text.lower()
+            _last_lowered = (text, lower)
         for need in needs:  # noqa: SIM110 - a loop, not any(): no generator to start, ~100 times a story
             if need in lower:
                 return True
@@ -216,15 +223,6 @@ def prefiltered(pattern: str, flags: int = 0) -> Prefiltered:
     return Prefiltered(re.compile(pattern, flags))
 
 
-# Many patterns test one sentence in turn: it is lowered once. One entry, replaced whole (safe across threads).
+# Many patterns test one sentence in turn: it is lowered once (Prefiltered._may_match). One entry, replaced whole
+# (safe across threads).
 _last_lowered: tuple[str, str] = ("", "")
-
-
-def _lower_text(text: str) -> str:
-    global _last_lowered
-    known, lower = _last_lowered
-    if known is text:
-        return lower
-    lower = text.lower()
-    _last_lowered = (text, lower)
-    return lower

@@ -11,7 +11,7 @@ import gc
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
@@ -264,15 +264,14 @@ class Gazetteer:
         kind_needed = not distinct.isdisjoint(self._looks[_NEEDS_KIND])
         wholes = distinct & self._looks[_WHOLE]
         after_article = distinct & self._looks[_AFTER_ARTICLE]
-        if wholes or after_article:
-            watched = wholes | after_article
-            # One pass over the story for both, in C: the positions of the watched words.
-            at = list(compress(range(len(norms)), map(watched.__contains__, norms)))
-            if after_article and any(i and norms[i] in after_article and _article_written(written[i - 1], norms[i - 1])
-                                     for i in at):
-                return True
-            if wholes and self._any_whole_name([i for i in at if norms[i] in wholes], norms):
-                return True
+        # A name's spelling after its article is rare (a word or two a story): its positions are found by
+        # list.index in C, not by a Python loop over every watched position.
+        if after_article and any(i and _article_written(written[i - 1], norms[i - 1])
+                                 for i in _positions(norms, after_article)):
+            return True
+        # With a large watchlist most stories have a few dozen positions of words of longer names: one pass in C.
+        if wholes and self._any_whole_name(list(compress(range(len(norms)), map(wholes.__contains__, norms))), norms):
+            return True
         split = self._split_name(written, norms)
         if split & _FREE:
             return True
@@ -302,6 +301,7 @@ class Gazetteer:
     def _forget_words(self) -> None:
         self._seen_words: set[str] = set()
         self._looks: dict[int, set[str]] = {look: set() for look in (_FREE, _NEEDS_KIND, _WHOLE, _AFTER_ARTICLE)}
+        self._pair_looks: dict[tuple[str, str], int] = {}  # _split_pair by two words as written
 
     def _split_name(self, written: Sequence[str], norms: Sequence[str]) -> int:
         """A joined name written as two capitalised words, "Q West": _FREE for its exact spelling, _NEEDS_KIND
@@ -310,14 +310,28 @@ class Gazetteer:
         # Two words in a row that do not start with a lower-case ASCII letter: every capital and digit (and a few
         # more, checked below). Their first letters are gathered and searched in C, twice as fast as a loop.
         firsts = "".join(map(_first_letter, written))
+        known = self._pair_looks
+        if len(known) > _MAX_LOOKS:
+            known.clear()
         for i in [found.start() for found in _NOT_LOWER_PAIR.finditer(firsts)]:
-            if _may_be_split_words(written[i], norms[i], written[i + 1], norms[i + 1]):
-                joined = norms[i] + norms[i + 1]
-                if sound_key(joined) in self._joined_keys:
-                    if spelling(joined) in self._joined_spellings:
-                        return _FREE
-                    look = _NEEDS_KIND
+            # A word's norm is its fold (tokens.words, tokens.tokenize): the words as written say it all. News
+            # repeats its pairs of names ("Iraqi Stars", "Tel Aviv"): one look-up each.
+            pair = (written[i], written[i + 1])
+            pair_look = known.get(pair)
+            if pair_look is None:
+                pair_look = known[pair] = self._split_pair(written[i], norms[i], written[i + 1], norms[i + 1])
+            if pair_look == _FREE:
+                return _FREE
+            look |= pair_look
         return look
+
+    def _split_pair(self, first: str, first_norm: str, second: str, second_norm: str) -> int:
+        if not _may_be_split_words(first, first_norm, second, second_norm):
+            return 0
+        joined = first_norm + second_norm
+        if sound_key(joined) not in self._joined_keys:
+            return 0
+        return _FREE if spelling(joined) in self._joined_spellings else _NEEDS_KIND
 
     def _any_whole_name(self, positions: list[int], norms: Sequence[str]) -> bool:
         """Whether a name of several words stands whole at one of these positions of the story, as _match_name
@@ -410,24 +424,26 @@ class Gazetteer:
         closeness: list[tuple[str, tuple[int, int], int]] = []
         norms = [t.norm for t in tokens]
         spellings = [spelling(n) for n in norms]
+        # What the words around a span say, whatever the name: a common word of a large watchlist has dozens of
+        # candidate names, and most share a few kinds and the same span.
+        around = _Around()
         for i, norm in enumerate(norms):
             if i + 1 < len(norms) and _may_be_split_name(tokens[i], tokens[i + 1]):
                 # "Q-West", "K-1", "Khor Mor" written as two words of a joined name
                 joined = norm + norms[i + 1]
                 for form, position in self._index.get(sound_key(joined), ()):
-                    if position == -1 and self._joined_name(form, spelling(joined), (i, i + 2), norms, tokens) \
+                    if position == -1 and self._joined_name(form, spelling(joined), (i, i + 2), norms, tokens,
+                                                            around) \
                             and not _beside_another_place((i, i + 2), norms):
                         self._keep(mentions, form.site_id, (i, i + 2))
                         exact = spelling(joined) == "".join(form.core_spellings)
                         closeness.append((form.site_id, (i, i + 2), _EXACT if exact else _WHOLE_NAME))
             if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
                 continue
-            kind_beside: dict[frozenset[str], bool] = {}  # by kinds: a common word of a large watchlist has
-            # dozens of candidate names, and most share a few kinds
             for form, position in self._candidates(norm, spellings[i], tokens[i].is_capitalised):
-                if quick and self._cannot_match(form, position, i, norms, spellings, tokens, kind_beside):
+                if quick and self._cannot_match(form, position, i, norms, spellings, tokens, around):
                     continue
-                span = self._match_at(form, position, i, norms, spellings, tokens, story_words)
+                span = self._match_at(form, position, i, norms, spellings, tokens, story_words, around)
                 if span:
                     self._keep(mentions, form.site_id, span)
                     closeness.append((form.site_id, span, _closeness(form, position, span, norms, spellings)))
@@ -466,31 +482,31 @@ class Gazetteer:
         found.append(Mention(site_id, span[0], span[1], "name"))
 
     def _cannot_match(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
-                      tokens: list[Token], kind_beside: dict[frozenset[str], bool]) -> bool:
-        """What _match_name would say quickly: a word of a name with no kind word beside it (kind_beside remembers
-        that by kinds) is the name only if the name stands whole there, or, for a lone core, after its article."""
+                      tokens: list[Token], around: _Around) -> bool:
+        """What _match_name would say quickly: a word of a name with no kind word beside it is the name only if
+        the name stands whole there, or, for a lone core, after its article."""
         if position < 0 or form.nationality_positions or (len(form.core) == 1 and not form.has_kind):
             return False
-        beside = kind_beside.get(form.kinds)
-        if beside is None:
-            beside = kind_beside[form.kinds] = self._kind_beside(form, (i, i + 1), norms, tokens)
-        if beside:
+        if self._kind_beside(form, (i, i + 1), norms, tokens, around):
             return False
         if len(form.core) > 1:
             return self._extend(form, position, i, norms, spellings) is None
         return not (form.article_before_core and i > 0 and _article_written(tokens[i - 1].text, norms[i - 1]))
 
     def _match_at(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
-                  tokens: list[Token], story_words: Collection[str]) -> tuple[int, int] | None:
-        span = self._match_name(form, position, i, norms, spellings, tokens, story_words)
-        if span is None or _beside_another_place(span, norms):
+                  tokens: list[Token], story_words: Collection[str], around: _Around) -> tuple[int, int] | None:
+        span = self._match_name(form, position, i, norms, spellings, tokens, story_words, around)
+        if span is None:
             return None
-        return span
+        beside_place = around.beside_place.get(span)
+        if beside_place is None:
+            beside_place = around.beside_place[span] = _beside_another_place(span, norms)
+        return None if beside_place else span
 
     def _match_name(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
-                    tokens: list[Token], story_words: Collection[str]) -> tuple[int, int] | None:
+                    tokens: list[Token], story_words: Collection[str], around: _Around) -> tuple[int, int] | None:
         if position == -1:  # the joined core: "Khormor" for Khor Mor
-            if not self._joined_name(form, spellings[i], (i, i + 1), norms, tokens):
+            if not self._joined_name(form, spellings[i], (i, i + 1), norms, tokens, around):
                 return None
             span = (i, i + 1)
             whole = True
@@ -512,7 +528,7 @@ class Gazetteer:
         # Beside a kind word, a word in lower case is a name only as spelled: "Air Base late on" is no Latha.
         lower_case_variant = not tokens[i].is_capitalised and spellings[i] != (
             "".join(form.core_spellings) if position == -1 else form.core_spellings[position])
-        if not lower_case_variant and self._kind_beside(form, span, norms, tokens):
+        if not lower_case_variant and self._kind_beside(form, span, norms, tokens, around):
             return None if self._names_person(span, norms, tokens, partial=True, kind_after=True) else span
         article_written = span[0] > 0 and _article_written(tokens[span[0] - 1].text, norms[span[0] - 1])
         # With its article alone, only the name's own spelling says it: al-Sudani is a man, not al-Sududhan.
@@ -521,7 +537,7 @@ class Gazetteer:
         return None
 
     def _joined_name(self, form: NameForm, written: str, span: tuple[int, int], norms: list[str],
-                     tokens: list[Token]) -> bool:
+                     tokens: list[Token], around: _Around) -> bool:
         """A name of several words written as one ("Khormor", "QWest") or glued from two ("Q West"): the
         exact spelling, or a close one with a capital and its kind word beside. Ordinary words glued or
         misread ("talks" for Tal Kas, "in Dubai" for Ain Dhoub) have neither."""
@@ -529,7 +545,7 @@ class Gazetteer:
         if written == whole:
             return True
         return tokens[span[0]].is_capitalised and _same_word(written, whole) and \
-            self._kind_beside(form, span, norms, tokens)
+            self._kind_beside(form, span, norms, tokens, around)
 
     def _extend(self, form: NameForm, position: int, i: int, norms: list[str],
                 spellings: list[str]) -> tuple[int, int] | None:
@@ -550,30 +566,16 @@ class Gazetteer:
             end += 1
         return (start, end)
 
-    def _kind_beside(self, form: NameForm, span: tuple[int, int], norms: list[str], tokens: list[Token]) -> bool:
+    @staticmethod
+    def _kind_beside(form: NameForm, span: tuple[int, int], norms: list[str], tokens: list[Token],
+                     around: _Around) -> bool:
         """Erbil airport, Erbil's international airport, the airport in Erbil, Camp Taji, Tanf garrison. Of the
-        form, only its kinds are read."""
-        anchors, followers, leaders = _kind_words(form.kinds)
-        if not anchors:
-            return False
-        if _under_one_plural_kind(norms, tokens, span, anchors):
-            return True
-        for j in range(span[1], min(len(norms), span[1] + 4)):
-            if norms[j] in followers:
-                return True
-            if norms[j] == "and" and _kind_after_list(norms, tokens, j, anchors):
-                return True  # "the Rumaila and Zubair oil fields": one item of a list of sites of one kind
-            if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
-                break
-        for j in range(span[0] - 1, max(-1, span[0] - 7), -1):
-            if norms[j] in anchors or (norms[j] in leaders and "at" in norms[j + 1:span[0]]):
-                # "the Harir base in Erbil": a kind word with its own name before it is another place.
-                named_before = j > 0 and tokens[j - 1].is_capitalised and norms[j - 1] not in _BRIDGE \
-                    and norms[j - 1] not in ARTICLES and norms[j - 1] not in STOPWORDS
-                return not named_before
-            if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
-                break
-        return False
+        form, only its kinds are read: the answer is remembered by kinds and span for the sentence."""
+        key = (form.kinds, span)
+        found = around.kind_beside.get(key)
+        if found is None:
+            found = around.kind_beside[key] = _kind_beside(form.kinds, span, norms, tokens)
+        return found
 
     def _match_with_nationality(self, form: NameForm, span: tuple[int, int], norms: list[str],
                                 story_words: Collection[str]) -> tuple[int, int] | None:
@@ -698,12 +700,23 @@ def _closeness(form: NameForm, position: int, span: tuple[int, int], norms: list
     return _WHOLE_NAME if len(written) == len(form.core) else _PART
 
 
+@dataclass(slots=True)
+class _Around:
+    """What the words around a span of one sentence say, remembered while the sentence's words are tried."""
+    kind_beside: dict[tuple[frozenset[str], tuple[int, int]], bool] = field(default_factory=dict)
+    beside_place: dict[tuple[int, int], bool] = field(default_factory=dict)
+
+
 def _closest(mentions: list[Mention], closeness: list[tuple[str, tuple[int, int], int]],
              written_as_named: Callable[[Mention], bool]) -> list[Mention]:
     """Of sites named by overlapping words, those whose names they spell most closely, and then those with a
     word of their own names written there."""
+    by_site: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # not a scan of all matches a mention
+    for site_id, (first, last), close in closeness:
+        by_site[site_id].append((first, last, close))
+
     def best(site_id: str, start: int, end: int) -> int:
-        return max((c for s, (a, b), c in closeness if s == site_id and a < end and start < b), default=_PART)
+        return max((c for a, b, c in by_site[site_id] if a < end and start < b), default=_PART)
 
     scored = [(m, (best(m.site_id, m.start, m.end), written_as_named(m))) for m in mentions]
     return [m for m, score in scored if not any(
@@ -719,6 +732,31 @@ def _kind_words(kinds: frozenset[str]) -> tuple[frozenset[str], frozenset[str], 
     followers = anchors | frozenset().union(*(_KIND_FOLLOWERS.get(kind, frozenset()) for kind in kinds))
     leaders = frozenset().union(*(_KIND_LEADERS.get(kind, frozenset()) for kind in kinds))
     return anchors, followers, leaders
+
+
+def _kind_beside(kinds: frozenset[str], span: tuple[int, int], norms: list[str], tokens: list[Token]) -> bool:
+    """Gazetteer._kind_beside, by kinds."""
+    anchors, followers, leaders = _kind_words(kinds)
+    if not anchors:
+        return False
+    if _under_one_plural_kind(norms, tokens, span, anchors):
+        return True
+    for j in range(span[1], min(len(norms), span[1] + 4)):
+        if norms[j] in followers:
+            return True
+        if norms[j] == "and" and _kind_after_list(norms, tokens, j, anchors):
+            return True  # "the Rumaila and Zubair oil fields": one item of a list of sites of one kind
+        if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
+            break
+    for j in range(span[0] - 1, max(-1, span[0] - 7), -1):
+        if norms[j] in anchors or (norms[j] in leaders and "at" in norms[j + 1:span[0]]):
+            # "the Harir base in Erbil": a kind word with its own name before it is another place.
+            named_before = j > 0 and tokens[j - 1].is_capitalised and norms[j - 1] not in _BRIDGE \
+                and norms[j - 1] not in ARTICLES and norms[j - 1] not in STOPWORDS
+            return not named_before
+        if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
+            break
+    return False
 
 
 def _article_written(written: str, norm: str) -> bool:
@@ -740,8 +778,24 @@ def _may_be_split_words(first: str, first_norm: str, second: str, second_norm: s
         and first_norm not in ARTICLES and first_norm not in STOPWORDS
 
 
+def _positions(items: Sequence[str], wanted: Iterable[str]) -> list[int]:
+    """Where the wanted words stand in items, in no particular order."""
+    found = []
+    for word in wanted:
+        at = -1
+        try:
+            while True:
+                at = items.index(word, at + 1)
+                found.append(at)
+        except ValueError:
+            pass
+    return found
+
+
 _first_letter = itemgetter(0)
-_NOT_LOWER_PAIR = re.compile(r"(?=[^a-z]{2})")  # zero-width: every position i of such a pair i, i + 1
+# Every position i of such a pair i, i + 1: the second is only looked at, so pairs may overlap ("ABC": 0 and 1).
+# Opening on a character class, not a lookahead, lets re skip to the next candidate in C.
+_NOT_LOWER_PAIR = re.compile(r"[^a-z](?=[^a-z])")
 
 # What a word may be to the first look: a match by itself, a name's core that needs its kind word beside it,
 # a word of a name of several words (checked whole where it stands), a name written with its Arabic article.

@@ -167,6 +167,17 @@ def test_a_full_memory_of_words_never_loses_a_story(monkeypatch: pytest.MonkeyPa
     assert all(_first_look(story, gazetteer) for _ in range(3))
 
 
+def test_a_site_added_later_is_seen_in_pairs_of_words_already_looked_at() -> None:
+    """The first look remembers what a pair of capitalised words can be ("Q West"); a site added after must
+    not be hidden by what was remembered before it."""
+    gazetteer = Gazetteer([site for site in SITES if site.id != "qayyarah-airfield"])
+    story = make_story("Three rockets struck Q West on Monday, officials said.")
+    assert not _first_look(story, gazetteer)
+    gazetteer.add(next(site for site in SITES if site.id == "qayyarah-airfield"))
+    assert _first_look(story, gazetteer)
+    assert analyse(story, gazetteer).site_ids == ("qayyarah-airfield",)
+
+
 @pytest.mark.parametrize("name", sorted(GAZETTEERS))
 def test_find_asks_the_first_look_of_each_sentence_and_loses_nothing(name: str) -> None:
     gazetteer = GAZETTEERS[name]
