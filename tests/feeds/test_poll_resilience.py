@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -111,7 +112,9 @@ def test_second_bot_on_one_database_refuses_to_start_in_one_line(tmp_path: Path)
     database = tmp_path / "bot.sqlite3"
     config = tmp_path / "config.yaml"
     config.write_text(SITES + f"\nfeeds: []\ndatabase: {database}\n", encoding="utf-8")
-    first = subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(config), "--dry-run"],
+    # No token: the console bot, on the real file (a --dry-run works on a copy and takes no lock).
+    no_token = {key: value for key, value in os.environ.items() if key != "DISCORD_TOKEN"}
+    first = subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(config)], env=no_token,
                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 20
