@@ -294,14 +294,15 @@ def _count_after(words: list[str], index: int) -> int | None:
 def _count_before(words: list[str], index: int) -> int | None:
     """Passive or adjective: "two people were lightly wounded", "34 wounded", "a contractor died"."""
     saw_person = False
+    part: int | None = None  # "six others, including a soldier, were wounded": the soldier is one of the six
     for j in range(index - 1, max(-1, index - 9), -1):
         word = words[j]
         if word in ATTACKER_NOUNS:
-            return None
+            return part
         if word in PERSON_NOUNS:
             saw_person = True
         if word in KILLED_WORDS or word in WOUNDED_WORDS or word in _NOT_PEOPLE:
-            return None
+            return part
         value = _number(word)
         if value is None:
             continue
@@ -313,9 +314,12 @@ def _count_before(words: list[str], index: int) -> int | None:
         if word in ("a", "an") and j > 0 and words[j - 1] in ("of", "in", "at", "on", "near", "by"):
             return None
         if saw_person or index - j <= 3:
+            if part is None and j > 0 and words[j - 1] in _INCLUDING:
+                part = value + _parts_before(words, j)  # the whole may come before it
+                continue
             return value + _parts_before(words, j)
-        return None
-    return None
+        return part
+    return part
 
 
 # Parts of one toll add up: "two officers and two airmen", "13 U.S. service members and at least 60 Afghans".
@@ -324,6 +328,7 @@ _PART_NOUN_WORDS = 4
 _PART_JOINERS = frozenset({"and", "plus"})
 # Before a number, words that make it a part of a figure already told: "170 people, including 13 soldiers".
 _PART_OF_A_WHOLE = frozenset({"including", "among", "incl", "of"})
+_INCLUDING = frozenset({"including", "among", "incl"})
 
 
 def _part_value(words: list[str], j: int) -> int | None:

@@ -78,7 +78,8 @@ _PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
 # the filing day, never the attack's.
 _DATELINE_PLACE = re.compile(r"\s*(?:(?!(?:On|In|At|By|Early|Late|Last|Since|From|Until|Monday|Tuesday|Wednesday|"
                              r"Thursday|Friday|Saturday|Sunday)\b)[A-Z][\w.'’-]*[ ,/]*){1,4}")
-_DATELINE_END = re.compile(r"\s*(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\))?\s*(?:--|[-–—:])")
+# The agency in brackets ends it even without a dash: "Baghdad, Feb 16 (ISN) A civilian contractor was killed".
+_DATELINE_END = re.compile(r"\s*(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\)\s*(?:--|[-–—:]|(?=[A-Z\"“]))|--|[-–—:])")
 # Relative days counted from another event of the story, not from the publish time.
 _FROM_EVENT = re.compile(r"\b(?:earlier|before|prior|previous)\b", re.I)
 _REPORT_VERBS = prefiltered(r"\b(said|says|told|announced|reported|confirmed|added|stated|statement|"

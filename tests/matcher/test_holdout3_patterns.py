@@ -40,3 +40,20 @@ def test_no_casualties_reported_wordings_are_zero_and_zero() -> None:
 def test_no_reports_of_deaths_leaves_the_wounded_open() -> None:
     toll = count_casualties("Two guards were wounded; there were no reports of deaths.")
     assert (toll.killed, toll.wounded) == (0, 2)
+
+
+def test_dateline_without_a_dash_and_a_toll_including_one(gazetteer: Gazetteer) -> None:
+    # (6) "Baghdad, Mar 3 (XNA)" is when and where the story was filed, not the attack's day (DOMAIN.md); the
+    # soldier is one of the six wounded, not the toll.
+    text = ("Baghdad, Mar 3 (XNA) A foreign contractor was killed and six others, including a soldier, were "
+            "wounded when rockets hit Erbil airport, the coalition said. The rockets struck on Sunday night.")
+    (attack,) = attacks(gazetteer, text, "2021-03-03T07:40:00+05:30")
+    assert (attack.site_id, attack.day, attack.killed, attack.wounded) == ("erbil-airport", date(2021, 2, 28), 1, 6)
+
+
+def test_a_bracketed_weekday_after_a_date_is_no_dateline() -> None:
+    from bot.matcher.dates import in_dateline
+    sentence = "Baghdad, Mar 3 (XNA) - Rockets hit the base."
+    assert in_dateline(sentence, 9, 14)
+    assert in_dateline("Baghdad, Mar 3 (XNA) Rockets hit the base.", 9, 14)
+    assert not in_dateline("On Mar 3 (Sunday) rockets hit the base.", 3, 8)
