@@ -189,6 +189,13 @@ _GENERAL = prefiltered(r"\b(dozens|scores|hundreds|many|numerous|multiple|repeat
                       r"(?:\w+\s+){0,2}attacks\b|\b(series|string|spate|wave|campaign|pace|number|frequency)\s+"
                       r"of\s+(?:\w+\s+){0,2}attacks\b|\battacks\s+(?:\w+\s+){0,4}since\b|\bsince\s+(?:the\s+)?"
                       r"(?:start|beginning|outbreak)", re.I)
+# A site named only to say what a district holds: "the Green Zone, where the U.S. Embassy is located" (an area,
+# not the site; "Basra airport, where the consulate is located" puts the consulate at the airport that was hit).
+# (An embassy's mention may start at its city, named before "where": the name's end is what "where" reaches.)
+_WHERE_BEFORE = prefiltered(r"\b(?:zone|district|area|neighbou?rhood|quarter|city|capital)\s*,?\s+where\s+(?:the\s+)?"
+                            r"(?:[\w.'’-]+\s+){0,3}[\w.'’-]+$", re.I)
+_IS_LOCATED = re.compile(r"\s+(?:is|are)\s+(?:also\s+)?(?:located|situated|based|housed|headquartered)\b|"
+                         r"\s+(?:sits|lies|stands)\b", re.I)
 _RELATIVE = re.compile(r"(?:where|which|who|whose|whom)\b", re.I)
 # The killing an attack avenges is its motive, not an attack on the place where it happened.
 _MOTIVE = prefiltered(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|in\s+response|answer\w*|anniversary)\b[^;]{0,60}"
@@ -642,6 +649,9 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False  # "the coalition denied that rockets had hit the base"
     if _PLACE_NEAR.search(text[max(0, site_at - 70):site_at]):
         return False  # "gunmen opened fire on a checkpoint near Camp Taji": the checkpoint, not the base
+    if _IS_LOCATED.match(after) and _WHERE_BEFORE.search(text, max(0, site_at - 60),
+                                                         sentence.tokens[mention.end - 1].end):
+        return False  # "mortars fell in the Green Zone, where the U.S. Embassy is located": the zone, not the embassy
     if _locates_another(sentence, mention, site_at):
         return False  # "the Harir base near Erbil airport": Erbil airport says where Harir is
     if _NOT_ATTACK.search(clause_text) and not (_EVENT.search(clause_text) or weapons):

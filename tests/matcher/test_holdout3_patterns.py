@@ -57,3 +57,21 @@ def test_a_bracketed_weekday_after_a_date_is_no_dateline() -> None:
     assert in_dateline(sentence, 9, 14)
     assert in_dateline("Baghdad, Mar 3 (XNA) Rockets hit the base.", 9, 14)
     assert not in_dateline("On Mar 3 (Sunday) rockets hit the base.", 3, 8)
+
+
+# Not an attack on the site
+
+
+def test_where_the_embassy_is_located_is_not_the_target(gazetteer: Gazetteer) -> None:
+    # (9) The embassy says where the zone is; the mortars fell in the zone, not at the embassy (DOMAIN.md: "an
+    # attack on a place that is not tracked, even near a tracked one, unless the story puts it at the site").
+    text = ("A rocket landed in an empty lot in Basra on Tuesday, police said. Earlier Tuesday, three mortar shells "
+            "came down in Baghdad's Green Zone, where the U.S. Embassy is located.")
+    assert found(gazetteer, text, "2019-05-22T09:00:00+03:00") == []
+
+
+def test_where_the_consulate_is_located_at_a_site_that_was_hit(gazetteer: Gazetteer) -> None:
+    # An airport is no district: rockets at the airport where the consulate is are at the consulate's compound.
+    text = ("Two rockets fell at dawn today near Basra international airport, where the American consulate is "
+            "located, without causing casualties.")
+    assert "us-consulate-basra" in [site for site, _ in found(gazetteer, text, "2018-09-28T09:10:00+03:00")]
