@@ -189,6 +189,9 @@ _GENERAL = prefiltered(r"\b(dozens|scores|hundreds|many|numerous|multiple|repeat
                       r"(?:\w+\s+){0,2}attacks\b|\b(series|string|spate|wave|campaign|pace|number|frequency)\s+"
                       r"of\s+(?:\w+\s+){0,2}attacks\b|\battacks\s+(?:\w+\s+){0,4}since\b|\bsince\s+(?:the\s+)?"
                       r"(?:start|beginning|outbreak)", re.I)
+# A site that only tells of the attack, in a closing attribution: "..., the U.S. embassy said."
+_SPEAKER_AFTER = re.compile(r"\s+(?:said|says|reported|announced|stated|confirmed|added|wrote|tweeted)\b", re.I)
+_TRAILING_SUBJECT = prefiltered(r",\s+(?:the\s+|a\s+)?(?:[\w.'’-]+\s+){0,4}[\w.'’-]+$", re.I)
 # A site named only to say what a district holds: "the Green Zone, where the U.S. Embassy is located" (an area,
 # not the site; "Basra airport, where the consulate is located" puts the consulate at the airport that was hit).
 # (An embassy's mention may start at its city, named before "where": the name's end is what "where" reaches.)
@@ -649,6 +652,9 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False  # "the coalition denied that rockets had hit the base"
     if _PLACE_NEAR.search(text[max(0, site_at - 70):site_at]):
         return False  # "gunmen opened fire on a checkpoint near Camp Taji": the checkpoint, not the base
+    if _SPEAKER_AFTER.match(after) and _TRAILING_SUBJECT.search(text, max(0, site_at - 60),
+                                                                sentence.tokens[mention.end - 1].end):
+        return False  # "A facility at the airport was attacked, the U.S. embassy said": the speaker, not the target
     if _IS_LOCATED.match(after) and _WHERE_BEFORE.search(text, max(0, site_at - 60),
                                                          sentence.tokens[mention.end - 1].end):
         return False  # "mortars fell in the Green Zone, where the U.S. Embassy is located": the zone, not the embassy

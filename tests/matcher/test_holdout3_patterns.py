@@ -75,3 +75,10 @@ def test_where_the_consulate_is_located_at_a_site_that_was_hit(gazetteer: Gazett
     text = ("Two rockets fell at dawn today near Basra international airport, where the American consulate is "
             "located, without causing casualties.")
     assert "us-consulate-basra" in [site for site, _ in found(gazetteer, text, "2018-09-28T09:10:00+03:00")]
+
+
+def test_the_speaker_is_not_the_target(gazetteer: Gazetteer) -> None:
+    # (10) The embassy tells of the attack on another site: it speaks, it was not attacked.
+    text = ("A U.S. logistics hub at Baghdad airport came under rocket fire late on Monday, the U.S. embassy said, "
+            "adding that no one was hurt.")
+    assert found(gazetteer, text, "2024-09-10T09:30:00+00:00") == [("baghdad-airport", date(2024, 9, 9))]
