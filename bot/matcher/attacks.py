@@ -318,6 +318,7 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
         return [], named
     drafts: list[_Draft] = []
     lead_days: dict[str, DayMention | None] = {}
+    unarmed = any(_UNARMED_DRONE.search(s.text) for s in sentences)
     for index, sentence in enumerate(sentences):
         for mention, clause in reported[index]:
             near = _near_only_at(sentence, mention)
@@ -325,6 +326,8 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
                                      _FIRED_INTO.search(sentence.text, 0, near)):
                 continue  # "missiles fired at what they called a spy headquarters ... ten fell near the consulate",
                 # "Rockets fired into the Green Zone land near the US embassy": aimed elsewhere, fell near the site
+            if unarmed and _CRASHED.search(sentence.text) and set(_weapons_in(sentence.text)) <= {"drone"}:
+                continue  # "a drone crashed in the camp ... it carried no explosives, only a camera": no attack
             site = gazetteer.sites[mention.site_id]
             published = local_publish_time(story, site.timezone)
             days = find_days(sentence.text, published)
@@ -393,6 +396,14 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
     return [_finish(draft) for draft in drafts], named
 
 
+# A drone the story says was unarmed: one that crashed at a site is an accident, not an attack (DOMAIN.md counts
+# "one-way attack drones, armed UAVs").
+_UNARMED_DRONE = prefiltered(r"\b(?:unarmed|camera|commercial|hobby|toy|photography)\s+(?:drones?|uavs?|"
+                             r"quadcopters?)\b|"
+                             r"\b(?:carr(?:ying|ied)|held|had|contained)\s+no\s+(?:explosives?|weapons?|bombs?|"
+                             r"payload|munitions?)\b|\bonly\s+for\s+(?:photography|filming|imaging|taking\s+pictures)\b",
+                             re.I)
+_CRASHED = prefiltered(r"\b(?:crash(?:ed|es)?|came\s+down|fell)\b", re.I)
 # Fire the story says was aimed at a place that is no tracked site: "fired missiles late Monday at what they called
 # an Israeli spy headquarters", "at the home of a businessman".
 _AIMED_ELSEWHERE = prefiltered(r"\b(?:fired|launched|aimed)\b[^.;]{0,60}?\bat\s+(?:what\s+(?:they|it)\s+(?:called|"

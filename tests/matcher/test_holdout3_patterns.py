@@ -82,3 +82,17 @@ def test_the_speaker_is_not_the_target(gazetteer: Gazetteer) -> None:
     text = ("A U.S. logistics hub at Baghdad airport came under rocket fire late on Monday, the U.S. embassy said, "
             "adding that no one was hurt.")
     assert found(gazetteer, text, "2024-09-10T09:30:00+00:00") == [("baghdad-airport", date(2024, 9, 9))]
+
+
+def test_an_unarmed_camera_drone_that_crashed_is_no_attack(gazetteer: Gazetteer) -> None:
+    # (11) DOMAIN.md counts attack drones and armed UAVs; a camera drone that crashed is an accident.
+    text = ("A small drone crashed on Tuesday inside a training area at Baghdad International Airport, a security "
+            "source said. It had no explosives on board and carried only a camera; experts took it away.")
+    assert found(gazetteer, text, "2022-05-18T12:30:00+03:00") == []
+    text = ("An unarmed drone crashed near the fence of Baghdad International Airport on Tuesday, a source said.")
+    assert found(gazetteer, text, "2022-05-18T12:30:00+03:00") == []
+
+
+def test_a_drone_that_crashed_into_the_base_is_an_attack(gazetteer: Gazetteer) -> None:
+    text = "A drone crashed into Baghdad International Airport on Tuesday and exploded, a security source said."
+    assert found(gazetteer, text, "2022-05-18T12:30:00+03:00") == [("baghdad-airport", date(2022, 5, 17))]
