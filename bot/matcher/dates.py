@@ -55,6 +55,8 @@ _PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
     ("day_month", prefiltered(rf"\b{_WEEKDAY_OF_DATE}(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
                              rf"(?:,?\s+(\d{{4}}))?", re.I)),
     ("iso", prefiltered(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
+    # "6/23/25", "23/6/2025": month and day in the order that makes a date (the U.S. order when both do)
+    ("numeric", prefiltered(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")),
     ("holiday", prefiltered(r"\b(" + "|".join(re.escape(name).replace("'", "['’]?").replace(r"\ ", r"\s+")
                                        for name in HOLIDAYS) + r")\b", re.I)),
     ("weekday", prefiltered(r"\b(?:(early|late|last|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|friday|"
@@ -152,6 +154,8 @@ def possible_kinds(sentence: str) -> frozenset[str] | set[str]:
         kinds.add("year")
         if "-" in sentence:
             kinds.add("iso")
+        if "/" in sentence:
+            kinds.add("numeric")
     if any(stem in lower for stem in _MONTH_STEMS):
         kinds.add("month")
         if digits:
@@ -190,9 +194,14 @@ def scan_days(sentence: str, published_local: datetime,
             found.append(DayMention(match.start(), match.end(), day, old, report, _edge(match.group(0)),
                                     kind == "vague" and match.group(1).lower() in VAGUE_PAST,
                                     bool(_FROM_EVENT.search(match.group(0))) or bool(later), later))
-    return sorted(found, key=lambda d: d.start)
+    found.sort(key=lambda d: d.start)
+    # "Yesterday (6/23/25)": the date in brackets says which day the relative word means.
+    return [d for d, after in zip(found, found[1:] + found[:1], strict=True)
+            if not (after.start > d.end and after.day is not None and _BRACKETED.fullmatch(sentence, d.end, after.start)
+                    and sentence[d.start:d.end].lower() in RELATIVE_DAYS)]
 
 
+_BRACKETED = re.compile(r"\s*\(\s*")
 _CAPITALISED_WORD_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+$")
 _LOWER_CASE_WORD = re.compile(r"\b[a-z]{4,}\b")
 
@@ -251,6 +260,14 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3))), False
         except ValueError:
             return None
+    if kind == "numeric":
+        year = int(match.group(3)) + (2000 if len(match.group(3)) == 2 else 0)
+        for month, day in ((int(match.group(1)), int(match.group(2))), (int(match.group(2)), int(match.group(1)))):
+            try:
+                return date(year, month, day), False
+            except ValueError:
+                continue
+        return None
     if kind == "month_year":
         month = MONTHS[match.group(1).lower().rstrip(".")]
         year = int(match.group(2))

@@ -96,3 +96,23 @@ def test_an_unarmed_camera_drone_that_crashed_is_no_attack(gazetteer: Gazetteer)
 def test_a_drone_that_crashed_into_the_base_is_an_attack(gazetteer: Gazetteer) -> None:
     text = "A drone crashed into Baghdad International Airport on Tuesday and exploded, a security source said."
     assert found(gazetteer, text, "2022-05-18T12:30:00+03:00") == [("baghdad-airport", date(2022, 5, 17))]
+
+
+# Days
+
+
+def test_a_date_in_brackets_after_yesterday_wins(gazetteer: Gazetteer) -> None:
+    # (12) A post of 25 June says "yesterday (6/23/25)": the writer's date names the day; "yesterday" is loose.
+    text = ("Yesterday (6/23/25), Iran fired a salvo of ballistic missiles at Al Udeid Air Base in Qatar. No one "
+            "was hurt, officials said.")
+    assert found(gazetteer, text, "2025-06-25T08:00:00+00:00") == [("al-udeid-air-base", date(2025, 6, 23))]
+
+
+def test_numeric_dates_in_either_order() -> None:
+    from datetime import datetime
+
+    from bot.matcher.dates import find_days
+    published = datetime.fromisoformat("2025-06-25T11:00:00+03:00")
+    assert [d.day for d in find_days("Rockets hit the base on 23/6/2025.", published)] == [date(2025, 6, 23)]
+    assert [d.day for d in find_days("Rockets hit the base on 6/23/25.", published)] == [date(2025, 6, 23)]
+    assert [d.day for d in find_days("A 24/7 watch and a 9/11 memorial.", published)] == []
