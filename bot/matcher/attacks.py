@@ -901,6 +901,8 @@ def _counted_from_the_last_event(chosen: DayMention, day: date, drafts: list[_Dr
     last_told = stated or next((d.day for d in reversed(drafts) if d.day is not None), None)
     if chosen.after_event and last_told is not None:  # "A day later, more rockets hit the base"
         return min(last_told + timedelta(days=chosen.after_event), published.date())
+    if chosen.same_as_event and last_told is not None:  # "Rockets hit X on Monday ... On the same day, drones ..."
+        return last_told
     if not chosen.from_event or back <= 0 or last_told is None:
         return day
     return last_told - timedelta(days=back)

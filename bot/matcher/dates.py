@@ -83,7 +83,7 @@ _DATELINE_PLACE = re.compile(r"\s*(?:(?!(?:On|In|At|By|Early|Late|Last|Since|Fro
 # The agency in brackets ends it even without a dash: "Baghdad, Feb 16 (ISN) A civilian contractor was killed".
 _DATELINE_END = re.compile(r"\s*(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\)\s*(?:--|[-–—:]|(?=[A-Z\"“]))|--|[-–—:])")
 # Relative days counted from another event of the story, not from the publish time.
-_FROM_EVENT = re.compile(r"\b(?:earlier|before|prior|previous)\b", re.I)
+_FROM_EVENT = re.compile(r"\b(?:earlier|before|prior|previous|same)\b", re.I)
 _REPORT_VERBS = prefiltered(r"\b(said|says|told|announced|reported|confirmed|added|stated|statement|"
                            r"tweeted|wrote|posted)\s+(?:\w+\s+){0,2}$|\btold\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,3}on\s+$")
 # A clock time with its zone: "at about 5 p.m. ET", "2300 GMT" is told in the writer's zone, not the site's.
@@ -105,6 +105,7 @@ class DayMention:
     before_today: bool = False  # "earlier this month", "last week": recent, not the publish day, no day given
     from_event: bool = False  # "a day earlier", "the day before": counted back from the day last told, if any
     after_event: int = 0  # "a day later": this many days after the day last told (the publish day if none)
+    same_as_event: bool = False  # "on the same day": the day last told, if any (else the publish day)
 
 
 def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
@@ -193,7 +194,8 @@ def scan_days(sentence: str, published_local: datetime,
             later = _small_number(match.group(1)) if kind == "days_later" else 0
             found.append(DayMention(match.start(), match.end(), day, old, report, _edge(match.group(0)),
                                     kind == "vague" and match.group(1).lower() in VAGUE_PAST,
-                                    bool(_FROM_EVENT.search(match.group(0))) or bool(later), later))
+                                    bool(_FROM_EVENT.search(match.group(0))) or bool(later), later,
+                                    kind == "relative" and "same" in match.group(0).lower()))
     found.sort(key=lambda d: d.start)
     # "Yesterday (6/23/25)": the date in brackets says which day the relative word means.
     return [d for d, after in zip(found, found[1:] + found[:1], strict=True)

@@ -116,3 +116,11 @@ def test_numeric_dates_in_either_order() -> None:
     assert [d.day for d in find_days("Rockets hit the base on 23/6/2025.", published)] == [date(2025, 6, 23)]
     assert [d.day for d in find_days("Rockets hit the base on 6/23/25.", published)] == [date(2025, 6, 23)]
     assert [d.day for d in find_days("A 24/7 watch and a 9/11 memorial.", published)] == []
+
+
+def test_on_the_same_day_is_the_day_told_before(gazetteer: Gazetteer) -> None:
+    # (3) A U.S. story of Tuesday: "On the same day" is the Monday the sentence before dated, not the publish day.
+    text = ("Two rockets were fired on Monday at Mission Support Site Green Village in eastern Syria, the coalition "
+            "said. Nobody was hurt. On the same day, drones were driven off near the garrison at Al-Tanf.")
+    assert found(gazetteer, text, "2022-08-16T08:30:00-04:00") == [
+        ("al-omar-oil-field", date(2022, 8, 15)), ("al-tanf", date(2022, 8, 15))]
