@@ -247,7 +247,10 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
     if kind == "days_later":
         return today, False  # the attacks module counts it on from the day last told
     if kind == "relative":
-        return today - timedelta(days=RELATIVE_DAYS[match.group(1).lower()]), False
+        back = RELATIVE_DAYS[match.group(1).lower()]
+        if back == 0 and _later_than_published(match, published_local):
+            back = 1  # "today at 10:31 p.m. local time" in a brief published at 02:30: the writer's today, not ours
+        return today - timedelta(days=back), False
     if kind in ("month_day", "day_month"):
         month_word, day_text = (match.group(1), match.group(2)) if kind == "month_day" else (
             match.group(2), match.group(1))
@@ -284,6 +287,22 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
     if kind == "old":
         return None, True
     return None, False  # vague but recent
+
+
+# A local clock time right after a word for the publish day: "today at approximately 10:31 p.m. local time".
+_LOCAL_CLOCK = re.compile(r"\s+(?:at\s+)?(?:about\s+|around\s+|approximately\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*"
+                          r"([ap])\.?\s?m\.?\s+local\s+time\b", re.I)
+
+
+def _later_than_published(match: re.Match[str], published_local: datetime) -> bool:
+    """Does the site's local clock time told after "today" come later than the publish time? Then "today" is
+    the writer's (a U.S. afternoon), and the attack came the evening before the publish day at the site."""
+    clock = _LOCAL_CLOCK.match(match.string, match.end())
+    if clock is None:
+        return False
+    hour = int(clock.group(1)) % 12 + (12 if clock.group(3).lower() == "p" else 0)
+    minute = int(clock.group(2) or 0)
+    return (hour, minute) > (published_local.hour, published_local.minute)
 
 
 def _holiday_name(phrase: str) -> str:

@@ -124,3 +124,13 @@ def test_on_the_same_day_is_the_day_told_before(gazetteer: Gazetteer) -> None:
             "said. Nobody was hurt. On the same day, drones were driven off near the garrison at Al-Tanf.")
     assert found(gazetteer, text, "2022-08-16T08:30:00-04:00") == [
         ("al-omar-oil-field", date(2022, 8, 15)), ("al-tanf", date(2022, 8, 15))]
+
+
+def test_today_at_a_local_clock_time_later_than_the_publish_time(gazetteer: Gazetteer) -> None:
+    # (4) A brief published at 02:30 in Syria quotes a U.S. statement: "today at 10:31 p.m. local time" cannot
+    # be later on the publish day; it is the evening before at the site.
+    text = ("The command said three rockets targeted coalition forces at Al-Shaddadi base in Syria today at about "
+            "9:45 p.m. local time (2:45 p.m. EST). There were no injuries.")
+    assert found(gazetteer, text, "2022-12-01T23:30:00+00:00") == [("al-shaddadi-base", date(2022, 12, 1))]
+    # Published later that evening at the site, "today" is the publish day.
+    assert found(gazetteer, text, "2022-12-01T20:30:00+00:00") == [("al-shaddadi-base", date(2022, 12, 1))]
