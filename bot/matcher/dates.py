@@ -86,6 +86,9 @@ _DATELINE_END = re.compile(r"\s*(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\)\s*(?:--|[-â€
 _FROM_EVENT = re.compile(r"\b(?:earlier|before|prior|previous|same)\b", re.I)
 _REPORT_VERBS = prefiltered(r"\b(said|says|told|announced|reported|confirmed|added|stated|statement|"
                            r"tweeted|wrote|posted)\s+(?:\w+\s+){0,2}$|\btold\s+(?:the\s+)?(?:[A-Z][\w'â€™-]*\s+){1,3}on\s+$")
+# The day an earlier figure was given: "50 have been diagnosed, up from 34 on Friday" dates the count, not an attack.
+_EARLIER_FIGURE = prefiltered(r"\b(?:up|down)\s+from\s+(?:about\s+|around\s+)?(?:\d[\d,]*|[a-z]+)\s+"
+                              r"(?:[\w.]+\s+){0,2}?(?:(?:reported|given|announced)\s+)?(?:on\s+)?$", re.I)
 # A clock time with its zone: "at about 5 p.m. ET", "2300 GMT" is told in the writer's zone, not the site's.
 _CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\.?\s*(ET|EST|EDT|GMT|UTC)\b", re.I)
 _CLOCK_ZONES = {"et": "America/New_York", "est": "America/New_York", "edt": "America/New_York", "gmt": "UTC",
@@ -189,7 +192,8 @@ def scan_days(sentence: str, published_local: datetime,
                 old = True
             if day is not None and (day - today).days > 1:  # the future: a plan, not an attack
                 continue
-            report = bool(_REPORT_VERBS.search(sentence[:match.start()]))
+            report = bool(_REPORT_VERBS.search(sentence[:match.start()]) or _EARLIER_FIGURE.search(
+                sentence, max(0, match.start() - 60), match.start()))
             taken.append((match.start(), match.end()))
             later = _small_number(match.group(1)) if kind == "days_later" else 0
             found.append(DayMention(match.start(), match.end(), day, old, report, _edge(match.group(0)),

@@ -134,3 +134,11 @@ def test_today_at_a_local_clock_time_later_than_the_publish_time(gazetteer: Gaze
     assert found(gazetteer, text, "2022-12-01T23:30:00+00:00") == [("al-shaddadi-base", date(2022, 12, 1))]
     # Published later that evening at the site, "today" is the publish day.
     assert found(gazetteer, text, "2022-12-01T20:30:00+00:00") == [("al-shaddadi-base", date(2022, 12, 1))]
+
+
+def test_the_day_of_an_earlier_figure_is_no_attack_day(gazetteer: Gazetteer) -> None:
+    # (7) A casualty update three weeks on: "up from 34 on Friday" dates the earlier count, not an attack; the
+    # attack is the one of 8 January, told with its date (background by its age), so no new incident.
+    text = ("The Pentagon said today that 64 U.S. troops have now been diagnosed with brain injuries after the "
+            "Jan. 8 Iranian missile attack on Ain al-Asad air base, up from 34 on Friday.")
+    assert found(gazetteer, text, "2020-01-29T17:30:00-05:00") == []
