@@ -64,7 +64,8 @@ _PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
     ("month_year", prefiltered(rf"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\s+(\d{{4}})\b",
                               re.I)),
     ("year", prefiltered(r"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?((?:19|20)\d{2})\b", re.I)),
-    ("month", prefiltered(rf"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\b(?!\s+\d)", re.I)),
+    ("month", prefiltered(rf"\b(?:in|since|during|(?:at\s+)?the\s+(?:end|beginning|start|middle)\s+of)\s+"
+                         rf"(?:early\s+|late\s+|mid-?)?{_MONTH}\b(?!\s+\d)", re.I)),
     ("days_ago", prefiltered(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+(?:ago|earlier|before|after|"
                             r"prior)\b", re.I)),
     # "A day later, more rockets hit the base": counted on from the day last told.

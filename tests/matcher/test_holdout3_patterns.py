@@ -142,3 +142,12 @@ def test_the_day_of_an_earlier_figure_is_no_attack_day(gazetteer: Gazetteer) -> 
     text = ("The Pentagon said today that 64 U.S. troops have now been diagnosed with brain injuries after the "
             "Jan. 8 Iranian missile attack on Ain al-Asad air base, up from 34 on Friday.")
     assert found(gazetteer, text, "2020-01-29T17:30:00-05:00") == []
+
+
+def test_a_toll_told_at_the_end_of_last_month_is_another_attacks(gazetteer: Gazetteer) -> None:
+    # (17) The contractor was killed in last month's attack on another base, not in Monday's on the field.
+    text = ("Rockets targeted the Conoco gas field in eastern Syria on Monday, causing no casualties, the U.S. "
+            "military said. At the end of March a drone attack on a coalition base near Hasakah killed a U.S. "
+            "contractor.")
+    (attack,) = attacks(gazetteer, text, "2023-04-10T16:00:00+00:00")
+    assert (attack.day, attack.killed, attack.wounded) == (date(2023, 4, 10), 0, 0)
