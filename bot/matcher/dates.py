@@ -4,6 +4,7 @@ against the story's publish time in the site's time zone."""
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -270,14 +271,14 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3))), False
         except ValueError:
             return None
-    if kind == "numeric":
+    if kind == "numeric":  # of the orders that make a date, the one nearest the publish day (not after it)
         year = int(match.group(3)) + (2000 if len(match.group(3)) == 2 else 0)
-        for month, day in ((int(match.group(1)), int(match.group(2))), (int(match.group(2)), int(match.group(1)))):
-            try:
-                return date(year, month, day), False
-            except ValueError:
-                continue
-        return None
+        first, second = int(match.group(1)), int(match.group(2))
+        candidates = [date(year, month, day) for month, day in ((first, second), (second, first))
+                      if 1 <= month <= 12 and 1 <= day <= monthrange(year, month)[1]]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda d: (d > today + timedelta(days=1), abs((today - d).days))), False
     if kind == "month_year":
         month = MONTHS[match.group(1).lower().rstrip(".")]
         year = int(match.group(2))

@@ -151,3 +151,12 @@ def test_a_toll_told_at_the_end_of_last_month_is_another_attacks(gazetteer: Gaze
             "contractor.")
     (attack,) = attacks(gazetteer, text, "2023-04-10T16:00:00+00:00")
     assert (attack.day, attack.killed, attack.wounded) == (date(2023, 4, 10), 0, 0)
+
+
+def test_a_numeric_date_in_either_order_is_the_one_near_the_publish_day() -> None:
+    from datetime import datetime
+
+    from bot.matcher.dates import find_days
+    published = datetime.fromisoformat("2024-05-02T11:00:00+03:00")
+    assert [d.day for d in find_days("Yesterday (1/5/2024) rockets hit the base.", published)] == [date(2024, 5, 1)]
+    assert [d.day for d in find_days("Yesterday (5/1/2024) rockets hit the base.", published)] == [date(2024, 5, 1)]
