@@ -91,8 +91,8 @@ _NO_NOUN = prefiltered(r"\bno\s+(?:immediate\s+)?(?:reported\s+)?(injuries|death
                       r"(?!\s+(?:were\s+)?(?:immediately\s+)?reported)", re.I)
 _NO_NOUN_REPORTED = prefiltered(r"\bno\s+(injuries|deaths|fatalities)\s+(?:were\s+|have\s+been\s+)?reported",
                                re.I)
-# "There were no reports of damage or injuries", "no immediate reports of casualties": none reported is none.
-_NO_REPORTS_OF = prefiltered(r"\bno\s+(?:immediate\s+|other\s+)?reports?\s+of\s+(?:any\s+)?(?:(?:material\s+)?"
+# "There were no reports of damage or injuries": none reported is none ("no immediate reports" is not yet known).
+_NO_REPORTS_OF = prefiltered(r"\bno\s+(?:other\s+)?reports?\s+of\s+(?:any\s+)?(?:(?:material\s+)?"
                             r"damage\s+(?:or|and|nor)\s+)?(casualties|injuries|injured|wounded|deaths|dead|fatalities)"
                             r"\b", re.I)
 # "Dead or wounded among the guards were not reported" (machine translation), "casualties were not reported".

@@ -56,7 +56,7 @@ _PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
     ("day_month", prefiltered(rf"\b{_WEEKDAY_OF_DATE}(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
                              rf"(?:,?\s+(\d{{4}}))?", re.I)),
     ("iso", prefiltered(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
-    # "6/23/25", "23/6/2025": month and day in the order that makes a date (the U.S. order when both do)
+    # "6/23/25", "23/6/2025": month and day in the order that makes a date (nearest the publish day when both do)
     ("numeric", prefiltered(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")),
     ("holiday", prefiltered(r"\b(" + "|".join(re.escape(name).replace("'", "['’]?").replace(r"\ ", r"\s+")
                                        for name in HOLIDAYS) + r")\b", re.I)),

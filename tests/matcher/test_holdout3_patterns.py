@@ -28,13 +28,15 @@ def test_no_casualties_reported_wordings_are_zero_and_zero() -> None:
     # (13) None reported is none (DOMAIN.md: "no casualties", "no injuries" are 0 and 0), typos and machine
     # translation included.
     for sentence in ("Officials said there were no reports of damage or injuries at the terminal.",
-                     "There were no immediate reports of casualties, the police added.",
+                     "There were no reports of casualties, the police added.",
                      "No causality has reported so far, the source told the channel.",
                      "No casualty was reported among the guards.",
                      "Dead or wounded among the workers were not reported, the statement said.",
                      "Casualties were not reported."):
         toll = count_casualties(sentence)
         assert (toll.killed, toll.wounded) == (0, 0), sentence
+    toll = count_casualties("There were no immediate reports of injuries.")  # not yet known
+    assert (toll.killed, toll.wounded) == (None, None)
 
 
 def test_no_reports_of_deaths_leaves_the_wounded_open() -> None:
