@@ -53,7 +53,7 @@ def test_dateline_without_a_dash_and_a_toll_including_one(gazetteer: Gazetteer) 
     assert (attack.site_id, attack.day, attack.killed, attack.wounded) == ("erbil-airport", date(2021, 2, 28), 1, 6)
 
 
-def test_a_bracketed_weekday_after_a_date_is_no_dateline() -> None:
+def test_an_agency_in_brackets_ends_a_dateline_without_a_dash() -> None:
     from bot.matcher.dates import in_dateline
     sentence = "Baghdad, Mar 3 (XNA) - Rockets hit the base."
     assert in_dateline(sentence, 9, 14)
