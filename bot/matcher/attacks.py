@@ -189,6 +189,16 @@ _GENERAL = prefiltered(r"\b(dozens|scores|hundreds|many|numerous|multiple|repeat
                       r"(?:\w+\s+){0,2}attacks\b|\b(series|string|spate|wave|campaign|pace|number|frequency)\s+"
                       r"of\s+(?:\w+\s+){0,2}attacks\b|\battacks\s+(?:\w+\s+){0,4}since\b|\bsince\s+(?:the\s+)?"
                       r"(?:start|beginning|outbreak)", re.I)
+# A site that only tells of the attack, in a closing attribution: "..., the U.S. embassy said."
+_SPEAKER_AFTER = re.compile(r"\s+(?:said|says|reported|announced|stated|confirmed|added|wrote|tweeted)\b", re.I)
+_TRAILING_SUBJECT = prefiltered(r",\s+(?:the\s+|a\s+)?(?:[\w.'’-]+\s+){0,4}[\w.'’-]+$", re.I)
+# A site named only to say what a district holds: "the Green Zone, where the U.S. Embassy is located" (an area,
+# not the site; "Basra airport, where the consulate is located" puts the consulate at the airport that was hit).
+# (An embassy's mention may start at its city, named before "where": the name's end is what "where" reaches.)
+_WHERE_BEFORE = prefiltered(r"\b(?:zone|district|area|neighbou?rhood|quarter|city|capital)\s*,?\s+where\s+(?:the\s+)?"
+                            r"(?:[\w.'’-]+\s+){0,3}[\w.'’-]+$", re.I)
+_IS_LOCATED = re.compile(r"\s+(?:is|are)\s+(?:also\s+)?(?:located|situated|based|housed|headquartered)\b|"
+                         r"\s+(?:sits|lies|stands)\b", re.I)
 _RELATIVE = re.compile(r"(?:where|which|who|whose|whom)\b", re.I)
 # The killing an attack avenges is its motive, not an attack on the place where it happened.
 _MOTIVE = prefiltered(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|in\s+response|answer\w*|anniversary)\b[^;]{0,60}"
@@ -308,6 +318,7 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
         return [], named
     drafts: list[_Draft] = []
     lead_days: dict[str, DayMention | None] = {}
+    unarmed = any(_UNARMED_DRONE.search(s.text) for s in sentences)
     for index, sentence in enumerate(sentences):
         for mention, clause in reported[index]:
             near = _near_only_at(sentence, mention)
@@ -315,6 +326,8 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
                                      _FIRED_INTO.search(sentence.text, 0, near)):
                 continue  # "missiles fired at what they called a spy headquarters ... ten fell near the consulate",
                 # "Rockets fired into the Green Zone land near the US embassy": aimed elsewhere, fell near the site
+            if unarmed and _CRASHED.search(sentence.text) and set(_weapons_in(sentence.text)) <= {"drone"}:
+                continue  # "a drone crashed in the camp ... it carried no explosives, only a camera": no attack
             site = gazetteer.sites[mention.site_id]
             published = local_publish_time(story, site.timezone)
             days = find_days(sentence.text, published)
@@ -383,6 +396,14 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
     return [_finish(draft) for draft in drafts], named
 
 
+# A drone the story says was unarmed: one that crashed at a site is an accident, not an attack (DOMAIN.md counts
+# "one-way attack drones, armed UAVs").
+_UNARMED_DRONE = prefiltered(r"\b(?:unarmed|camera|commercial|hobby|toy|photography)\s+(?:drones?|uavs?|"
+                             r"quadcopters?)\b|"
+                             r"\b(?:carr(?:ying|ied)|held|had|contained)\s+no\s+(?:explosives?|weapons?|bombs?|"
+                             r"payload|munitions?)\b|\bonly\s+for\s+(?:photography|filming|imaging|taking\s+pictures)\b",
+                             re.I)
+_CRASHED = prefiltered(r"\b(?:crash(?:ed|es)?|came\s+down|fell)\b", re.I)
 # Fire the story says was aimed at a place that is no tracked site: "fired missiles late Monday at what they called
 # an Israeli spy headquarters", "at the home of a businessman".
 _AIMED_ELSEWHERE = prefiltered(r"\b(?:fired|launched|aimed)\b[^.;]{0,60}?\bat\s+(?:what\s+(?:they|it)\s+(?:called|"
@@ -642,6 +663,12 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False  # "the coalition denied that rockets had hit the base"
     if _PLACE_NEAR.search(text[max(0, site_at - 70):site_at]):
         return False  # "gunmen opened fire on a checkpoint near Camp Taji": the checkpoint, not the base
+    if _SPEAKER_AFTER.match(after) and _TRAILING_SUBJECT.search(text, max(0, site_at - 60),
+                                                                sentence.tokens[mention.end - 1].end):
+        return False  # "A facility at the airport was attacked, the U.S. embassy said": the speaker, not the target
+    if _IS_LOCATED.match(after) and _WHERE_BEFORE.search(text, max(0, site_at - 60),
+                                                         sentence.tokens[mention.end - 1].end):
+        return False  # "mortars fell in the Green Zone, where the U.S. Embassy is located": the zone, not the embassy
     if _locates_another(sentence, mention, site_at):
         return False  # "the Harir base near Erbil airport": Erbil airport says where Harir is
     if _NOT_ATTACK.search(clause_text) and not (_EVENT.search(clause_text) or weapons):
@@ -874,6 +901,8 @@ def _counted_from_the_last_event(chosen: DayMention, day: date, drafts: list[_Dr
     last_told = stated or next((d.day for d in reversed(drafts) if d.day is not None), None)
     if chosen.after_event and last_told is not None:  # "A day later, more rockets hit the base"
         return min(last_told + timedelta(days=chosen.after_event), published.date())
+    if chosen.same_as_event and last_told is not None:  # "Rockets hit X on Monday ... On the same day, drones ..."
+        return last_told
     if not chosen.from_event or back <= 0 or last_told is None:
         return day
     return last_told - timedelta(days=back)

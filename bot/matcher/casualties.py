@@ -70,7 +70,7 @@ _NONE_CAUSED = (
 _NO_CASUALTIES = prefiltered(
     r"\b(?:" + "|".join(_NONE_CAUSED) + r")(?:reported\s+|immediate\s+reported\s+|"
     r"human\s+(?:(?:n?or|and)\s+material\s+)?)?(?:(?:material\s+)?damage\s+(?:or|and)\s+)?"
-    r"(casualties|losses|victims)\b", re.I)
+    r"(casualties|losses|victims|casualty|causalit(?:y|ies)|casualit(?:y|ies))\b", re.I)  # typos seen in briefs
 # Before a statement of none, a turn that makes it contradict what came before: "a local source said three people
 # were injured, but the command said the attack caused no casualties" (the later, firmer word wins).
 _BUT = re.compile(r"\bbut\b", re.I)
@@ -91,6 +91,15 @@ _NO_NOUN = prefiltered(r"\bno\s+(?:immediate\s+)?(?:reported\s+)?(injuries|death
                       r"(?!\s+(?:were\s+)?(?:immediately\s+)?reported)", re.I)
 _NO_NOUN_REPORTED = prefiltered(r"\bno\s+(injuries|deaths|fatalities)\s+(?:were\s+|have\s+been\s+)?reported",
                                re.I)
+# "There were no reports of damage or injuries": none reported is none ("no immediate reports" is not yet known).
+_NO_REPORTS_OF = prefiltered(r"\bno\s+(?:other\s+)?reports?\s+of\s+(?:any\s+)?(?:(?:material\s+)?"
+                            r"damage\s+(?:or|and|nor)\s+)?(casualties|injuries|injured|wounded|deaths|dead|fatalities)"
+                            r"\b", re.I)
+# "Dead or wounded among the guards were not reported" (machine translation), "casualties were not reported".
+_NOT_REPORTED = prefiltered(r"\b(dead|deaths|fatalities|casualties|injuries|wounded|injured)(?:\s+(?:or|and|nor)\s+"
+                           r"(?:dead|deaths|casualties|injuries|wounded|injured))?\s+(?:among\s+(?:\w+\s+){1,3}?)?"
+                           r"(?:were|was|have\s+been|has\s+been)\s+not\s+reported", re.I)
+_WOUNDED_NAMED = re.compile(r"wound|injur|casualt", re.I)
 _TOLL = prefiltered(r"\b(death|injury|casualty)?\s*toll\s+(?:[\w'’]+\s+){0,8}?(?:rose|risen|climbed|increased|"
                    r"reached|stands|stood|jumped|rises|climbs)\s+(?:at\s+|to\s+)?(?:at\s+least\s+)?(\w+)", re.I)
 
@@ -245,10 +254,11 @@ def _zeros(sentence: str) -> tuple[bool, bool]:
             for what in filter(None, (match.group(1), match.group(2))):
                 zero_killed = True
                 zero_wounded = zero_wounded or what.lower() != "killed"
-    for pattern in (_NO_NOUN, _NO_NOUN_REPORTED):
+    for pattern in (_NO_NOUN, _NO_NOUN_REPORTED, _NO_REPORTS_OF, _NOT_REPORTED):
         for match in pattern.finditer(sentence):
             zero_killed = True
-            zero_wounded = zero_wounded or match.group(1).lower() not in ("deaths", "fatalities", "dead")
+            zero_wounded = (zero_wounded or match.group(1).lower() not in ("deaths", "fatalities", "dead")
+                            or _WOUNDED_NAMED.search(match.group(0)) is not None)  # "dead or wounded"
     return zero_killed, zero_wounded
 
 
@@ -284,14 +294,15 @@ def _count_after(words: list[str], index: int) -> int | None:
 def _count_before(words: list[str], index: int) -> int | None:
     """Passive or adjective: "two people were lightly wounded", "34 wounded", "a contractor died"."""
     saw_person = False
+    part: int | None = None  # "six others, including a soldier, were wounded": the soldier is one of the six
     for j in range(index - 1, max(-1, index - 9), -1):
         word = words[j]
         if word in ATTACKER_NOUNS:
-            return None
+            return part
         if word in PERSON_NOUNS:
             saw_person = True
         if word in KILLED_WORDS or word in WOUNDED_WORDS or word in _NOT_PEOPLE:
-            return None
+            return part
         value = _number(word)
         if value is None:
             continue
@@ -303,9 +314,12 @@ def _count_before(words: list[str], index: int) -> int | None:
         if word in ("a", "an") and j > 0 and words[j - 1] in ("of", "in", "at", "on", "near", "by"):
             return None
         if saw_person or index - j <= 3:
+            if part is None and j > 0 and words[j - 1] in _INCLUDING:
+                part = value + _parts_before(words, j)  # the whole may come before it
+                continue
             return value + _parts_before(words, j)
-        return None
-    return None
+        return part
+    return part
 
 
 # Parts of one toll add up: "two officers and two airmen", "13 U.S. service members and at least 60 Afghans".
@@ -314,6 +328,7 @@ _PART_NOUN_WORDS = 4
 _PART_JOINERS = frozenset({"and", "plus"})
 # Before a number, words that make it a part of a figure already told: "170 people, including 13 soldiers".
 _PART_OF_A_WHOLE = frozenset({"including", "among", "incl", "of"})
+_INCLUDING = frozenset({"including", "among", "incl"})
 
 
 def _part_value(words: list[str], j: int) -> int | None:

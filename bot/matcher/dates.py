@@ -4,6 +4,7 @@ against the story's publish time in the site's time zone."""
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -55,6 +56,8 @@ _PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
     ("day_month", prefiltered(rf"\b{_WEEKDAY_OF_DATE}(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
                              rf"(?:,?\s+(\d{{4}}))?", re.I)),
     ("iso", prefiltered(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
+    # "6/23/25", "23/6/2025": month and day in the order that makes a date (nearest the publish day when both do)
+    ("numeric", prefiltered(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")),
     ("holiday", prefiltered(r"\b(" + "|".join(re.escape(name).replace("'", "['’]?").replace(r"\ ", r"\s+")
                                        for name in HOLIDAYS) + r")\b", re.I)),
     ("weekday", prefiltered(r"\b(?:(early|late|last|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|friday|"
@@ -62,7 +65,8 @@ _PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
     ("month_year", prefiltered(rf"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\s+(\d{{4}})\b",
                               re.I)),
     ("year", prefiltered(r"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?((?:19|20)\d{2})\b", re.I)),
-    ("month", prefiltered(rf"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\b(?!\s+\d)", re.I)),
+    ("month", prefiltered(rf"\b(?:in|since|during|(?:at\s+)?the\s+(?:end|beginning|start|middle)\s+of)\s+"
+                         rf"(?:early\s+|late\s+|mid-?)?{_MONTH}\b(?!\s+\d)", re.I)),
     ("days_ago", prefiltered(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+(?:ago|earlier|before|after|"
                             r"prior)\b", re.I)),
     # "A day later, more rockets hit the base": counted on from the day last told.
@@ -78,11 +82,15 @@ _PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
 # the filing day, never the attack's.
 _DATELINE_PLACE = re.compile(r"\s*(?:(?!(?:On|In|At|By|Early|Late|Last|Since|From|Until|Monday|Tuesday|Wednesday|"
                              r"Thursday|Friday|Saturday|Sunday)\b)[A-Z][\w.'’-]*[ ,/]*){1,4}")
-_DATELINE_END = re.compile(r"\s*(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\))?\s*(?:--|[-–—:])")
+# The agency in brackets ends it even without a dash: "Baghdad, Feb 16 (ISN) A civilian contractor was killed".
+_DATELINE_END = re.compile(r"\s*(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\)\s*(?:--|[-–—:]|(?=[A-Z\"“]))|--|[-–—:])")
 # Relative days counted from another event of the story, not from the publish time.
-_FROM_EVENT = re.compile(r"\b(?:earlier|before|prior|previous)\b", re.I)
+_FROM_EVENT = re.compile(r"\b(?:earlier|before|prior|previous|same)\b", re.I)
 _REPORT_VERBS = prefiltered(r"\b(said|says|told|announced|reported|confirmed|added|stated|statement|"
                            r"tweeted|wrote|posted)\s+(?:\w+\s+){0,2}$|\btold\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,3}on\s+$")
+# The day an earlier figure was given: "50 have been diagnosed, up from 34 on Friday" dates the count, not an attack.
+_EARLIER_FIGURE = prefiltered(r"\b(?:up|down)\s+from\s+(?:about\s+|around\s+)?(?:\d[\d,]*|[a-z]+)\s+"
+                              r"(?:[\w.]+\s+){0,2}?(?:(?:reported|given|announced)\s+)?(?:on\s+)?$", re.I)
 # A clock time with its zone: "at about 5 p.m. ET", "2300 GMT" is told in the writer's zone, not the site's.
 _CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\.?\s*(ET|EST|EDT|GMT|UTC)\b", re.I)
 _CLOCK_ZONES = {"et": "America/New_York", "est": "America/New_York", "edt": "America/New_York", "gmt": "UTC",
@@ -102,6 +110,7 @@ class DayMention:
     before_today: bool = False  # "earlier this month", "last week": recent, not the publish day, no day given
     from_event: bool = False  # "a day earlier", "the day before": counted back from the day last told, if any
     after_event: int = 0  # "a day later": this many days after the day last told (the publish day if none)
+    same_as_event: bool = False  # "on the same day": the day last told, if any (else the publish day)
 
 
 def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
@@ -151,6 +160,8 @@ def possible_kinds(sentence: str) -> frozenset[str] | set[str]:
         kinds.add("year")
         if "-" in sentence:
             kinds.add("iso")
+        if "/" in sentence:
+            kinds.add("numeric")
     if any(stem in lower for stem in _MONTH_STEMS):
         kinds.add("month")
         if digits:
@@ -183,15 +194,22 @@ def scan_days(sentence: str, published_local: datetime,
                 old = True
             if day is not None and (day - today).days > 1:  # the future: a plan, not an attack
                 continue
-            report = bool(_REPORT_VERBS.search(sentence[:match.start()]))
+            report = bool(_REPORT_VERBS.search(sentence[:match.start()]) or _EARLIER_FIGURE.search(
+                sentence, max(0, match.start() - 60), match.start()))
             taken.append((match.start(), match.end()))
             later = _small_number(match.group(1)) if kind == "days_later" else 0
             found.append(DayMention(match.start(), match.end(), day, old, report, _edge(match.group(0)),
                                     kind == "vague" and match.group(1).lower() in VAGUE_PAST,
-                                    bool(_FROM_EVENT.search(match.group(0))) or bool(later), later))
-    return sorted(found, key=lambda d: d.start)
+                                    bool(_FROM_EVENT.search(match.group(0))) or bool(later), later,
+                                    kind == "relative" and "same" in match.group(0).lower()))
+    found.sort(key=lambda d: d.start)
+    # "Yesterday (6/23/25)": the date in brackets says which day the relative word means.
+    return [d for d, after in zip(found, found[1:] + found[:1], strict=True)
+            if not (after.start > d.end and after.day is not None and _BRACKETED.fullmatch(sentence, d.end, after.start)
+                    and sentence[d.start:d.end].lower() in RELATIVE_DAYS)]
 
 
+_BRACKETED = re.compile(r"\s*\(\s*")
 _CAPITALISED_WORD_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+$")
 _LOWER_CASE_WORD = re.compile(r"\b[a-z]{4,}\b")
 
@@ -235,7 +253,10 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
     if kind == "days_later":
         return today, False  # the attacks module counts it on from the day last told
     if kind == "relative":
-        return today - timedelta(days=RELATIVE_DAYS[match.group(1).lower()]), False
+        back = RELATIVE_DAYS[match.group(1).lower()]
+        if back == 0 and _later_than_published(match, published_local):
+            back = 1  # "today at 10:31 p.m. local time" in a brief published at 02:30: the writer's today, not ours
+        return today - timedelta(days=back), False
     if kind in ("month_day", "day_month"):
         month_word, day_text = (match.group(1), match.group(2)) if kind == "month_day" else (
             match.group(2), match.group(1))
@@ -250,6 +271,14 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3))), False
         except ValueError:
             return None
+    if kind == "numeric":  # of the orders that make a date, the one nearest the publish day (not after it)
+        year = int(match.group(3)) + (2000 if len(match.group(3)) == 2 else 0)
+        first, second = int(match.group(1)), int(match.group(2))
+        candidates = [date(year, month, day) for month, day in ((first, second), (second, first))
+                      if 1 <= month <= 12 and 1 <= day <= monthrange(year, month)[1]]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda d: (d > today + timedelta(days=1), abs((today - d).days))), False
     if kind == "month_year":
         month = MONTHS[match.group(1).lower().rstrip(".")]
         year = int(match.group(2))
@@ -264,6 +293,22 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
     if kind == "old":
         return None, True
     return None, False  # vague but recent
+
+
+# A local clock time right after a word for the publish day: "today at approximately 10:31 p.m. local time".
+_LOCAL_CLOCK = re.compile(r"\s+(?:at\s+)?(?:about\s+|around\s+|approximately\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*"
+                          r"([ap])\.?\s?m\.?\s+local\s+time\b", re.I)
+
+
+def _later_than_published(match: re.Match[str], published_local: datetime) -> bool:
+    """Does the site's local clock time told after "today" come later than the publish time? Then "today" is
+    the writer's (a U.S. afternoon), and the attack came the evening before the publish day at the site."""
+    clock = _LOCAL_CLOCK.match(match.string, match.end())
+    if clock is None:
+        return False
+    hour = int(clock.group(1)) % 12 + (12 if clock.group(3).lower() == "p" else 0)
+    minute = int(clock.group(2) or 0)
+    return (hour, minute) > (published_local.hour, published_local.minute)
 
 
 def _holiday_name(phrase: str) -> str:
