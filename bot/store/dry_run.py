@@ -28,7 +28,8 @@ def dry_run_database(database: str) -> Iterator[str]:
         source_path = Path(database)
         if database != ":memory:" and source_path.exists():
             # The backup API copies a consistent snapshot, even while another process writes the file.
-            source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+            # A file: URI, percent-encoded, so a path holding "?" or "#" still names the file; read-only.
+            source = sqlite3.connect(f"{source_path.resolve().as_uri()}?mode=ro", uri=True)
             target = sqlite3.connect(copy)
             try:
                 source.backup(target)
