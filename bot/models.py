@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 WEAPONS = ("rocket", "missile", "mortar", "drone", "explosive", "airstrike", "artillery", "gunfire", "other")
@@ -31,7 +31,6 @@ class Story:
     title: str
     text: str
     published: datetime  # timezone-aware
-    sentences: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,9 +146,11 @@ ArrivalRow = tuple[int, bytes, int, bytes, bytes, bytes | None, int]
 
 
 def arrival_row(story: Story, arrival: Arrival, analysis: StoryAnalysis | None = None) -> ArrivalRow:
+    # The analysis of a story naming no site is not kept: such a story is processed only when another version of
+    # it names one (rare), and is analysed again then, rather than every story's fingerprint made and carried.
+    kept = analysis if analysis is not None and analysis.site_ids else None
     return (_microseconds(arrival.seen_at(story)), _in_code_point_order(story.feed), _microseconds(story.published),
-            _in_code_point_order(story.key), _packed(story),
-            _packed_analysis(analysis) if analysis is not None else None,
+            _in_code_point_order(story.key), _packed(story), _packed_analysis(kept) if kept is not None else None,
             int(analysis is None or bool(analysis.site_ids)))
 
 

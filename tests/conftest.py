@@ -17,7 +17,7 @@ from psycopg import sql
 
 from bot.config import load_config
 from bot.matcher.sites import Gazetteer
-from bot.matcher.stories import clean_text, split_sentences
+from bot.matcher.stories import clean_text
 from bot.models import Site, Story
 from bot.store.postgres import PostgresStore
 from bot.store.sqlite import SQLiteStore
@@ -188,7 +188,7 @@ def make_story(text: str, published: str = "2021-07-08T05:32:00+00:00", *, title
                url: str = "https://news.example/story", feed: str = "News", key: str | None = None) -> Story:
     body = clean_text(text)
     return Story(key=key or url, url=url, feed=feed, title=title, text=body,
-                 published=datetime.fromisoformat(published).astimezone(UTC), sentences=split_sentences(body))
+                 published=datetime.fromisoformat(published).astimezone(UTC))
 
 
 class Heartbeat:

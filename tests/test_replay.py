@@ -15,7 +15,7 @@ from bot.config import load_config
 from bot.matcher.pipeline import analyse
 from bot.matcher.sites import Gazetteer
 from bot.models import Story
-from bot.replay import Arrival, ArrivalQueue, _packed_analysis, _unpacked_analysis, load_stories, replay
+from bot.replay import Arrival, ArrivalQueue, _packed_analysis, _unpacked_analysis, arrival_row, load_stories, replay
 from tests.conftest import ROOT, SHARED_EXAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -231,9 +231,9 @@ def tied_stories() -> list[Story]:
                                           ("Zed", "\uff21"), ("Wire", "a"), ("wire", "A")]):
         published = moment + timedelta(minutes=3 * (number % 3))
         stories.append(Story(key, f"https://x.example/{number}", feed, f"Title {number}", f"Text {number}.",
-                             published, (f"Text {number}.",)))
+                             published))
     stories.append(Story("late", "https://x.example/tz", "Wire", "Zoned", "Text.",
-                         moment.astimezone(timezone(timedelta(hours=3))), ("Text.",)))
+                         moment.astimezone(timezone(timedelta(hours=3)))))
     return stories
 
 
@@ -251,7 +251,7 @@ def test_the_arrival_queue_gives_the_order_of_sorting_every_story_in_memory(arri
         queue.close()
         want = order.schedule(sorted(batch, key=lambda story: story.published))
         assert [(id_of(s), at) for s, at in got] == [(id_of(s), at) for s, at in want]
-        assert [s.sentences for s, _ in got] == [s.sentences for s, _ in want]
+        assert [s.text for s, _ in got] == [s.text for s, _ in want]
         assert [s.published.utcoffset() for s, _ in got] == [s.published.utcoffset() for s, _ in want]
 
 
@@ -339,6 +339,17 @@ def test_a_workers_analysis_comes_back_exactly_as_analyse_made_it() -> None:
     assert any(a.attacks for a in analyses) and any(not a.site_ids for a in analyses)
     for analysis in analyses:
         assert _unpacked_analysis(analysis.story, _packed_analysis(analysis)) == analysis
+
+
+def test_a_worker_hands_back_the_analysis_only_of_a_story_naming_a_site() -> None:
+    # The rest are processed only when another version names a site, and are analysed again then.
+    gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())
+    stories, _, _ = load_stories([str(ROOT / "tests" / "corpus")], io.StringIO())
+    rows = [arrival_row(story, Arrival(), analyse(story, gazetteer)) for story in stories]
+    naming = [row for row in rows if row[6]]
+    assert naming and len(naming) < len(rows)
+    assert all(row[5] is not None for row in naming)
+    assert all(row[5] is None for row in rows if not row[6])
 
 
 def test_jobs_flag_gives_the_same_output_and_refuses_zero() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import feedparser
 
 from bot.errors import FeedError
-from bot.matcher.stories import clean_text, clean_title, split_sentences
+from bot.matcher.stories import clean_text, clean_title
 from bot.models import Story
 
 # feedparser resolves relative links and sanitises HTML; it must never reach the network for us.
@@ -95,8 +95,7 @@ class _EntryFields:
         if published is None:
             return None
         key = self.id or self.link or "sha1:" + hashlib.sha1(f"{title}\n{body}".encode()).hexdigest()
-        return Story(key=key, url=self.link, feed=feed_title, title=title, text=body, published=published,
-                     sentences=split_sentences(body))
+        return Story(key=key, url=self.link, feed=feed_title, title=title, text=body, published=published)
 
 
 def entry_digest(entry: Any) -> str:

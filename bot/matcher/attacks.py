@@ -14,6 +14,7 @@ from bot.matcher.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
 from bot.matcher.dates import RECENT_DAYS, DayMention, clock_edge, find_days
 from bot.matcher.prefilter import Prefiltered, prefiltered
 from bot.matcher.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention, words_for_kind
+from bot.matcher.stories import split_sentences
 from bot.matcher.story_memo import one_story, per_story
 from bot.matcher.tokens import Token, tokenize
 from bot.models import Attack, Evidence, Story
@@ -489,7 +490,9 @@ _tokens = per_story(tokenize)  # count_casualties reads most of these sentences 
 
 
 def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
-    texts = [story.title, *story.sentences] if story.title else list(story.sentences)
+    # Split here, not when the feed is read: most stories name no site, and the first look needs no sentences.
+    body = split_sentences(story.text)
+    texts = [story.title, *body] if story.title else list(body)
     tokenised = [_tokens(text) for text in texts]
     story_words = Counter(t.norm for tokens in tokenised for t in tokens)
     sentences: list[_Sentence] = []

@@ -16,7 +16,6 @@ from bot.chat.discord_sink import DiscordSink
 from bot.config import DiscordConfig
 from bot.feeds.parse import parse_feed
 from bot.matcher.sites import Gazetteer
-from bot.matcher.stories import split_sentences
 from bot.models import Story
 from bot.processing import process_story
 from bot.store.base import PostedMessage, Store
@@ -160,7 +159,7 @@ async def test_rate_limited_post_is_waited_out_and_sent_once(
 def story_with_link(link: str, title: str = "Rockets hit Ain al-Asad air base") -> Story:
     text = "Three rockets struck Ain al-Asad air base in western Iraq on Monday, the coalition said."
     return Story(key=f"key:{title}:{link}", url=link, feed="Odd Feed", title=title, text=text,
-                 published=datetime(2021, 7, 5, 15, tzinfo=UTC), sentences=split_sentences(text))
+                 published=datetime(2021, 7, 5, 15, tzinfo=UTC))
 
 
 @pytest.mark.parametrize("link", ["/news/2021/rockets", "javascript:alert(1)", "http://", "https:///path",
@@ -201,8 +200,7 @@ async def test_alert_refused_twice_is_parked_with_a_log_line_and_the_next_one_go
     assert "event=alert_parked incident=1" in caplog.text
     assert store.outbox_depth() == 0 and store.parked_alerts() == 1
     other = replace(story_with_link("https://news.example/b", "Drone hits Erbil airport"),
-                    text="A drone struck Erbil airport on Monday, officials said.",
-                    sentences=split_sentences("A drone struck Erbil airport on Monday, officials said."))
+                    text="A drone struck Erbil airport on Monday, officials said.")
     process_story(store, gazetteer, other, now=now)
     assert await deliver(store, client, server, gazetteer) == 1  # the parked one does not block the queue
     assert len(server.messages_in()) == 1
@@ -239,7 +237,7 @@ RETRACTED = ("The coalition ruled out an attack on Ain al-Asad air base on Monda
 def dated_story(day: str, url: str, published: datetime, extra: str = "") -> Story:
     text = f"Three rockets struck Ain al-Asad air base in western Iraq on {day}, the coalition said.{extra}"
     return Story(key=url, url=url, feed="Wire", title=f"Rockets hit Ain al-Asad on {day}", text=text,
-                 published=published, sentences=split_sentences(text))
+                 published=published)
 
 
 def footer_id(message: object) -> str:
@@ -285,7 +283,7 @@ async def test_withdrawn_incident_alert_is_edited_once_to_say_so(
     process_story(store, gazetteer, report, now=report.published)
     assert await deliver(store, client, server, gazetteer) == 1
     retraction = Story(key=report.key, url=report.url, feed="Wire", title="No attack on Ain al-Asad",
-                       text=RETRACTED, published=report.published, sentences=split_sentences(RETRACTED))
+                       text=RETRACTED, published=report.published)
     (alert,) = process_story(store, gazetteer, retraction, now=report.published + timedelta(hours=2))
     assert alert.action == "withdrawn"
     assert await deliver(store, client, server, gazetteer, now=LATER + timedelta(minutes=1)) == 1

@@ -67,7 +67,7 @@ def _module_patterns() -> list[tuple[str, Prefiltered]]:
 
 
 PATTERNS = _module_patterns()
-SENTENCES = [text for story in CORPUS for text in (story.title, *story.sentences)]
+SENTENCES = [text for story in CORPUS for text in (story.title, *stories.split_sentences(story.text))]
 
 
 def _found(pattern: re.Pattern[str] | Prefiltered, text: str) -> tuple[object, ...]:
