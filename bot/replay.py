@@ -264,7 +264,7 @@ def replay(paths: Iterable[str], sites: Iterable[Site], out: TextIO, errors: Tex
         store = throwaway_store(folder)
         try:
             files, unreadable = spill_stories([name for name in named if name not in missing], queue, errors,
-                                              sites=sites, jobs=jobs)
+                                              gazetteer=gazetteer, jobs=jobs)
             explainer = Explainer(gazetteer, store) if explain else None
             alerts = 0
             # --explain remembers every story it is shown, so it is shown every one.
@@ -303,11 +303,11 @@ def available_cpus() -> int:
 FILES_IN_FLIGHT_PER_JOB = 2
 
 
-def spill_stories(paths: Iterable[str], queue: ArrivalQueue, errors: TextIO, *, sites: tuple[Site, ...] = (),
+def spill_stories(paths: Iterable[str], queue: ArrivalQueue, errors: TextIO, *, gazetteer: Gazetteer | None = None,
                   jobs: int = 1) -> tuple[int, int]:
     """Every story of the files into the queue, in file order: how many files, how many unreadable. With
-    jobs > 1, the files are read and their stories analysed in that many worker processes (each given the
-    sites once), a few files at a time, and taken back in file order whichever finishes first."""
+    jobs > 1, the files are read in that many worker processes (their stories analysed there, when given the
+    gazetteer), a few files at a time, and taken back in file order whichever finishes first."""
     files = unreadable = 0
 
     def add(rows: list[ArrivalRow] | FeedError) -> None:
@@ -323,7 +323,7 @@ def spill_stories(paths: Iterable[str], queue: ArrivalQueue, errors: TextIO, *, 
             files += 1
             add(_read_rows(path, queue.arrival, None))
         return files, unreadable
-    pool = ProcessPoolExecutor(jobs, initializer=_start_reader, initargs=(sites, queue.arrival))
+    pool = ProcessPoolExecutor(jobs, initializer=_start_reader, initargs=(gazetteer, queue.arrival))
     try:
         in_flight: deque[Future[list[ArrivalRow] | FeedError]] = deque()
         for path in feed_files(paths):
@@ -348,14 +348,16 @@ def _read_rows(path: Path, arrival: Arrival, gazetteer: Gazetteer | None) -> lis
             for story in stories]
 
 
-_reader: tuple[Gazetteer, Arrival] | None = None  # a worker process's own, made once by _start_reader
+_reader: tuple[Gazetteer | None, Arrival] | None = None  # a worker process's own, made once by _start_reader
 
 
-def _start_reader(sites: tuple[Site, ...], arrival: Arrival) -> None:
+def _start_reader(gazetteer: Gazetteer | None, arrival: Arrival) -> None:
+    """A worker's start. Where processes fork (Linux), the gazetteer is the replay's own, shared as it stands, not
+    sent over a pipe or built again (~1 s a worker at 50,000 sites); elsewhere it is pickled to each worker."""
     global _reader
     # Ctrl-C is the replay process's to handle: it stops the pool, rather than every worker printing a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _reader = (Gazetteer(sites), arrival)
+    _reader = (gazetteer, arrival)
 
 
 def _read_and_analyse(path: Path) -> list[ArrivalRow] | FeedError:

@@ -14,8 +14,17 @@ import pytest
 from bot.config import load_config
 from bot.matcher.pipeline import analyse
 from bot.matcher.sites import Gazetteer
-from bot.models import Story
-from bot.replay import Arrival, ArrivalQueue, _packed_analysis, _unpacked_analysis, arrival_row, load_stories, replay
+from bot.models import Site, Story
+from bot.replay import (
+    Arrival,
+    ArrivalQueue,
+    _packed_analysis,
+    _unpacked_analysis,
+    arrival_row,
+    load_stories,
+    replay,
+    spill_stories,
+)
 from tests.conftest import ROOT, SHARED_EXAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -350,6 +359,25 @@ def test_a_worker_hands_back_the_analysis_only_of_a_story_naming_a_site() -> Non
     assert naming and len(naming) < len(rows)
     assert all(row[5] is not None for row in naming)
     assert all(row[5] is None for row in rows if not row[6])
+
+
+def test_workers_read_with_the_gazetteer_they_are_given_or_only_read(tmp_path: Path) -> None:
+    # The replay's own gazetteer goes to the workers (not one built again from the sites, ~1 s at 50,000).
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "a.xml").write_text(rss([("depot", "Rockets hit Qarmat Test Depot",
+                                       "Two rockets struck the Qarmat Test Depot on Monday, officials said."),
+                                      ("talks", "Talks in Baghdad", "Talks resumed on Monday.")]))
+    gazetteer = Gazetteer([Site("qarmat-depot", "Qarmat Test Depot", (), "IQ", 33.0, 44.0)])
+    for given, expected in ((gazetteer, {"depot": ("qarmat-depot",), "talks": None}),
+                            (None, {"depot": None, "talks": None})):
+        queue = ArrivalQueue(str(tmp_path), Arrival())
+        spill_stories([str(feeds)], queue, io.StringIO(), gazetteer=given, jobs=2)
+        got = {story.key: analysis.site_ids if analysis is not None else None
+               for story, _, analysis in queue.in_order()}
+        queue.close()
+        (tmp_path / "arrivals.sqlite").unlink()
+        assert got == expected
 
 
 def test_jobs_flag_gives_the_same_output_and_refuses_zero() -> None:
