@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 from bot.matcher.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
 from bot.matcher.dates import RECENT_DAYS, DayMention, clock_edge, find_days
 from bot.matcher.prefilter import Prefiltered, prefiltered
-from bot.matcher.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention, words_for_kind
+from bot.matcher.sites import ARTICLES, NATIONALITY_GROUPS, NEARBY_PLACE_WORDS, Gazetteer, Mention, words_for_kind
 from bot.matcher.stories import split_sentences
 from bot.matcher.story_memo import one_story, per_story
-from bot.matcher.tokens import Token, tokenize
+from bot.matcher.tokens import Token, tokenize, words
 from bot.models import Attack, Evidence, Story
 
 # What hit the site, in the vocabulary of DOMAIN.md. Order matters only for reading.
@@ -282,10 +282,14 @@ class _Draft:
 @dataclass(frozen=True, slots=True)
 class _Sentence:
     text: str
-    tokens: list[Token]
     mentions: list[Mention]
     is_title: bool = False
     carried_weapons: tuple[str, ...] = ()  # "It hit the outpost": what the sentence before named
+
+    @property
+    def tokens(self) -> list[Token]:
+        """Made when first asked for (the story's memo keeps them): only sentences naming a site are asked."""
+        return _tokens(self.text)
 
 
 def local_publish_time(story: Story, timezone: str) -> datetime:
@@ -486,32 +490,55 @@ def _name_start(sentence: _Sentence, mention: Mention) -> int:
     return sentence.tokens[start].start
 
 
-_tokens = per_story(tokenize)  # count_casualties reads most of these sentences again
+_tokens = per_story(tokenize)  # a sentence's tokens, made once a story, for the few sentences that need them
+_words = per_story(words)  # every sentence's words as written and their norms: no Token objects
+_NATIONALITY_WORDS = frozenset().union(*NATIONALITY_GROUPS)
 
 
 def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
+    """Each sentence with the sites it names. Most sentences of a story that names a site name none: they are
+    read by their words alone, and tokenized only when a name, a nationality or a word referring back to a
+    site named before ("the base") may stand in them (~1 us a token)."""
     # Split here, not when the feed is read: most stories name no site, and the first look needs no sentences.
     body = split_sentences(story.text)
     texts = [story.title, *body] if story.title else list(body)
-    tokenised = [_tokens(text) for text in texts]
-    story_words = Counter(t.norm for tokens in tokenised for t in tokens)
+    looked = [_words(text) for text in texts]
+    story_words = Counter(norm for _, norms in looked for norm in norms)
     sentences: list[_Sentence] = []
     recent: list[tuple[int, str]] = []  # (sentence index, site id) of named mentions, newest last
     learned: dict[str, frozenset[str]] = {}  # words the story itself gives a site's kind by: "installation"
-    for index, (text, tokens) in enumerate(zip(texts, tokenised, strict=True)):
-        mentions = gazetteer.find(tokens, story_words)
-        mentions += gazetteer.find_by_nationality(tokens, story_words, named=(m.site_id for m in mentions))
+    for index, (text, (written, norms)) in enumerate(zip(texts, looked, strict=True)):
+        distinct = set(norms)
+        # Gazetteer.find, with the first look asked of the words before any token is made.
+        mentions = gazetteer.find_in_every_word(_tokens(text), story_words) \
+            if gazetteer.may_name_a_site(written, norms) else []
+        if not distinct.isdisjoint(_NATIONALITY_WORDS):
+            mentions += gazetteer.find_by_nationality(_tokens(text), story_words,
+                                                      named=(m.site_id for m in mentions))
         for mention in mentions:
-            learned[mention.site_id] = learned.get(mention.site_id, frozenset()) | _kind_named_by(tokens, mention)
-        mentions += _anaphors(tokens, mentions, recent, index, gazetteer, learned)
+            learned[mention.site_id] = learned.get(mention.site_id, frozenset()) | _kind_named_by(_tokens(text),
+                                                                                                 mention)
+        if _may_refer_back(distinct, mentions, recent, index, gazetteer, learned):
+            mentions += _anaphors(_tokens(text), mentions, recent, index, gazetteer, learned)
         mentions.sort(key=lambda m: m.start)
         for mention in mentions:
             if mention.strength == "name":
                 recent.append((index, mention.site_id))
         carried = tuple(_weapons_in(texts[index - 1])) if index > 0 and _PRONOUN_HIT.match(text) else ()
-        sentences.append(_Sentence(text, tokens, mentions, is_title=index == 0 and bool(story.title),
+        sentences.append(_Sentence(text, mentions, is_title=index == 0 and bool(story.title),
                                    carried_weapons=carried))
     return sentences
+
+
+def _may_refer_back(distinct: set[str], named: list[Mention], recent: list[tuple[int, str]], index: int,
+                    gazetteer: Gazetteer, learned: dict[str, frozenset[str]]) -> bool:
+    """Whether _anaphors can find anything in a sentence of these words: "the" or "its", and a word by which a
+    site named in it or a few sentences back may be referred to."""
+    if "the" not in distinct and "its" not in distinct:
+        return False
+    told = {site_id for at, site_id in recent if index - at <= _ANAPHOR_WINDOW} | {m.site_id for m in named}
+    return any(not distinct.isdisjoint(gazetteer.anchor_words(site_id)) or
+               not distinct.isdisjoint(learned.get(site_id, ())) for site_id in told)
 
 
 # A sentence whose subject is the weapon just told: "It hit the outpost early Sunday morning".

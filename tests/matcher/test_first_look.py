@@ -195,3 +195,24 @@ def test_leaving_out_candidates_that_cannot_match_changes_nothing(name: str) -> 
     sentences = [tokenize(text) for story in CORPUS for text in (story.title, *split_sentences(story.text))]
     assert [gazetteer.find_in_every_word(tokens) for tokens in sentences] == [
         gazetteer.find_in_every_word(tokens, quick=False) for tokens in sentences]
+
+
+def test_only_the_sentences_that_may_name_or_refer_to_a_site_are_tokenized(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.matcher import attacks
+
+    made: list[str] = []
+
+    def recording(text: str) -> list[object]:
+        made.append(text)
+        return tokenize(text)
+
+    monkeypatch.setattr(attacks, "_tokens", recording)
+    story = make_story(
+        "The defence minister visited Ain al-Asad air base on Monday. Fans packed the stadium in Baghdad. "
+        "Talks over a new television deal resumed. Officials said the base would get a new runway. "
+        "Shares rose after a new agreement on electricity imports.", title="Minister visits Ain al-Asad")
+    attacks_found, site_ids = analyse_story(story, GAZETTEERS["config"])
+    assert site_ids == ["ain-al-asad"] and not attacks_found
+    # The title and first sentence name the site; "the base" refers back to it; the rest are read by their words.
+    assert set(made) == {"Minister visits Ain al-Asad", "The defence minister visited Ain al-Asad air base on Monday.",
+                         "Officials said the base would get a new runway."}
