@@ -24,6 +24,7 @@ from bot.replay import (
     load_stories,
     replay,
     spill_stories,
+    throwaway_store,
 )
 from tests.conftest import ROOT, SHARED_EXAMPLES
 
@@ -378,6 +379,13 @@ def test_workers_read_with_the_gazetteer_they_are_given_or_only_read(tmp_path: P
         queue.close()
         (tmp_path / "arrivals.sqlite").unlink()
         assert got == expected
+
+
+def test_a_replays_store_keeps_no_search_index(tmp_path: Path) -> None:
+    store = throwaway_store(str(tmp_path))
+    triggers = {row[0] for row in store.connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    store.close()
+    assert not triggers & {"stories_search_insert", "stories_search_update", "stories_search_delete"}
 
 
 def test_jobs_flag_gives_the_same_output_and_refuses_zero() -> None:

@@ -173,4 +173,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX notices_waiting ON notices(id) WHERE taken_at IS NULL;
     """,
+    # 10: the search index is written again only when a story's title or text changes, not when the story is
+    # marked a copy or its attacks are stored again (every attack report was indexed twice).
+    """
+    DROP TRIGGER stories_search_update;
+    CREATE TRIGGER stories_search_update AFTER UPDATE OF title, text ON stories
+    WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
+        INSERT INTO story_search(story_search, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO story_search(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    """,
 )

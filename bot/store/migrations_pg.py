@@ -178,4 +178,22 @@ MIGRATIONS_PG: tuple[str, ...] = (
     );
     CREATE INDEX notices_waiting ON notices(id) WHERE taken_at IS NULL;
     """,
+    # 10: the search index is written again only when a story's title or text changes, not when the story is
+    # marked a copy or its attacks are stored again (every attack report was indexed twice). PostgreSQL computes
+    # a generated column again on every update of its row: the column becomes a plain one, kept by triggers.
+    """
+    ALTER TABLE stories ALTER COLUMN search DROP EXPRESSION;
+    CREATE FUNCTION sitewatch_story_search() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.search := setweight(to_tsvector('simple', sitewatch_fold(NEW.title)), 'A') ||
+                      setweight(to_tsvector('simple', sitewatch_fold(NEW.text)), 'B');
+        RETURN NEW;
+    END
+    $$;
+    CREATE TRIGGER stories_search_insert BEFORE INSERT ON stories
+        FOR EACH ROW EXECUTE FUNCTION sitewatch_story_search();
+    CREATE TRIGGER stories_search_update BEFORE UPDATE OF title, text ON stories
+        FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.text IS DISTINCT FROM NEW.text)
+        EXECUTE FUNCTION sitewatch_story_search();
+    """,
 )
