@@ -58,7 +58,7 @@ _STRONG_HIT = prefiltered(
 # Said outright: not an attack on the site, or a first report taken back.
 _RULED_OUT = prefiltered(
     r"\b(ruled\s+out\s+(?:an?\s+)?attack|not\s+the\s+target|(?:was|were)\s+not\s+(?:the\s+)?(?:targeted|hit|struck|"
-    r"target)|no\s+(?:\w+\s+){0,4}(?:were|was)\s+(?:aimed|fired|launched|directed)|denying\s+reports|denied\s+reports|"
+    r"target)|(?:has|have|had)\s+not\s+been\s+(?:attacked|targeted|hit|struck)|no\s+(?:\w+\s+){0,4}(?:were|was)\s+(?:aimed|fired|launched|directed)|denying\s+reports|denied\s+reports|"
     r"not\s+caused\s+by\s+an?\s+attack|mistakenly|wrongly|erroneously|"
     r"initially\s+(?:said|reported|claimed|stated)(?!\s+(?:no|zero)\s+(?:casualties|injuries|deaths))|"
     r"controlled\s+(?:detonations?|explosions?|blasts?)|(?:was|were|is)\s+not\s+(?:an?\s+)?attacks?|"
@@ -104,6 +104,8 @@ _DENIAL = prefiltered(r"\b(denied|denies|deny|denying|rejected|dismiss(?:ed|es)?
                      r"did\s+not\s+(?:attack|target|strike|hit)|never\s+happened)\b", re.I)
 # What a denial covers: "the coalition denied that rockets had hit Ain al-Asad, calling the reports false".
 _DENIED_CLAUSE = prefiltered(r"\b(?:denied|denies|deny|denying|dismissed|dismisses|rejected|rejects|refuted|refutes)\s+"
+                            # "denied on Sunday reports that": the day of the denial between
+                            r"(?:(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday)\s+)?"
                             r"(?:(?:the\s+)?(?:reports?|claims?|rumou?rs?)\s+)?that\b[^;]*?"
                             r"(?=,\s+(?:but|calling|saying|adding|while|though)\b|;|$)", re.I)
 # "The killing of three American soldiers at Tower 22": people killed at the site, told with no attack verb.
@@ -203,6 +205,11 @@ _RELATIVE = re.compile(r"(?:where|which|who|whose|whom)\b", re.I)
 # The killing an attack avenges is its motive, not an attack on the place where it happened.
 _MOTIVE = prefiltered(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|in\s+response|answer\w*|anniversary)\b[^;]{0,60}"
                      r"\b(?:killing|assassination|martyrdom|death|murder|slaying)s?\b[^;]*$", re.I)
+# A commemoration of an attack after the site in its clause: "families gathered on Tuesday to mark the first
+# anniversary of the attack": the day is the gathering's, the attack an old one.
+_COMMEMORATED = prefiltered(r"\b(?:mark(?:s|ed|ing)?|commemorat\w+|remember(?:s|ed|ing)?)\s+(?:the\s+)?(?:\w+\s+)?"
+                           r"anniversary\s+of\s+(?:the|this|that)\s+(?:\w+\s+){0,2}?(?:attacks?|strikes?|bombing|"
+                           r"assault)\b", re.I)
 # A toll counted over a country or a whole campaign, not one site's: "four people have been killed across the
 # country since the strikes began".
 _WIDER_TOLL_PHRASES = (
@@ -653,6 +660,8 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False
     if _MOTIVE.search(text[:site_at]):
         return False  # "in revenge for the January 3 killing of Soleimani at Baghdad airport": the motive
+    if _COMMEMORATED.search(text, site_at, next((b for a, b in clause if a <= site_at < b), len(text))):
+        return False  # "... the drone strike on Tower 22 gathered on Tuesday to mark the anniversary of the attack"
     if _STATIONED.search(before) and _FIRED_ELSEWHERE.match(after) and not defended:
         return False  # "U.S. troops at the al-Tanf garrison fired rockets at a depot": the site's own fire
     if _HYPOTHETICAL.search(clause_text) and not _EVENT.search(_UNREAL.sub(" ", clause_text)):

@@ -60,12 +60,13 @@ _PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
     ("numeric", prefiltered(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")),
     ("holiday", prefiltered(r"\b(" + "|".join(re.escape(name).replace("'", "['’]?").replace(r"\ ", r"\s+")
                                        for name in HOLIDAYS) + r")\b", re.I)),
-    ("weekday", prefiltered(r"\b(?:(early|late|last|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|friday|"
-                           r"saturday|sunday)(?:['’]s)?(?:\s+(morning|afternoon|evening|night|overnight))?\b", re.I)),
+    ("weekday", prefiltered(r"\b(?:(early|late|last|final|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|"
+                           r"friday|saturday|sunday)(?:['’]s)?(?:\s+(morning|afternoon|evening|night|overnight))?\b",
+                           re.I)),
     ("month_year", prefiltered(rf"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\s+(\d{{4}})\b",
                               re.I)),
     ("year", prefiltered(r"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?((?:19|20)\d{2})\b", re.I)),
-    ("month", prefiltered(rf"\b(?:in|since|during|(?:at\s+)?the\s+(?:end|beginning|start|middle)\s+of)\s+"
+    ("month", prefiltered(rf"\b(?:in|since|during|last|(?:at\s+)?the\s+(?:end|beginning|start|middle)\s+of)\s+"
                          rf"(?:early\s+|late\s+|mid-?)?{_MONTH}\b(?!\s+\d)", re.I)),
     ("days_ago", prefiltered(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+(?:ago|earlier|before|after|"
                             r"prior)\b", re.I)),
@@ -245,7 +246,7 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
         qualifier = (match.group(1) or "").lower()
         weekday = WEEKDAYS.index(match.group(2).lower())
         back = (today.weekday() - weekday) % 7
-        if qualifier == "last" and back == 0:
+        if qualifier in ("last", "final") and back == 0:  # "final Friday": a spinner's "last Friday"
             back = 7
         return today - timedelta(days=back), False
     if kind == "days_ago":
@@ -289,7 +290,8 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
         month = MONTHS[match.group(1).lower().rstrip(".")]
         if match.group(1).lower() in ("may", "mar") and match.group(1)[0].islower():
             return None  # "in may", "mar": verbs, not months
-        return None, month != today.month
+        # "last June" read in March, "last March" read in March: a month gone by, or a year ago
+        return None, month != today.month or match.group(0).lower().startswith("last")
     if kind == "old":
         return None, True
     return None, False  # vague but recent
