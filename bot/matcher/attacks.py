@@ -179,7 +179,10 @@ _PARTICIPLE_HIT = prefiltered(r"^[^;!?,]{0,30}?\b(attacked|hit|struck|targeted|s
 _CAUSED_AFTER = prefiltered(r"^[^;!?]{0,40}?\b(?:as\s+a\s+result\s+of|caused\s+by|resulting\s+from)\b", re.I)
 _ATTACK_NOUN_AFTER = prefiltered(r"^[\W\w]{0,40}?\b(attack|strike|explosion|blast|bombing)s?\b", re.I)
 # "Air defences at the base intercepted a drone": what was aimed at the site was stopped there.
-_DEFENCES_AT = prefiltered(r"\b(?:air\s+)?defen[cs]es?\s+(?:systems?\s+)?(?:at|of|on|over)\s+(?:the\s+)?$", re.I)
+_DEFENCES_AT = prefiltered(r"\b(?:(?:air\s+)?defen[cs]es?\s+(?:systems?\s+)?|(?:counter|anti)-[\w-]+\s+systems?\s+)"
+                          r"(?:at|of|on|over)\s+(?:the\s+)?$", re.I)
+# "the base's defences shot down two drones": the site's own defences, named after it.
+_ITS_DEFENCES = re.compile(r"['’]s\s+(?:(?:air|missile)\s+)?(?:defen[cs]es?|(?:[\w-]+\s+)?systems?)\b", re.I)
 _STOPPED = prefiltered(r"^[^;!?]{0,120}?\b(intercepted|shot\s+down|downed|brought\s+down|destroyed)\b", re.I)
 # "the Green Zone, home to the U.S. Embassy": the site describes the place that was hit.
 _DESCRIBES_ANOTHER = prefiltered(r"\b(?:home\s+to|which\s+(?:houses|hosts|includes)|that\s+(?:houses|hosts))\s+"
@@ -325,6 +328,7 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
         return [], named
     drafts: list[_Draft] = []
     lead_days: dict[str, DayMention | None] = {}
+    last_told: tuple[int, date] | None = None  # the sentence that last told an attack's day, and that day
     unarmed = any(_UNARMED_DRONE.search(s.text) for s in sentences)
     for index, sentence in enumerate(sentences):
         for mention, clause in reported[index]:
@@ -379,6 +383,7 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
                     # "Ten were injured in two attacks late on Friday and early on Saturday": the toll told with
                     # two days is the first's; only a zero ("There were no injuries") holds for each.
                     _gather(draft, sentence, mention, clause, index, sentences, published, zeros_only=day is not chosen)
+                last_told = (index, first)
                 continue
             else:
                 draft = _latest_draft(drafts, site.id) if mention.strength == "anaphor" or not _has_recent_day(
@@ -386,6 +391,12 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
                 if draft is None and _told_as_earlier(sentence.text, clause):
                     continue  # "strikes on Friday in retaliation for the Tower 22 attack", "weeks after a drone
                     # attack on Tower 22": an earlier one, undated
+                if draft is None and last_told is not None and last_told[0] == index - 1 and _ALSO.search(
+                        _clause_text(sentence.text, clause)):
+                    # "... attacks had targeted the embassy on Tuesday. Three drones also targeted a facility near
+                    # the airport": the day the sentence before told.
+                    draft = _draft_for(drafts, site.id, last_told[1], explicit=True,
+                                       from_title=index == 0 and bool(story.title))
                 if draft is None:
                     if site.id not in lead_days:
                         lead_days[site.id] = _lead_day(sentences, published)
@@ -650,7 +661,9 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     # "rockets fired at forces at X", "rockets landed near forces at X" and "troops at X were attacked" aim at
     # the site; "artillery based at X fired" starts there; "forces at X brought down missiles" defend it.
     after = text[sentence.tokens[mention.end - 1].end:]
-    defended = bool(_STATIONED.search(before) and _DEFENDED.match(after))
+    # ("counter-rocket systems at X shot down a drone", "the base's defences shot down": the site's defences.)
+    defended = bool((_STATIONED.search(before) or _DEFENCES_AT.search(before) or _ITS_DEFENCES.match(after)) and
+                    _DEFENDED.match(after))
     # ("an attack on US and coalition forces at the Tanf base": the forces there are what was aimed at.)
     if origin and not defended and not re.search(r"\b(at|on|near|targeting|targeted|against|hit|struck|attacked|"
                                                  r"toward|towards)\s+"
@@ -951,6 +964,8 @@ def _has_recent_day(days: list[DayMention]) -> bool:
 
 _AGAIN = prefiltered(r"\b(again|for\s+the\s+(?:second|third|fourth|fifth)\s+time|fresh|renewed|yet\s+another|"
                     r"another\s+(?:\w+\s+){0,2}(?:attacks?|strikes?))\b", re.I)
+# An attack told as one more of the same day: "Drones also targeted ...".
+_ALSO = prefiltered(r"\balso\s+(?:\w+\s+)?(?:targeted|struck|hit|attacked|shelled|fell|landed|came\s+under)\b", re.I)
 # A clause that tells what came before ("after U.S. strikes on Sunday") dates that, not the attack.
 _EARLIER_EVENT = prefiltered(r"(?:after|following|since|days\s+after|in\s+(?:response|retaliation|reprisal))\b", re.I)
 

@@ -5,13 +5,18 @@ Doha UTC+3, Kabul UTC+4:30."""
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
+from bot.config import load_config
 from bot.matcher.attacks import find_attacks
 from bot.matcher.dates import find_days
 from bot.matcher.sites import Gazetteer
 from bot.models import Attack
-from tests.conftest import make_story
+from bot.replay import replay
+from tests.conftest import ROOT, make_story
 
 
 def attacks(gazetteer: Gazetteer, text: str, published: str, title: str = "") -> list[Attack]:
@@ -74,3 +79,52 @@ def test_families_marking_the_anniversary_of_an_attack(gazetteer: Gazetteer) -> 
     # An attack on the day of an anniversary is still an attack.
     text = "Two rockets hit Ain al-Asad air base on Wednesday, as Iran marked the anniversary of its 2020 strike."
     assert found(gazetteer, text, "2021-01-08T09:00:00+03:00") == [("ain-al-asad", date(2021, 1, 6))]
+
+
+# Which attack, which day
+
+
+def test_defence_systems_at_the_site_that_shot_down_a_drone(gazetteer: Gazetteer) -> None:
+    # (5) The site's own defences bringing down what came at it: an attack on the site (DOMAIN.md: "aimed at the
+    # site and intercepted, shot down near it"), however the defences are named.
+    text = ("In Iraq, counter-rocket systems at Ain al-Asad air base shot down an armed drone as it entered the "
+            "base early Friday. There were no injuries.")
+    assert found(gazetteer, text, "2022-04-08T15:00:00+03:00") == [("ain-al-asad", date(2022, 4, 8))]
+    text = ("Katyusha rockets were fired at Ain al-Asad air base on Sunday. On Saturday, the base's defences shot "
+            "down two drones that were hovering near it.")
+    assert found(gazetteer, text, "2023-10-22T15:00:00+03:00") == [("ain-al-asad", date(2023, 10, 21)),
+                                                                   ("ain-al-asad", date(2023, 10, 22))]
+
+
+def test_an_attack_told_as_also_is_of_the_day_the_sentence_before_told(gazetteer: Gazetteer) -> None:
+    # (6) "Three drones also targeted ...": one more attack of the day the sentence before gave (Tuesday), not the
+    # story's lead day (Wednesday).
+    text = ("A drone attack targeted the US embassy in Baghdad early on Wednesday, security sources said. Security "
+            "sources had said on Tuesday that rocket and drone attacks had targeted the embassy. At least three "
+            "explosive drones also targeted a US diplomatic facility near Baghdad International Airport, the "
+            "sources said.")
+    assert ("baghdad-airport", date(2026, 3, 17)) in found(gazetteer, text, "2026-03-18T09:53:00+05:00")
+
+SATURDAY = ("<item><title>Drones downed near Ain al-Asad</title><link>http://news.example/1</link>"
+            "<pubDate>Sat, 21 Oct 2023 14:00:00 GMT</pubDate><description>Air defences at Ain al-Asad air base "
+            "shot down two drones hovering near the base, a security source said on Saturday.</description></item>")
+SUNDAY = ("<item><title>Rockets target Ain al-Asad</title><link>http://news.example/2</link>"
+          "<pubDate>Sun, 22 Oct 2023 12:00:00 GMT</pubDate><description>Katyusha rockets were fired at Ain al-Asad "
+          "air base on Sunday, army sources said. On Saturday, two drones targeting the base were shot down."
+          "</description></item>")
+
+
+def test_two_days_told_in_one_story_stay_two_incidents(tmp_path: Path) -> None:
+    # (7) Replayed: the Saturday report (no day of its own) made an incident; the Sunday story tells Sunday's rockets
+    # and Saturday's drones. Saturday's drones keep Saturday's incident; Sunday's rockets make their own (DOMAIN.md:
+    # "Two attacks on the same site on different days are two incidents"), whichever the story tells first.
+    path = tmp_path / "feed.xml"
+    path.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{SATURDAY}{SUNDAY}'
+                    "</channel></rss>", encoding="utf-8")
+    out = io.StringIO()
+    replay([str(path)], load_config(ROOT / "config.yaml").site_records(), out, io.StringIO(), as_json=True)
+    final = {}
+    for line in out.getvalue().splitlines():
+        alert = json.loads(line)
+        final[alert["incident"]] = (alert["date"], tuple(alert["weapons"]))
+    assert sorted(final.values()) == [("2023-10-21", ("drone",)), ("2023-10-22", ("rocket",))]
