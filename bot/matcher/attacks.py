@@ -128,6 +128,12 @@ _PLACE_NEAR = prefiltered(r"\b(?:on|at|in|into|struck|hit|targeted|attacked)\s+(
                          rf"(?:{'|'.join(sorted(NEARBY_PLACE_WORDS | _OTHER_PLACES))})\s+"
                          r"(?:near|outside|close\s+to|next\s+to|by|not\s+far\s+from)\s+(?:the\s+)?"
                          r"(?-i:[A-Z][\w'’-]*\s+)?$", re.I)  # the kind word of a name found by its core: "Camp "
+# Some place of a kind, not named, in the city or region a site is named by: "drones had targeted a U.S. base in ".
+_A_PLACE_IN = prefiltered(r"\ban?\s+(?:[\w.'’-]+\s+){0,2}?(?:base|outpost|facility|camp|compound|installation|site|"
+                         r"position|post)\s+(?:in|near|outside)\s+$", re.I)
+# ... unless the site is named with its kind: "a facility near Baghdad International Airport".
+_WITH_ITS_KIND = re.compile(r"[\w.'’-]+(?:\s+[\w.'’-]+){0,3}?\s+(?:air\s*port|air\s*base|base|airfield|field|camp|"
+                            r"garrison|embassy|consulate|plant|facility|complex)\b", re.I)
 # A list of places the attack words point at, the site its last item: "struck the Green Zone, Taji and the ".
 _PLACE_LIST = re.compile(r"(?:(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*(?:,\s*(?:and\s+)?|\s+and\s+)){1,4}"
                          r"(?:the\s+)?$")
@@ -151,7 +157,9 @@ _DEFENDED = prefiltered(r"^[^.;]{0,60}?\b(?:intercept(?:ed|ing)?|shot\s+down|sho
                        r"(?![^.;]{0,40}\b(?:toward|towards|heading|headed|bound\s+for|en\s+route)\b)", re.I)
 # Forces or weapons brought to a site: a movement, whatever weapon words it names.
 _MOVED = prefiltered(r"\b(arriv(?:e|ed|es|ing|al)|(?:re)?deploy(?:ed|s|ing|ment)|relocat(?:e|ed|es|ing|ion)|"
-                    r"moved|transferred|rotat(?:e|ed|ing|ion))\b", re.I)
+                    r"moved|transferred|rotat(?:e|ed|ing|ion)|"
+                    # ... or kept there: "60 warplanes are parked at the base, including drones"
+                    r"parked|massed|massing)\b", re.I)
 # Words before a site that make it where an attack came from, not what it hit.
 _ORIGIN = prefiltered(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|deployed\s+(?:at|to|in)|"
                      r"took\s+off\s+from|launched\s+from|operating\s+(?:from|out\s+of)|departed|flew\s+from|"
@@ -685,6 +693,8 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False  # "the coalition denied that rockets had hit the base"
     if _PLACE_NEAR.search(text[max(0, site_at - 70):site_at]):
         return False  # "gunmen opened fire on a checkpoint near Camp Taji": the checkpoint, not the base
+    if _A_PLACE_IN.search(text[max(0, site_at - 60):site_at]) and not _WITH_ITS_KIND.match(text, site_at):
+        return False  # "a U.S. base in Erbil": a base somewhere in the city, not Erbil's airport
     if _SPEAKER_AFTER.match(after) and _TRAILING_SUBJECT.search(text, max(0, site_at - 60),
                                                                 sentence.tokens[mention.end - 1].end):
         return False  # "A facility at the airport was attacked, the U.S. embassy said": the speaker, not the target
