@@ -33,11 +33,13 @@ _WEAPON_REGEXES = (
                   r"\b(?:explosions?|blasts?)\s+(?:at|near|outside|by)\s+(?:the\s+|an?\s+)?(?:\w+\s+)?"
                   r"(?:entrance|gate|gates|checkpoint|entry)\b"),
     ("airstrike", r"\bair\s?strikes?\b|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\baerial\s+bombardment"),
-    ("artillery", r"\bartillery\b|\bshelling\b|\bshelled\b|\bhowitzers?\b|\bartillery\s+shells?\b"),
+    # ("shelled with four rockets": the rockets, not artillery)
+    ("artillery", r"\bartillery\b|\bshelling\b|\bshelled\b(?!\s+with\s+(?:[\w-]+\s+){0,2}?(?:rockets?|missiles?|"
+                  r"mortars?|drones?|katyushas?)\b)|\bhowitzers?\b|\bartillery\s+shells?\b"),
     ("gunfire", r"\bgunfire\b|\bgunmen\b|\bgun\s?fights?\b|\bfire\s?fights?\b|\bgun\s+battles?\b|"
                 r"\bopened\s+fire\b|\bsmall[- ]arms\b|\bsnipers?\b|\bshooting\b|"
                 r"\bmachine[- ]?guns?\b|\bshots\s+(?:were\s+)?fired\b|\bfired\s+shots\b"),
-    ("other", r"\bgrenades?\b(?<!propelled grenade)|\bgrenade\b"),
+    ("other", r"(?<!propelled[- ])\bgrenades?\b"),  # a rocket-propelled grenade is a rocket
 )
 WEAPON_PATTERNS: tuple[tuple[str, Prefiltered], ...] = tuple(
     (weapon, prefiltered(pattern, re.I)) for weapon, pattern in _WEAPON_REGEXES)
@@ -998,6 +1000,14 @@ _PAGE_CLOCK = re.compile(r"[\W\d_]*(?:(?:monday|tuesday|wednesday|thursday|frida
                          r"jul|aug|sept?|oct|nov|dec|updated|published|posted|am|pm|gmt|utc)[\W\d_]*)+", re.I)
 
 
+# What an attack left behind, told before it: "production at the field returned to normal after a drone hit a storage
+# tank late on Thursday": the day in the "after" clause is the attack's, not an earlier event's.
+_AFTERMATH = prefiltered(r"\b(?:production|operations?|output|flights?|gas\s+flows?|supplies|power)\b[^.;]{0,60}?\b"
+                        r"(?:resum\w*|returned\s+to\s+normal|restored|halted|suspended|stopped|shut(?:\s+down)?)\s+"
+                        r"after\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:drones?|rockets?|missiles?|mortars?|"
+                        r"uavs?|(?:air)?strikes?)\b", re.I)
+
+
 def _lead_day(sentences: list[_Sentence], published: datetime) -> DayMention | None:
     """The day a story's opening gives ("officials said on Wednesday"): it dates attacks told without one."""
     for sentence in sentences[:4]:
@@ -1005,8 +1015,8 @@ def _lead_day(sentences: list[_Sentence], published: datetime) -> DayMention | N
             continue  # "| 18 May 2024, Saturday |": when the page was served, not what it tells
         for day in find_days(sentence.text, published):
             clause = _clause_text(sentence.text, _clause_of(sentence.text, day.start))
-            if (day.day is not None or day.old) and not _EARLIER_EVENT.match(clause.lstrip(" ,")) and \
-                    not _is_motive_day(sentence.text, day):
+            earlier = _EARLIER_EVENT.match(clause.lstrip(" ,")) and not _AFTERMATH.search(sentence.text)
+            if (day.day is not None or day.old) and not earlier and not _is_motive_day(sentence.text, day):
                 return day  # an old one too: "A year ago today, Iran fired ..." opens a look back
     return None
 
@@ -1155,8 +1165,8 @@ def _tells_another_event(text: str, day: date | None, published: datetime) -> bo
     attacks ("87 attacks since October 17, causing 66 injuries")."""
     if _ANOTHER_EVENT.match(text) or _OTHER_ATTACK.search(text) or _GENERAL.search(text):
         return True
-    return any(d.old or (d.day is not None and d.day != day and not d.is_report_date)
-               for d in find_days(text, published))
+    return any(d.old or d.before_today or (d.day is not None and d.day != day and not d.is_report_date)
+               for d in find_days(text, published))  # (before_today: "the week before", "last week")
 
 
 # "The shelling followed a rocket attack on the base": what stands before these words answered the attack.

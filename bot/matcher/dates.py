@@ -38,9 +38,10 @@ OLD_PHRASES = ("last year", "years ago", "a year ago", "months ago", "last month
 # Phrases that say "recently" without naming a day.
 VAGUE_RECENT = ("this week", "earlier this week", "in the past 24 hours", "in recent days", "last week",
                 "over the weekend", "this weekend", "past few days", "past week", "earlier this month",
-                "last weekend", "the previous week")
+                "last weekend", "the previous week", "the week before", "a week earlier", "a week before")
 # Of those, the ones that rule the publish day out: an attack told with one of them alone is an earlier one.
-VAGUE_PAST = frozenset({"earlier this week", "last week", "earlier this month", "last weekend", "the previous week"})
+VAGUE_PAST = frozenset({"earlier this week", "last week", "earlier this month", "last weekend", "the previous week",
+                        "the week before", "a week earlier", "a week before"})
 _SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 # How old an attack may be and still be news rather than background.
 RECENT_DAYS = 14

@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.config import load_config
-from bot.matcher.attacks import find_attacks
+from bot.matcher.attacks import _weapons_in, find_attacks
+from bot.matcher.casualties import count_casualties
 from bot.matcher.dates import find_days
 from bot.matcher.sites import Gazetteer
 from bot.models import Attack
@@ -104,6 +105,43 @@ def test_an_attack_told_as_also_is_of_the_day_the_sentence_before_told(gazetteer
             "explosive drones also targeted a US diplomatic facility near Baghdad International Airport, the "
             "sources said.")
     assert ("baghdad-airport", date(2026, 3, 17)) in found(gazetteer, text, "2026-03-18T09:53:00+05:00")
+
+
+def test_the_day_in_an_after_clause_that_tells_what_the_attack_left(gazetteer: Gazetteer) -> None:
+    # (10) "production returned to normal after a drone hit a storage tank late on Thursday": the clause after
+    # "after" is the attack the headline reports, not an earlier event; its day dates the attack.
+    text = ("Gas production at the Khor Mor field has returned to normal after a weaponised drone hit a liquids "
+            "storage tank late on Thursday, forcing a halt, the ministry said. There were no casualties.")
+    title = "Khor Mor resumes production after drone strike on storage tank"
+    assert found(gazetteer, text, "2024-01-26T10:00:00+03:00", title) == [("khor-mor-gas-field", date(2024, 1, 25))]
+
+
+def test_an_attack_the_week_before_is_an_earlier_one(gazetteer: Gazetteer) -> None:
+    # (13) "the week before" dates another, earlier attack: its toll ("without causing casualties") is not this
+    # one's, which never gave a death toll.
+    text = ("Five U.S. service members were hurt in Monday's rocket attack on Ain al-Asad air base, an official said "
+            "on Tuesday. Militants had fired two rockets at the base the week before without causing casualties.")
+    (attack,) = attacks(gazetteer, text, "2024-08-06T17:00:00+03:00")
+    assert (attack.day, attack.killed, attack.wounded) == (date(2024, 8, 5), None, 5)
+
+
+# Weapons and tolls
+
+
+def test_rocket_propelled_grenades_are_rockets_and_shelling_with_rockets_is_rockets() -> None:
+    # (11) DOMAIN.md's vocabulary: an RPG is a rocket, not "other"; "shelled with four rockets" names its weapon.
+    assert _weapons_in("Up to 40 rounds hit the airport, 29 of them rocket-propelled grenades.") == ["rocket"]
+    assert _weapons_in("The day before, the base was shelled with four rockets.") == ["rocket"]
+    assert _weapons_in("Gunmen threw a grenade at the gate.") == ["gunfire", "other"]
+    assert _weapons_in("The base was shelled overnight.") == ["artillery"]
+
+
+def test_without_causing_injuries_is_zero_and_zero() -> None:
+    # (12) DOMAIN.md: "no injuries" is 0 and 0; so is the attack that came "without causing any injuries".
+    for sentence in ("The other drone exploded inside the base without causing any injuries or damage.",
+                     "Both drones were downed without causing injuries, the official said."):
+        toll = count_casualties(sentence)
+        assert (toll.killed, toll.wounded) == (0, 0), sentence
 
 
 # Not an attack on the site
