@@ -34,7 +34,7 @@ _WEAPON_REGEXES = (
                   r"(?:entrance|gate|gates|checkpoint|entry)\b"),
     ("airstrike", r"\bair\s?strikes?\b|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\baerial\s+bombardment"),
     # ("shelled with four rockets": the rockets, not artillery)
-    ("artillery", r"\bartillery\b|\bshelling\b|\bshelled\b(?!\s+with\s+(?:[\w-]+\s+){0,2}?(?:rockets?|missiles?|"
+    ("artillery", r"\bartillery\b|\bshelling\b|\bshelled\b(?!\s+(?:with|by)\s+(?:[\w-]+\s+){0,2}?(?:rockets?|missiles?|"
                   r"mortars?|drones?|katyushas?)\b)|\bhowitzers?\b|\bartillery\s+shells?\b"),
     ("gunfire", r"\bgunfire\b|\bgunmen\b|\bgun\s?fights?\b|\bfire\s?fights?\b|\bgun\s+battles?\b|"
                 r"\bopened\s+fire\b|\bsmall[- ]arms\b|\bsnipers?\b|\bshooting\b|"

@@ -132,6 +132,7 @@ def test_rocket_propelled_grenades_are_rockets_and_shelling_with_rockets_is_rock
     # (11) DOMAIN.md's vocabulary: an RPG is a rocket, not "other"; "shelled with four rockets" names its weapon.
     assert _weapons_in("Up to 40 rounds hit the airport, 29 of them rocket-propelled grenades.") == ["rocket"]
     assert _weapons_in("The day before, the base was shelled with four rockets.") == ["rocket"]
+    assert _weapons_in("The previous day the base was shelled by four rockets from launchers.") == ["rocket"]
     assert _weapons_in("Gunmen threw a grenade at the gate.") == ["gunfire", "other"]
     assert _weapons_in("The base was shelled overnight.") == ["artillery"]
 
