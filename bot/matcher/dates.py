@@ -258,6 +258,8 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
         back = RELATIVE_DAYS[match.group(1).lower()]
         if back == 0 and _later_than_published(match, published_local):
             back = 1  # "today at 10:31 p.m. local time" in a brief published at 02:30: the writer's today, not ours
+        if back == 0 and match.group(1).lower() == "at dawn" and published_local.hour < _DAWN_HOUR:
+            back = 1  # "at dawn" in a copy served at midnight: no dawn has come yet that day, so the one before
         return today - timedelta(days=back), False
     if kind in ("month_day", "day_month"):
         month_word, day_text = (match.group(1), match.group(2)) if kind == "month_day" else (
@@ -298,6 +300,8 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
     return None, False  # vague but recent
 
 
+# The earliest local hour dawn comes in the region: a story published before it tells of the dawn before.
+_DAWN_HOUR = 4
 # A local clock time right after a word for the publish day: "today at approximately 10:31 p.m. local time".
 _LOCAL_CLOCK = re.compile(r"\s+(?:at\s+)?(?:about\s+|around\s+|approximately\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*"
                           r"([ap])\.?\s?m\.?\s+local\s+time\b", re.I)

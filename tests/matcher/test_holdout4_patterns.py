@@ -145,6 +145,16 @@ def test_without_causing_injuries_is_zero_and_zero() -> None:
         assert (toll.killed, toll.wounded) == (0, 0), sentence
 
 
+def test_at_dawn_in_a_story_served_before_dawn_is_the_dawn_before() -> None:
+    # (17) A syndicated copy served at 00:00 Baghdad time says the drones came "at dawn": no dawn has come yet on
+    # its publish day, so it is the day before's, as its original (served that afternoon) read it.
+    midnight = datetime.fromisoformat("2022-01-05T00:00:00+03:00")
+    (day,) = find_days("The drones attacked the base at dawn.", midnight)
+    assert day.day == date(2022, 1, 4)
+    (day,) = find_days("The drones attacked the base at dawn.", datetime.fromisoformat("2022-01-05T18:10:00+03:00"))
+    assert day.day == date(2022, 1, 5)
+
+
 # Not an attack on the site
 
 
