@@ -23,6 +23,7 @@ from bot.chat.delivery import (
     DELIVERY_LEASE_SECONDS,
     AlertSink,
     ConsoleSink,
+    NoticeBackoff,
     deliver_notices,
     deliver_pending,
 )
@@ -81,6 +82,7 @@ class Service:
     gazetteer: Gazetteer = field(init=False)
     _poll_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _delivery_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _notice_backoff: NoticeBackoff = field(default_factory=NoticeBackoff)
 
     def __post_init__(self) -> None:
         let_the_file_win(self.config, self.store)
@@ -145,7 +147,7 @@ class Service:
                                               now=self.clock(),
                                               channels=[CONSOLE_CHANNEL] if self.console else None,
                                               worker=self.worker, lease_seconds=DELIVERY_LEASE_SECONDS)
-            await deliver_notices(self.store, self.sink, now=self.clock())
+            await deliver_notices(self.store, self.sink, now=self.clock(), backoff=self._notice_backoff)
         self.metrics.delivered.inc(delivered)
         if depth and not delivered:
             self.metrics.delivery_failures.inc()
