@@ -179,7 +179,7 @@ def let_the_file_win(config: Config, store: Store) -> None:
     for feed in config.feeds:
         store.ensure_feed(feed.url, feed.name)
     for stored in store.feeds():
-        if stored.url not in listed and not stored.added_by_command:
+        if stored.url not in listed and stored.listed_url not in listed and not stored.added_by_command:
             store.remove_feed(stored.url)
             log.info("event=feed_dropped url=%s reason=no longer in the config file", stored.url)
     overridden = store.forget_site_changes([site.id for site in config.sites])

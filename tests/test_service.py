@@ -200,6 +200,26 @@ async def test_permanent_redirect_moves_the_stored_feed_url() -> None:
     assert [f.url for f in service.store.feeds()] == [new]
 
 
+async def test_a_restart_keeps_a_feed_moved_by_a_permanent_redirect_with_its_validators() -> None:
+    # The config file still lists the old URL: the moved feed is that feed, not one to drop and poll afresh.
+    async with LocalFeeds() as feeds:
+        new = feeds.serve("/new.xml", (SCENARIO / "wire.xml").read_bytes())
+        old = feeds.serve("/old.xml", b"", status=301, location="/new.xml")
+        config = parse_config(config_for(old))
+        store = make_store()
+        first = Service(config, store, ConsoleSink(lambda _: None), console=True,
+                        clock=lambda: datetime(2021, 3, 6, tzinfo=UTC))
+        await run_service(first, once=True)
+        (moved,) = store.feeds()
+        assert (moved.url, moved.listed_url) == (new, old) and moved.etag
+        restarted = Service(config, store, ConsoleSink(lambda _: None), console=True,
+                            clock=lambda: datetime(2021, 3, 6, 1, tzinfo=UTC))
+        assert [(f.url, f.etag) for f in store.feeds()] == [(new, moved.etag)]
+        outcomes = await run_service(restarted, once=True)
+    assert [(o.url, o.status) for o in outcomes] == [(new, "not_modified")]  # asked with its validators
+    assert store.remove_feed(old) and store.feeds() == []  # /feeds remove by the URL it was added by
+
+
 def test_run_with_a_token_and_no_channel_refuses_to_start_in_one_line(tmp_path: Path) -> None:
     result = run_command("run", "--config", "config.yaml",
                          env={"DISCORD_TOKEN": "any", "SITEWATCH_DATABASE": str(tmp_path / "db.sqlite3")})

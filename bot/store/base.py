@@ -57,6 +57,7 @@ class FeedHealth:
     next_poll: datetime | None
     flagged: bool  # failing long enough to be shown in /status and announced once
     added_by_command: bool
+    listed_url: str | None = None  # the URL it was listed by, when a permanent redirect moved it
 
 
 @dataclass(frozen=True, slots=True)

@@ -183,4 +183,9 @@ MIGRATIONS: tuple[str, ...] = (
         INSERT INTO story_search(rowid, title, text) VALUES (new.id, new.title, new.text);
     END;
     """,
+    # 11: a feed moved by a permanent redirect remembers the URL the config file or /feeds add gave: a restart
+    # keeps polling the moved feed, with its validators and the entries it has read, not the old URL afresh.
+    """
+    ALTER TABLE feeds ADD COLUMN listed_url TEXT;
+    """,
 )

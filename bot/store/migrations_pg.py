@@ -196,4 +196,9 @@ MIGRATIONS_PG: tuple[str, ...] = (
         FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.text IS DISTINCT FROM NEW.text)
         EXECUTE FUNCTION sitewatch_story_search();
     """,
+    # 11: a feed moved by a permanent redirect remembers the URL the config file or /feeds add gave: a restart
+    # keeps polling the moved feed, with its validators and the entries it has read, not the old URL afresh.
+    """
+    ALTER TABLE feeds ADD COLUMN listed_url TEXT;
+    """,
 )
