@@ -265,12 +265,12 @@ def replay(paths: Iterable[str], sites: Iterable[Site], out: TextIO, errors: Tex
         try:
             files, unreadable = spill_stories([name for name in named if name not in missing], queue, errors,
                                               gazetteer=gazetteer, jobs=jobs)
-            explainer = Explainer(gazetteer, store) if explain else None
+            explainer = Explainer(gazetteer, store, folder) if explain else None
             alerts = 0
             # --explain remembers every story it is shown, so it is shown every one.
             for story, seen_at, analysis in queue.in_order(every_story=explain):
                 if explainer is not None:
-                    explainer.remember(story)
+                    explainer.remember(story, analysis)
                 for alert in process_story(store, gazetteer, story, now=seen_at, analysis=analysis):
                     alerts += 1
                     evidence = explainer.explain(alert) if explainer is not None else None
@@ -278,6 +278,8 @@ def replay(paths: Iterable[str], sites: Iterable[Site], out: TextIO, errors: Tex
         finally:
             store.close()
             queue.close()
+            if explainer is not None:
+                explainer.close()
     return ReplaySummary(files, unreadable, queue.count, alerts, missing)
 
 
@@ -379,13 +381,34 @@ class Explainer:
 
     gazetteer: Gazetteer
     store: SQLiteStore
-    stories: dict[Source, Story] = field(default_factory=dict)
-    attacks: dict[Source, list[Attack]] = field(default_factory=dict)
+    folder: str  # the remembered stories are kept in a file here: memory stays flat however many are replayed
+    attacks: dict[Source, list[Attack]] = field(default_factory=dict)  # of the stories alerts were explained by
 
-    def remember(self, story: Story) -> None:
+    def __post_init__(self) -> None:
+        self._db = sqlite3.connect(str(Path(self.folder) / "explained.sqlite"), isolation_level=None)
+        self._db.execute("PRAGMA journal_mode = OFF")  # a throwaway file, as the arrival queue's
+        self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute("CREATE TABLE stories (url BLOB, feed BLOB, title BLOB, story BLOB, "
+                         "PRIMARY KEY (url, feed, title)) WITHOUT ROWID")
+
+    def remember(self, story: Story, analysis: StoryAnalysis | None = None) -> None:
+        """The latest version of each story. One whose analysis names no site cannot have decided anything an
+        alert shows: it is not kept, and it takes the place of its earlier version all the same."""
         source = Source(story.url, story.feed, story.title)
-        self.stories[source] = story
+        if analysis is not None and not analysis.site_ids:
+            self._db.execute("DELETE FROM stories WHERE url = ? AND feed = ? AND title = ?", source_key(source))
+        else:
+            self._db.execute("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?)", (*source_key(source),
+                                                                                   _packed(story)))
         self.attacks.pop(source, None)  # a revision of a story replaces what its earlier version said
+
+    def story(self, source: Source) -> Story | None:
+        row = self._db.execute("SELECT story FROM stories WHERE url = ? AND feed = ? AND title = ?",
+                               source_key(source)).fetchone()
+        return _unpacked(row[0]) if row else None
+
+    def close(self) -> None:
+        self._db.close()
 
     def explain(self, alert: Alert) -> list[Explained]:
         found: dict[tuple[str, str | None, Source], None] = {}
@@ -415,9 +438,15 @@ class Explainer:
 
     def _attacks_of(self, source: Source) -> list[Attack]:
         if source not in self.attacks:
-            story = self.stories.get(source)
+            story = self.story(source)
             self.attacks[source] = find_attacks(story, self.gazetteer) if story is not None else []
         return self.attacks[source]
+
+
+def source_key(source: Source) -> tuple[bytes, bytes, bytes]:
+    """A source as SQLite keeps it, exactly: bytes (a feed may carry a lone surrogate, which SQLite's text is not)."""
+    return (source.url.encode("utf-8", "surrogatepass"), source.feed.encode("utf-8", "surrogatepass"),
+            source.title.encode("utf-8", "surrogatepass"))
 
 
 def deciding_reports(facts: IncidentFacts, reports: Iterable[Report]) -> list[tuple[str, Report]]:

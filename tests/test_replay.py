@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,10 +15,11 @@ import pytest
 from bot.config import load_config
 from bot.matcher.pipeline import analyse
 from bot.matcher.sites import Gazetteer
-from bot.models import Site, Story
+from bot.models import Site, Source, Story
 from bot.replay import (
     Arrival,
     ArrivalQueue,
+    Explainer,
     _packed_analysis,
     _unpacked_analysis,
     arrival_row,
@@ -386,6 +388,23 @@ def test_a_replays_store_keeps_no_search_index(tmp_path: Path) -> None:
     triggers = {row[0] for row in store.connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     store.close()
     assert not triggers & {"stories_search_insert", "stories_search_update", "stories_search_delete"}
+
+
+def test_explain_keeps_the_stories_it_is_shown_in_a_file_exactly_and_only_those_naming_a_site(tmp_path: Path) -> None:
+    gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())
+    explainer = Explainer(gazetteer, throwaway_store(str(tmp_path)), str(tmp_path))
+    story = Story("k", "https://t.example/a", "Wire \ud800", "Blasts in western Iraq \udcff",
+                  "Two rockets struck Ain al-Asad air base on Monday.",
+                  datetime(2024, 1, 8, 9, tzinfo=timezone(timedelta(hours=3))))
+    source = Source(story.url, story.feed, story.title)
+    explainer.remember(story, analyse(story, gazetteer))
+    assert explainer.story(source) == story and explainer.story(source).published.utcoffset() == timedelta(hours=3)
+    assert not vars(explainer).get("stories")  # nothing kept in this process's memory
+    # A later version that names no site replaces it: nothing it said can decide an alert any more.
+    retold = replace(story, text="The blasts heard on Monday were a controlled detonation, the army said.")
+    explainer.remember(retold, analyse(retold, gazetteer))
+    assert explainer.story(source) is None
+    explainer.close()
 
 
 def test_jobs_flag_gives_the_same_output_and_refuses_zero() -> None:
