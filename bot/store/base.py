@@ -6,13 +6,15 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.matcher.dedupe import Candidate
 from bot.matcher.pipeline import StoryAnalysis
 from bot.matcher.reconcile import IncidentOutcome, StoredStory
 from bot.models import IncidentFacts, IncidentState, Site, Story
+
+HEARTBEATS_KEPT = timedelta(days=7)  # a process gone longer than this is forgotten (one row per process)
 
 
 def story_digest(story: Story) -> str:
@@ -196,6 +198,14 @@ class Store(Protocol):
         ...
 
     def outbox_depth(self) -> int:
+        ...
+
+    def beat(self, name: str, now: datetime) -> None:
+        """Record that the named work ran now (a heartbeat); beats a week old are forgotten."""
+        ...
+
+    def last_beat(self, prefix: str) -> datetime | None:
+        """The newest heartbeat of any name starting with `prefix`."""
         ...
 
     def feeds(self) -> list[FeedHealth]:

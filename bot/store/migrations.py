@@ -188,4 +188,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE feeds ADD COLUMN listed_url TEXT;
     """,
+    # 12: heartbeats: when each process last ran its delivery, so that a health check can tell alerts waiting on a
+    # stuck or dead delivery from alerts waiting out a Discord outage.
+    """
+    CREATE TABLE heartbeats (
+        name TEXT PRIMARY KEY,       -- what ran, and where: delivery@host:pid
+        at TEXT NOT NULL
+    );
+    """,
 )

@@ -201,4 +201,12 @@ MIGRATIONS_PG: tuple[str, ...] = (
     """
     ALTER TABLE feeds ADD COLUMN listed_url TEXT;
     """,
+    # 12: heartbeats: when each process last ran its delivery, so that a health check can tell alerts waiting on a
+    # stuck or dead delivery from alerts waiting out a Discord outage.
+    """
+    CREATE TABLE heartbeats (
+        name TEXT PRIMARY KEY,       -- what ran, and where: delivery@host:pid
+        at TIMESTAMPTZ NOT NULL
+    );
+    """,
 )

@@ -24,6 +24,7 @@ from bot.matcher.pipeline import StoryAnalysis
 from bot.matcher.reconcile import IncidentOutcome, StoredStory
 from bot.models import IncidentState, Report, Site, Source, Story
 from bot.store.base import (
+    HEARTBEATS_KEPT,
     FeedHealth,
     FoundStory,
     PendingAlert,
@@ -429,6 +430,16 @@ class PostgresStore:
     def outbox_depth(self) -> int:
         row = self._row("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL")
         return int(row["n"]) if row else 0
+
+    def beat(self, name: str, now: datetime) -> None:
+        with self._db.transaction():
+            self._run("INSERT INTO heartbeats (name, at) VALUES (%s, %s) "
+                      "ON CONFLICT (name) DO UPDATE SET at = excluded.at", (name, now))
+            self._run("DELETE FROM heartbeats WHERE at < %s", (now - HEARTBEATS_KEPT,))
+
+    def last_beat(self, prefix: str) -> datetime | None:
+        row = self._row("SELECT MAX(at) AS at FROM heartbeats WHERE starts_with(name, %s)", (prefix,))
+        return row["at"] if row else None
 
     def parked_alerts(self) -> int:
         row = self._row("SELECT COUNT(*) AS n FROM outbox WHERE parked_at IS NOT NULL")

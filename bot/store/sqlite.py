@@ -19,7 +19,15 @@ from bot.matcher.dedupe import Candidate
 from bot.matcher.pipeline import StoryAnalysis
 from bot.matcher.reconcile import IncidentOutcome, StoredStory
 from bot.models import IncidentState, Report, Site, Source, Story
-from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, StoredIncident, story_digest
+from bot.store.base import (
+    HEARTBEATS_KEPT,
+    FeedHealth,
+    FoundStory,
+    PendingAlert,
+    PostedMessage,
+    StoredIncident,
+    story_digest,
+)
 from bot.store.migrations import MIGRATIONS
 from bot.store.records import (
     MAX_SEARCH_TERM_LENGTH,
@@ -375,6 +383,16 @@ class SQLiteStore:
     def outbox_depth(self) -> int:
         return int(self._db.execute(
             "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL").fetchone()[0])
+
+    def beat(self, name: str, now: datetime) -> None:
+        self._db.execute("INSERT INTO heartbeats (name, at) VALUES (?, ?) "
+                         "ON CONFLICT(name) DO UPDATE SET at = excluded.at", (name, _iso(now)))
+        self._db.execute("DELETE FROM heartbeats WHERE at < ?", (_iso(now - HEARTBEATS_KEPT),))
+
+    def last_beat(self, prefix: str) -> datetime | None:
+        row = self._db.execute("SELECT MAX(at) FROM heartbeats WHERE substr(name, 1, ?) = ?",
+                               (len(prefix), prefix)).fetchone()
+        return _moment(row[0]) if row else None
 
     def parked_alerts(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM outbox WHERE parked_at IS NOT NULL").fetchone()[0])
