@@ -77,6 +77,25 @@ def run_command(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
                           timeout=60, env={"PATH": "/usr/bin:/bin", **(env or {})}, check=False)
 
 
+def test_sigterm_while_the_bot_is_still_starting_stops_it_cleanly(tmp_path: Path) -> None:
+    # docker stop during start-up (here: while the config loads, before the service's own handler is in place).
+    starting = (
+        "import os, signal, sys\n"
+        "import bot.config\n"
+        "from bot import cli\n"
+        "load = bot.config.load_config\n"
+        "def stopped_while_loading(path):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    return load(path)\n"
+        "bot.config.load_config = stopped_while_loading\n"
+        "sys.exit(cli.main(['run', '--config', 'config.yaml']))\n")
+    result = subprocess.run([sys.executable, "-c", starting], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": database_for(tmp_path / "db.sqlite3")},
+                            check=False)
+    assert result.returncode == 0, result.stderr  # not -15: killed half-started
+    assert "Traceback" not in result.stderr
+
+
 def test_run_once_without_token_exits_non_zero_when_every_feed_fails(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(config_for(f"file://{SCENARIO}/wire.xml").replace("file://", "http://127.0.0.1:9/"))
