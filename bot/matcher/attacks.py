@@ -175,6 +175,11 @@ _PROTESTERS_STORMED = prefiltered(r"\b(?:protesters|demonstrators|supporters|cro
                                  r"(?:[\w.'’-]+\s+){0,3}$", re.I)
 # Weapons that police or troops seize, find or defuse: no attack was made with them.
 _SEIZED = prefiltered(r"\b(?:seiz(?:e|ed|es|ing|ure)|confiscat\w+|defus(?:e|ed|es|ing)|dismantl\w+)\b", re.I)
+# Forces at the site, named before as "the base", who fire from it: what follows is their fire's, not the attack's.
+_FIRE_FROM_THE_SITE = prefiltered(r"\b(?:troops|forces|soldiers|units?|batter(?:y|ies)|artillery|gunners)\s+"
+                                 r"(?:stationed\s+|based\s+)?(?:at|in)\s+the\s+(?:base|garrison|field|airport|site|"
+                                 r"facility|outpost|camp)\s+(?:\w+\s+){0,2}?(?:shelled|fired|struck|pounded|launched|"
+                                 r"bombarded|hit)\b", re.I)
 # A base described by the troops it hosts at the site ("a base hosting US troops at"): the site is where it is.
 _HOSTING = prefiltered(r"\b(?:hosting|housing|hosts|houses)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
 # Words before a site that make it where an attack came from, not what it hit.
@@ -1141,6 +1146,8 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
             break
         if _tells_another_event(follower.text, draft.day, published):
             break  # "This comes after the missile strike on Monday night, which killed four": another attack
+        if _FIRE_FROM_THE_SITE.search(follower.text):
+            break  # "U.S. forces at the base then shelled a village, wounding four": the site's own fire, its toll
         claim = _claim_in(follower.text)
         toll = _add_toll(draft, follower.text, zeros_only)
         if toll or claim:

@@ -126,3 +126,25 @@ def test_weapons_seized_near_a_site_are_no_attack(gazetteer: Gazetteer) -> None:
                  "2020-06-15T12:00:00+03:00") == []
     text = "Rockets hit Camp Taji on Sunday; police later seized the launcher in a nearby orchard."
     assert found(gazetteer, text, "2020-06-15T12:00:00+03:00") == [("camp-taji", date(2020, 6, 14))]
+
+
+# Fields: whose toll a sentence tells
+
+
+def test_the_toll_of_fire_from_the_site_is_not_the_attacks(gazetteer: Gazetteer) -> None:
+    # (fields) Forces at the base fire back at a village: the four wounded are that fire's, not the rockets'.
+    text = ("Rockets fell on the U.S. base at the Conoco gas field on Monday evening. U.S. forces at the base then "
+            "shelled a nearby village, wounding four civilians.")
+    (attack,) = attacks(gazetteer, text, "2024-10-14T21:00:00+03:00")
+    assert (attack.site_id, attack.wounded) == ("conoco-gas-field", None)
+    text = "Rockets fell on the U.S. base at the Conoco gas field on Monday. Two soldiers at the base were hurt."
+    (attack,) = attacks(gazetteer, text, "2024-10-14T21:00:00+03:00")
+    assert attack.wounded == 2
+
+
+def test_a_defender_killed_is_the_attacks_toll(gazetteer: Gazetteer) -> None:
+    # (fields) "one defender was killed": one of the site's people (the attackers are not counted).
+    text = ("Suicide bombers attacked the rebel base at al-Tanf at dawn on Sunday. A rebel said one defender was "
+            "killed and several wounded.")
+    (attack,) = attacks(gazetteer, text, "2016-08-07T16:30:00+03:00")
+    assert (attack.site_id, attack.killed) == ("al-tanf", 1)
