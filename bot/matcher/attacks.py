@@ -87,7 +87,10 @@ _UNNAMED_WEAPON = prefiltered(r"\bprojectiles?\b", re.I)
 _HABITUAL = prefiltered(r"\b(?:several|many|numerous|multiple|countless|dozens\s+of)\s+times\b|"
                        r"\bon\s+(?:several|many|numerous)\s+occasions\b|\brepeatedly\b|"
                        r"\bin\s+the\s+past\b(?!\s+(?:\d+|few|two|three|24|48|several)\b)|"
-                       r"\b(?:has|have)\s+also\s+(?:been\s+)?(?:targeted|attacked|hit|struck|shelled)\b", re.I)
+                       r"\b(?:has|have)\s+also\s+(?:been\s+)?(?:targeted|attacked|hit|struck|shelled)\b|"
+                       # "drones have hit the airports of Abha and Jazan before", "has been hit twice before by"
+                       r"\b(?:has|have)\s+(?:been\s+)?(?:\w+\s+){0,2}?(?:targeted|attacked|hit|struck|shelled)\b"
+                       r"[^.;]{0,60}?\bbefore\b(?=\s*(?:[.,;]|by\b|$))", re.I)
 # What did not happen: an "if" clause, a modal verb phrase ("could be targeted if Iran is attacked").
 _UNREAL = prefiltered(r"\b(?:if|unless)\b[^,;.]*|\b(?:could|would|might|may|will|shall)\s+(?:not\s+)?(?:have\s+)?"
                      r"(?:be(?:en)?\s+)?\w+", re.I)
@@ -163,6 +166,22 @@ _MOVED = prefiltered(r"\b(arriv(?:e|ed|es|ing|al)|(?:re)?deploy(?:ed|s|ing|ment)
                     r"moved|transferred|rotat(?:e|ed|ing|ion)|"
                     # ... or kept there: "60 warplanes are parked at the base, including drones"
                     r"parked|massed|massing)\b", re.I)
+# Aircraft that land at a site arrive there ("four more F-16 jets landed at the base"); rockets that land hit it.
+_AIRCRAFT_LANDED = prefiltered(r"\b(?:jets?|warplanes?|aircraft|planes?|fighters|f-\d+s?|helicopters?)\b[^.;]{0,60}?"
+                              r"\b(?:landed|touched\s+down)\s+(?:at|in|on)\b", re.I)
+# A crowd that storms a site: a protest or a riot, not fire from DOMAIN.md's weapons.
+_PROTESTERS_STORMED = prefiltered(r"\b(?:protesters|demonstrators|supporters|crowds?|mobs?|rioters)\b[^.;]{0,80}?"
+                                 r"\b(?:stormed|storming|broke\s+into|besieged|torched)\s+(?:the\s+|its\s+)?"
+                                 r"(?:[\w.'’-]+\s+){0,3}$", re.I)
+# Weapons that police or troops seize, find or defuse: no attack was made with them.
+_SEIZED = prefiltered(r"\b(?:seiz(?:e|ed|es|ing|ure)|confiscat\w+|defus(?:e|ed|es|ing)|dismantl\w+)\b", re.I)
+# Forces at the site, named before as "the base", who fire from it: what follows is their fire's, not the attack's.
+_FIRE_FROM_THE_SITE = prefiltered(r"\b(?:troops|forces|soldiers|units?|batter(?:y|ies)|artillery|gunners)\s+"
+                                 r"(?:stationed\s+|based\s+)?(?:at|in)\s+the\s+(?:base|garrison|field|airport|site|"
+                                 r"facility|outpost|camp)\s+(?:\w+\s+){0,2}?(?:shelled|fired|struck|pounded|launched|"
+                                 r"bombarded|hit)\b", re.I)
+# A base described by the troops it hosts at the site ("a base hosting US troops at"): the site is where it is.
+_HOSTING = prefiltered(r"\b(?:hosting|housing|hosts|houses)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
 # Words before a site that make it where an attack came from, not what it hit.
 _ORIGIN = prefiltered(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|deployed\s+(?:at|to|in)|"
                      r"took\s+off\s+from|launched\s+from|operating\s+(?:from|out\s+of)|departed|flew\s+from|"
@@ -357,7 +376,7 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
             site = gazetteer.sites[mention.site_id]
             published = local_publish_time(story, site.timezone)
             days = find_days(sentence.text, published)
-            chosen = _named_in_apposition(_day_for(days, clause, sentence.tokens[mention.start].start, sentence.text),
+            chosen = _named_in_apposition(_day_for(days, clause, _name_start(sentence, mention), sentence.text),
                                           days, sentence.text)
             if chosen is not None and chosen.old:
                 continue
@@ -500,15 +519,28 @@ def _attack_mentions(sentence: _Sentence) -> list[tuple[Mention, Clause]]:
     for mention in sentence.mentions:
         if mention.site_id in chosen:
             continue
-        clause = _clause_of(sentence.text, sentence.tokens[mention.start].start)
+        clause = _clause_of(sentence.text, _name_start(sentence, mention))
         if _reports_attack(sentence, mention, clause):
             chosen[mention.site_id] = (mention, clause)
     return list(chosen.values())
 
 
+# A wire story's opening dateline: "BAGHDAD (Agency) - ", "KABUL, July 22 (Agency) - ".
+_DATELINE = re.compile(r"[A-Z][A-Z .'/-]+(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{1,40}\)\s*)?[-–—]\s+")
+
+
 def _name_start(sentence: _Sentence, mention: Mention) -> int:
     """Where the name starts in the text, its article included: "at al-Tanf" reads "at" before the name."""
     start = mention.start
+    if start == 0:  # a dateline is never part of a name: "BAGHDAD (Agency) - Rockets landed near the U.S. Embassy"
+        dateline = _DATELINE.match(sentence.text)
+        if dateline and dateline.end() < sentence.tokens[mention.end - 1].start:
+            # The name is the run of capitalised words (and "in", "of") that ends the mention: "the U.S. Embassy in
+            # Baghdad", not the dateline's city the name's city was matched to.
+            start = mention.end - 1
+            while start > 0 and sentence.tokens[start - 1].start >= dateline.end() and (
+                    sentence.tokens[start - 1].text[:1].isupper() or sentence.tokens[start - 1].norm in ("in", "of")):
+                start -= 1
     while start > 0:
         previous = sentence.tokens[start - 1]
         glued = sentence.text[previous.end:previous.end + 1] == "-"  # "al-", "at-", "ad-"
@@ -705,6 +737,8 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     defended = bool((_STATIONED.search(before) or _DEFENCES_AT.search(before) or _ITS_DEFENCES.match(after)) and
                     _DEFENDED.match(after))
     # ("an attack on US and coalition forces at the Tanf base": the forces there are what was aimed at.)
+    if origin and _HOSTING.search(before[:origin.start()]):
+        origin = None  # "struck an Iraqi base hosting US troops at Baghdad's airport": the base there was hit
     if origin and not defended and not re.search(r"\b(at|on|near|targeting|targeted|against|hit|struck|attacked|"
                                                  r"toward|towards)\s+"
                                                  r"(?:the\s+)?"
@@ -737,6 +771,12 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False  # "the Harir base near Erbil airport": Erbil airport says where Harir is
     if _NOT_ATTACK.search(clause_text) and not (_EVENT.search(clause_text) or weapons):
         return False
+    if set(weapons) <= {"airstrike"} and _AIRCRAFT_LANDED.search(clause_text):
+        return False  # "F-16 jets bought from the United States landed at Balad air base": a delivery
+    if _PROTESTERS_STORMED.search(text[max(0, site_at - 160):site_at]):
+        return False  # "supporters of a militia stormed the U.S. Embassy compound": a crowd, not armed fire
+    if _SEIZED.search(clause_text) and not _EVENT.search(clause_text):
+        return False  # "police seize bomb cars in Abqaiq raid": weapons found before they were used
     if _MOVED.search(clause_text) and not _EVENT.search(clause_text):
         return False  # "fighter jets arrive at the base": aircraft or launchers moved there
     if _GENERAL.search(text) and not _EVENT.search(clause_text):
@@ -1106,6 +1146,8 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
             break
         if _tells_another_event(follower.text, draft.day, published):
             break  # "This comes after the missile strike on Monday night, which killed four": another attack
+        if _FIRE_FROM_THE_SITE.search(follower.text):
+            break  # "U.S. forces at the base then shelled a village, wounding four": the site's own fire, its toll
         claim = _claim_in(follower.text)
         toll = _add_toll(draft, follower.text, zeros_only)
         if toll or claim:

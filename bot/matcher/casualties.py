@@ -34,6 +34,7 @@ PERSON_NOUNS = frozenset({
     "engineers", "engineer", "diplomats", "diplomat", "citizens", "nationals", "individuals", "pilots",
     "service", "them", "medic", "medics", "doctor", "doctors", "nurse", "nurses", "driver", "drivers",
     "journalist", "journalists", "technician", "technicians", "subcontractor", "subcontractors",
+    "defender", "defenders",
     # people named by where they are from: "two Americans and a Briton"
     "briton", "britons", "afghan", "afghans", "syrian", "syrians", "kurd", "kurds", "saudi", "saudis",
     "jordanian", "jordanians", "yemeni", "yemenis", "foreigner", "foreigners", "expatriate", "expatriates",

@@ -79,6 +79,9 @@ _PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
                        re.I)),
     ("relative", prefiltered(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True))
                             + r")\b", re.I)),
+    # "at around 11:45 p.m. local time", no day named: the last such hour at the site before the story was served.
+    ("local_clock", prefiltered(r"\bat\s+(?:about\s+|around\s+|approximately\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*"
+                               r"([ap])\.?\s?m\.?\s+local\s+time\b", re.I)),
 )
 # A dateline opens a story with where and when it was filed ("TEHRAN, Jan. 8 (PH) -", "Baghdad June 26 2022:"):
 # the filing day, never the attack's.
@@ -153,6 +156,8 @@ def possible_kinds(sentence: str) -> frozenset[str] | set[str]:
             kinds.add("vague")
         if any(word in lower for word in RELATIVE_WORDS):
             kinds.add("relative")
+    if "local time" in lower:
+        kinds.add("local_clock")
     if any(word in lower for word in HOLIDAY_WORDS):
         kinds.add("holiday")
     if any(word in lower for word in OLD_WORDS):
@@ -295,6 +300,10 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
             return None  # "in may", "mar": verbs, not months
         # "last June" read in March, "last March" read in March: a month gone by, or a year ago
         return None, month != today.month or match.group(0).lower().startswith("last")
+    if kind == "local_clock":
+        hour = int(match.group(1)) % 12 + (12 if match.group(3).lower() == "p" else 0)
+        later = (hour, int(match.group(2) or 0)) > (published_local.hour, published_local.minute)
+        return today - timedelta(days=1 if later else 0), False
     if kind == "old":
         return None, True
     return None, False  # vague but recent
