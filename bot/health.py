@@ -5,9 +5,9 @@ backing off). Otherwise exit 1 with one line saying why: a health check is read 
 there says everything. Never exit 2: Docker reserves it.
 
 `--role` is the checked process's (`run --role`): feed polls are the pollers' (and `all`'s) to keep fresh; alerts
-waiting to be sent are the delivering processes' (`delivery` and `all`): with alerts waiting, a process on this
-host must have run its delivery in the last DELIVERY_STALE_AFTER (it runs every few seconds, and records so every
-30 s; through a Discord outage it still runs, retrying). A gateway process is healthy when the store answers."""
+waiting to be sent are the delivering processes' (`delivery`, `discord` and `all`): with alerts waiting, a process
+on this host must have run its delivery in the last DELIVERY_STALE_AFTER (it runs every few seconds, and records
+so every 30 s; through a Discord outage it still runs, retrying)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ MIN_STALE_AFTER = timedelta(minutes=1)
 HEALTHY, UNHEALTHY = 0, 1
 ROLES = ("all", "poller", "delivery", "discord")  # as `run --role` (bot/service.py, which this check does not load)
 POLLING_ROLES = frozenset({"all", "poller"})
-DELIVERING_ROLES = frozenset({"all", "delivery"})
+DELIVERING_ROLES = frozenset({"all", "delivery", "discord"})
 # Alerts waiting while no delivery has run on this host for this long are stuck: its delivery hangs or died.
 DELIVERY_STALE_AFTER = timedelta(minutes=10)
 

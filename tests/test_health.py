@@ -174,6 +174,7 @@ def test_the_health_check_knows_the_roles_the_service_runs() -> None:
     from bot import health, service
 
     assert health.ROLES == service.ROLES and health.POLLING_ROLES == service.POLLING_ROLES
+    assert health.DELIVERING_ROLES == service.DELIVERING_ROLES
 
 
 def database_with_a_waiting_alert(path: Path, *, delivery_ran_at: datetime | None) -> str:
@@ -203,11 +204,10 @@ def test_alerts_waiting_on_a_delivery_that_stopped_running_here_are_unhealthy(tm
     for ran_at, healthy in ((None, False), (POLLED_AT, False), (POLLED_AT + timedelta(minutes=2), True)):
         database = database_with_a_waiting_alert(tmp_path / f"db-{healthy}-{ran_at is None}.sqlite3",
                                                  delivery_ran_at=ran_at)
-        for role in ("all", "delivery"):
+        for role in ("all", "delivery", "discord"):
             verdict = check_health(config, database, now, role)
             assert verdict.healthy is healthy, (role, ran_at, verdict)
-        assert check_health(config, database, now, "discord").healthy  # the gateway sends nothing
-        assert check_health(config, database, now, "poller").healthy  # nor does a poller
+        assert check_health(config, database, now, "poller").healthy  # a poller sends nothing
     stuck = check_health(config, database_with_a_waiting_alert(tmp_path / "stuck.sqlite3", delivery_ran_at=POLLED_AT),
                          now, "delivery")
     assert stuck.reason == ("1 alerts waiting to be sent and the newest delivery run on this host was 11 min ago "
