@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
 from operator import itemgetter
 
+from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from bot.matcher.tokens import Token, sound_key, spelling
@@ -191,7 +191,13 @@ class Gazetteer:
         self._whole_forms_of: dict[str, dict[int, dict[str, list[tuple[NameForm, int]]]]] = {}
         self._whole_forms_by_neighbour: dict[tuple[str, int, str], list[tuple[NameForm, int]]] = {}
         self._candidates_of: dict[tuple[str, bool], list[tuple[NameForm, int]]] = {}
+        self._grouped_of: dict[tuple[str, bool], _Grouped | None] = {}
+        self._beside_of: dict[tuple[str, bool, int, str], list[int]] = {}
         self._name_words: dict[str, frozenset[str]] = {}  # every folded word of a site's names, but articles
+        # The spellings that a word of a core of several words needs beside it ("tal" of Tal Kas), and an index of
+        # them made when first asked (see _besides_matched).
+        self._beside_spellings: set[str] = set()
+        self._beside_index: _BesideIndex | None = None
         # The cyclic garbage collector is paused meanwhile, as in config loading: each collection would walk
         # every form built so far again (50,000 sites: ~2.1 s with it, ~1.5 s without).
         collecting = gc.isenabled()
@@ -209,6 +215,9 @@ class Gazetteer:
         self._whole_forms_of.clear()
         self._whole_forms_by_neighbour.clear()
         self._candidates_of.clear()
+        self._beside_index = None
+        self._grouped_of.clear()
+        self._beside_of.clear()
         self._name_words[site.id] = frozenset(
             norm for name in (site.name, *site.aliases) for norm in name_words(name)[1]) - ARTICLES
         anchors: set[str] = set()
@@ -226,6 +235,8 @@ class Gazetteer:
                 key = sound_key(core[position])
                 self._index[key].append((form, position))
                 self._file_for_first_look(form, position, key)
+                if len(core) > 1:  # the word _whole_forms files it by
+                    self._beside_spellings.add(form.core_spellings[position - 1 if position > 0 else 1])
             if len(core) > 1:  # "Khor Mor" is also written "Khormor", "K-1" is "K1"
                 key = sound_key("".join(core))
                 self._index[key].append((form, -1))
@@ -269,8 +280,10 @@ class Gazetteer:
         if after_article and any(i and _article_written(written[i - 1], norms[i - 1])
                                  for i in _positions(norms, after_article)):
             return True
-        # With a large watchlist most stories have a few dozen positions of words of longer names: one pass in C.
-        if wholes and self._any_whole_name(list(compress(range(len(norms)), map(wholes.__contains__, norms))), norms):
+        # With a large watchlist most stories have a dozen or more words of names of several words (late, local,
+        # league: their sound keys are those of generated names), and few words that such a name needs beside
+        # one of them ("Tal" of Tal Lata): only the watched words beside one of those are read whole.
+        if wholes and self._any_whole_name(self._beside_needed(wholes, distinct, norms), norms):
             return True
         split = self._split_name(written, norms)
         if split & _FREE:
@@ -284,6 +297,11 @@ class Gazetteer:
     def _file_word(self, norm: str) -> None:
         """Remember what one word can be the start of, by itself (see may_name_a_site)."""
         self._seen_words.add(norm)
+        if norm not in ARTICLES:  # any other word, even "was", may stand beside a word of a name ("Ain Was")
+            besides = self._besides_matched(norm)
+            if besides:
+                self._looks[_BESIDE].add(norm)
+                self._besides_of[norm] = besides
         if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
             return
         key = sound_key(norm)
@@ -295,13 +313,48 @@ class Gazetteer:
             self._looks[_NEEDS_KIND].add(norm)
         if key in self._whole_keys and self._whole_forms(norm):  # its key's names may be spelled otherwise
             self._looks[_WHOLE].add(norm)
+            self._wanted_beside[norm] = frozenset(
+                expected for by_spelling in self._whole_forms(norm).values() for expected in by_spelling)
         if written_spelling in self._article_spellings:
             self._looks[_AFTER_ARTICLE].add(norm)
 
     def _forget_words(self) -> None:
         self._seen_words: set[str] = set()
-        self._looks: dict[int, set[str]] = {look: set() for look in (_FREE, _NEEDS_KIND, _WHOLE, _AFTER_ARTICLE)}
+        self._looks: dict[int, set[str]] = {look: set() for look in (_FREE, _NEEDS_KIND, _WHOLE, _AFTER_ARTICLE,
+                                                                     _BESIDE)}
+        self._wanted_beside: dict[str, frozenset[str]] = {}  # a _WHOLE word: the spellings its names need beside it
+        self._besides_of: dict[str, frozenset[str]] = {}  # a _BESIDE word: the spellings of those it may be
         self._pair_looks: dict[tuple[str, str], int] = {}  # _split_pair by two words as written
+
+    def _beside_needed(self, wholes: set[str], distinct: set[str], norms: Sequence[str]) -> list[int]:
+        """The positions of these watched words that stand beside (past articles, as _extend reads a name) a word
+        one of their names may need there: every position where _any_whole_name can find a name, found from the
+        side of the needed words, which are fewer."""
+        besides = distinct & self._looks[_BESIDE]
+        if not besides:
+            return []
+        wanted = frozenset().union(*map(self._wanted_beside.__getitem__, wholes))
+        needed = [word for word in besides if not wanted.isdisjoint(self._besides_of[word])]
+        if not needed:
+            return []
+        found = set()
+        last = len(norms) - 1
+        for j in _positions(norms, needed):
+            for side in (-1, 1):
+                i = j + side
+                while 0 <= i <= last and norms[i] in ARTICLES:
+                    i += side
+                if 0 <= i <= last and norms[i] in wholes:
+                    found.add(i)
+        return sorted(found)
+
+    def _besides_matched(self, norm: str) -> frozenset[str]:
+        """The spellings needed beside a word of a name (_beside_spellings) that this word may be, as _extend
+        compares them."""
+        index = self._beside_index
+        if index is None:
+            index = self._beside_index = _BesideIndex(self._beside_spellings)
+        return index.matched(spelling(norm))
 
     def _split_name(self, written: Sequence[str], norms: Sequence[str]) -> int:
         """A joined name written as two capitalised words, "Q West": _FREE for its exact spelling, _NEEDS_KIND
@@ -440,9 +493,11 @@ class Gazetteer:
                         closeness.append((form.site_id, (i, i + 2), _EXACT if exact else _WHOLE_NAME))
             if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
                 continue
-            for form, position in self._candidates(norm, spellings[i], tokens[i].is_capitalised):
-                if quick and self._cannot_match(form, position, i, norms, spellings, tokens, around):
-                    continue
+            if quick:
+                candidates = self._may_match(norm, i, norms, spellings, tokens, around)
+            else:
+                candidates = self._candidates(norm, spellings[i], tokens[i].is_capitalised)
+            for form, position in candidates:
                 span = self._match_at(form, position, i, norms, spellings, tokens, story_words, around)
                 if span:
                     self._keep(mentions, form.site_id, span)
@@ -456,7 +511,7 @@ class Gazetteer:
         """Whether a word of the site's own names stands, as written, in or beside the mention: "Camp Taji" is
         Camp Taji's name, not Al-Thajee Outpost's, though both are spelled alike."""
         own = self._name_words.get(mention.site_id, frozenset())
-        return any(norms[j] in own for j in range(max(0, mention.start - 2), min(len(norms), mention.end + 2)))
+        return not own.isdisjoint(norms[max(0, mention.start - 2):mention.end + 2])
 
     def _candidates(self, norm: str, written_spelling: str, capitalised: bool) -> list[tuple[NameForm, int]]:
         """The names filed under the word's key whose word it may be by spelling (_match_name checks again,
@@ -469,6 +524,78 @@ class Gazetteer:
                 (form, position) for form, position in self._index.get(sound_key(norm), ())
                 if _same_word(written_spelling, "".join(form.core_spellings) if position == -1 else
                               form.core_spellings[position], loose=capitalised)]
+        return found
+
+    def _may_match(self, norm: str, i: int, norms: list[str], spellings: list[str], tokens: list[Token],
+                   around: _Around) -> Sequence[tuple[NameForm, int]]:
+        """The word's candidates that _cannot_match leaves in, in their order. What it asks is asked once per group
+        of candidates that need the same thing (see _Grouped): at 50,000 sites a common word has dozens."""
+        capitalised = tokens[i].is_capitalised
+        grouped = self._grouped_of.get((norm, capitalised), _UNKNOWN)
+        if grouped is _UNKNOWN:
+            grouped = self._group(norm, spellings[i], capitalised)
+        if grouped is None:
+            return ()
+        if not grouped.conditional:
+            return grouped.candidates
+        kept = set(grouped.always)
+        span = (i, i + 1)
+        for kinds, members in grouped.by_kinds.items():
+            if self._kind_beside_kinds(kinds, span, norms, tokens, around):
+                kept.update(members)
+        if grouped.after_article and i > 0 and _article_written(tokens[i - 1].text, norms[i - 1]):
+            kept.update(grouped.after_article)
+        for side in grouped.sides:
+            j = i + side  # the word beside, past articles, as _extend reads it
+            while 0 <= j < len(norms) and norms[j] in ARTICLES:
+                j += side
+            if not 0 <= j < len(norms):
+                continue
+            beside = self._beside_of.get((norm, capitalised, side, norms[j]))
+            if beside is None:
+                beside = self._group_beside(grouped, norm, capitalised, side, norms[j])
+            for member in beside:
+                if member not in kept:
+                    form, position = grouped.candidates[member]
+                    if self._extend(form, position, i, norms, spellings) is not None:
+                        kept.add(member)
+        if len(kept) == len(grouped.candidates):
+            return grouped.candidates
+        return [grouped.candidates[member] for member in sorted(kept)]
+
+    def _group(self, norm: str, written_spelling: str, capitalised: bool) -> _Grouped | None:
+        """The word's candidates (_candidates) grouped by what _cannot_match asks of each; None when it has none."""
+        if len(self._grouped_of) > _MAX_LOOKS:
+            self._grouped_of.clear()
+        candidates = self._candidates(norm, written_spelling, capitalised)
+        grouped = None
+        if candidates:
+            grouped = _Grouped(candidates)
+            for member, (form, position) in enumerate(candidates):
+                if position < 0 or form.nationality_positions or (len(form.core) == 1 and not form.has_kind):
+                    grouped.always.append(member)
+                    continue
+                grouped.conditional = True
+                grouped.by_kinds.setdefault(form.kinds, []).append(member)
+                if len(form.core) > 1:
+                    side = -1 if position > 0 else 1
+                    grouped.by_beside.setdefault(side, {}).setdefault(
+                        form.core_spellings[position + side], []).append(member)
+                elif form.article_before_core:
+                    grouped.after_article.append(member)
+            grouped.sides = tuple(grouped.by_beside)
+        self._grouped_of[(norm, capitalised)] = grouped
+        return grouped
+
+    def _group_beside(self, grouped: _Grouped, norm: str, capitalised: bool, side: int, beside: str) -> list[int]:
+        """The candidates of several core words whose word on that side may be `beside` (as _extend compares
+        it); remembered by word, side and neighbour, as news repeats its pairs of words."""
+        if len(self._beside_of) > _MAX_LOOKS:
+            self._beside_of.clear()
+        beside_spelling = spelling(beside)
+        found = self._beside_of[(norm, capitalised, side, beside)] = [
+            member for expected, members in grouped.by_beside[side].items()
+            if _same_word(beside_spelling, expected) for member in members]
         return found
 
     @staticmethod
@@ -571,10 +698,15 @@ class Gazetteer:
                      around: _Around) -> bool:
         """Erbil airport, Erbil's international airport, the airport in Erbil, Camp Taji, Tanf garrison. Of the
         form, only its kinds are read: the answer is remembered by kinds and span for the sentence."""
-        key = (form.kinds, span)
+        return Gazetteer._kind_beside_kinds(form.kinds, span, norms, tokens, around)
+
+    @staticmethod
+    def _kind_beside_kinds(kinds: frozenset[str], span: tuple[int, int], norms: list[str], tokens: list[Token],
+                           around: _Around) -> bool:
+        key = (kinds, span)
         found = around.kind_beside.get(key)
         if found is None:
-            found = around.kind_beside[key] = _kind_beside(form.kinds, span, norms, tokens)
+            found = around.kind_beside[key] = _kind_beside(kinds, span, norms, tokens)
         return found
 
     def _match_with_nationality(self, form: NameForm, span: tuple[int, int], norms: list[str],
@@ -707,6 +839,53 @@ class _Around:
     beside_place: dict[tuple[int, int], bool] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class _Grouped:
+    """A word's candidate names, by what _cannot_match asks of them. `always`: none can be ruled out (a joined
+    name, an embassy, a lone core with no kind). Every other one is in by_kinds: a kind word beside the word
+    keeps it in. Else a lone core with its article needs the article before it (after_article), and a core
+    of several words needs them all: by_beside files those by the side of the word they need next (-1 before,
+    1 after) and that word's spelling, so that only the ones whose neighbour is there reach _extend."""
+    candidates: list[tuple[NameForm, int]]
+    always: list[int] = field(default_factory=list)
+    conditional: bool = False
+    by_kinds: dict[frozenset[str], list[int]] = field(default_factory=dict)
+    after_article: list[int] = field(default_factory=list)
+    by_beside: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    sides: tuple[int, ...] = ()
+
+
+_UNKNOWN = _Grouped([])  # not yet grouped (None: grouped, and no candidates)
+
+
+class _BesideIndex:
+    """Spellings, found by any spelling _same_word takes for them (not loose), without comparing every one: a short
+    word is only ever the same as one of its length and sound key, a longer one only as one of the same first
+    letter (or both vowels) close enough by Indel, which rapidfuzz finds in C."""
+
+    def __init__(self, spellings: Iterable[str]) -> None:
+        self._short: dict[tuple[int, str], list[str]] = defaultdict(list)
+        self._long: dict[str, list[str]] = defaultdict(list)  # by first letter, the vowels together
+        for expected in spellings:
+            if len(expected) < 4:
+                self._short[(len(expected), sound_key(expected))].append(expected)
+            elif expected:
+                self._long[_first_letter_class(expected)].append(expected)
+
+    def matched(self, written: str) -> frozenset[str]:
+        if len(written) < 4:
+            near = self._short.get((len(written), sound_key(written)), ())
+        else:
+            choices = self._long.get(_first_letter_class(written), ())
+            near = [found for found, _, _ in process.extract(written, choices, scorer=Indel.normalized_similarity,
+                                                             score_cutoff=_SAME_WORD - 0.01, limit=None)]
+        return frozenset(expected for expected in near if _same_word.__wrapped__(written, expected))
+
+
+def _first_letter_class(word: str) -> str:
+    return "a" if word[:1] in "aeiouy" else word[:1]
+
+
 def _closest(mentions: list[Mention], closeness: list[tuple[str, tuple[int, int], int]],
              written_as_named: Callable[[Mention], bool]) -> list[Mention]:
     """Of sites named by overlapping words, those whose names they spell most closely, and then those with a
@@ -719,9 +898,20 @@ def _closest(mentions: list[Mention], closeness: list[tuple[str, tuple[int, int]
         return max((c for a, b, c in by_site[site_id] if a < end and start < b), default=_PART)
 
     scored = [(m, (best(m.site_id, m.start, m.end), written_as_named(m))) for m in mentions]
-    return [m for m, score in scored if not any(
-        other.site_id != m.site_id and other.start < m.end and m.start < other.end and other_score > score
-        for other, other_score in scored)]
+    # Only a better-scored mention can put one out: read from the best down, a mention stops at the first that
+    # is not better (at 50,000 sites a name has a dozen partial matches beside one exact one).
+    ranked = sorted(scored, key=itemgetter(1), reverse=True)
+    kept = []
+    for m, score in scored:
+        for other, other_score in ranked:
+            if other_score <= score:
+                kept.append(m)
+                break
+            if other.site_id != m.site_id and other.start < m.end and m.start < other.end:
+                break
+        else:
+            kept.append(m)
+    return kept
 
 
 @lru_cache(maxsize=64)
@@ -800,6 +990,7 @@ _NOT_LOWER_PAIR = re.compile(r"[^a-z](?=[^a-z])")
 # What a word may be to the first look: a match by itself, a name's core that needs its kind word beside it,
 # a word of a name of several words (checked whole where it stands), a name written with its Arabic article.
 _FREE, _NEEDS_KIND, _WHOLE, _AFTER_ARTICLE = 1, 2, 4, 8
+_BESIDE = 16  # a word that a name of several words may need beside its watched (_WHOLE) word
 _MAX_LOOKS = 500_000
 
 # Every word that can be the kind word a bare core needs beside it, or an embassy's kind.
