@@ -284,3 +284,28 @@ def test_the_fast_paths_give_the_full_matcher_among_crowded_names(sentence: str)
     if full:
         story = make_story(f"Talks over a new budget resumed in Baghdad. {sentence} The base rate rose late on Friday.")
         assert _first_look(story, gazetteer)
+
+
+_LETTERS = "abdiklstuwy"
+
+
+@st.composite
+def spellings_and_a_near_one(draw: st.DrawFn) -> tuple[list[str], str]:
+    """Spellings, and a word one or two letters from one of them (or from none)."""
+    spellings = draw(st.lists(st.text(alphabet=_LETTERS, min_size=1, max_size=8), min_size=1, max_size=30))
+    written = draw(st.sampled_from(spellings))
+    for _ in range(draw(st.integers(0, 2))):
+        at = draw(st.integers(0, len(written)))
+        letter = draw(st.sampled_from(_LETTERS))
+        written = draw(st.sampled_from([written[:at] + letter + written[at:], written[:at] + written[at + 1:],
+                                        written[:at] + letter + written[at + 1:]])) or letter
+    return spellings, written
+
+
+@given(spellings_and_a_near_one())
+def test_the_index_of_needed_neighbours_finds_what_same_word_takes(case: tuple[list[str], str]) -> None:
+    """The first look's index of the words longer names need beside their own finds exactly those _same_word
+    takes for the written word (not loose, as _extend compares them)."""
+    spellings, written = case
+    index = sites_module._BesideIndex(spellings)
+    assert index.matched(written) == {expected for expected in spellings if sites_module._same_word(written, expected)}
