@@ -473,8 +473,10 @@ class Gazetteer:
                            quick: bool = True) -> list[Mention]:
         """find, without the first look: every word's candidates tried (quick: those that _cannot_match left
         out, which changes nothing but the time)."""
-        mentions: dict[str, list[Mention]] = {}
-        closeness: list[tuple[str, tuple[int, int], int]] = []
+        # Spans by site, made Mentions only when they are kept: at 50,000 sites a name has a dozen partial
+        # matches of other names, which _closest then puts out.
+        mentions: dict[str, list[tuple[int, int]]] = {}
+        closeness: dict[str, list[tuple[int, int, int]]] = {}  # by site: each match's span and closeness
         norms = [t.norm for t in tokens]
         spellings = [spelling(n) for n in norms]
         # What the words around a span say, whatever the name: a common word of a large watchlist has dozens of
@@ -490,7 +492,7 @@ class Gazetteer:
                             and not _beside_another_place((i, i + 2), norms):
                         self._keep(mentions, form.site_id, (i, i + 2))
                         exact = spelling(joined) == "".join(form.core_spellings)
-                        closeness.append((form.site_id, (i, i + 2), _EXACT if exact else _WHOLE_NAME))
+                        closeness.setdefault(form.site_id, []).append((i, i + 2, _EXACT if exact else _WHOLE_NAME))
             if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
                 continue
             if quick:
@@ -501,17 +503,19 @@ class Gazetteer:
                 span = self._match_at(form, position, i, norms, spellings, tokens, story_words, around)
                 if span:
                     self._keep(mentions, form.site_id, span)
-                    closeness.append((form.site_id, span, _closeness(form, position, span, norms, spellings)))
-        found = [m for site_mentions in mentions.values() for m in site_mentions]
+                    closeness.setdefault(form.site_id, []).append(
+                        (span[0], span[1], _closeness(form, position, span, norms, spellings)))
+        found = [(site_id, start, end) for site_id, spans in mentions.items() for start, end in spans]
         if len(found) > 1:
-            found = _closest(found, closeness, lambda m: self._written_as_named(m, norms))
-        return sorted(found, key=lambda m: m.start)
+            found = _closest(found, closeness, lambda site_id, start, end: self._written_as_named(
+                site_id, start, end, norms))
+        return sorted((Mention(site_id, start, end, "name") for site_id, start, end in found), key=lambda m: m.start)
 
-    def _written_as_named(self, mention: Mention, norms: list[str]) -> bool:
+    def _written_as_named(self, site_id: str, start: int, end: int, norms: list[str]) -> bool:
         """Whether a word of the site's own names stands, as written, in or beside the mention: "Camp Taji" is
         Camp Taji's name, not Al-Thajee Outpost's, though both are spelled alike."""
-        own = self._name_words.get(mention.site_id, frozenset())
-        return not own.isdisjoint(norms[max(0, mention.start - 2):mention.end + 2])
+        own = self._name_words.get(site_id, frozenset())
+        return not own.isdisjoint(norms[max(0, start - 2):end + 2])
 
     def _candidates(self, norm: str, written_spelling: str, capitalised: bool) -> list[tuple[NameForm, int]]:
         """The names filed under the word's key whose word it may be by spelling (_match_name checks again,
@@ -599,14 +603,14 @@ class Gazetteer:
         return found
 
     @staticmethod
-    def _keep(mentions: dict[str, list[Mention]], site_id: str, span: tuple[int, int]) -> None:
+    def _keep(mentions: dict[str, list[tuple[int, int]]], site_id: str, span: tuple[int, int]) -> None:
         """Every separate mention of a site; overlapping matches of one name widen into one."""
         found = mentions.setdefault(site_id, [])
-        for index, known in enumerate(found):
-            if span[0] < known.end and known.start < span[1]:
-                found[index] = Mention(site_id, min(span[0], known.start), max(span[1], known.end), "name")
+        for index, (start, end) in enumerate(found):
+            if span[0] < end and start < span[1]:
+                found[index] = (min(span[0], start), max(span[1], end))
                 return
-        found.append(Mention(site_id, span[0], span[1], "name"))
+        found.append(span)
 
     def _cannot_match(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
                       tokens: list[Token], around: _Around) -> bool:
@@ -824,7 +828,10 @@ _PART, _WHOLE_NAME, _EXACT = 0, 1, 2
 def _closeness(form: NameForm, position: int, span: tuple[int, int], norms: list[str], spellings: list[str]) -> int:
     if form.nationality_positions:
         return _EXACT  # a nationality, a kind and a city: as close as a name gets
-    written = tuple(spellings[j] for j in range(*span) if norms[j] not in ARTICLES)
+    if span[1] - span[0] == 1:  # most matches: the word itself, never an article
+        written: tuple[str, ...] = (spellings[span[0]],) if norms[span[0]] not in ARTICLES else ()
+    else:
+        written = tuple(spellings[j] for j in range(*span) if norms[j] not in ARTICLES)
     if position == -1:
         return _EXACT if "".join(written) == "".join(form.core_spellings) else _WHOLE_NAME
     if written == form.core_spellings:
@@ -886,31 +893,34 @@ def _first_letter_class(word: str) -> str:
     return "a" if word[:1] in "aeiouy" else word[:1]
 
 
-def _closest(mentions: list[Mention], closeness: list[tuple[str, tuple[int, int], int]],
-             written_as_named: Callable[[Mention], bool]) -> list[Mention]:
+_Found = tuple[str, int, int]  # a mention's site, start and end
+
+
+def _closest(mentions: list[_Found], closeness: Mapping[str, list[tuple[int, int, int]]],
+             written_as_named: Callable[[str, int, int], bool]) -> list[_Found]:
     """Of sites named by overlapping words, those whose names they spell most closely, and then those with a
-    word of their own names written there."""
-    by_site: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # not a scan of all matches a mention
-    for site_id, (first, last), close in closeness:
-        by_site[site_id].append((first, last, close))
-
-    def best(site_id: str, start: int, end: int) -> int:
-        return max((c for a, b, c in by_site[site_id] if a < end and start < b), default=_PART)
-
-    scored = [(m, (best(m.site_id, m.start, m.end), written_as_named(m))) for m in mentions]
+    word of their own names written there. `closeness`: each site's matches, their spans and closeness."""
+    scored = []
+    for found in mentions:
+        site_id, start, end = found
+        matches = closeness[site_id]
+        # A site matched once has one mention, made of that match.
+        best = matches[0][2] if len(matches) == 1 else max(
+            (c for a, b, c in matches if a < end and start < b), default=_PART)
+        scored.append((found, (best, written_as_named(site_id, start, end))))
     # Only a better-scored mention can put one out: read from the best down, a mention stops at the first that
     # is not better (at 50,000 sites a name has a dozen partial matches beside one exact one).
     ranked = sorted(scored, key=itemgetter(1), reverse=True)
     kept = []
-    for m, score in scored:
-        for other, other_score in ranked:
+    for (site_id, start, end), score in scored:
+        for (other_site, other_start, other_end), other_score in ranked:
             if other_score <= score:
-                kept.append(m)
+                kept.append((site_id, start, end))
                 break
-            if other.site_id != m.site_id and other.start < m.end and m.start < other.end:
+            if other_site != site_id and other_start < end and start < other_end:
                 break
         else:
-            kept.append(m)
+            kept.append((site_id, start, end))
     return kept
 
 
