@@ -272,7 +272,6 @@ class Gazetteer:
             self._file_word(norm)
         if not distinct.isdisjoint(self._looks[_FREE]):
             return True
-        kind_needed = not distinct.isdisjoint(self._looks[_NEEDS_KIND])
         wholes = distinct & self._looks[_WHOLE]
         after_article = distinct & self._looks[_AFTER_ARTICLE]
         # A name's spelling after its article is rare (a word or two a story): its positions are found by
@@ -288,11 +287,10 @@ class Gazetteer:
         split = self._split_name(written, norms)
         if split & _FREE:
             return True
-        kind_needed = kind_needed or bool(split & _NEEDS_KIND)
-        if distinct.isdisjoint(_FIRST_LOOK_KIND_WORDS):
+        if distinct.isdisjoint(_FIRST_LOOK_KIND_WORDS):  # most news: nothing else is asked
             return False
-        return kind_needed or (not distinct.isdisjoint(_NATIONALITY_OF) and
-                               any(norm in self._by_city for norm in distinct))
+        return bool(split & _NEEDS_KIND) or not distinct.isdisjoint(self._looks[_NEEDS_KIND]) or (
+            not distinct.isdisjoint(_NATIONALITY_OF) and any(norm in self._by_city for norm in distinct))
 
     def _file_word(self, norm: str) -> None:
         """Remember what one word can be the start of, by itself (see may_name_a_site)."""
@@ -313,8 +311,8 @@ class Gazetteer:
             self._looks[_NEEDS_KIND].add(norm)
         if key in self._whole_keys and self._whole_forms(norm):  # its key's names may be spelled otherwise
             self._looks[_WHOLE].add(norm)
-            self._wanted_beside[norm] = frozenset(
-                expected for by_spelling in self._whole_forms(norm).values() for expected in by_spelling)
+            for expected in {expected for by_spelling in self._whole_forms(norm).values() for expected in by_spelling}:
+                self._wanting.setdefault(expected, set()).add(norm)
         if written_spelling in self._article_spellings:
             self._looks[_AFTER_ARTICLE].add(norm)
 
@@ -322,7 +320,7 @@ class Gazetteer:
         self._seen_words: set[str] = set()
         self._looks: dict[int, set[str]] = {look: set() for look in (_FREE, _NEEDS_KIND, _WHOLE, _AFTER_ARTICLE,
                                                                      _BESIDE)}
-        self._wanted_beside: dict[str, frozenset[str]] = {}  # a _WHOLE word: the spellings its names need beside it
+        self._wanting: dict[str, set[str]] = {}  # a spelling needed beside: the _WHOLE words whose names need it
         self._besides_of: dict[str, frozenset[str]] = {}  # a _BESIDE word: the spellings of those it may be
         self._pair_looks: dict[tuple[str, str], int] = {}  # _split_pair by two words as written
 
@@ -333,8 +331,9 @@ class Gazetteer:
         besides = distinct & self._looks[_BESIDE]
         if not besides:
             return []
-        wanted = frozenset().union(*map(self._wanted_beside.__getitem__, wholes))
-        needed = [word for word in besides if not wanted.isdisjoint(self._besides_of[word])]
+        wanting = self._wanting
+        needed = [word for word in besides if any(
+            not wholes.isdisjoint(wanting.get(expected, ())) for expected in self._besides_of[word])]
         if not needed:
             return []
         found = set()
