@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
@@ -192,7 +192,7 @@ class Gazetteer:
         self._whole_forms_by_neighbour: dict[tuple[str, int, str], list[tuple[NameForm, int]]] = {}
         self._candidates_of: dict[tuple[str, bool], list[tuple[NameForm, int]]] = {}
         self._grouped_of: dict[tuple[str, bool], _Grouped | None] = {}
-        self._beside_of: dict[tuple[str, bool, int, str], list[int]] = {}
+        self._beside_of: dict[tuple[_Grouped, int, str], list[int]] = {}  # by a word's group, side, neighbour
         self._name_words: dict[str, frozenset[str]] = {}  # every folded word of a site's names, but articles
         # The spellings that a word of a core of several words needs beside it ("tal" of Tal Kas), and an index of
         # them made when first asked (see _besides_matched).
@@ -495,7 +495,13 @@ class Gazetteer:
             if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
                 continue
             if quick:
-                candidates = self._may_match(norm, i, norms, spellings, tokens, around)
+                capitalised = tokens[i].is_capitalised
+                grouped = self._grouped_of.get((norm, capitalised), _UNKNOWN)
+                if grouped is _UNKNOWN:
+                    grouped = self._group(norm, spellings[i], capitalised)
+                if grouped is None:  # most words: no candidate
+                    continue
+                candidates = self._may_match(grouped, i, norms, spellings, tokens, around)
             else:
                 candidates = self._candidates(norm, spellings[i], tokens[i].is_capitalised)
             for form, position in candidates:
@@ -508,7 +514,7 @@ class Gazetteer:
         if len(found) > 1:
             found = _closest(found, closeness, lambda site_id, start, end: self._written_as_named(
                 site_id, start, end, norms))
-        return sorted((Mention(site_id, start, end, "name") for site_id, start, end in found), key=lambda m: m.start)
+        return sorted([Mention(site_id, start, end, "name") for site_id, start, end in found], key=_start)
 
     def _written_as_named(self, site_id: str, start: int, end: int, norms: list[str]) -> bool:
         """Whether a word of the site's own names stands, as written, in or beside the mention: "Camp Taji" is
@@ -529,18 +535,16 @@ class Gazetteer:
                               form.core_spellings[position], loose=capitalised)]
         return found
 
-    def _may_match(self, norm: str, i: int, norms: list[str], spellings: list[str], tokens: list[Token],
+    def _may_match(self, grouped: _Grouped, i: int, norms: list[str], spellings: list[str], tokens: list[Token],
                    around: _Around) -> Sequence[tuple[NameForm, int]]:
-        """The word's candidates that _cannot_match leaves in, in their order. What it asks is asked once per group
-        of candidates that need the same thing (see _Grouped): at 50,000 sites a common word has dozens."""
-        capitalised = tokens[i].is_capitalised
-        grouped = self._grouped_of.get((norm, capitalised), _UNKNOWN)
-        if grouped is _UNKNOWN:
-            grouped = self._group(norm, spellings[i], capitalised)
-        if grouped is None:
-            return ()
+        """The candidates of the word at i (_group) that _cannot_match leaves in, in their order. What it asks is
+        asked once per group of candidates that need the same thing (see _Grouped): at 50,000 sites a common word
+        has dozens."""
         if not grouped.conditional:
             return grouped.candidates
+        if len(grouped.candidates) <= _FEW_CANDIDATES:  # a small watchlist: asking each is cheaper than grouping
+            return [(form, position) for form, position in grouped.candidates
+                    if not self._cannot_match(form, position, i, norms, spellings, tokens, around)]
         kept = set(grouped.always)
         span = (i, i + 1)
         for kinds, members in grouped.by_kinds.items():
@@ -554,9 +558,9 @@ class Gazetteer:
                 j += side
             if not 0 <= j < len(norms):
                 continue
-            beside = self._beside_of.get((norm, capitalised, side, norms[j]))
+            beside = self._beside_of.get((grouped, side, norms[j]))
             if beside is None:
-                beside = self._group_beside(grouped, norm, capitalised, side, norms[j])
+                beside = self._group_beside(grouped, side, norms[j])
             for member in beside:
                 if member not in kept:
                     form, position = grouped.candidates[member]
@@ -590,13 +594,13 @@ class Gazetteer:
         self._grouped_of[(norm, capitalised)] = grouped
         return grouped
 
-    def _group_beside(self, grouped: _Grouped, norm: str, capitalised: bool, side: int, beside: str) -> list[int]:
+    def _group_beside(self, grouped: _Grouped, side: int, beside: str) -> list[int]:
         """The candidates of several core words whose word on that side may be `beside` (as _extend compares
         it); remembered by word, side and neighbour, as news repeats its pairs of words."""
         if len(self._beside_of) > _MAX_LOOKS:
             self._beside_of.clear()
         beside_spelling = spelling(beside)
-        found = self._beside_of[(norm, capitalised, side, beside)] = [
+        found = self._beside_of[(grouped, side, beside)] = [
             member for expected, members in grouped.by_beside[side].items()
             if _same_word(beside_spelling, expected) for member in members]
         return found
@@ -701,7 +705,11 @@ class Gazetteer:
                      around: _Around) -> bool:
         """Erbil airport, Erbil's international airport, the airport in Erbil, Camp Taji, Tanf garrison. Of the
         form, only its kinds are read: the answer is remembered by kinds and span for the sentence."""
-        return Gazetteer._kind_beside_kinds(form.kinds, span, norms, tokens, around)
+        key = (form.kinds, span)
+        found = around.kind_beside.get(key)
+        if found is None:
+            found = around.kind_beside[key] = _kind_beside(form.kinds, span, norms, tokens)
+        return found
 
     @staticmethod
     def _kind_beside_kinds(kinds: frozenset[str], span: tuple[int, int], norms: list[str], tokens: list[Token],
@@ -845,7 +853,7 @@ class _Around:
     beside_place: dict[tuple[int, int], bool] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # told apart by identity: _beside_of is keyed by the group itself
 class _Grouped:
     """A word's candidate names, by what _cannot_match asks of them. `always`: none can be ruled out (a joined
     name, an embassy, a lone core with no kind). Every other one is in by_kinds: a kind word beside the word
@@ -861,6 +869,8 @@ class _Grouped:
     sides: tuple[int, ...] = ()
 
 
+_FEW_CANDIDATES = 3
+_start = attrgetter("start")
 _UNKNOWN = _Grouped([])  # not yet grouped (None: grouped, and no candidates)
 
 
@@ -899,24 +909,34 @@ def _closest(mentions: list[_Found], closeness: Mapping[str, list[tuple[int, int
              written_as_named: Callable[[str, int, int], bool]) -> list[_Found]:
     """Of sites named by overlapping words, those whose names they spell most closely, and then those with a
     word of their own names written there. `closeness`: each site's matches, their spans and closeness."""
-    scored = []
-    for found in mentions:
-        site_id, start, end = found
+    bests = []
+    for site_id, start, end in mentions:
         matches = closeness[site_id]
         # A site matched once has one mention, made of that match.
-        best = matches[0][2] if len(matches) == 1 else max(
-            (c for a, b, c in matches if a < end and start < b), default=_PART)
-        scored.append((found, (best, written_as_named(site_id, start, end))))
-    # Only a better-scored mention can put one out: read from the best down, a mention stops at the first that
-    # is not better (at 50,000 sites a name has a dozen partial matches beside one exact one).
-    ranked = sorted(scored, key=itemgetter(1), reverse=True)
+        bests.append(matches[0][2] if len(matches) == 1 else max(
+            (c for a, b, c in matches if a < end and start < b), default=_PART))
+    # Only a mention at least as close can put one out, so they are read from the closest down; whether the
+    # site's own words are written there is asked only between mentions as close (at 50,000 sites a name has a
+    # dozen partial matches beside one exact one, put out without it).
+    ranked = sorted(range(len(mentions)), key=bests.__getitem__, reverse=True)
+    named: dict[int, bool] = {}
+
+    def as_named(index: int) -> bool:
+        if index not in named:
+            named[index] = written_as_named(*mentions[index])
+        return named[index]
+
     kept = []
-    for (site_id, start, end), score in scored:
-        for (other_site, other_start, other_end), other_score in ranked:
-            if other_score <= score:
+    for index, (site_id, start, end) in enumerate(mentions):
+        best = bests[index]
+        for other in ranked:
+            other_best = bests[other]
+            if other_best < best:
                 kept.append((site_id, start, end))
                 break
-            if other_site != site_id and other_start < end and start < other_end:
+            other_site, other_start, other_end = mentions[other]
+            if other_site != site_id and other_start < end and start < other_end and (
+                    other_best > best or (as_named(other) and not as_named(index))):
                 break
         else:
             kept.append((site_id, start, end))
