@@ -235,7 +235,7 @@ class Gazetteer:
                 key = sound_key(core[position])
                 self._index[key].append((form, position))
                 self._file_for_first_look(form, position, key)
-                if len(core) > 1:  # the word _whole_forms files it by
+                if len(core) > 1 and not form.nationality_positions:  # the word _whole_forms files it by
                     self._beside_spellings.add(form.core_spellings[position - 1 if position > 0 else 1])
             if len(core) > 1:  # "Khor Mor" is also written "Khormor", "K-1" is "K1"
                 key = sound_key("".join(core))
@@ -437,7 +437,8 @@ class Gazetteer:
             grouped = self._whole_forms_of[norm] = {}
             written_spelling = spelling(norm)
             for form, position in self._index[sound_key(norm)]:
-                if position >= 0 and len(form.core) > 1 and \
+                # Not an embassy's: it needs its kind word, which the first look asks for its key (_NEEDS_KIND).
+                if position >= 0 and len(form.core) > 1 and not form.nationality_positions and \
                         _same_word(written_spelling, form.core_spellings[position], loose=True):
                     side = -1 if position > 0 else 1
                     grouped.setdefault(side, {}).setdefault(form.core_spellings[position + side], []).append(
