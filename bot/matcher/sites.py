@@ -326,26 +326,44 @@ class Gazetteer:
 
     def _beside_needed(self, wholes: set[str], distinct: set[str], norms: Sequence[str]) -> list[int]:
         """The positions of these watched words that stand beside (past articles, as _extend reads a name) a word
-        one of their names may need there: every position where _any_whole_name can find a name, found from the
-        side of the needed words, which are fewer."""
+        one of their names may need there: every position where _any_whole_name can find a name. Most stories
+        have no such word, or an everyday one ("was" of Tal Was) beside none of the few watched words that need
+        it; the pairs are found from the side of fewer words."""
         besides = distinct & self._looks[_BESIDE]
         if not besides:
             return []
         wanting = self._wanting
-        needed = [word for word in besides if any(
-            not wholes.isdisjoint(wanting.get(expected, ())) for expected in self._besides_of[word])]
+        needed: set[str] = set()
+        watched: set[str] = set()  # the watched words that need one of those
+        for word in besides:
+            for expected in self._besides_of[word]:
+                wanted_by = wholes.intersection(wanting.get(expected, ()))
+                if wanted_by:
+                    needed.add(word)
+                    watched |= wanted_by
         if not needed:
             return []
-        found = set()
         last = len(norms) - 1
+        if len(watched) < len(needed):  # "Tel Aviv" and every "was", "said" and "had" of the story
+            found = []
+            for i in _positions(norms, watched):
+                for side in (-1, 1):
+                    j = i + side
+                    while 0 <= j <= last and norms[j] in ARTICLES:
+                        j += side
+                    if 0 <= j <= last and norms[j] in needed:
+                        found.append(i)
+                        break
+            return found
+        beside_found = set()
         for j in _positions(norms, needed):
             for side in (-1, 1):
                 i = j + side
                 while 0 <= i <= last and norms[i] in ARTICLES:
                     i += side
-                if 0 <= i <= last and norms[i] in wholes:
-                    found.add(i)
-        return sorted(found)
+                if 0 <= i <= last and norms[i] in watched:
+                    beside_found.add(i)
+        return sorted(beside_found)
 
     def _besides_matched(self, norm: str) -> frozenset[str]:
         """The spellings needed beside a word of a name (_beside_spellings) that this word may be, as _extend
