@@ -272,7 +272,6 @@ class Gazetteer:
             self._file_word(norm)
         if not distinct.isdisjoint(self._looks[_FREE]):
             return True
-        wholes = distinct & self._looks[_WHOLE]
         after_article = distinct & self._looks[_AFTER_ARTICLE]
         # A name's spelling after its article is rare (a word or two a story): its positions are found by
         # list.index in C, not by a Python loop over every watched position.
@@ -282,7 +281,7 @@ class Gazetteer:
         # With a large watchlist most stories have a dozen or more words of names of several words (late, local,
         # league: their sound keys are those of generated names), and few words that such a name needs beside
         # one of them ("Tal" of Tal Lata): only the watched words beside one of those are read whole.
-        if wholes and self._any_whole_name(self._beside_needed(wholes, distinct, norms), norms):
+        if self._any_whole_name(self._beside_needed(distinct, norms), norms):
             return True
         split = self._split_name(written, norms)
         if split & _FREE:
@@ -310,7 +309,6 @@ class Gazetteer:
         if key in self._kind_keys or key in self._joined_keys:
             self._looks[_NEEDS_KIND].add(norm)
         if key in self._whole_keys and self._whole_forms(norm):  # its key's names may be spelled otherwise
-            self._looks[_WHOLE].add(norm)
             for expected in {expected for by_spelling in self._whole_forms(norm).values() for expected in by_spelling}:
                 self._wanting.setdefault(expected, set()).add(norm)
         if written_spelling in self._article_spellings:
@@ -318,17 +316,18 @@ class Gazetteer:
 
     def _forget_words(self) -> None:
         self._seen_words: set[str] = set()
-        self._looks: dict[int, set[str]] = {look: set() for look in (_FREE, _NEEDS_KIND, _WHOLE, _AFTER_ARTICLE,
-                                                                     _BESIDE)}
-        self._wanting: dict[str, set[str]] = {}  # a spelling needed beside: the _WHOLE words whose names need it
+        self._looks: dict[int, set[str]] = {look: set() for look in (_FREE, _NEEDS_KIND, _AFTER_ARTICLE, _BESIDE)}
+        # A spelling needed beside a word of a name of several words: the words seen that may be that word.
+        self._wanting: dict[str, set[str]] = {}
         self._besides_of: dict[str, frozenset[str]] = {}  # a _BESIDE word: the spellings of those it may be
         self._pair_looks: dict[tuple[str, str], int] = {}  # _split_pair by two words as written
 
-    def _beside_needed(self, wholes: set[str], distinct: set[str], norms: Sequence[str]) -> list[int]:
-        """The positions of these watched words that stand beside (past articles, as _extend reads a name) a word
-        one of their names may need there: every position where _any_whole_name can find a name. Most stories
-        have no such word, or an everyday one ("was" of Tal Was) beside none of the few watched words that need
-        it; the pairs are found from the side of fewer words."""
+    def _beside_needed(self, distinct: set[str], norms: Sequence[str]) -> list[int]:
+        """The positions of the story's watched words (words of names of several words, by which the index files
+        them) that stand beside (past articles, as _extend reads a name) a word one of their names may need there:
+        every position where _any_whole_name can find a name. Most stories have no such word, or an everyday one
+        ("was" of Tal Was) beside none of the few watched words that need it; the pairs are found from the side
+        of fewer words."""
         besides = distinct & self._looks[_BESIDE]
         if not besides:
             return []
@@ -337,7 +336,7 @@ class Gazetteer:
         watched: set[str] = set()  # the watched words that need one of those
         for word in besides:
             for expected in self._besides_of[word]:
-                wanted_by = wholes.intersection(wanting.get(expected, ()))
+                wanted_by = distinct.intersection(wanting.get(expected, ()))
                 if wanted_by:
                     needed.add(word)
                     watched |= wanted_by
@@ -1037,8 +1036,8 @@ _NOT_LOWER_PAIR = re.compile(r"[^a-z](?=[^a-z])")
 
 # What a word may be to the first look: a match by itself, a name's core that needs its kind word beside it,
 # a word of a name of several words (checked whole where it stands), a name written with its Arabic article.
-_FREE, _NEEDS_KIND, _WHOLE, _AFTER_ARTICLE = 1, 2, 4, 8
-_BESIDE = 16  # a word that a name of several words may need beside its watched (_WHOLE) word
+_FREE, _NEEDS_KIND, _AFTER_ARTICLE = 1, 2, 4
+_BESIDE = 8  # a word that a name of several words may need beside its word filed in the index (see _wanting)
 _MAX_LOOKS = 500_000
 
 # Every word that can be the kind word a bare core needs beside it, or an embassy's kind.
