@@ -521,9 +521,10 @@ class Gazetteer:
                     continue
                 candidates = self._may_match(grouped, i, norms, spellings, tokens, around)
             else:
-                candidates = self._candidates(norm, spellings[i], tokens[i].is_capitalised)
-            for form, position in candidates:
-                span = self._match_at(form, position, i, norms, spellings, tokens, story_words, around)
+                candidates = [(form, position, None) for form, position in
+                              self._candidates(norm, spellings[i], tokens[i].is_capitalised)]
+            for form, position, whole in candidates:
+                span = self._match_at(form, position, i, norms, spellings, tokens, story_words, around, whole)
                 if span:
                     self._keep(mentions, form.site_id, span)
                     closeness.setdefault(form.site_id, []).append(
@@ -554,16 +555,18 @@ class Gazetteer:
         return found
 
     def _may_match(self, grouped: _Grouped, i: int, norms: list[str], spellings: list[str], tokens: list[Token],
-                   around: _Around) -> Sequence[tuple[NameForm, int]]:
+                   around: _Around) -> Sequence[tuple[NameForm, int, bool | None]]:
         """The candidates of the word at i (_group) that _cannot_match leaves in, in their order. What it asks is
         asked once per group of candidates that need the same thing (see _Grouped): at 50,000 sites a common word
-        has dozens."""
+        has dozens. With each, whether its core stands whole on the word's own span, when that is known already
+        (see _match_name): a lone core always does, a core of several words not without its neighbour."""
         if not grouped.conditional:
-            return grouped.candidates
+            return grouped.unknown
         if len(grouped.candidates) <= _FEW_CANDIDATES:  # a small watchlist: asking each is cheaper than grouping
-            return [(form, position) for form, position in grouped.candidates
+            return [(form, position, None) for form, position in grouped.candidates
                     if not self._cannot_match(form, position, i, norms, spellings, tokens, around)]
         kept = set(grouped.always)
+        neighboured: set[int] = set()  # the cores of several words whose neighbour stands beside the word
         span = (i, i + 1)
         for kinds, members in grouped.by_kinds.items():
             if self._kind_beside_kinds(kinds, span, norms, tokens, around):
@@ -579,14 +582,15 @@ class Gazetteer:
             beside = self._beside_of.get((grouped, side, norms[j]))
             if beside is None:
                 beside = self._group_beside(grouped, side, norms[j])
+            neighboured.update(beside)
             for member in beside:
                 if member not in kept:
                     form, position = grouped.candidates[member]
                     if self._extend(form, position, i, norms, spellings) is not None:
                         kept.add(member)
-        if len(kept) == len(grouped.candidates):
-            return grouped.candidates
-        return [grouped.candidates[member] for member in sorted(kept)]
+        shapes = grouped.shapes
+        return [(*grouped.candidates[member], None if shapes[member] is None or member in neighboured
+                 else shapes[member]) for member in sorted(kept)]
 
     def _group(self, norm: str, written_spelling: str, capitalised: bool) -> _Grouped | None:
         """The word's candidates (_candidates) grouped by what _cannot_match asks of each; None when it has none."""
@@ -595,12 +599,14 @@ class Gazetteer:
         candidates = self._candidates(norm, written_spelling, capitalised)
         grouped = None
         if candidates:
-            grouped = _Grouped(candidates)
+            grouped = _Grouped(candidates, unknown=[(form, position, None) for form, position in candidates])
             for member, (form, position) in enumerate(candidates):
                 if position < 0 or form.nationality_positions or (len(form.core) == 1 and not form.has_kind):
                     grouped.always.append(member)
+                    grouped.shapes.append(None)
                     continue
                 grouped.conditional = True
+                grouped.shapes.append(len(form.core) == 1)
                 grouped.by_kinds.setdefault(form.kinds, []).append(member)
                 if len(form.core) > 1:
                     side = -1 if position > 0 else 1
@@ -646,8 +652,9 @@ class Gazetteer:
         return not (form.article_before_core and i > 0 and _article_written(tokens[i - 1].text, norms[i - 1]))
 
     def _match_at(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
-                  tokens: list[Token], story_words: Collection[str], around: _Around) -> tuple[int, int] | None:
-        span = self._match_name(form, position, i, norms, spellings, tokens, story_words, around)
+                  tokens: list[Token], story_words: Collection[str], around: _Around,
+                  whole: bool | None = None) -> tuple[int, int] | None:
+        span = self._match_name(form, position, i, norms, spellings, tokens, story_words, around, whole)
         if span is None:
             return None
         beside_place = around.beside_place.get(span)
@@ -656,8 +663,13 @@ class Gazetteer:
         return None if beside_place else span
 
     def _match_name(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
-                    tokens: list[Token], story_words: Collection[str], around: _Around) -> tuple[int, int] | None:
-        if position == -1:  # the joined core: "Khormor" for Khor Mor
+                    tokens: list[Token], story_words: Collection[str], around: _Around,
+                    whole: bool | None = None) -> tuple[int, int] | None:
+        """`whole`, when the caller knows it of a candidate of the word (_may_match): whether its core stands whole
+        on the word's own span; the word is then its name's word by spelling already (_candidates)."""
+        if whole is not None:
+            span = (i, i + 1)
+        elif position == -1:  # the joined core: "Khormor" for Khor Mor
             if not self._joined_name(form, spellings[i], (i, i + 1), norms, tokens, around):
                 return None
             span = (i, i + 1)
@@ -681,7 +693,11 @@ class Gazetteer:
         lower_case_variant = not tokens[i].is_capitalised and spellings[i] != (
             "".join(form.core_spellings) if position == -1 else form.core_spellings[position])
         if not lower_case_variant and self._kind_beside(form, span, norms, tokens, around):
-            return None if self._names_person(span, norms, tokens, partial=True, kind_after=True) else span
+            person = around.person_before_kind.get(span)
+            if person is None:
+                person = around.person_before_kind[span] = self._names_person(span, norms, tokens, partial=True,
+                                                                              kind_after=True)
+            return None if person else span
         article_written = span[0] > 0 and _article_written(tokens[span[0] - 1].text, norms[span[0] - 1])
         # With its article alone, only the name's own spelling says it: al-Sudani is a man, not al-Sududhan.
         if whole and form.article_before_core and article_written and _written_exactly(form, span, norms, spellings):
@@ -869,6 +885,7 @@ class _Around:
     """What the words around a span of one sentence say, remembered while the sentence's words are tried."""
     kind_beside: dict[tuple[frozenset[str], tuple[int, int]], bool] = field(default_factory=dict)
     beside_place: dict[tuple[int, int], bool] = field(default_factory=dict)
+    person_before_kind: dict[tuple[int, int], bool] = field(default_factory=dict)  # _names_person, kind_after
 
 
 @dataclass(slots=True, eq=False)  # told apart by identity: _beside_of is keyed by the group itself
@@ -879,6 +896,10 @@ class _Grouped:
     of several words needs them all: by_beside files those by the side of the word they need next (-1 before,
     1 after) and that word's spelling, so that only the ones whose neighbour is there reach _extend."""
     candidates: list[tuple[NameForm, int]]
+    unknown: list[tuple[NameForm, int, bool | None]] = field(default_factory=list)  # each, shape not told
+    # Whether the core stands whole on the word's own span (a lone core), or not unless its neighbour is there
+    # (False: a core of several words); None: not known before _match_name.
+    shapes: list[bool | None] = field(default_factory=list)
     always: list[int] = field(default_factory=list)
     conditional: bool = False
     by_kinds: dict[frozenset[str], list[int]] = field(default_factory=dict)
