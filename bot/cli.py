@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from bot.errors import SiteWatchError
@@ -89,6 +90,11 @@ def check_config(path: str) -> int:
     return 0
 
 
+def _stop_while_starting(signum: int, frame: object) -> None:
+    """Nothing runs yet that needs stopping: unwind (an open transaction rolls back, the store closes) and exit 0."""
+    raise SystemExit(0)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "health":  # answers every failure itself: exit 1 and one line, never Docker's reserved 2
@@ -104,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check-config":
             return check_config(args.config)
         if args.command == "run":
+            # `docker stop` (SIGTERM) may come while the bot is still starting (imports, migrations, the
+            # gazetteer), before the running service's own handler is in place: it then stops as cleanly, exit 0.
+            signal.signal(signal.SIGTERM, _stop_while_starting)
             from bot.service import RunOptions, main_run
 
             return main_run(args.config, RunOptions(role=args.role, dry_run=args.dry_run, once=args.once,

@@ -4,12 +4,15 @@ Healthy (exit 0) when the store opens and a poll was recorded recently, or when 
 backing off). Otherwise exit 1 with one line saying why: a health check is read in `docker inspect`, one line
 there says everything. Never exit 2: Docker reserves it.
 
-`--role` is the checked process's (`run --role`): feed polls are the pollers' (and `all`'s) to keep fresh; a
-delivery or gateway process is healthy when the store answers, whatever the feeds."""
+`--role` is the checked process's (`run --role`): feed polls are the pollers' (and `all`'s) to keep fresh; alerts
+waiting to be sent are the delivering processes' (`delivery` and `all`): with alerts waiting, a process on this
+host must have run its delivery in the last DELIVERY_STALE_AFTER (it runs every few seconds, and records so every
+30 s; through a Discord outage it still runs, retrying). A gateway process is healthy when the store answers."""
 
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import sys
 from collections.abc import Mapping, Sequence
@@ -36,6 +39,15 @@ MIN_STALE_AFTER = timedelta(minutes=1)
 HEALTHY, UNHEALTHY = 0, 1
 ROLES = ("all", "poller", "delivery", "discord")  # as `run --role` (bot/service.py, which this check does not load)
 POLLING_ROLES = frozenset({"all", "poller"})
+DELIVERING_ROLES = frozenset({"all", "delivery"})
+# Alerts waiting while no delivery has run on this host for this long are stuck: its delivery hangs or died.
+DELIVERY_STALE_AFTER = timedelta(minutes=10)
+
+
+def delivery_beat_prefix() -> str:
+    """The heartbeats of this host's delivering processes (bot/service.py: "delivery@host:pid"). In a container
+    the host is the container: its own process is the one checked."""
+    return f"delivery@{socket.gethostname()}:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,20 +87,38 @@ def judge_polling(feeds: Sequence[FeedHealth], interval: timedelta, now: datetim
                           f"since {_moment(min(overdue_since))}")
 
 
+def judge_delivery(waiting: int, last_run: datetime | None, now: datetime) -> Verdict:
+    """Alerts waiting are being sent (or retried through an outage) when a delivery ran lately on this host."""
+    if not waiting:
+        return Verdict(True, "no alert waiting to be sent")
+    if last_run is not None and now - last_run <= DELIVERY_STALE_AFTER:
+        return Verdict(True, f"{waiting} alerts waiting to be sent, the newest delivery run "
+                             f"{_duration(now - last_run)} ago")
+    ran = "no delivery run recorded on this host" if last_run is None else \
+        f"the newest delivery run on this host was {_duration(now - last_run)} ago (limit " \
+        f"{_duration(DELIVERY_STALE_AFTER)})"
+    return Verdict(False, f"{waiting} alerts waiting to be sent and {ran}: delivery is stuck or not running")
+
+
 def check_health(config: Config, database: str, now: datetime, role: str = "all") -> Verdict:
     if role not in ROLES:
         return Verdict(False, f"--role {role}: choose one of {', '.join(ROLES)}")
     store = open_existing_store(database)
     try:
+        waiting = store.outbox_depth()
+        delivery = judge_delivery(waiting, store.last_beat(delivery_beat_prefix()), now) \
+            if role in DELIVERING_ROLES else None
         if role not in POLLING_ROLES:
-            waiting = store.outbox_depth()
+            if delivery is not None and not delivery.healthy:
+                return delivery
             return Verdict(True, f"the store answers, {waiting} alerts waiting to be sent (role {role}: feed "
                                  "polls are the pollers' to check)")
         feeds = store.feeds()
     finally:
         store.close()
     intervals = {feed.url: timedelta(minutes=feed.interval) for feed in config.feeds if feed.interval is not None}
-    return judge_polling(feeds, shortest_interval(feeds, intervals, timedelta(minutes=config.poll_interval)), now)
+    polling = judge_polling(feeds, shortest_interval(feeds, intervals, timedelta(minutes=config.poll_interval)), now)
+    return delivery if polling.healthy and delivery is not None and not delivery.healthy else polling
 
 
 def open_existing_store(database: str) -> Store:

@@ -264,13 +264,13 @@ def replay(paths: Iterable[str], sites: Iterable[Site], out: TextIO, errors: Tex
         store = throwaway_store(folder)
         try:
             files, unreadable = spill_stories([name for name in named if name not in missing], queue, errors,
-                                              sites=sites, jobs=jobs)
-            explainer = Explainer(gazetteer, store) if explain else None
+                                              gazetteer=gazetteer, jobs=jobs)
+            explainer = Explainer(gazetteer, store, folder) if explain else None
             alerts = 0
             # --explain remembers every story it is shown, so it is shown every one.
             for story, seen_at, analysis in queue.in_order(every_story=explain):
                 if explainer is not None:
-                    explainer.remember(story)
+                    explainer.remember(story, analysis)
                 for alert in process_story(store, gazetteer, story, now=seen_at, analysis=analysis):
                     alerts += 1
                     evidence = explainer.explain(alert) if explainer is not None else None
@@ -278,16 +278,24 @@ def replay(paths: Iterable[str], sites: Iterable[Site], out: TextIO, errors: Tex
         finally:
             store.close()
             queue.close()
+            if explainer is not None:
+                explainer.close()
     return ReplaySummary(files, unreadable, queue.count, alerts, missing)
 
 
 def throwaway_store(folder: str) -> SQLiteStore:
     """The replay's own store, in a file that the page cache holds rather than the process: the stories it
-    keeps (those naming a site) and their search index would otherwise grow in memory with the replay. Nothing
+    keeps (those naming a site) would otherwise grow in memory with the replay. Nothing
     in it outlives the replay, so no commit waits for the disk."""
     store = SQLiteStore(Path(folder) / "store.sqlite")
     store.connection.execute("PRAGMA synchronous = OFF")
+    # Nothing searches a replay's stories: they are not indexed for /search (a third of a stored story's cost).
+    for trigger in REPLAY_UNUSED_TRIGGERS:
+        store.connection.execute(f"DROP TRIGGER {trigger}")
     return store
+
+
+REPLAY_UNUSED_TRIGGERS = ("stories_search_insert", "stories_search_update", "stories_search_delete")
 
 
 def available_cpus() -> int:
@@ -303,11 +311,11 @@ def available_cpus() -> int:
 FILES_IN_FLIGHT_PER_JOB = 2
 
 
-def spill_stories(paths: Iterable[str], queue: ArrivalQueue, errors: TextIO, *, sites: tuple[Site, ...] = (),
+def spill_stories(paths: Iterable[str], queue: ArrivalQueue, errors: TextIO, *, gazetteer: Gazetteer | None = None,
                   jobs: int = 1) -> tuple[int, int]:
     """Every story of the files into the queue, in file order: how many files, how many unreadable. With
-    jobs > 1, the files are read and their stories analysed in that many worker processes (each given the
-    sites once), a few files at a time, and taken back in file order whichever finishes first."""
+    jobs > 1, the files are read in that many worker processes (their stories analysed there, when given the
+    gazetteer), a few files at a time, and taken back in file order whichever finishes first."""
     files = unreadable = 0
 
     def add(rows: list[ArrivalRow] | FeedError) -> None:
@@ -323,7 +331,7 @@ def spill_stories(paths: Iterable[str], queue: ArrivalQueue, errors: TextIO, *, 
             files += 1
             add(_read_rows(path, queue.arrival, None))
         return files, unreadable
-    pool = ProcessPoolExecutor(jobs, initializer=_start_reader, initargs=(sites, queue.arrival))
+    pool = ProcessPoolExecutor(jobs, initializer=_start_reader, initargs=(gazetteer, queue.arrival))
     try:
         in_flight: deque[Future[list[ArrivalRow] | FeedError]] = deque()
         for path in feed_files(paths):
@@ -348,14 +356,16 @@ def _read_rows(path: Path, arrival: Arrival, gazetteer: Gazetteer | None) -> lis
             for story in stories]
 
 
-_reader: tuple[Gazetteer, Arrival] | None = None  # a worker process's own, made once by _start_reader
+_reader: tuple[Gazetteer | None, Arrival] | None = None  # a worker process's own, made once by _start_reader
 
 
-def _start_reader(sites: tuple[Site, ...], arrival: Arrival) -> None:
+def _start_reader(gazetteer: Gazetteer | None, arrival: Arrival) -> None:
+    """A worker's start. Where processes fork (Linux), the gazetteer is the replay's own, shared as it stands, not
+    sent over a pipe or built again (~1 s a worker at 50,000 sites); elsewhere it is pickled to each worker."""
     global _reader
     # Ctrl-C is the replay process's to handle: it stops the pool, rather than every worker printing a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _reader = (Gazetteer(sites), arrival)
+    _reader = (gazetteer, arrival)
 
 
 def _read_and_analyse(path: Path) -> list[ArrivalRow] | FeedError:
@@ -371,13 +381,34 @@ class Explainer:
 
     gazetteer: Gazetteer
     store: SQLiteStore
-    stories: dict[Source, Story] = field(default_factory=dict)
-    attacks: dict[Source, list[Attack]] = field(default_factory=dict)
+    folder: str  # the remembered stories are kept in a file here: memory stays flat however many are replayed
+    attacks: dict[Source, list[Attack]] = field(default_factory=dict)  # of the stories alerts were explained by
 
-    def remember(self, story: Story) -> None:
+    def __post_init__(self) -> None:
+        self._db = sqlite3.connect(str(Path(self.folder) / "explained.sqlite"), isolation_level=None)
+        self._db.execute("PRAGMA journal_mode = OFF")  # a throwaway file, as the arrival queue's
+        self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute("CREATE TABLE stories (url BLOB, feed BLOB, title BLOB, story BLOB, "
+                         "PRIMARY KEY (url, feed, title)) WITHOUT ROWID")
+
+    def remember(self, story: Story, analysis: StoryAnalysis | None = None) -> None:
+        """The latest version of each story. One whose analysis names no site cannot have decided anything an
+        alert shows: it is not kept, and it takes the place of its earlier version all the same."""
         source = Source(story.url, story.feed, story.title)
-        self.stories[source] = story
+        if analysis is not None and not analysis.site_ids:
+            self._db.execute("DELETE FROM stories WHERE url = ? AND feed = ? AND title = ?", source_key(source))
+        else:
+            self._db.execute("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?)", (*source_key(source),
+                                                                                   _packed(story)))
         self.attacks.pop(source, None)  # a revision of a story replaces what its earlier version said
+
+    def story(self, source: Source) -> Story | None:
+        row = self._db.execute("SELECT story FROM stories WHERE url = ? AND feed = ? AND title = ?",
+                               source_key(source)).fetchone()
+        return _unpacked(row[0]) if row else None
+
+    def close(self) -> None:
+        self._db.close()
 
     def explain(self, alert: Alert) -> list[Explained]:
         found: dict[tuple[str, str | None, Source], None] = {}
@@ -407,9 +438,15 @@ class Explainer:
 
     def _attacks_of(self, source: Source) -> list[Attack]:
         if source not in self.attacks:
-            story = self.stories.get(source)
+            story = self.story(source)
             self.attacks[source] = find_attacks(story, self.gazetteer) if story is not None else []
         return self.attacks[source]
+
+
+def source_key(source: Source) -> tuple[bytes, bytes, bytes]:
+    """A source as SQLite keeps it, exactly: bytes (a feed may carry a lone surrogate, which SQLite's text is not)."""
+    return (source.url.encode("utf-8", "surrogatepass"), source.feed.encode("utf-8", "surrogatepass"),
+            source.title.encode("utf-8", "surrogatepass"))
 
 
 def deciding_reports(facts: IncidentFacts, reports: Iterable[Report]) -> list[tuple[str, Report]]:

@@ -23,6 +23,7 @@ from bot.chat.delivery import (
     DELIVERY_LEASE_SECONDS,
     AlertSink,
     ConsoleSink,
+    NoticeBackoff,
     deliver_notices,
     deliver_pending,
 )
@@ -42,6 +43,7 @@ log = logging.getLogger("sitewatch.service")
 
 POLL_TICK_SECONDS = 20  # how often due feeds are looked for; each feed keeps its own interval
 DELIVERY_TICK_SECONDS = 3
+DELIVERY_BEAT_SECONDS = 30  # how often a delivering process records that it runs (bot/health.py reads it)
 FEED_LEASE_SECONDS = 120.0  # a poller's hold on a feed it polls, renewed while the poll goes on
 FEED_PROBE_SECONDS = 20.0  # /feeds add: one fetch of the new feed before it is accepted
 FEED_PROBE_BYTES = 5_000_000
@@ -55,6 +57,11 @@ GATEWAY_ROLES = frozenset({"all", "discord"})  # with a Discord token
 def worker_name() -> str:
     """Who holds a lease, as an operator reads it: the machine and the process."""
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def delivery_beat_name(worker: str) -> str:
+    """The heartbeat of a worker's delivery: "delivery@host:pid" (health looks for this host's)."""
+    return f"delivery@{worker}"
 
 
 def utc_now() -> datetime:
@@ -81,6 +88,8 @@ class Service:
     gazetteer: Gazetteer = field(init=False)
     _poll_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _delivery_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _notice_backoff: NoticeBackoff = field(default_factory=NoticeBackoff)
+    _last_beat: datetime | None = None
 
     def __post_init__(self) -> None:
         let_the_file_win(self.config, self.store)
@@ -140,16 +149,25 @@ class Service:
 
     async def deliver_once(self) -> int:
         async with self._delivery_lock:
+            self._beat_delivery()
             depth = self.store.outbox_depth()
             delivered = await deliver_pending(self.store, self.sink, self.gazetteer.sites, self.config.discord,
                                               now=self.clock(),
                                               channels=[CONSOLE_CHANNEL] if self.console else None,
                                               worker=self.worker, lease_seconds=DELIVERY_LEASE_SECONDS)
-            await deliver_notices(self.store, self.sink, now=self.clock())
+            await deliver_notices(self.store, self.sink, now=self.clock(), backoff=self._notice_backoff)
         self.metrics.delivered.inc(delivered)
         if depth and not delivered:
             self.metrics.delivery_failures.inc()
         return delivered
+
+    def _beat_delivery(self) -> None:
+        """Tell `health` that this process's delivery runs: alerts waiting while no delivery runs are stuck.
+        Written at most every DELIVERY_BEAT_SECONDS (delivery runs every 3 s)."""
+        now = self.clock()
+        if self._last_beat is None or (now - self._last_beat).total_seconds() >= DELIVERY_BEAT_SECONDS:
+            self.store.beat(delivery_beat_name(self.worker), now)
+            self._last_beat = now
 
     def refresh_gauges(self) -> None:
         self.metrics.outbox_depth.set(self.store.outbox_depth())
@@ -177,7 +195,7 @@ def let_the_file_win(config: Config, store: Store) -> None:
     for feed in config.feeds:
         store.ensure_feed(feed.url, feed.name)
     for stored in store.feeds():
-        if stored.url not in listed and not stored.added_by_command:
+        if stored.url not in listed and stored.listed_url not in listed and not stored.added_by_command:
             store.remove_feed(stored.url)
             log.info("event=feed_dropped url=%s reason=no longer in the config file", stored.url)
     overridden = store.forget_site_changes([site.id for site in config.sites])

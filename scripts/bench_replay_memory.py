@@ -1,6 +1,7 @@
 """Replay's peak memory against the number of stories replayed: it should not grow with them.
 
     python scripts/bench_replay_memory.py [--sizes 10000,50000,100000] [--arrival publish] [--seed S] [--jobs N]
+                                          [--explain]
 
 For each size, the realistic mix of scripts/bench_mix.py (93% news naming no site, 2% naming a site, 5%
 attack reports and their copies) is written as RSS files, then replayed by `replay` in a fresh Python process
@@ -35,7 +36,7 @@ def peak_rss_kb() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
-def replay_in_this_process(folder: str, arrival: str, jobs: int) -> None:
+def replay_in_this_process(folder: str, arrival: str, jobs: int, explain: bool) -> None:
     """The child's side: replay the folder, print one JSON line with the figures."""
     from bot.config import load_config
     from bot.replay import Arrival, replay
@@ -44,7 +45,8 @@ def replay_in_this_process(folder: str, arrival: str, jobs: int) -> None:
     before = peak_rss_kb()
     out = io.StringIO()
     started = time.perf_counter()
-    summary = replay([folder], sites, out, io.StringIO(), as_json=True, arrival=Arrival.parse(arrival), jobs=jobs)
+    summary = replay([folder], sites, out, io.StringIO(), as_json=True, arrival=Arrival.parse(arrival), jobs=jobs,
+                     explain=explain)
     seconds = time.perf_counter() - started
     workers_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest reaped worker's, in kB
     print(json.dumps({"stories": summary.stories, "alerts": summary.alerts, "seconds": seconds,
@@ -52,13 +54,14 @@ def replay_in_this_process(folder: str, arrival: str, jobs: int) -> None:
                       "output_chars": len(out.getvalue())}))
 
 
-def measure(size: int, seed: int, arrival: str, jobs: int) -> dict[str, float]:
+def measure(size: int, seed: int, arrival: str, jobs: int, explain: bool) -> dict[str, float]:
     from bench_mix import generate_mix, write_feeds
 
     with tempfile.TemporaryDirectory(prefix="bench-replay-memory-") as folder:
         write_feeds(generate_mix(size, seed), Path(folder))
         child = subprocess.run([sys.executable, __file__, "--child", folder, "--arrival", arrival,
-                                "--jobs", str(jobs)], capture_output=True, text=True, check=True)
+                                "--jobs", str(jobs), *(["--explain"] if explain else [])],
+                               capture_output=True, text=True, check=True)
     return json.loads(child.stdout.splitlines()[-1])
 
 
@@ -68,16 +71,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--arrival", default="publish")
     parser.add_argument("--jobs", type=int, default=None, help="replay's worker processes (default: one per CPU)")
+    parser.add_argument("--explain", action="store_true", help="replay with --explain (its evidence per alert)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     from bot.replay import available_cpus
 
     jobs = args.jobs or available_cpus()
     if args.child:
-        replay_in_this_process(args.child, args.arrival, jobs)
+        replay_in_this_process(args.child, args.arrival, jobs, args.explain)
         return
     sizes = [int(size) for size in args.sizes.split(",")]
-    results = [measure(size, args.seed, args.arrival, jobs) for size in sizes]
+    results = [measure(size, args.seed, args.arrival, jobs, args.explain) for size in sizes]
     smallest = results[0]["peak_kb"]
     print(f"replay peak memory (VmHWM, one process per size; arrival {args.arrival}; --jobs {jobs}):")
     for size, result in zip(sizes, results, strict=True):

@@ -50,7 +50,6 @@ def one_site_entries(scale: float) -> tuple[str, Callable[[], object]]:
                      f"Three rockets struck Ain al-Asad air base on Friday, officials said in statement number {n}. "
                      f"The base hosts U.S. troops.", NOW - timedelta(hours=12) + timedelta(seconds=n))
                for n in range(count)]
-    stories = [Story(s.key, s.url, s.feed, s.title, s.text, s.published, split_sentences(s.text)) for s in stories]
 
     def run() -> object:
         store = SQLiteStore()
@@ -64,7 +63,7 @@ def long_search(scale: float) -> tuple[str, Callable[[], object]]:
     for n in range(200):
         text = f"Rockets struck Ain al-Asad air base on Friday, report {n} by analyst {n * 7919 % 1000}."
         process_story(store, gazetteer, Story(f"s{n}", f"https://x.example/{n}", "Wire", f"Rockets hit Ain al-Asad {n}",
-                                              text, NOW, (text,)), NOW)
+                                              text, NOW), NOW)
     words = " ".join(f"{n % 10}{chr(97 + n % 26)}" for n in range(int(2_000 * scale)))[:int(6_000 * scale)]
 
     def run() -> object:

@@ -4,6 +4,7 @@ on time; otherwise exit 1 (never Docker's reserved 2) and one line saying why.""
 from __future__ import annotations
 
 import asyncio
+import socket
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -173,3 +174,76 @@ def test_the_health_check_knows_the_roles_the_service_runs() -> None:
     from bot import health, service
 
     assert health.ROLES == service.ROLES and health.POLLING_ROLES == service.POLLING_ROLES
+
+
+def database_with_a_waiting_alert(path: Path, *, delivery_ran_at: datetime | None) -> str:
+    """Fresh polls, one alert waiting to be sent, and this host's delivery last run at delivery_ran_at."""
+    from bot.matcher.sites import Gazetteer
+    from bot.processing import process_story
+    from bot.service import delivery_beat_name
+    from tests.conftest import make_story
+
+    database = database_with_one_poll(path)
+    store = make_store(path)
+    gazetteer = Gazetteer(parse_config(config_for(FEED)).site_records())
+    story = make_story("Two rockets struck Ain al-Asad air base in western Iraq on Friday, officials said.",
+                       "2026-03-06T11:00:00+00:00", title="Rockets hit Ain al-Asad")
+    assert process_story(store, gazetteer, story, now=POLLED_AT)
+    store.beat(delivery_beat_name("another-host:7"), POLLED_AT + timedelta(minutes=9))  # not this host's
+    if delivery_ran_at is not None:
+        store.beat(delivery_beat_name(f"{socket.gethostname()}:41"), delivery_ran_at)
+    assert store.outbox_depth() == 1
+    store.close()
+    return database
+
+
+def test_alerts_waiting_on_a_delivery_that_stopped_running_here_are_unhealthy(tmp_path: Path) -> None:
+    config = parse_config(config_for(FEED))
+    now = POLLED_AT + timedelta(minutes=11)
+    for ran_at, healthy in ((None, False), (POLLED_AT, False), (POLLED_AT + timedelta(minutes=2), True)):
+        database = database_with_a_waiting_alert(tmp_path / f"db-{healthy}-{ran_at is None}.sqlite3",
+                                                 delivery_ran_at=ran_at)
+        for role in ("all", "delivery"):
+            verdict = check_health(config, database, now, role)
+            assert verdict.healthy is healthy, (role, ran_at, verdict)
+        assert check_health(config, database, now, "discord").healthy  # the gateway sends nothing
+        assert check_health(config, database, now, "poller").healthy  # nor does a poller
+    stuck = check_health(config, database_with_a_waiting_alert(tmp_path / "stuck.sqlite3", delivery_ran_at=POLLED_AT),
+                         now, "delivery")
+    assert stuck.reason == ("1 alerts waiting to be sent and the newest delivery run on this host was 11 min ago "
+                            "(limit 10 min): delivery is stuck or not running")
+
+
+def test_no_alert_waiting_needs_no_delivery_run(tmp_path: Path) -> None:
+    database = database_with_one_poll(tmp_path / "db.sqlite3")
+    verdict = check_health(parse_config(config_for(FEED)), database, POLLED_AT + timedelta(minutes=1), "delivery")
+    assert verdict.healthy and verdict.reason.startswith("the store answers, 0 alerts waiting")
+
+
+def test_heartbeats_by_prefix_newest_first_and_forgotten_after_a_week() -> None:
+    store = make_store()
+    store.beat("delivery@a:1", POLLED_AT)
+    store.beat("delivery@a:2", POLLED_AT + timedelta(seconds=30))
+    store.beat("delivery@a:1", POLLED_AT + timedelta(seconds=10))  # the same process again: one row
+    store.beat("delivery@ab:3", POLLED_AT + timedelta(minutes=5))
+    assert store.last_beat("delivery@a:") == POLLED_AT + timedelta(seconds=30)
+    assert store.last_beat("delivery@c:") is None
+    store.beat("delivery@c:1", POLLED_AT + timedelta(days=8))  # a week on: the others are forgotten
+    assert store.last_beat("delivery@a:") is None and store.last_beat("delivery@") == POLLED_AT + timedelta(days=8)
+    store.close()
+
+
+async def test_a_delivering_service_records_its_runs_where_health_looks_every_30_seconds() -> None:
+    from bot.chat.delivery import ConsoleSink
+    from bot.health import delivery_beat_prefix
+    from bot.service import Service
+
+    now = [POLLED_AT]
+    service = Service(parse_config(config_for(FEED)), make_store(), ConsoleSink(lambda _: None), console=True,
+                      clock=lambda: now[0])
+    for seconds in (0, 3, 29, 31):
+        now[0] = POLLED_AT + timedelta(seconds=seconds)
+        await service.deliver_once()
+        beaten = POLLED_AT + timedelta(seconds=0 if seconds < 30 else 31)  # every 30 s, not at every 3-s run
+        assert service.store.last_beat(delivery_beat_prefix()) == beaten
+    service.store.close()

@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,8 +15,19 @@ import pytest
 from bot.config import load_config
 from bot.matcher.pipeline import analyse
 from bot.matcher.sites import Gazetteer
-from bot.models import Story
-from bot.replay import Arrival, ArrivalQueue, _packed_analysis, _unpacked_analysis, arrival_row, load_stories, replay
+from bot.models import Site, Source, Story
+from bot.replay import (
+    Arrival,
+    ArrivalQueue,
+    Explainer,
+    _packed_analysis,
+    _unpacked_analysis,
+    arrival_row,
+    load_stories,
+    replay,
+    spill_stories,
+    throwaway_store,
+)
 from tests.conftest import ROOT, SHARED_EXAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -350,6 +362,49 @@ def test_a_worker_hands_back_the_analysis_only_of_a_story_naming_a_site() -> Non
     assert naming and len(naming) < len(rows)
     assert all(row[5] is not None for row in naming)
     assert all(row[5] is None for row in rows if not row[6])
+
+
+def test_workers_read_with_the_gazetteer_they_are_given_or_only_read(tmp_path: Path) -> None:
+    # The replay's own gazetteer goes to the workers (not one built again from the sites, ~1 s at 50,000).
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "a.xml").write_text(rss([("depot", "Rockets hit Qarmat Test Depot",
+                                       "Two rockets struck the Qarmat Test Depot on Monday, officials said."),
+                                      ("talks", "Talks in Baghdad", "Talks resumed on Monday.")]))
+    gazetteer = Gazetteer([Site("qarmat-depot", "Qarmat Test Depot", (), "IQ", 33.0, 44.0)])
+    for given, expected in ((gazetteer, {"depot": ("qarmat-depot",), "talks": None}),
+                            (None, {"depot": None, "talks": None})):
+        queue = ArrivalQueue(str(tmp_path), Arrival())
+        spill_stories([str(feeds)], queue, io.StringIO(), gazetteer=given, jobs=2)
+        got = {story.key: analysis.site_ids if analysis is not None else None
+               for story, _, analysis in queue.in_order()}
+        queue.close()
+        (tmp_path / "arrivals.sqlite").unlink()
+        assert got == expected
+
+
+def test_a_replays_store_keeps_no_search_index(tmp_path: Path) -> None:
+    store = throwaway_store(str(tmp_path))
+    triggers = {row[0] for row in store.connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    store.close()
+    assert not triggers & {"stories_search_insert", "stories_search_update", "stories_search_delete"}
+
+
+def test_explain_keeps_the_stories_it_is_shown_in_a_file_exactly_and_only_those_naming_a_site(tmp_path: Path) -> None:
+    gazetteer = Gazetteer(load_config(ROOT / "config.yaml").site_records())
+    explainer = Explainer(gazetteer, throwaway_store(str(tmp_path)), str(tmp_path))
+    story = Story("k", "https://t.example/a", "Wire \ud800", "Blasts in western Iraq \udcff",
+                  "Two rockets struck Ain al-Asad air base on Monday.",
+                  datetime(2024, 1, 8, 9, tzinfo=timezone(timedelta(hours=3))))
+    source = Source(story.url, story.feed, story.title)
+    explainer.remember(story, analyse(story, gazetteer))
+    assert explainer.story(source) == story and explainer.story(source).published.utcoffset() == timedelta(hours=3)
+    assert not vars(explainer).get("stories")  # nothing kept in this process's memory
+    # A later version that names no site replaces it: nothing it said can decide an alert any more.
+    retold = replace(story, text="The blasts heard on Monday were a controlled detonation, the army said.")
+    explainer.remember(retold, analyse(retold, gazetteer))
+    assert explainer.story(source) is None
+    explainer.close()
 
 
 def test_jobs_flag_gives_the_same_output_and_refuses_zero() -> None:

@@ -77,6 +77,25 @@ def run_command(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
                           timeout=60, env={"PATH": "/usr/bin:/bin", **(env or {})}, check=False)
 
 
+def test_sigterm_while_the_bot_is_still_starting_stops_it_cleanly(tmp_path: Path) -> None:
+    # docker stop during start-up (here: while the config loads, before the service's own handler is in place).
+    starting = (
+        "import os, signal, sys\n"
+        "import bot.config\n"
+        "from bot import cli\n"
+        "load = bot.config.load_config\n"
+        "def stopped_while_loading(path):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    return load(path)\n"
+        "bot.config.load_config = stopped_while_loading\n"
+        "sys.exit(cli.main(['run', '--config', 'config.yaml']))\n")
+    result = subprocess.run([sys.executable, "-c", starting], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "SITEWATCH_DATABASE": database_for(tmp_path / "db.sqlite3")},
+                            check=False)
+    assert result.returncode == 0, result.stderr  # not -15: killed half-started
+    assert "Traceback" not in result.stderr
+
+
 def test_run_once_without_token_exits_non_zero_when_every_feed_fails(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(config_for(f"file://{SCENARIO}/wire.xml").replace("file://", "http://127.0.0.1:9/"))
@@ -198,6 +217,26 @@ async def test_permanent_redirect_moves_the_stored_feed_url() -> None:
                           clock=lambda: datetime(2021, 3, 6, tzinfo=UTC))
         await run_service(service, once=True)
     assert [f.url for f in service.store.feeds()] == [new]
+
+
+async def test_a_restart_keeps_a_feed_moved_by_a_permanent_redirect_with_its_validators() -> None:
+    # The config file still lists the old URL: the moved feed is that feed, not one to drop and poll afresh.
+    async with LocalFeeds() as feeds:
+        new = feeds.serve("/new.xml", (SCENARIO / "wire.xml").read_bytes())
+        old = feeds.serve("/old.xml", b"", status=301, location="/new.xml")
+        config = parse_config(config_for(old))
+        store = make_store()
+        first = Service(config, store, ConsoleSink(lambda _: None), console=True,
+                        clock=lambda: datetime(2021, 3, 6, tzinfo=UTC))
+        await run_service(first, once=True)
+        (moved,) = store.feeds()
+        assert (moved.url, moved.listed_url) == (new, old) and moved.etag
+        restarted = Service(config, store, ConsoleSink(lambda _: None), console=True,
+                            clock=lambda: datetime(2021, 3, 6, 1, tzinfo=UTC))
+        assert [(f.url, f.etag) for f in store.feeds()] == [(new, moved.etag)]
+        outcomes = await run_service(restarted, once=True)
+    assert [(o.url, o.status) for o in outcomes] == [(new, "not_modified")]  # asked with its validators
+    assert store.remove_feed(old) and store.feeds() == []  # /feeds remove by the URL it was added by
 
 
 def test_run_with_a_token_and_no_channel_refuses_to_start_in_one_line(tmp_path: Path) -> None:

@@ -155,7 +155,8 @@ async def test_four_pollers_over_2000_feeds_one_killed_every_3_s_lose_and_double
         finally:
             stop_workers([*pollers, delivery])
     assert kills >= 3 and held_by_the_killed, "no poller died holding a feed: the test proved nothing"
-    assert all(poller.returncode in (0, -signal.SIGKILL) for poller in pollers), log.read_text()[-3000:]
+    assert all(poller.returncode in (0, -signal.SIGKILL) for poller in pollers), \
+        ([poller.returncode for poller in pollers], log.read_text()[-3000:])
     assert set(server.hits) == set(documents)  # nothing lost
     fetched_again = {server.url(path) for path, hits in server.hits.items() if hits > 1}
     print(f"{kills} pollers killed, holding {len(held_by_the_killed)} feeds; {len(fetched_again)} feeds fetched "

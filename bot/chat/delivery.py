@@ -152,20 +152,51 @@ async def _send_claimed(store: Store, sink: AlertSink, sites: Mapping[str, Site]
     return delivered
 
 
-async def deliver_notices(store: Store, sink: AlertSink, *, now: datetime) -> int:
+class NoticeBackoff:
+    """When a process tries the admins' notices again after the sink was unavailable: 5 s, doubling up to 5
+    minutes, as alerts are retried (delivery runs every few seconds: a Discord outage must not be asked the same
+    notice a thousand times an hour). Kept in the process: after a restart the first try comes at once."""
+
+    def __init__(self) -> None:
+        self.failures = 0
+        self.next_try: datetime | None = None
+
+    def ready(self, now: datetime) -> bool:
+        return self.next_try is None or now >= self.next_try
+
+    def failed(self, now: datetime) -> float:
+        """Record a failed try; the seconds until the next."""
+        delay = min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2 ** self.failures)
+        self.failures += 1
+        self.next_try = now + timedelta(seconds=delay)
+        return delay
+
+    def succeeded(self) -> None:
+        self.failures = 0
+        self.next_try = None
+
+
+async def deliver_notices(store: Store, sink: AlertSink, *, now: datetime, backoff: NoticeBackoff | None = None) -> int:
     """Post the admins' notices that pollers queued (a feed failing for long), each once: taken from the store
     before it is posted, put back when the sink is unavailable (a crash in between loses that one notice; the
-    failing feed stays flagged in /status and logged). Returns how many were posted."""
+    failing feed stays flagged in /status and logged), and not tried again before `backoff` says. Returns how many
+    were posted."""
+    if backoff is not None and not backoff.ready(now):
+        return 0
     taken = store.take_notices(now)
     for number, (notice_id, text) in enumerate(taken):
         try:
             await sink.announce(text)
         except DeliveryUnavailable as error:
             store.return_notices([waiting for waiting, _ in taken[number:]])
-            log.warning("event=notice_deferred notice=%s error=%r", notice_id, str(error)[:200])
+            delay = backoff.failed(now) if backoff is not None else 0.0
+            log.warning("event=notice_deferred notice=%s retry_in=%.0fs error=%r", notice_id, delay,
+                        str(error)[:200])
             return number
         except DeliveryRejected as error:  # the admin channel refuses it: sending it again cannot help
             log.error("event=notice_dropped notice=%s error=%r", notice_id, str(error)[:200])
+    if backoff is not None and taken:
+        backoff.succeeded()
     return len(taken)
 
 

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 from bot.matcher.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
 from bot.matcher.dates import RECENT_DAYS, DayMention, clock_edge, find_days
 from bot.matcher.prefilter import Prefiltered, prefiltered
-from bot.matcher.sites import ARTICLES, NEARBY_PLACE_WORDS, Gazetteer, Mention, words_for_kind
+from bot.matcher.sites import ARTICLES, NATIONALITY_GROUPS, NEARBY_PLACE_WORDS, Gazetteer, Mention, words_for_kind
 from bot.matcher.stories import split_sentences
 from bot.matcher.story_memo import one_story, per_story
-from bot.matcher.tokens import Token, tokenize
+from bot.matcher.tokens import Token, tokenize, words
 from bot.models import Attack, Evidence, Story
 
 # What hit the site, in the vocabulary of DOMAIN.md. Order matters only for reading.
@@ -34,11 +34,13 @@ _WEAPON_REGEXES = (
                   r"\b(?:explosions?|blasts?)\s+(?:at|near|outside|by)\s+(?:the\s+|an?\s+)?(?:\w+\s+)?"
                   r"(?:entrance|gate|gates|checkpoint|entry)\b"),
     ("airstrike", r"\bair\s?strikes?\b|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\baerial\s+bombardment"),
-    ("artillery", r"\bartillery\b|\bshelling\b|\bshelled\b|\bhowitzers?\b|\bartillery\s+shells?\b"),
+    # ("shelled with four rockets": the rockets, not artillery)
+    ("artillery", r"\bartillery\b|\bshelling\b|\bshelled\b(?!\s+(?:with|by)\s+(?:[\w-]+\s+){0,2}?(?:rockets?|missiles?|"
+                  r"mortars?|drones?|katyushas?)\b)|\bhowitzers?\b|\bartillery\s+shells?\b"),
     ("gunfire", r"\bgunfire\b|\bgunmen\b|\bgun\s?fights?\b|\bfire\s?fights?\b|\bgun\s+battles?\b|"
                 r"\bopened\s+fire\b|\bsmall[- ]arms\b|\bsnipers?\b|\bshooting\b|"
                 r"\bmachine[- ]?guns?\b|\bshots\s+(?:were\s+)?fired\b|\bfired\s+shots\b"),
-    ("other", r"\bgrenades?\b(?<!propelled grenade)|\bgrenade\b"),
+    ("other", r"(?<!propelled[- ])\bgrenades?\b"),  # a rocket-propelled grenade is a rocket
 )
 WEAPON_PATTERNS: tuple[tuple[str, Prefiltered], ...] = tuple(
     (weapon, prefiltered(pattern, re.I)) for weapon, pattern in _WEAPON_REGEXES)
@@ -59,7 +61,7 @@ _STRONG_HIT = prefiltered(
 # Said outright: not an attack on the site, or a first report taken back.
 _RULED_OUT = prefiltered(
     r"\b(ruled\s+out\s+(?:an?\s+)?attack|not\s+the\s+target|(?:was|were)\s+not\s+(?:the\s+)?(?:targeted|hit|struck|"
-    r"target)|no\s+(?:\w+\s+){0,4}(?:were|was)\s+(?:aimed|fired|launched|directed)|denying\s+reports|denied\s+reports|"
+    r"target)|(?:has|have|had)\s+not\s+been\s+(?:attacked|targeted|hit|struck)|no\s+(?:\w+\s+){0,4}(?:were|was)\s+(?:aimed|fired|launched|directed)|denying\s+reports|denied\s+reports|"
     r"not\s+caused\s+by\s+an?\s+attack|mistakenly|wrongly|erroneously|"
     r"initially\s+(?:said|reported|claimed|stated)(?!\s+(?:no|zero)\s+(?:casualties|injuries|deaths))|"
     r"controlled\s+(?:detonations?|explosions?|blasts?)|(?:was|were|is)\s+not\s+(?:an?\s+)?attacks?|"
@@ -85,7 +87,10 @@ _UNNAMED_WEAPON = prefiltered(r"\bprojectiles?\b", re.I)
 _HABITUAL = prefiltered(r"\b(?:several|many|numerous|multiple|countless|dozens\s+of)\s+times\b|"
                        r"\bon\s+(?:several|many|numerous)\s+occasions\b|\brepeatedly\b|"
                        r"\bin\s+the\s+past\b(?!\s+(?:\d+|few|two|three|24|48|several)\b)|"
-                       r"\b(?:has|have)\s+also\s+(?:been\s+)?(?:targeted|attacked|hit|struck|shelled)\b", re.I)
+                       r"\b(?:has|have)\s+also\s+(?:been\s+)?(?:targeted|attacked|hit|struck|shelled)\b|"
+                       # "drones have hit the airports of Abha and Jazan before", "has been hit twice before by"
+                       r"\b(?:has|have)\s+(?:been\s+)?(?:\w+\s+){0,2}?(?:targeted|attacked|hit|struck|shelled)\b"
+                       r"[^.;]{0,60}?\bbefore\b(?=\s*(?:[.,;]|by\b|$))", re.I)
 # What did not happen: an "if" clause, a modal verb phrase ("could be targeted if Iran is attacked").
 _UNREAL = prefiltered(r"\b(?:if|unless)\b[^,;.]*|\b(?:could|would|might|may|will|shall)\s+(?:not\s+)?(?:have\s+)?"
                      r"(?:be(?:en)?\s+)?\w+", re.I)
@@ -105,6 +110,8 @@ _DENIAL = prefiltered(r"\b(denied|denies|deny|denying|rejected|dismiss(?:ed|es)?
                      r"did\s+not\s+(?:attack|target|strike|hit)|never\s+happened)\b", re.I)
 # What a denial covers: "the coalition denied that rockets had hit Ain al-Asad, calling the reports false".
 _DENIED_CLAUSE = prefiltered(r"\b(?:denied|denies|deny|denying|dismissed|dismisses|rejected|rejects|refuted|refutes)\s+"
+                            # "denied on Sunday reports that": the day of the denial between
+                            r"(?:(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday)\s+)?"
                             r"(?:(?:the\s+)?(?:reports?|claims?|rumou?rs?)\s+)?that\b[^;]*?"
                             r"(?=,\s+(?:but|calling|saying|adding|while|though)\b|;|$)", re.I)
 # "The killing of three American soldiers at Tower 22": people killed at the site, told with no attack verb.
@@ -127,6 +134,12 @@ _PLACE_NEAR = prefiltered(r"\b(?:on|at|in|into|struck|hit|targeted|attacked)\s+(
                          rf"(?:{'|'.join(sorted(NEARBY_PLACE_WORDS | _OTHER_PLACES))})\s+"
                          r"(?:near|outside|close\s+to|next\s+to|by|not\s+far\s+from)\s+(?:the\s+)?"
                          r"(?-i:[A-Z][\w'’-]*\s+)?$", re.I)  # the kind word of a name found by its core: "Camp "
+# Some place of a kind, not named, in the city or region a site is named by: "drones had targeted a U.S. base in ".
+_A_PLACE_IN = prefiltered(r"\ban?\s+(?:[\w.'’-]+\s+){0,2}?(?:base|outpost|facility|camp|compound|installation|site|"
+                         r"position|post)\s+(?:in|near|outside)\s+$", re.I)
+# ... unless the site is named with its kind: "a facility near Baghdad International Airport".
+_WITH_ITS_KIND = re.compile(r"[\w.'’-]+(?:\s+[\w.'’-]+){0,3}?\s+(?:air\s*port|air\s*base|base|airfield|field|camp|"
+                            r"garrison|embassy|consulate|plant|facility|complex)\b", re.I)
 # A list of places the attack words point at, the site its last item: "struck the Green Zone, Taji and the ".
 _PLACE_LIST = re.compile(r"(?:(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*(?:,\s*(?:and\s+)?|\s+and\s+)){1,4}"
                          r"(?:the\s+)?$")
@@ -150,7 +163,25 @@ _DEFENDED = prefiltered(r"^[^.;]{0,60}?\b(?:intercept(?:ed|ing)?|shot\s+down|sho
                        r"(?![^.;]{0,40}\b(?:toward|towards|heading|headed|bound\s+for|en\s+route)\b)", re.I)
 # Forces or weapons brought to a site: a movement, whatever weapon words it names.
 _MOVED = prefiltered(r"\b(arriv(?:e|ed|es|ing|al)|(?:re)?deploy(?:ed|s|ing|ment)|relocat(?:e|ed|es|ing|ion)|"
-                    r"moved|transferred|rotat(?:e|ed|ing|ion))\b", re.I)
+                    r"moved|transferred|rotat(?:e|ed|ing|ion)|"
+                    # ... or kept there: "60 warplanes are parked at the base, including drones"
+                    r"parked|massed|massing)\b", re.I)
+# Aircraft that land at a site arrive there ("four more F-16 jets landed at the base"); rockets that land hit it.
+_AIRCRAFT_LANDED = prefiltered(r"\b(?:jets?|warplanes?|aircraft|planes?|fighters|f-\d+s?|helicopters?)\b[^.;]{0,60}?"
+                              r"\b(?:landed|touched\s+down)\s+(?:at|in|on)\b", re.I)
+# A crowd that storms a site: a protest or a riot, not fire from DOMAIN.md's weapons.
+_PROTESTERS_STORMED = prefiltered(r"\b(?:protesters|demonstrators|supporters|crowds?|mobs?|rioters)\b[^.;]{0,80}?"
+                                 r"\b(?:stormed|storming|broke\s+into|besieged|torched)\s+(?:the\s+|its\s+)?"
+                                 r"(?:[\w.'’-]+\s+){0,3}$", re.I)
+# Weapons that police or troops seize, find or defuse: no attack was made with them.
+_SEIZED = prefiltered(r"\b(?:seiz(?:e|ed|es|ing|ure)|confiscat\w+|defus(?:e|ed|es|ing)|dismantl\w+)\b", re.I)
+# Forces at the site, named before as "the base", who fire from it: what follows is their fire's, not the attack's.
+_FIRE_FROM_THE_SITE = prefiltered(r"\b(?:troops|forces|soldiers|units?|batter(?:y|ies)|artillery|gunners)\s+"
+                                 r"(?:stationed\s+|based\s+)?(?:at|in)\s+the\s+(?:base|garrison|field|airport|site|"
+                                 r"facility|outpost|camp)\s+(?:\w+\s+){0,2}?(?:shelled|fired|struck|pounded|launched|"
+                                 r"bombarded|hit)\b", re.I)
+# A base described by the troops it hosts at the site ("a base hosting US troops at"): the site is where it is.
+_HOSTING = prefiltered(r"\b(?:hosting|housing|hosts|houses)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
 # Words before a site that make it where an attack came from, not what it hit.
 _ORIGIN = prefiltered(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)|deployed\s+(?:at|to|in)|"
                      r"took\s+off\s+from|launched\s+from|operating\s+(?:from|out\s+of)|departed|flew\s+from|"
@@ -178,7 +209,10 @@ _PARTICIPLE_HIT = prefiltered(r"^[^;!?,]{0,30}?\b(attacked|hit|struck|targeted|s
 _CAUSED_AFTER = prefiltered(r"^[^;!?]{0,40}?\b(?:as\s+a\s+result\s+of|caused\s+by|resulting\s+from)\b", re.I)
 _ATTACK_NOUN_AFTER = prefiltered(r"^[\W\w]{0,40}?\b(attack|strike|explosion|blast|bombing)s?\b", re.I)
 # "Air defences at the base intercepted a drone": what was aimed at the site was stopped there.
-_DEFENCES_AT = prefiltered(r"\b(?:air\s+)?defen[cs]es?\s+(?:systems?\s+)?(?:at|of|on|over)\s+(?:the\s+)?$", re.I)
+_DEFENCES_AT = prefiltered(r"\b(?:(?:air\s+)?defen[cs]es?\s+(?:systems?\s+)?|(?:counter|anti)-[\w-]+\s+systems?\s+)"
+                          r"(?:at|of|on|over)\s+(?:the\s+)?$", re.I)
+# "the base's defences shot down two drones": the site's own defences, named after it.
+_ITS_DEFENCES = re.compile(r"['’]s\s+(?:(?:air|missile)\s+)?(?:defen[cs]es?|(?:[\w-]+\s+)?systems?)\b", re.I)
 _STOPPED = prefiltered(r"^[^;!?]{0,120}?\b(intercepted|shot\s+down|downed|brought\s+down|destroyed)\b", re.I)
 # "the Green Zone, home to the U.S. Embassy": the site describes the place that was hit.
 _DESCRIBES_ANOTHER = prefiltered(r"\b(?:home\s+to|which\s+(?:houses|hosts|includes)|that\s+(?:houses|hosts))\s+"
@@ -204,6 +238,11 @@ _RELATIVE = re.compile(r"(?:where|which|who|whose|whom)\b", re.I)
 # The killing an attack avenges is its motive, not an attack on the place where it happened.
 _MOTIVE = prefiltered(r"\b(?:revenge|aveng\w*|retaliat\w*|reprisal|in\s+response|answer\w*|anniversary)\b[^;]{0,60}"
                      r"\b(?:killing|assassination|martyrdom|death|murder|slaying)s?\b[^;]*$", re.I)
+# A commemoration of an attack after the site in its clause: "families gathered on Tuesday to mark the first
+# anniversary of the attack": the day is the gathering's, the attack an old one.
+_COMMEMORATED = prefiltered(r"\b(?:mark(?:s|ed|ing)?|commemorat\w+|remember(?:s|ed|ing)?)\s+(?:the\s+)?(?:\w+\s+)?"
+                           r"anniversary\s+of\s+(?:the|this|that)\s+(?:\w+\s+){0,2}?(?:attacks?|strikes?|bombing|"
+                           r"assault)\b", re.I)
 # A toll counted over a country or a whole campaign, not one site's: "four people have been killed across the
 # country since the strikes began".
 _WIDER_TOLL_PHRASES = (
@@ -282,10 +321,14 @@ class _Draft:
 @dataclass(frozen=True, slots=True)
 class _Sentence:
     text: str
-    tokens: list[Token]
     mentions: list[Mention]
     is_title: bool = False
     carried_weapons: tuple[str, ...] = ()  # "It hit the outpost": what the sentence before named
+
+    @property
+    def tokens(self) -> list[Token]:
+        """Made when first asked for (the story's memo keeps them): only sentences naming a site are asked."""
+        return _tokens(self.text)
 
 
 def local_publish_time(story: Story, timezone: str) -> datetime:
@@ -319,6 +362,7 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
         return [], named
     drafts: list[_Draft] = []
     lead_days: dict[str, DayMention | None] = {}
+    last_told: tuple[int, date] | None = None  # the sentence that last told an attack's day, and that day
     unarmed = any(_UNARMED_DRONE.search(s.text) for s in sentences)
     for index, sentence in enumerate(sentences):
         for mention, clause in reported[index]:
@@ -332,7 +376,7 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
             site = gazetteer.sites[mention.site_id]
             published = local_publish_time(story, site.timezone)
             days = find_days(sentence.text, published)
-            chosen = _named_in_apposition(_day_for(days, clause, sentence.tokens[mention.start].start, sentence.text),
+            chosen = _named_in_apposition(_day_for(days, clause, _name_start(sentence, mention), sentence.text),
                                           days, sentence.text)
             if chosen is not None and chosen.old:
                 continue
@@ -373,6 +417,7 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
                     # "Ten were injured in two attacks late on Friday and early on Saturday": the toll told with
                     # two days is the first's; only a zero ("There were no injuries") holds for each.
                     _gather(draft, sentence, mention, clause, index, sentences, published, zeros_only=day is not chosen)
+                last_told = (index, first)
                 continue
             else:
                 draft = _latest_draft(drafts, site.id) if mention.strength == "anaphor" or not _has_recent_day(
@@ -380,6 +425,12 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
                 if draft is None and _told_as_earlier(sentence.text, clause):
                     continue  # "strikes on Friday in retaliation for the Tower 22 attack", "weeks after a drone
                     # attack on Tower 22": an earlier one, undated
+                if draft is None and last_told is not None and last_told[0] == index - 1 and _ALSO.search(
+                        _clause_text(sentence.text, clause)):
+                    # "... attacks had targeted the embassy on Tuesday. Three drones also targeted a facility near
+                    # the airport": the day the sentence before told.
+                    draft = _draft_for(drafts, site.id, last_told[1], explicit=True,
+                                       from_title=index == 0 and bool(story.title))
                 if draft is None:
                     if site.id not in lead_days:
                         lead_days[site.id] = _lead_day(sentences, published)
@@ -468,15 +519,28 @@ def _attack_mentions(sentence: _Sentence) -> list[tuple[Mention, Clause]]:
     for mention in sentence.mentions:
         if mention.site_id in chosen:
             continue
-        clause = _clause_of(sentence.text, sentence.tokens[mention.start].start)
+        clause = _clause_of(sentence.text, _name_start(sentence, mention))
         if _reports_attack(sentence, mention, clause):
             chosen[mention.site_id] = (mention, clause)
     return list(chosen.values())
 
 
+# A wire story's opening dateline: "BAGHDAD (Agency) - ", "KABUL, July 22 (Agency) - ".
+_DATELINE = re.compile(r"[A-Z][A-Z .'/-]+(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{1,40}\)\s*)?[-–—]\s+")
+
+
 def _name_start(sentence: _Sentence, mention: Mention) -> int:
     """Where the name starts in the text, its article included: "at al-Tanf" reads "at" before the name."""
     start = mention.start
+    if start == 0:  # a dateline is never part of a name: "BAGHDAD (Agency) - Rockets landed near the U.S. Embassy"
+        dateline = _DATELINE.match(sentence.text)
+        if dateline and dateline.end() < sentence.tokens[mention.end - 1].start:
+            # The name is the run of capitalised words (and "in", "of") that ends the mention: "the U.S. Embassy in
+            # Baghdad", not the dateline's city the name's city was matched to.
+            start = mention.end - 1
+            while start > 0 and sentence.tokens[start - 1].start >= dateline.end() and (
+                    sentence.tokens[start - 1].text[:1].isupper() or sentence.tokens[start - 1].norm in ("in", "of")):
+                start -= 1
     while start > 0:
         previous = sentence.tokens[start - 1]
         glued = sentence.text[previous.end:previous.end + 1] == "-"  # "al-", "at-", "ad-"
@@ -486,32 +550,55 @@ def _name_start(sentence: _Sentence, mention: Mention) -> int:
     return sentence.tokens[start].start
 
 
-_tokens = per_story(tokenize)  # count_casualties reads most of these sentences again
+_tokens = per_story(tokenize)  # a sentence's tokens, made once a story, for the few sentences that need them
+_words = per_story(words)  # every sentence's words as written and their norms: no Token objects
+_NATIONALITY_WORDS = frozenset().union(*NATIONALITY_GROUPS)
 
 
 def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
+    """Each sentence with the sites it names. Most sentences of a story that names a site name none: they are
+    read by their words alone, and tokenized only when a name, a nationality or a word referring back to a
+    site named before ("the base") may stand in them (~1 us a token)."""
     # Split here, not when the feed is read: most stories name no site, and the first look needs no sentences.
     body = split_sentences(story.text)
     texts = [story.title, *body] if story.title else list(body)
-    tokenised = [_tokens(text) for text in texts]
-    story_words = Counter(t.norm for tokens in tokenised for t in tokens)
+    looked = [_words(text) for text in texts]
+    story_words = Counter(norm for _, norms in looked for norm in norms)
     sentences: list[_Sentence] = []
     recent: list[tuple[int, str]] = []  # (sentence index, site id) of named mentions, newest last
     learned: dict[str, frozenset[str]] = {}  # words the story itself gives a site's kind by: "installation"
-    for index, (text, tokens) in enumerate(zip(texts, tokenised, strict=True)):
-        mentions = gazetteer.find(tokens, story_words)
-        mentions += gazetteer.find_by_nationality(tokens, story_words, named=(m.site_id for m in mentions))
+    for index, (text, (written, norms)) in enumerate(zip(texts, looked, strict=True)):
+        distinct = set(norms)
+        # Gazetteer.find, with the first look asked of the words before any token is made.
+        mentions = gazetteer.find_in_every_word(_tokens(text), story_words) \
+            if gazetteer.may_name_a_site(written, norms) else []
+        if not distinct.isdisjoint(_NATIONALITY_WORDS):
+            mentions += gazetteer.find_by_nationality(_tokens(text), story_words,
+                                                      named=(m.site_id for m in mentions))
         for mention in mentions:
-            learned[mention.site_id] = learned.get(mention.site_id, frozenset()) | _kind_named_by(tokens, mention)
-        mentions += _anaphors(tokens, mentions, recent, index, gazetteer, learned)
+            learned[mention.site_id] = learned.get(mention.site_id, frozenset()) | _kind_named_by(_tokens(text),
+                                                                                                 mention)
+        if _may_refer_back(distinct, mentions, recent, index, gazetteer, learned):
+            mentions += _anaphors(_tokens(text), mentions, recent, index, gazetteer, learned)
         mentions.sort(key=lambda m: m.start)
         for mention in mentions:
             if mention.strength == "name":
                 recent.append((index, mention.site_id))
         carried = tuple(_weapons_in(texts[index - 1])) if index > 0 and _PRONOUN_HIT.match(text) else ()
-        sentences.append(_Sentence(text, tokens, mentions, is_title=index == 0 and bool(story.title),
+        sentences.append(_Sentence(text, mentions, is_title=index == 0 and bool(story.title),
                                    carried_weapons=carried))
     return sentences
+
+
+def _may_refer_back(distinct: set[str], named: list[Mention], recent: list[tuple[int, str]], index: int,
+                    gazetteer: Gazetteer, learned: dict[str, frozenset[str]]) -> bool:
+    """Whether _anaphors can find anything in a sentence of these words: "the" or "its", and a word by which a
+    site named in it or a few sentences back may be referred to."""
+    if "the" not in distinct and "its" not in distinct:
+        return False
+    told = {site_id for at, site_id in recent if index - at <= _ANAPHOR_WINDOW} | {m.site_id for m in named}
+    return any(not distinct.isdisjoint(gazetteer.anchor_words(site_id)) or
+               not distinct.isdisjoint(learned.get(site_id, ())) for site_id in told)
 
 
 # A sentence whose subject is the weapon just told: "It hit the outpost early Sunday morning".
@@ -646,8 +733,12 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
     # "rockets fired at forces at X", "rockets landed near forces at X" and "troops at X were attacked" aim at
     # the site; "artillery based at X fired" starts there; "forces at X brought down missiles" defend it.
     after = text[sentence.tokens[mention.end - 1].end:]
-    defended = bool(_STATIONED.search(before) and _DEFENDED.match(after))
+    # ("counter-rocket systems at X shot down a drone", "the base's defences shot down": the site's defences.)
+    defended = bool((_STATIONED.search(before) or _DEFENCES_AT.search(before) or _ITS_DEFENCES.match(after)) and
+                    _DEFENDED.match(after))
     # ("an attack on US and coalition forces at the Tanf base": the forces there are what was aimed at.)
+    if origin and _HOSTING.search(before[:origin.start()]):
+        origin = None  # "struck an Iraqi base hosting US troops at Baghdad's airport": the base there was hit
     if origin and not defended and not re.search(r"\b(at|on|near|targeting|targeted|against|hit|struck|attacked|"
                                                  r"toward|towards)\s+"
                                                  r"(?:the\s+)?"
@@ -656,6 +747,8 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False
     if _MOTIVE.search(text[:site_at]):
         return False  # "in revenge for the January 3 killing of Soleimani at Baghdad airport": the motive
+    if _COMMEMORATED.search(text, site_at, next((b for a, b in clause if a <= site_at < b), len(text))):
+        return False  # "... the drone strike on Tower 22 gathered on Tuesday to mark the anniversary of the attack"
     if _STATIONED.search(before) and _FIRED_ELSEWHERE.match(after) and not defended:
         return False  # "U.S. troops at the al-Tanf garrison fired rockets at a depot": the site's own fire
     if _HYPOTHETICAL.search(clause_text) and not _EVENT.search(_UNREAL.sub(" ", clause_text)):
@@ -666,6 +759,8 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False  # "the coalition denied that rockets had hit the base"
     if _PLACE_NEAR.search(text[max(0, site_at - 70):site_at]):
         return False  # "gunmen opened fire on a checkpoint near Camp Taji": the checkpoint, not the base
+    if _A_PLACE_IN.search(text[max(0, site_at - 60):site_at]) and not _WITH_ITS_KIND.match(text, site_at):
+        return False  # "a U.S. base in Erbil": a base somewhere in the city, not Erbil's airport
     if _SPEAKER_AFTER.match(after) and _TRAILING_SUBJECT.search(text, max(0, site_at - 60),
                                                                 sentence.tokens[mention.end - 1].end):
         return False  # "A facility at the airport was attacked, the U.S. embassy said": the speaker, not the target
@@ -676,6 +771,12 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False  # "the Harir base near Erbil airport": Erbil airport says where Harir is
     if _NOT_ATTACK.search(clause_text) and not (_EVENT.search(clause_text) or weapons):
         return False
+    if set(weapons) <= {"airstrike"} and _AIRCRAFT_LANDED.search(clause_text):
+        return False  # "F-16 jets bought from the United States landed at Balad air base": a delivery
+    if _PROTESTERS_STORMED.search(text[max(0, site_at - 160):site_at]):
+        return False  # "supporters of a militia stormed the U.S. Embassy compound": a crowd, not armed fire
+    if _SEIZED.search(clause_text) and not _EVENT.search(clause_text):
+        return False  # "police seize bomb cars in Abqaiq raid": weapons found before they were used
     if _MOVED.search(clause_text) and not _EVENT.search(clause_text):
         return False  # "fighter jets arrive at the base": aircraft or launchers moved there
     if _GENERAL.search(text) and not _EVENT.search(clause_text):
@@ -945,6 +1046,8 @@ def _has_recent_day(days: list[DayMention]) -> bool:
 
 _AGAIN = prefiltered(r"\b(again|for\s+the\s+(?:second|third|fourth|fifth)\s+time|fresh|renewed|yet\s+another|"
                     r"another\s+(?:\w+\s+){0,2}(?:attacks?|strikes?))\b", re.I)
+# An attack told as one more of the same day: "Drones also targeted ...".
+_ALSO = prefiltered(r"\balso\s+(?:\w+\s+)?(?:targeted|struck|hit|attacked|shelled|fell|landed|came\s+under)\b", re.I)
 # A clause that tells what came before ("after U.S. strikes on Sunday") dates that, not the attack.
 _EARLIER_EVENT = prefiltered(r"(?:after|following|since|days\s+after|in\s+(?:response|retaliation|reprisal))\b", re.I)
 
@@ -967,6 +1070,14 @@ _PAGE_CLOCK = re.compile(r"[\W\d_]*(?:(?:monday|tuesday|wednesday|thursday|frida
                          r"jul|aug|sept?|oct|nov|dec|updated|published|posted|am|pm|gmt|utc)[\W\d_]*)+", re.I)
 
 
+# What an attack left behind, told before it: "production at the field returned to normal after a drone hit a storage
+# tank late on Thursday": the day in the "after" clause is the attack's, not an earlier event's.
+_AFTERMATH = prefiltered(r"\b(?:production|operations?|output|flights?|gas\s+flows?|supplies|power)\b[^.;]{0,60}?\b"
+                        r"(?:resum\w*|returned\s+to\s+normal|restored|halted|suspended|stopped|shut(?:\s+down)?)\s+"
+                        r"after\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:drones?|rockets?|missiles?|mortars?|"
+                        r"uavs?|(?:air)?strikes?)\b", re.I)
+
+
 def _lead_day(sentences: list[_Sentence], published: datetime) -> DayMention | None:
     """The day a story's opening gives ("officials said on Wednesday"): it dates attacks told without one."""
     for sentence in sentences[:4]:
@@ -974,8 +1085,8 @@ def _lead_day(sentences: list[_Sentence], published: datetime) -> DayMention | N
             continue  # "| 18 May 2024, Saturday |": when the page was served, not what it tells
         for day in find_days(sentence.text, published):
             clause = _clause_text(sentence.text, _clause_of(sentence.text, day.start))
-            if (day.day is not None or day.old) and not _EARLIER_EVENT.match(clause.lstrip(" ,")) and \
-                    not _is_motive_day(sentence.text, day):
+            earlier = _EARLIER_EVENT.match(clause.lstrip(" ,")) and not _AFTERMATH.search(sentence.text)
+            if (day.day is not None or day.old) and not earlier and not _is_motive_day(sentence.text, day):
                 return day  # an old one too: "A year ago today, Iran fired ..." opens a look back
     return None
 
@@ -1035,6 +1146,8 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
             break
         if _tells_another_event(follower.text, draft.day, published):
             break  # "This comes after the missile strike on Monday night, which killed four": another attack
+        if _FIRE_FROM_THE_SITE.search(follower.text):
+            break  # "U.S. forces at the base then shelled a village, wounding four": the site's own fire, its toll
         claim = _claim_in(follower.text)
         toll = _add_toll(draft, follower.text, zeros_only)
         if toll or claim:
@@ -1124,8 +1237,8 @@ def _tells_another_event(text: str, day: date | None, published: datetime) -> bo
     attacks ("87 attacks since October 17, causing 66 injuries")."""
     if _ANOTHER_EVENT.match(text) or _OTHER_ATTACK.search(text) or _GENERAL.search(text):
         return True
-    return any(d.old or (d.day is not None and d.day != day and not d.is_report_date)
-               for d in find_days(text, published))
+    return any(d.old or d.before_today or (d.day is not None and d.day != day and not d.is_report_date)
+               for d in find_days(text, published))  # (before_today: "the week before", "last week")
 
 
 # "The shelling followed a rocket attack on the base": what stands before these words answered the attack.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.matcher.prefilter import prefiltered
 from bot.matcher.story_memo import per_story
-from bot.matcher.tokens import tokenize
+from bot.matcher.tokens import words
 
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -34,6 +34,7 @@ PERSON_NOUNS = frozenset({
     "engineers", "engineer", "diplomats", "diplomat", "citizens", "nationals", "individuals", "pilots",
     "service", "them", "medic", "medics", "doctor", "doctors", "nurse", "nurses", "driver", "drivers",
     "journalist", "journalists", "technician", "technicians", "subcontractor", "subcontractors",
+    "defender", "defenders",
     # people named by where they are from: "two Americans and a Briton"
     "briton", "britons", "afghan", "afghans", "syrian", "syrians", "kurd", "kurds", "saudi", "saudis",
     "jordanian", "jordanians", "yemeni", "yemenis", "foreigner", "foreigners", "expatriate", "expatriates",
@@ -87,7 +88,9 @@ _NO_ONE = prefiltered(r"\b(?:no\s*(?:one|body)|nobody|none\s+of\s+(?:the\s+)?\w+
 _NO_PEOPLE = prefiltered(r"\bno\s+(?:[\w.-]+\s+){0,5}?(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?"
                         r"(killed|hurt|injured|wounded|harmed)(?:\s+(?:or|nor|and)\s+(killed|hurt|injured|wounded|"
                         r"harmed))?", re.I)
-_NO_NOUN = prefiltered(r"\bno\s+(?:immediate\s+)?(?:reported\s+)?(injuries|deaths|fatalities|dead|wounded)\b"
+# ("exploded inside the base without causing any injuries": none, as "no injuries" is)
+_NO_NOUN = prefiltered(r"\b(?:no\s+|without\s+(?:causing\s+|leaving\s+)?(?:any\s+)?)(?:immediate\s+)?(?:reported\s+)?"
+                      r"(injuries|deaths|fatalities|dead|wounded)\b"
                       r"(?!\s+(?:were\s+)?(?:immediately\s+)?reported)", re.I)
 _NO_NOUN_REPORTED = prefiltered(r"\bno\s+(injuries|deaths|fatalities)\s+(?:were\s+|have\s+been\s+)?reported",
                                re.I)
@@ -154,7 +157,7 @@ _TREATED_FOR = prefiltered(r"\b(\w+)\s+(?:[\w.]+\s+){0,3}?(?:received|receiving|
                           r"(?:injur(?:y|ies)|wounds|concussions?)\b", re.I)
 
 
-_tokens = per_story(tokenize)  # the sentences a story reads are mostly the ones it tokenized already
+_words = per_story(words)  # the sentences a story reads are mostly the ones whose words it read already
 
 
 @per_story
@@ -164,7 +167,7 @@ def count_casualties(sentence: str) -> Toll:
     none = _NO_CASUALTIES.search(sentence)
     if none and _BUT.search(sentence, 0, none.start()) and ";" not in sentence[:none.start()]:
         return Toll(0, 0, False)
-    words = [t.norm for t in _tokens(sentence)]
+    words = _words(sentence)[1]  # shared: never changed
     killed: list[int] = []
     wounded: list[int] = []
     for index, word in enumerate(words):
@@ -225,7 +228,7 @@ def _toll_counts_wounded(kind: str | None, before: str) -> bool:
     ...; the toll later rose to ten"). A bare toll otherwise counts the dead."""
     if kind:
         return kind.lower() == "injury"
-    counted = {t.norm for t in tokenize(before)}
+    counted = set(words(before)[1])
     return bool(counted & WOUNDED_WORDS) and not counted & KILLED_WORDS
 
 
@@ -235,7 +238,7 @@ def _raised_figures(sentence: str, killed: list[int], wounded: list[int]) -> boo
     found = False
     for match in _RAISED_TO.finditer(sentence):
         value = _number(match.group(1).lower())
-        before = [t.norm for t in tokenize(sentence[:match.start()])]
+        before = words(sentence[:match.start()])[1]
         what = next((w for w in reversed(before) if w in KILLED_WORDS or w in WOUNDED_WORDS), None)
         if value is None or what is None:
             continue

@@ -38,9 +38,10 @@ OLD_PHRASES = ("last year", "years ago", "a year ago", "months ago", "last month
 # Phrases that say "recently" without naming a day.
 VAGUE_RECENT = ("this week", "earlier this week", "in the past 24 hours", "in recent days", "last week",
                 "over the weekend", "this weekend", "past few days", "past week", "earlier this month",
-                "last weekend", "the previous week")
+                "last weekend", "the previous week", "the week before", "a week earlier", "a week before")
 # Of those, the ones that rule the publish day out: an attack told with one of them alone is an earlier one.
-VAGUE_PAST = frozenset({"earlier this week", "last week", "earlier this month", "last weekend", "the previous week"})
+VAGUE_PAST = frozenset({"earlier this week", "last week", "earlier this month", "last weekend", "the previous week",
+                        "the week before", "a week earlier", "a week before"})
 _SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 # How old an attack may be and still be news rather than background.
 RECENT_DAYS = 14
@@ -60,12 +61,13 @@ _PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
     ("numeric", prefiltered(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")),
     ("holiday", prefiltered(r"\b(" + "|".join(re.escape(name).replace("'", "['’]?").replace(r"\ ", r"\s+")
                                        for name in HOLIDAYS) + r")\b", re.I)),
-    ("weekday", prefiltered(r"\b(?:(early|late|last|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|friday|"
-                           r"saturday|sunday)(?:['’]s)?(?:\s+(morning|afternoon|evening|night|overnight))?\b", re.I)),
+    ("weekday", prefiltered(r"\b(?:(early|late|last|final|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|"
+                           r"friday|saturday|sunday)(?:['’]s)?(?:\s+(morning|afternoon|evening|night|overnight))?\b",
+                           re.I)),
     ("month_year", prefiltered(rf"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\s+(\d{{4}})\b",
                               re.I)),
     ("year", prefiltered(r"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?((?:19|20)\d{2})\b", re.I)),
-    ("month", prefiltered(rf"\b(?:in|since|during|(?:at\s+)?the\s+(?:end|beginning|start|middle)\s+of)\s+"
+    ("month", prefiltered(rf"\b(?:in|since|during|last|(?:at\s+)?the\s+(?:end|beginning|start|middle)\s+of)\s+"
                          rf"(?:early\s+|late\s+|mid-?)?{_MONTH}\b(?!\s+\d)", re.I)),
     ("days_ago", prefiltered(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+(?:ago|earlier|before|after|"
                             r"prior)\b", re.I)),
@@ -77,6 +79,9 @@ _PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
                        re.I)),
     ("relative", prefiltered(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True))
                             + r")\b", re.I)),
+    # "at around 11:45 p.m. local time", no day named: the last such hour at the site before the story was served.
+    ("local_clock", prefiltered(r"\bat\s+(?:about\s+|around\s+|approximately\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*"
+                               r"([ap])\.?\s?m\.?\s+local\s+time\b", re.I)),
 )
 # A dateline opens a story with where and when it was filed ("TEHRAN, Jan. 8 (PH) -", "Baghdad June 26 2022:"):
 # the filing day, never the attack's.
@@ -151,6 +156,8 @@ def possible_kinds(sentence: str) -> frozenset[str] | set[str]:
             kinds.add("vague")
         if any(word in lower for word in RELATIVE_WORDS):
             kinds.add("relative")
+    if "local time" in lower:
+        kinds.add("local_clock")
     if any(word in lower for word in HOLIDAY_WORDS):
         kinds.add("holiday")
     if any(word in lower for word in OLD_WORDS):
@@ -245,7 +252,7 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
         qualifier = (match.group(1) or "").lower()
         weekday = WEEKDAYS.index(match.group(2).lower())
         back = (today.weekday() - weekday) % 7
-        if qualifier == "last" and back == 0:
+        if qualifier in ("last", "final") and back == 0:  # "final Friday": a spinner's "last Friday"
             back = 7
         return today - timedelta(days=back), False
     if kind == "days_ago":
@@ -256,6 +263,8 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
         back = RELATIVE_DAYS[match.group(1).lower()]
         if back == 0 and _later_than_published(match, published_local):
             back = 1  # "today at 10:31 p.m. local time" in a brief published at 02:30: the writer's today, not ours
+        if back == 0 and match.group(1).lower() == "at dawn" and published_local.hour < _DAWN_HOUR:
+            back = 1  # "at dawn" in a copy served at midnight: no dawn has come yet that day, so the one before
         return today - timedelta(days=back), False
     if kind in ("month_day", "day_month"):
         month_word, day_text = (match.group(1), match.group(2)) if kind == "month_day" else (
@@ -289,12 +298,19 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
         month = MONTHS[match.group(1).lower().rstrip(".")]
         if match.group(1).lower() in ("may", "mar") and match.group(1)[0].islower():
             return None  # "in may", "mar": verbs, not months
-        return None, month != today.month
+        # "last June" read in March, "last March" read in March: a month gone by, or a year ago
+        return None, month != today.month or match.group(0).lower().startswith("last")
+    if kind == "local_clock":
+        hour = int(match.group(1)) % 12 + (12 if match.group(3).lower() == "p" else 0)
+        later = (hour, int(match.group(2) or 0)) > (published_local.hour, published_local.minute)
+        return today - timedelta(days=1 if later else 0), False
     if kind == "old":
         return None, True
     return None, False  # vague but recent
 
 
+# The earliest local hour dawn comes in the region: a story published before it tells of the dawn before.
+_DAWN_HOUR = 4
 # A local clock time right after a word for the publish day: "today at approximately 10:31 p.m. local time".
 _LOCAL_CLOCK = re.compile(r"\s+(?:at\s+)?(?:about\s+|around\s+|approximately\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*"
                           r"([ap])\.?\s?m\.?\s+local\s+time\b", re.I)

@@ -131,7 +131,13 @@ def copy_score(first: tuple[str, ...], second: tuple[str, ...], site_words: froz
     too few of them. A one-line brief is nearly all generic words, so it is judged on all its words against
     a text of about its length (the pipeline then refuses a "copy" that reports an attack its original does
     not: two templated briefs about two days read alike)."""
-    short, long = sorted((distinctive(first, site_words), distinctive(second, site_words)), key=len)
+    return _copy_score(first, distinctive(first, site_words), second, site_words)
+
+
+def _copy_score(first: tuple[str, ...], first_distinctive: tuple[str, ...], second: tuple[str, ...],
+                site_words: frozenset[str]) -> float:
+    """copy_score, given the first text's distinctive words (a story is scored against each candidate)."""
+    short, long = sorted((first_distinctive, distinctive(second, site_words)), key=len)
     if len(short) < MIN_SHARED_WORDS:
         # Both ways: a brief is a copy of a text of about its length, or of the lead of a longer one (a
         # trimmed copy keeps the title and first sentences), never of words scattered through a long story.
@@ -166,10 +172,12 @@ def ranked_originals(story: Story, words: tuple[str, ...], candidates: Iterable[
     """The earlier stories this one may copy or update, best first: an earlier version of the same entry
     (same link or guid) first, then copies by score."""
     scored: list[tuple[float, Candidate]] = []
+    own: tuple[str, ...] | None = None  # the story's distinctive words, made for the first candidate
     for candidate in candidates:
         if candidate.key == story.key or (story.url and candidate.url == story.url):
             return [candidate]
-        score = copy_score(words, candidate.words, site_words)
+        own = distinctive(words, site_words) if own is None else own
+        score = _copy_score(words, own, candidate.words, site_words)
         if score >= COPY_THRESHOLD:
             scored.append((score, candidate))
     scored.sort(key=lambda item: (-item[0], item[1].story_id))

@@ -94,7 +94,10 @@ def decide(analysis: StoryAnalysis, candidates: Iterable[Candidate], incidents: 
     pending: dict[int, IncidentState] = {}
     next_new = -1
     touched: dict[int, Report] = {}
-    for attack in analysis.attacks:
+    # Of a story's attacks on one site, the one on an incident's own day takes that incident first: another day
+    # told beside it ("rockets on Sunday; on Saturday, drones") may not redate it away.
+    for attack in sorted(analysis.attacks, key=lambda a: not any(
+            i.site_id == a.site_id and i.day == a.day for i in incidents)):
         report = _report(story, source, attack, is_copy)
         # Attacks of one story were already told apart by (site, day): match only earlier incidents.
         incident = match_incident(attack, list(state.values()))

@@ -65,6 +65,8 @@ def clean_text(raw: str) -> str:
     paragraphs = _mend_lines([line for line in lines if line])
     if len(paragraphs) == 1:  # a one-paragraph brief that ends in its photo credit: its sentences are the story
         paragraphs = [_before_caption(paragraphs[0])]
+    else:  # a paragraph that tells who said it before its credit is the story's, as some outlets print every one
+        paragraphs = [_before_caption(p) if _reported_before_credit(p) else p for p in paragraphs]
     return "\n\n".join(p for p in paragraphs if p and not is_apart_from_story(p))
 
 
@@ -103,6 +105,15 @@ def _before_caption(paragraph: str) -> str:
         return paragraph
     ends = [m.end() for m in re.finditer(r"[.!?][\"'”’)]*\s", paragraph[:found.start()])]
     return paragraph[:ends[-1]].strip() if ends else paragraph
+
+
+# An attribution that ends a sentence: "..., an Iraqi military statement said." A caption shows, it does not quote.
+_ATTRIBUTED = re.compile(r"\b(?:said|says|told|reported|announced|confirmed)\b[^.!?]{0,40}[.!?][\"'”’)]*\s*$", re.I)
+
+
+def _reported_before_credit(paragraph: str) -> bool:
+    found = _CAPTION.search(paragraph) if len(paragraph) <= CAPTION_MAX else None
+    return found is not None and bool(_ATTRIBUTED.search(paragraph, 0, found.start()))
 
 
 def clean_title(raw: str) -> str:

@@ -6,13 +6,15 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.matcher.dedupe import Candidate
 from bot.matcher.pipeline import StoryAnalysis
 from bot.matcher.reconcile import IncidentOutcome, StoredStory
 from bot.models import IncidentFacts, IncidentState, Site, Story
+
+HEARTBEATS_KEPT = timedelta(days=7)  # a process gone longer than this is forgotten (one row per process)
 
 
 def story_digest(story: Story) -> str:
@@ -57,6 +59,7 @@ class FeedHealth:
     next_poll: datetime | None
     flagged: bool  # failing long enough to be shown in /status and announced once
     added_by_command: bool
+    listed_url: str | None = None  # the URL it was listed by, when a permanent redirect moved it
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +198,14 @@ class Store(Protocol):
         ...
 
     def outbox_depth(self) -> int:
+        ...
+
+    def beat(self, name: str, now: datetime) -> None:
+        """Record that the named work ran now (a heartbeat); beats a week old are forgotten."""
+        ...
+
+    def last_beat(self, prefix: str) -> datetime | None:
+        """The newest heartbeat of any name starting with `prefix`."""
         ...
 
     def feeds(self) -> list[FeedHealth]:

@@ -173,4 +173,27 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX notices_waiting ON notices(id) WHERE taken_at IS NULL;
     """,
+    # 10: the search index is written again only when a story's title or text changes, not when the story is
+    # marked a copy or its attacks are stored again (every attack report was indexed twice).
+    """
+    DROP TRIGGER stories_search_update;
+    CREATE TRIGGER stories_search_update AFTER UPDATE OF title, text ON stories
+    WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
+        INSERT INTO story_search(story_search, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO story_search(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    """,
+    # 11: a feed moved by a permanent redirect remembers the URL the config file or /feeds add gave: a restart
+    # keeps polling the moved feed, with its validators and the entries it has read, not the old URL afresh.
+    """
+    ALTER TABLE feeds ADD COLUMN listed_url TEXT;
+    """,
+    # 12: heartbeats: when each process last ran its delivery, so that a health check can tell alerts waiting on a
+    # stuck or dead delivery from alerts waiting out a Discord outage.
+    """
+    CREATE TABLE heartbeats (
+        name TEXT PRIMARY KEY,       -- what ran, and where: delivery@host:pid
+        at TEXT NOT NULL
+    );
+    """,
 )

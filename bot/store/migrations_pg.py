@@ -178,4 +178,35 @@ MIGRATIONS_PG: tuple[str, ...] = (
     );
     CREATE INDEX notices_waiting ON notices(id) WHERE taken_at IS NULL;
     """,
+    # 10: the search index is written again only when a story's title or text changes, not when the story is
+    # marked a copy or its attacks are stored again (every attack report was indexed twice). PostgreSQL computes
+    # a generated column again on every update of its row: the column becomes a plain one, kept by triggers.
+    """
+    ALTER TABLE stories ALTER COLUMN search DROP EXPRESSION;
+    CREATE FUNCTION sitewatch_story_search() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.search := setweight(to_tsvector('simple', sitewatch_fold(NEW.title)), 'A') ||
+                      setweight(to_tsvector('simple', sitewatch_fold(NEW.text)), 'B');
+        RETURN NEW;
+    END
+    $$;
+    CREATE TRIGGER stories_search_insert BEFORE INSERT ON stories
+        FOR EACH ROW EXECUTE FUNCTION sitewatch_story_search();
+    CREATE TRIGGER stories_search_update BEFORE UPDATE OF title, text ON stories
+        FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.text IS DISTINCT FROM NEW.text)
+        EXECUTE FUNCTION sitewatch_story_search();
+    """,
+    # 11: a feed moved by a permanent redirect remembers the URL the config file or /feeds add gave: a restart
+    # keeps polling the moved feed, with its validators and the entries it has read, not the old URL afresh.
+    """
+    ALTER TABLE feeds ADD COLUMN listed_url TEXT;
+    """,
+    # 12: heartbeats: when each process last ran its delivery, so that a health check can tell alerts waiting on a
+    # stuck or dead delivery from alerts waiting out a Discord outage.
+    """
+    CREATE TABLE heartbeats (
+        name TEXT PRIMARY KEY,       -- what ran, and where: delivery@host:pid
+        at TIMESTAMPTZ NOT NULL
+    );
+    """,
 )

@@ -24,6 +24,7 @@ from bot.matcher.pipeline import StoryAnalysis
 from bot.matcher.reconcile import IncidentOutcome, StoredStory
 from bot.models import IncidentState, Report, Site, Source, Story
 from bot.store.base import (
+    HEARTBEATS_KEPT,
     FeedHealth,
     FoundStory,
     PendingAlert,
@@ -430,6 +431,16 @@ class PostgresStore:
         row = self._row("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL")
         return int(row["n"]) if row else 0
 
+    def beat(self, name: str, now: datetime) -> None:
+        with self._db.transaction():
+            self._run("INSERT INTO heartbeats (name, at) VALUES (%s, %s) "
+                      "ON CONFLICT (name) DO UPDATE SET at = excluded.at", (name, now))
+            self._run("DELETE FROM heartbeats WHERE at < %s", (now - HEARTBEATS_KEPT,))
+
+    def last_beat(self, prefix: str) -> datetime | None:
+        row = self._row("SELECT MAX(at) AS at FROM heartbeats WHERE starts_with(name, %s)", (prefix,))
+        return row["at"] if row else None
+
     def parked_alerts(self) -> int:
         row = self._row("SELECT COUNT(*) AS n FROM outbox WHERE parked_at IS NOT NULL")
         return int(row["n"]) if row else 0
@@ -533,14 +544,18 @@ class PostgresStore:
                            [(url, digest) for digest in digests])
 
     def ensure_feed(self, url: str, name: str | None, *, added_by_command: bool = False) -> None:
+        if self._run("UPDATE feeds SET name = COALESCE(%s, name) WHERE listed_url = %s", (name, url)):
+            return  # listed by this URL, and moved since by a permanent redirect: kept where it went
         self._run("""INSERT INTO feeds (url, name, added_by_command) VALUES (%s, %s, %s)
                      ON CONFLICT (url) DO UPDATE SET name = COALESCE(excluded.name, feeds.name)""",
                   (url, name, added_by_command))
 
     def remove_feed(self, url: str) -> bool:
+        """By its URL, or by the one it was listed by before a permanent redirect moved it."""
         with self._db.transaction():
-            self._run("DELETE FROM feed_entries WHERE feed_url = %s", (url,))  # added again, read afresh
-            return self._run("DELETE FROM feeds WHERE url = %s", (url,)) > 0
+            self._run("DELETE FROM feed_entries WHERE feed_url IN (SELECT url FROM feeds WHERE url = %s OR "
+                      "listed_url = %s)", (url, url))  # added again, read afresh
+            return self._run("DELETE FROM feeds WHERE url = %s OR listed_url = %s", (url, url)) > 0
 
     def feeds(self) -> list[FeedHealth]:
         return [_feed_health(r) for r in self._rows('SELECT * FROM feeds ORDER BY url COLLATE "C"')]  # SQLite's order
@@ -612,8 +627,8 @@ class PostgresStore:
 
     def _move_feed(self, url: str, new_url: str) -> None:
         """SQLite's UPDATE OR IGNORE: a row whose new key is taken stays where it was."""
-        self._run("UPDATE feeds SET url = %s WHERE url = %s AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = %s)",
-                  (new_url, url, new_url))
+        self._run("UPDATE feeds SET url = %s, listed_url = COALESCE(listed_url, %s) WHERE url = %s AND NOT EXISTS "
+                  "(SELECT 1 FROM feeds WHERE url = %s)", (new_url, url, url, new_url))
         self._run("""UPDATE feed_entries e SET feed_url = %s WHERE e.feed_url = %s AND NOT EXISTS
                      (SELECT 1 FROM feed_entries t WHERE t.feed_url = %s AND t.digest = e.digest)""",
                   (new_url, url, new_url))
@@ -682,7 +697,8 @@ def _feed_health(r: Row) -> FeedHealth:
     return FeedHealth(
         url=r["url"], name=r["name"], etag=r["etag"], last_modified=r["last_modified"], last_poll=r["last_poll"],
         last_success=r["last_success"], last_error=r["last_error"], consecutive_failures=r["consecutive_failures"],
-        next_poll=r["next_poll"], flagged=r["flagged"], added_by_command=r["added_by_command"])
+        next_poll=r["next_poll"], flagged=r["flagged"], added_by_command=r["added_by_command"],
+        listed_url=r["listed_url"])
 
 
 def _stored_incident(row: Row) -> StoredIncident:

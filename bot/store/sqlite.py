@@ -19,7 +19,15 @@ from bot.matcher.dedupe import Candidate
 from bot.matcher.pipeline import StoryAnalysis
 from bot.matcher.reconcile import IncidentOutcome, StoredStory
 from bot.models import IncidentState, Report, Site, Source, Story
-from bot.store.base import FeedHealth, FoundStory, PendingAlert, PostedMessage, StoredIncident, story_digest
+from bot.store.base import (
+    HEARTBEATS_KEPT,
+    FeedHealth,
+    FoundStory,
+    PendingAlert,
+    PostedMessage,
+    StoredIncident,
+    story_digest,
+)
 from bot.store.migrations import MIGRATIONS
 from bot.store.records import (
     MAX_SEARCH_TERM_LENGTH,
@@ -376,6 +384,16 @@ class SQLiteStore:
         return int(self._db.execute(
             "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL").fetchone()[0])
 
+    def beat(self, name: str, now: datetime) -> None:
+        self._db.execute("INSERT INTO heartbeats (name, at) VALUES (?, ?) "
+                         "ON CONFLICT(name) DO UPDATE SET at = excluded.at", (name, _iso(now)))
+        self._db.execute("DELETE FROM heartbeats WHERE at < ?", (_iso(now - HEARTBEATS_KEPT),))
+
+    def last_beat(self, prefix: str) -> datetime | None:
+        row = self._db.execute("SELECT MAX(at) FROM heartbeats WHERE substr(name, 1, ?) = ?",
+                               (len(prefix), prefix)).fetchone()
+        return _moment(row[0]) if row else None
+
     def parked_alerts(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM outbox WHERE parked_at IS NOT NULL").fetchone()[0])
 
@@ -469,13 +487,17 @@ class SQLiteStore:
             raise
 
     def ensure_feed(self, url: str, name: str | None, *, added_by_command: bool = False) -> None:
+        if self._db.execute("UPDATE feeds SET name = COALESCE(?, name) WHERE listed_url = ?", (name, url)).rowcount:
+            return  # listed by this URL, and moved since by a permanent redirect: kept where it went
         self._db.execute("""INSERT INTO feeds (url, name, added_by_command) VALUES (?, ?, ?)
                             ON CONFLICT(url) DO UPDATE SET name = COALESCE(excluded.name, feeds.name)""",
                          (url, name, int(added_by_command)))
 
     def remove_feed(self, url: str) -> bool:
-        self._db.execute("DELETE FROM feed_entries WHERE feed_url = ?", (url,))  # added again, read afresh
-        return self._db.execute("DELETE FROM feeds WHERE url = ?", (url,)).rowcount > 0
+        """By its URL, or by the one it was listed by before a permanent redirect moved it."""
+        self._db.execute("DELETE FROM feed_entries WHERE feed_url IN (SELECT url FROM feeds WHERE url = ? OR "
+                         "listed_url = ?)", (url, url))  # added again, read afresh
+        return self._db.execute("DELETE FROM feeds WHERE url = ? OR listed_url = ?", (url, url)).rowcount > 0
 
     def feeds(self) -> list[FeedHealth]:
         rows = self._db.execute("SELECT * FROM feeds ORDER BY url").fetchall()
@@ -483,7 +505,8 @@ class SQLiteStore:
             url=r["url"], name=r["name"], etag=r["etag"], last_modified=r["last_modified"],
             last_poll=_moment(r["last_poll"]), last_success=_moment(r["last_success"]), last_error=r["last_error"],
             consecutive_failures=r["consecutive_failures"], next_poll=_moment(r["next_poll"]),
-            flagged=bool(r["flagged"]), added_by_command=bool(r["added_by_command"])) for r in rows]
+            flagged=bool(r["flagged"]), added_by_command=bool(r["added_by_command"]), listed_url=r["listed_url"])
+            for r in rows]
 
     def feed(self, url: str) -> FeedHealth | None:
         return next((f for f in self.feeds() if f.url == url), None)
@@ -532,7 +555,8 @@ class SQLiteStore:
                    next_poll = ?, flagged = COALESCE(?, flagged) WHERE url = ?""",
                 (_iso(now), error, _iso(next_poll), None if flagged is None else int(flagged), url))
         if new_url and new_url != url:
-            self._db.execute("UPDATE OR IGNORE feeds SET url = ? WHERE url = ?", (new_url, url))
+            self._db.execute("UPDATE OR IGNORE feeds SET url = ?, listed_url = COALESCE(listed_url, ?) WHERE url = ?",
+                             (new_url, url, url))
             self._db.execute("UPDATE OR IGNORE feed_entries SET feed_url = ? WHERE feed_url = ?", (new_url, url))
         return True
 

@@ -61,13 +61,17 @@ def _first_look(story: Story, gazetteer: Gazetteer) -> bool:
 
 
 def _full_matcher(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], list[str]]:
-    """analyse_story when find tries every word of every sentence (find itself asks the first look of each
-    sentence: the reference must not)."""
-    gazetteer.find = partial(gazetteer.find_in_every_word, quick=False)  # type: ignore[method-assign]
+    """analyse_story when every candidate of every word of every sentence is tried: the first look, which the
+    matcher asks of each sentence (through find, or before find_in_every_word), passes all, and no candidate is
+    left out; the reference must not take the shortcuts it checks."""
+    every_word = partial(gazetteer.find_in_every_word, quick=False)
+    gazetteer.find = every_word  # type: ignore[method-assign]
+    gazetteer.find_in_every_word = every_word  # type: ignore[method-assign]
+    gazetteer.may_name_a_site = lambda written, norms: True  # type: ignore[method-assign]
     try:
         return analyse_story(story, gazetteer)
     finally:
-        del gazetteer.find
+        del gazetteer.find, gazetteer.find_in_every_word, gazetteer.may_name_a_site
 
 
 def _named_by_the_full_matcher(story: Story, gazetteer: Gazetteer) -> list[str]:
@@ -203,6 +207,27 @@ def test_leaving_out_candidates_that_cannot_match_changes_nothing(name: str) -> 
     sentences = [tokenize(text) for story in CORPUS for text in (story.title, *split_sentences(story.text))]
     assert [gazetteer.find_in_every_word(tokens) for tokens in sentences] == [
         gazetteer.find_in_every_word(tokens, quick=False) for tokens in sentences]
+
+
+def test_only_the_sentences_that_may_name_or_refer_to_a_site_are_tokenized(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.matcher import attacks
+
+    made: list[str] = []
+
+    def recording(text: str) -> list[object]:
+        made.append(text)
+        return tokenize(text)
+
+    monkeypatch.setattr(attacks, "_tokens", recording)
+    story = make_story(
+        "The defence minister visited Ain al-Asad air base on Monday. Fans packed the stadium in Baghdad. "
+        "Talks over a new television deal resumed. Officials said the base would get a new runway. "
+        "Shares rose after a new agreement on electricity imports.", title="Minister visits Ain al-Asad")
+    attacks_found, site_ids = analyse_story(story, GAZETTEERS["config"])
+    assert site_ids == ["ain-al-asad"] and not attacks_found
+    # The title and first sentence name the site; "the base" refers back to it; the rest are read by their words.
+    assert set(made) == {"Minister visits Ain al-Asad", "The defence minister visited Ain al-Asad air base on Monday.",
+                         "Officials said the base would get a new runway."}
 
 
 # The benchmark's mix (scripts/bench_mix.py): everyday news, tracked sites named without an attack, attack reports.

@@ -109,7 +109,7 @@ def test_a_version_7_sqlite_database_gets_publish_times_beside_its_sites(tmp_pat
     version_7_database(tmp_path / "old.sqlite")
     store = SQLiteStore(tmp_path / "old.sqlite")
     db = store.connection
-    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 9
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 12
     assert [tuple(row) for row in db.execute("SELECT site_id, published FROM story_sites ORDER BY site_id")] == [
         ("ain-al-asad", "2021-03-03T07:10:00+00:00"), ("erbil", "2021-03-03T07:10:00+00:00")]
     assert {row[1] for row in db.execute("PRAGMA index_list(story_sites)")} >= {"story_sites_site_published"}
