@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
+from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from bot.matcher.tokens import Token, sound_key, spelling
@@ -191,7 +191,13 @@ class Gazetteer:
         self._whole_forms_of: dict[str, dict[int, dict[str, list[tuple[NameForm, int]]]]] = {}
         self._whole_forms_by_neighbour: dict[tuple[str, int, str], list[tuple[NameForm, int]]] = {}
         self._candidates_of: dict[tuple[str, bool], list[tuple[NameForm, int]]] = {}
+        self._grouped_of: dict[tuple[str, bool], _Grouped | None] = {}
+        self._beside_of: dict[tuple[_Grouped, int, str], list[int]] = {}  # by a word's group, side, neighbour
         self._name_words: dict[str, frozenset[str]] = {}  # every folded word of a site's names, but articles
+        # The spellings that a word of a core of several words needs beside it ("tal" of Tal Kas), and an index of
+        # them made when first asked (see _besides_matched).
+        self._beside_spellings: set[str] = set()
+        self._beside_index: _BesideIndex | None = None
         # The cyclic garbage collector is paused meanwhile, as in config loading: each collection would walk
         # every form built so far again (50,000 sites: ~2.1 s with it, ~1.5 s without).
         collecting = gc.isenabled()
@@ -209,6 +215,9 @@ class Gazetteer:
         self._whole_forms_of.clear()
         self._whole_forms_by_neighbour.clear()
         self._candidates_of.clear()
+        self._beside_index = None
+        self._grouped_of.clear()
+        self._beside_of.clear()
         self._name_words[site.id] = frozenset(
             norm for name in (site.name, *site.aliases) for norm in name_words(name)[1]) - ARTICLES
         anchors: set[str] = set()
@@ -226,6 +235,8 @@ class Gazetteer:
                 key = sound_key(core[position])
                 self._index[key].append((form, position))
                 self._file_for_first_look(form, position, key)
+                if len(core) > 1 and not form.nationality_positions:  # the word _whole_forms files it by
+                    self._beside_spellings.add(form.core_spellings[position - 1 if position > 0 else 1])
             if len(core) > 1:  # "Khor Mor" is also written "Khormor", "K-1" is "K1"
                 key = sound_key("".join(core))
                 self._index[key].append((form, -1))
@@ -261,29 +272,33 @@ class Gazetteer:
             self._file_word(norm)
         if not distinct.isdisjoint(self._looks[_FREE]):
             return True
-        kind_needed = not distinct.isdisjoint(self._looks[_NEEDS_KIND])
-        wholes = distinct & self._looks[_WHOLE]
         after_article = distinct & self._looks[_AFTER_ARTICLE]
         # A name's spelling after its article is rare (a word or two a story): its positions are found by
         # list.index in C, not by a Python loop over every watched position.
         if after_article and any(i and _article_written(written[i - 1], norms[i - 1])
                                  for i in _positions(norms, after_article)):
             return True
-        # With a large watchlist most stories have a few dozen positions of words of longer names: one pass in C.
-        if wholes and self._any_whole_name(list(compress(range(len(norms)), map(wholes.__contains__, norms))), norms):
+        # With a large watchlist most stories have a dozen or more words of names of several words (late, local,
+        # league: their sound keys are those of generated names), and few words that such a name needs beside
+        # one of them ("Tal" of Tal Lata): only the watched words beside one of those are read whole.
+        if self._any_whole_name(self._beside_needed(distinct, norms), norms):
             return True
         split = self._split_name(written, norms)
         if split & _FREE:
             return True
-        kind_needed = kind_needed or bool(split & _NEEDS_KIND)
-        if distinct.isdisjoint(_FIRST_LOOK_KIND_WORDS):
+        if distinct.isdisjoint(_FIRST_LOOK_KIND_WORDS):  # most news: nothing else is asked
             return False
-        return kind_needed or (not distinct.isdisjoint(_NATIONALITY_OF) and
-                               any(norm in self._by_city for norm in distinct))
+        return bool(split & _NEEDS_KIND) or not distinct.isdisjoint(self._looks[_NEEDS_KIND]) or (
+            not distinct.isdisjoint(_NATIONALITY_OF) and any(norm in self._by_city for norm in distinct))
 
     def _file_word(self, norm: str) -> None:
         """Remember what one word can be the start of, by itself (see may_name_a_site)."""
         self._seen_words.add(norm)
+        if norm not in ARTICLES:  # any other word, even "was", may stand beside a word of a name ("Ain Was")
+            besides = self._besides_matched(norm)
+            if besides:
+                self._looks[_BESIDE].add(norm)
+                self._besides_of[norm] = besides
         if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
             return
         key = sound_key(norm)
@@ -294,14 +309,68 @@ class Gazetteer:
         if key in self._kind_keys or key in self._joined_keys:
             self._looks[_NEEDS_KIND].add(norm)
         if key in self._whole_keys and self._whole_forms(norm):  # its key's names may be spelled otherwise
-            self._looks[_WHOLE].add(norm)
+            for expected in {expected for by_spelling in self._whole_forms(norm).values() for expected in by_spelling}:
+                self._wanting.setdefault(expected, set()).add(norm)
         if written_spelling in self._article_spellings:
             self._looks[_AFTER_ARTICLE].add(norm)
 
     def _forget_words(self) -> None:
         self._seen_words: set[str] = set()
-        self._looks: dict[int, set[str]] = {look: set() for look in (_FREE, _NEEDS_KIND, _WHOLE, _AFTER_ARTICLE)}
+        self._looks: dict[int, set[str]] = {look: set() for look in (_FREE, _NEEDS_KIND, _AFTER_ARTICLE, _BESIDE)}
+        # A spelling needed beside a word of a name of several words: the words seen that may be that word.
+        self._wanting: dict[str, set[str]] = {}
+        self._besides_of: dict[str, frozenset[str]] = {}  # a _BESIDE word: the spellings of those it may be
         self._pair_looks: dict[tuple[str, str], int] = {}  # _split_pair by two words as written
+
+    def _beside_needed(self, distinct: set[str], norms: Sequence[str]) -> list[int]:
+        """The positions of the story's watched words (words of names of several words, by which the index files
+        them) that stand beside (past articles, as _extend reads a name) a word one of their names may need there:
+        every position where _any_whole_name can find a name. Most stories have no such word, or an everyday one
+        ("was" of Tal Was) beside none of the few watched words that need it; the pairs are found from the side
+        of fewer words."""
+        besides = distinct & self._looks[_BESIDE]
+        if not besides:
+            return []
+        wanting = self._wanting
+        needed: set[str] = set()
+        watched: set[str] = set()  # the watched words that need one of those
+        for word in besides:
+            for expected in self._besides_of[word]:
+                wanted_by = distinct.intersection(wanting.get(expected, ()))
+                if wanted_by:
+                    needed.add(word)
+                    watched |= wanted_by
+        if not needed:
+            return []
+        last = len(norms) - 1
+        if len(watched) < len(needed):  # "Tel Aviv" and every "was", "said" and "had" of the story
+            found = []
+            for i in _positions(norms, watched):
+                for side in (-1, 1):
+                    j = i + side
+                    while 0 <= j <= last and norms[j] in ARTICLES:
+                        j += side
+                    if 0 <= j <= last and norms[j] in needed:
+                        found.append(i)
+                        break
+            return found
+        beside_found = set()
+        for j in _positions(norms, needed):
+            for side in (-1, 1):
+                i = j + side
+                while 0 <= i <= last and norms[i] in ARTICLES:
+                    i += side
+                if 0 <= i <= last and norms[i] in watched:
+                    beside_found.add(i)
+        return sorted(beside_found)
+
+    def _besides_matched(self, norm: str) -> frozenset[str]:
+        """The spellings needed beside a word of a name (_beside_spellings) that this word may be, as _extend
+        compares them."""
+        index = self._beside_index
+        if index is None:
+            index = self._beside_index = _BesideIndex(self._beside_spellings)
+        return index.matched(spelling(norm))
 
     def _split_name(self, written: Sequence[str], norms: Sequence[str]) -> int:
         """A joined name written as two capitalised words, "Q West": _FREE for its exact spelling, _NEEDS_KIND
@@ -385,7 +454,8 @@ class Gazetteer:
             grouped = self._whole_forms_of[norm] = {}
             written_spelling = spelling(norm)
             for form, position in self._index[sound_key(norm)]:
-                if position >= 0 and len(form.core) > 1 and \
+                # Not an embassy's: it needs its kind word, which the first look asks for its key (_NEEDS_KIND).
+                if position >= 0 and len(form.core) > 1 and not form.nationality_positions and \
                         _same_word(written_spelling, form.core_spellings[position], loose=True):
                     side = -1 if position > 0 else 1
                     grouped.setdefault(side, {}).setdefault(form.core_spellings[position + side], []).append(
@@ -420,8 +490,10 @@ class Gazetteer:
                            quick: bool = True) -> list[Mention]:
         """find, without the first look: every word's candidates tried (quick: those that _cannot_match left
         out, which changes nothing but the time)."""
-        mentions: dict[str, list[Mention]] = {}
-        closeness: list[tuple[str, tuple[int, int], int]] = []
+        # Spans by site, made Mentions only when they are kept: at 50,000 sites a name has a dozen partial
+        # matches of other names, which _closest then puts out.
+        mentions: dict[str, list[tuple[int, int]]] = {}
+        closeness: dict[str, list[tuple[int, int, int]]] = {}  # by site: each match's span and closeness
         norms = [t.norm for t in tokens]
         spellings = [spelling(n) for n in norms]
         # What the words around a span say, whatever the name: a common word of a large watchlist has dozens of
@@ -437,26 +509,37 @@ class Gazetteer:
                             and not _beside_another_place((i, i + 2), norms):
                         self._keep(mentions, form.site_id, (i, i + 2))
                         exact = spelling(joined) == "".join(form.core_spellings)
-                        closeness.append((form.site_id, (i, i + 2), _EXACT if exact else _WHOLE_NAME))
+                        closeness.setdefault(form.site_id, []).append((i, i + 2, _EXACT if exact else _WHOLE_NAME))
             if norm in ARTICLES or norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
                 continue
-            for form, position in self._candidates(norm, spellings[i], tokens[i].is_capitalised):
-                if quick and self._cannot_match(form, position, i, norms, spellings, tokens, around):
+            if quick:
+                capitalised = tokens[i].is_capitalised
+                grouped = self._grouped_of.get((norm, capitalised), _UNKNOWN)
+                if grouped is _UNKNOWN:
+                    grouped = self._group(norm, spellings[i], capitalised)
+                if grouped is None:  # most words: no candidate
                     continue
-                span = self._match_at(form, position, i, norms, spellings, tokens, story_words, around)
+                candidates = self._may_match(grouped, i, norms, spellings, tokens, around)
+            else:
+                candidates = [(form, position, None) for form, position in
+                              self._candidates(norm, spellings[i], tokens[i].is_capitalised)]
+            for form, position, whole in candidates:
+                span = self._match_at(form, position, i, norms, spellings, tokens, story_words, around, whole)
                 if span:
                     self._keep(mentions, form.site_id, span)
-                    closeness.append((form.site_id, span, _closeness(form, position, span, norms, spellings)))
-        found = [m for site_mentions in mentions.values() for m in site_mentions]
+                    closeness.setdefault(form.site_id, []).append(
+                        (span[0], span[1], _closeness(form, position, span, norms, spellings)))
+        found = [(site_id, start, end) for site_id, spans in mentions.items() for start, end in spans]
         if len(found) > 1:
-            found = _closest(found, closeness, lambda m: self._written_as_named(m, norms))
-        return sorted(found, key=lambda m: m.start)
+            found = _closest(found, closeness, lambda site_id, start, end: self._written_as_named(
+                site_id, start, end, norms))
+        return sorted([Mention(site_id, start, end, "name") for site_id, start, end in found], key=_start)
 
-    def _written_as_named(self, mention: Mention, norms: list[str]) -> bool:
+    def _written_as_named(self, site_id: str, start: int, end: int, norms: list[str]) -> bool:
         """Whether a word of the site's own names stands, as written, in or beside the mention: "Camp Taji" is
         Camp Taji's name, not Al-Thajee Outpost's, though both are spelled alike."""
-        own = self._name_words.get(mention.site_id, frozenset())
-        return any(norms[j] in own for j in range(max(0, mention.start - 2), min(len(norms), mention.end + 2)))
+        own = self._name_words.get(site_id, frozenset())
+        return not own.isdisjoint(norms[max(0, start - 2):end + 2])
 
     def _candidates(self, norm: str, written_spelling: str, capitalised: bool) -> list[tuple[NameForm, int]]:
         """The names filed under the word's key whose word it may be by spelling (_match_name checks again,
@@ -471,15 +554,90 @@ class Gazetteer:
                               form.core_spellings[position], loose=capitalised)]
         return found
 
+    def _may_match(self, grouped: _Grouped, i: int, norms: list[str], spellings: list[str], tokens: list[Token],
+                   around: _Around) -> Sequence[tuple[NameForm, int, bool | None]]:
+        """The candidates of the word at i (_group) that _cannot_match leaves in, in their order. What it asks is
+        asked once per group of candidates that need the same thing (see _Grouped): at 50,000 sites a common word
+        has dozens. With each, whether its core stands whole on the word's own span, when that is known already
+        (see _match_name): a lone core always does, a core of several words not without its neighbour."""
+        if not grouped.conditional:
+            return grouped.unknown
+        if len(grouped.candidates) <= _FEW_CANDIDATES:  # a small watchlist: asking each is cheaper than grouping
+            return [(form, position, None) for form, position in grouped.candidates
+                    if not self._cannot_match(form, position, i, norms, spellings, tokens, around)]
+        kept = set(grouped.always)
+        neighboured: set[int] = set()  # the cores of several words whose neighbour stands beside the word
+        span = (i, i + 1)
+        for kinds, members in grouped.by_kinds.items():
+            if self._kind_beside_kinds(kinds, span, norms, tokens, around):
+                kept.update(members)
+        if grouped.after_article and i > 0 and _article_written(tokens[i - 1].text, norms[i - 1]):
+            kept.update(grouped.after_article)
+        for side in grouped.sides:
+            j = i + side  # the word beside, past articles, as _extend reads it
+            while 0 <= j < len(norms) and norms[j] in ARTICLES:
+                j += side
+            if not 0 <= j < len(norms):
+                continue
+            beside = self._beside_of.get((grouped, side, norms[j]))
+            if beside is None:
+                beside = self._group_beside(grouped, side, norms[j])
+            neighboured.update(beside)
+            for member in beside:
+                if member not in kept:
+                    form, position = grouped.candidates[member]
+                    if self._extend(form, position, i, norms, spellings) is not None:
+                        kept.add(member)
+        shapes = grouped.shapes
+        return [(*grouped.candidates[member], None if shapes[member] is None or member in neighboured
+                 else shapes[member]) for member in sorted(kept)]
+
+    def _group(self, norm: str, written_spelling: str, capitalised: bool) -> _Grouped | None:
+        """The word's candidates (_candidates) grouped by what _cannot_match asks of each; None when it has none."""
+        if len(self._grouped_of) > _MAX_LOOKS:
+            self._grouped_of.clear()
+        candidates = self._candidates(norm, written_spelling, capitalised)
+        grouped = None
+        if candidates:
+            grouped = _Grouped(candidates, unknown=[(form, position, None) for form, position in candidates])
+            for member, (form, position) in enumerate(candidates):
+                if position < 0 or form.nationality_positions or (len(form.core) == 1 and not form.has_kind):
+                    grouped.always.append(member)
+                    grouped.shapes.append(None)
+                    continue
+                grouped.conditional = True
+                grouped.shapes.append(len(form.core) == 1)
+                grouped.by_kinds.setdefault(form.kinds, []).append(member)
+                if len(form.core) > 1:
+                    side = -1 if position > 0 else 1
+                    grouped.by_beside.setdefault(side, {}).setdefault(
+                        form.core_spellings[position + side], []).append(member)
+                elif form.article_before_core:
+                    grouped.after_article.append(member)
+            grouped.sides = tuple(grouped.by_beside)
+        self._grouped_of[(norm, capitalised)] = grouped
+        return grouped
+
+    def _group_beside(self, grouped: _Grouped, side: int, beside: str) -> list[int]:
+        """The candidates of several core words whose word on that side may be `beside` (as _extend compares
+        it); remembered by word, side and neighbour, as news repeats its pairs of words."""
+        if len(self._beside_of) > _MAX_LOOKS:
+            self._beside_of.clear()
+        beside_spelling = spelling(beside)
+        found = self._beside_of[(grouped, side, beside)] = [
+            member for expected, members in grouped.by_beside[side].items()
+            if _same_word(beside_spelling, expected) for member in members]
+        return found
+
     @staticmethod
-    def _keep(mentions: dict[str, list[Mention]], site_id: str, span: tuple[int, int]) -> None:
+    def _keep(mentions: dict[str, list[tuple[int, int]]], site_id: str, span: tuple[int, int]) -> None:
         """Every separate mention of a site; overlapping matches of one name widen into one."""
         found = mentions.setdefault(site_id, [])
-        for index, known in enumerate(found):
-            if span[0] < known.end and known.start < span[1]:
-                found[index] = Mention(site_id, min(span[0], known.start), max(span[1], known.end), "name")
+        for index, (start, end) in enumerate(found):
+            if span[0] < end and start < span[1]:
+                found[index] = (min(span[0], start), max(span[1], end))
                 return
-        found.append(Mention(site_id, span[0], span[1], "name"))
+        found.append(span)
 
     def _cannot_match(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
                       tokens: list[Token], around: _Around) -> bool:
@@ -494,8 +652,9 @@ class Gazetteer:
         return not (form.article_before_core and i > 0 and _article_written(tokens[i - 1].text, norms[i - 1]))
 
     def _match_at(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
-                  tokens: list[Token], story_words: Collection[str], around: _Around) -> tuple[int, int] | None:
-        span = self._match_name(form, position, i, norms, spellings, tokens, story_words, around)
+                  tokens: list[Token], story_words: Collection[str], around: _Around,
+                  whole: bool | None = None) -> tuple[int, int] | None:
+        span = self._match_name(form, position, i, norms, spellings, tokens, story_words, around, whole)
         if span is None:
             return None
         beside_place = around.beside_place.get(span)
@@ -504,8 +663,13 @@ class Gazetteer:
         return None if beside_place else span
 
     def _match_name(self, form: NameForm, position: int, i: int, norms: list[str], spellings: list[str],
-                    tokens: list[Token], story_words: Collection[str], around: _Around) -> tuple[int, int] | None:
-        if position == -1:  # the joined core: "Khormor" for Khor Mor
+                    tokens: list[Token], story_words: Collection[str], around: _Around,
+                    whole: bool | None = None) -> tuple[int, int] | None:
+        """`whole`, when the caller knows it of a candidate of the word (_may_match): whether its core stands whole
+        on the word's own span; the word is then its name's word by spelling already (_candidates)."""
+        if whole is not None:
+            span = (i, i + 1)
+        elif position == -1:  # the joined core: "Khormor" for Khor Mor
             if not self._joined_name(form, spellings[i], (i, i + 1), norms, tokens, around):
                 return None
             span = (i, i + 1)
@@ -529,7 +693,11 @@ class Gazetteer:
         lower_case_variant = not tokens[i].is_capitalised and spellings[i] != (
             "".join(form.core_spellings) if position == -1 else form.core_spellings[position])
         if not lower_case_variant and self._kind_beside(form, span, norms, tokens, around):
-            return None if self._names_person(span, norms, tokens, partial=True, kind_after=True) else span
+            person = around.person_before_kind.get(span)
+            if person is None:
+                person = around.person_before_kind[span] = self._names_person(span, norms, tokens, partial=True,
+                                                                              kind_after=True)
+            return None if person else span
         article_written = span[0] > 0 and _article_written(tokens[span[0] - 1].text, norms[span[0] - 1])
         # With its article alone, only the name's own spelling says it: al-Sudani is a man, not al-Sududhan.
         if whole and form.article_before_core and article_written and _written_exactly(form, span, norms, spellings):
@@ -575,6 +743,15 @@ class Gazetteer:
         found = around.kind_beside.get(key)
         if found is None:
             found = around.kind_beside[key] = _kind_beside(form.kinds, span, norms, tokens)
+        return found
+
+    @staticmethod
+    def _kind_beside_kinds(kinds: frozenset[str], span: tuple[int, int], norms: list[str], tokens: list[Token],
+                           around: _Around) -> bool:
+        key = (kinds, span)
+        found = around.kind_beside.get(key)
+        if found is None:
+            found = around.kind_beside[key] = _kind_beside(kinds, span, norms, tokens)
         return found
 
     def _match_with_nationality(self, form: NameForm, span: tuple[int, int], norms: list[str],
@@ -692,7 +869,10 @@ _PART, _WHOLE_NAME, _EXACT = 0, 1, 2
 def _closeness(form: NameForm, position: int, span: tuple[int, int], norms: list[str], spellings: list[str]) -> int:
     if form.nationality_positions:
         return _EXACT  # a nationality, a kind and a city: as close as a name gets
-    written = tuple(spellings[j] for j in range(*span) if norms[j] not in ARTICLES)
+    if span[1] - span[0] == 1:  # most matches: the word itself, never an article
+        written: tuple[str, ...] = (spellings[span[0]],) if norms[span[0]] not in ARTICLES else ()
+    else:
+        written = tuple(spellings[j] for j in range(*span) if norms[j] not in ARTICLES)
     if position == -1:
         return _EXACT if "".join(written) == "".join(form.core_spellings) else _WHOLE_NAME
     if written == form.core_spellings:
@@ -705,23 +885,101 @@ class _Around:
     """What the words around a span of one sentence say, remembered while the sentence's words are tried."""
     kind_beside: dict[tuple[frozenset[str], tuple[int, int]], bool] = field(default_factory=dict)
     beside_place: dict[tuple[int, int], bool] = field(default_factory=dict)
+    person_before_kind: dict[tuple[int, int], bool] = field(default_factory=dict)  # _names_person, kind_after
 
 
-def _closest(mentions: list[Mention], closeness: list[tuple[str, tuple[int, int], int]],
-             written_as_named: Callable[[Mention], bool]) -> list[Mention]:
+@dataclass(slots=True, eq=False)  # told apart by identity: _beside_of is keyed by the group itself
+class _Grouped:
+    """A word's candidate names, by what _cannot_match asks of them. `always`: none can be ruled out (a joined
+    name, an embassy, a lone core with no kind). Every other one is in by_kinds: a kind word beside the word
+    keeps it in. Else a lone core with its article needs the article before it (after_article), and a core
+    of several words needs them all: by_beside files those by the side of the word they need next (-1 before,
+    1 after) and that word's spelling, so that only the ones whose neighbour is there reach _extend."""
+    candidates: list[tuple[NameForm, int]]
+    unknown: list[tuple[NameForm, int, bool | None]] = field(default_factory=list)  # each, shape not told
+    # Whether the core stands whole on the word's own span (a lone core), or not unless its neighbour is there
+    # (False: a core of several words); None: not known before _match_name.
+    shapes: list[bool | None] = field(default_factory=list)
+    always: list[int] = field(default_factory=list)
+    conditional: bool = False
+    by_kinds: dict[frozenset[str], list[int]] = field(default_factory=dict)
+    after_article: list[int] = field(default_factory=list)
+    by_beside: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    sides: tuple[int, ...] = ()
+
+
+_FEW_CANDIDATES = 3
+_start = attrgetter("start")
+_UNKNOWN = _Grouped([])  # not yet grouped (None: grouped, and no candidates)
+
+
+class _BesideIndex:
+    """Spellings, found by any spelling _same_word takes for them (not loose), without comparing every one: a short
+    word is only ever the same as one of its length and sound key, a longer one only as one of the same first
+    letter (or both vowels) close enough by Indel, which rapidfuzz finds in C."""
+
+    def __init__(self, spellings: Iterable[str]) -> None:
+        self._short: dict[tuple[int, str], list[str]] = defaultdict(list)
+        self._long: dict[str, list[str]] = defaultdict(list)  # by first letter, the vowels together
+        for expected in spellings:
+            if len(expected) < 4:
+                self._short[(len(expected), sound_key(expected))].append(expected)
+            elif expected:
+                self._long[_first_letter_class(expected)].append(expected)
+
+    def matched(self, written: str) -> frozenset[str]:
+        if len(written) < 4:
+            near = self._short.get((len(written), sound_key(written)), ())
+        else:
+            choices = self._long.get(_first_letter_class(written), ())
+            near = [found for found, _, _ in process.extract(written, choices, scorer=Indel.normalized_similarity,
+                                                             score_cutoff=_SAME_WORD - 0.01, limit=None)]
+        return frozenset(expected for expected in near if _same_word.__wrapped__(written, expected))
+
+
+def _first_letter_class(word: str) -> str:
+    return "a" if word[:1] in "aeiouy" else word[:1]
+
+
+_Found = tuple[str, int, int]  # a mention's site, start and end
+
+
+def _closest(mentions: list[_Found], closeness: Mapping[str, list[tuple[int, int, int]]],
+             written_as_named: Callable[[str, int, int], bool]) -> list[_Found]:
     """Of sites named by overlapping words, those whose names they spell most closely, and then those with a
-    word of their own names written there."""
-    by_site: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # not a scan of all matches a mention
-    for site_id, (first, last), close in closeness:
-        by_site[site_id].append((first, last, close))
+    word of their own names written there. `closeness`: each site's matches, their spans and closeness."""
+    bests = []
+    for site_id, start, end in mentions:
+        matches = closeness[site_id]
+        # A site matched once has one mention, made of that match.
+        bests.append(matches[0][2] if len(matches) == 1 else max(
+            (c for a, b, c in matches if a < end and start < b), default=_PART))
+    # Only a mention at least as close can put one out, so they are read from the closest down; whether the
+    # site's own words are written there is asked only between mentions as close (at 50,000 sites a name has a
+    # dozen partial matches beside one exact one, put out without it).
+    ranked = sorted(range(len(mentions)), key=bests.__getitem__, reverse=True)
+    named: dict[int, bool] = {}
 
-    def best(site_id: str, start: int, end: int) -> int:
-        return max((c for a, b, c in by_site[site_id] if a < end and start < b), default=_PART)
+    def as_named(index: int) -> bool:
+        if index not in named:
+            named[index] = written_as_named(*mentions[index])
+        return named[index]
 
-    scored = [(m, (best(m.site_id, m.start, m.end), written_as_named(m))) for m in mentions]
-    return [m for m, score in scored if not any(
-        other.site_id != m.site_id and other.start < m.end and m.start < other.end and other_score > score
-        for other, other_score in scored)]
+    kept = []
+    for index, (site_id, start, end) in enumerate(mentions):
+        best = bests[index]
+        for other in ranked:
+            other_best = bests[other]
+            if other_best < best:
+                kept.append((site_id, start, end))
+                break
+            other_site, other_start, other_end = mentions[other]
+            if other_site != site_id and other_start < end and start < other_end and (
+                    other_best > best or (as_named(other) and not as_named(index))):
+                break
+        else:
+            kept.append((site_id, start, end))
+    return kept
 
 
 @lru_cache(maxsize=64)
@@ -799,7 +1057,8 @@ _NOT_LOWER_PAIR = re.compile(r"[^a-z](?=[^a-z])")
 
 # What a word may be to the first look: a match by itself, a name's core that needs its kind word beside it,
 # a word of a name of several words (checked whole where it stands), a name written with its Arabic article.
-_FREE, _NEEDS_KIND, _WHOLE, _AFTER_ARTICLE = 1, 2, 4, 8
+_FREE, _NEEDS_KIND, _AFTER_ARTICLE = 1, 2, 4
+_BESIDE = 8  # a word that a name of several words may need beside its word filed in the index (see _wanting)
 _MAX_LOOKS = 500_000
 
 # Every word that can be the kind word a bare core needs beside it, or an embassy's kind.

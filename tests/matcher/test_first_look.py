@@ -3,6 +3,7 @@ which the full matcher finds a site; the fast path of `analyse` gives what the f
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import replace
 from functools import partial
 
@@ -29,7 +30,14 @@ LARGE = [*SITES, *(Site(f"extra-{i}", name, (), "IQ", 33.0, 44.0, "Asia/Baghdad"
     "Tal Afaar Garrison", "Jabal Qasim Outpost", "Umm Qasr Port", "Al-Kawa Refinery", "Abu Ghraib",
     "Wadi Shaddad Gas Field", "Qasr Sheerin Airport", "Tower 22", "K-1 Air Base", "Q-West",
 ]))]
-GAZETTEERS = {"config": Gazetteer(SITES), "large": Gazetteer(LARGE)}
+# The benchmark's own watchlist of 50,000 (scripts/bench_mix.py): a common word there has dozens of candidate names,
+# so the shortcuts that skip work per group of candidates are tried on the scale they are made for.
+_spec = importlib.util.spec_from_file_location("bench_mix", ROOT / "scripts" / "bench_mix.py")
+assert _spec is not None and _spec.loader is not None
+bench_mix = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench_mix)
+HUGE = [*SITES, *bench_mix.generated_sites(50_000 - len(SITES))]
+GAZETTEERS = {"config": Gazetteer(SITES), "large": Gazetteer(LARGE), "50k": Gazetteer(HUGE)}
 
 
 def _corpus_stories() -> list[Story]:
@@ -53,13 +61,17 @@ def _first_look(story: Story, gazetteer: Gazetteer) -> bool:
 
 
 def _full_matcher(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], list[str]]:
-    """analyse_story when find tries every word of every sentence (find itself asks the first look of each
-    sentence: the reference must not)."""
-    gazetteer.find = partial(gazetteer.find_in_every_word, quick=False)  # type: ignore[method-assign]
+    """analyse_story when every candidate of every word of every sentence is tried: the first look, which the
+    matcher asks of each sentence (through find, or before find_in_every_word), passes all, and no candidate is
+    left out; the reference must not take the shortcuts it checks."""
+    every_word = partial(gazetteer.find_in_every_word, quick=False)
+    gazetteer.find = every_word  # type: ignore[method-assign]
+    gazetteer.find_in_every_word = every_word  # type: ignore[method-assign]
+    gazetteer.may_name_a_site = lambda written, norms: True  # type: ignore[method-assign]
     try:
         return analyse_story(story, gazetteer)
     finally:
-        del gazetteer.find
+        del gazetteer.find, gazetteer.find_in_every_word, gazetteer.may_name_a_site
 
 
 def _named_by_the_full_matcher(story: Story, gazetteer: Gazetteer) -> list[str]:
@@ -216,3 +228,110 @@ def test_only_the_sentences_that_may_name_or_refer_to_a_site_are_tokenized(monke
     # The title and first sentence name the site; "the base" refers back to it; the rest are read by their words.
     assert set(made) == {"Minister visits Ain al-Asad", "The defence minister visited Ain al-Asad air base on Monday.",
                          "Officials said the base would get a new runway."}
+
+
+# The benchmark's mix (scripts/bench_mix.py): everyday news, tracked sites named without an attack, attack reports.
+_MIX_ENTRIES = bench_mix.generate_mix(1500, 2024)
+MIX = [make_story(entry["body"], entry["published"], title=entry["title"], key=f"mix-{index}")
+       for index, entry in enumerate(_MIX_ENTRIES)]
+MIX_KINDS = {f"mix-{index}": entry["kind"] for index, entry in enumerate(_MIX_ENTRIES)}
+
+
+def test_the_fast_paths_give_the_full_matcher_on_the_benchmark_mix_at_50000_sites() -> None:
+    """Every sentence of the mix: `find` (the first look, then only the candidates that may match) names what
+    trying every candidate names; a story is passed by the first look whenever the full matcher names a site."""
+    gazetteer = GAZETTEERS["50k"]
+    sentences = [tokenize(text) for story in MIX for text in (story.title, *split_sentences(story.text))]
+    full = [gazetteer.find_in_every_word(tokens, quick=False) for tokens in sentences]
+    assert sum(map(bool, full)) > 200
+    assert [gazetteer.find(tokens) for tokens in sentences] == full
+    naming = [story for story in MIX if _named_by_the_full_matcher(story, gazetteer)]
+    assert {MIX_KINDS[story.key] for story in naming} == {"visit", "attack"}
+    assert [story.key for story in naming if not _first_look(story, gazetteer)] == []
+
+
+def test_no_false_site_in_the_benchmark_news_at_50000_sites() -> None:
+    gazetteer = GAZETTEERS["50k"]
+    news = [story for story in MIX if MIX_KINDS[story.key] == "news"]
+    assert len(news) > 1000
+    named = [(story.key, analyse(story, gazetteer).site_ids) for story in news]
+    assert [(key, site_ids) for key, site_ids in named if site_ids] == []
+
+
+def _shape(site: Site) -> str:
+    """What a site's name asks of a match (see Gazetteer._group): the kind of shortcut it goes through."""
+    core, kinds, article_before_core, _ = sites_module.split_name(site.name)
+    position = sites_module._index_position(core)
+    if len(core) > 1:
+        return "after" if position == 0 else "before"  # the side of the word its indexed word needs
+    return "article" if article_before_core else "kind" if kinds else "bare"
+
+
+_BY_SHAPE: dict[str, list[Site]] = {}
+for _site in HUGE:
+    _BY_SHAPE.setdefault(_shape(_site), []).append(_site)
+# Words that stand beside names in news, or are the words some generated names need beside their own ("Ain Was").
+_GLUE = ["and", "near", "the", "al", "al-", "el-", "at", "late on", "hit", "was", "said", "had", "is", "in", "of",
+         "'s", ",", "Tal", "Ain", "Qasr", "Abu", "one", "Bir", "Umm", "Wadi", "Jabal", "day", "Tel Aviv", "his"]
+_KINDS = ["air base", "Air Base", "airport", "base", "oil field", "airfields", "bases", "camp", "Camp", "refinery",
+          "garrison", "outpost", "gas fields", "international airport", "military base"]
+
+
+@st.composite
+def crowded_sentences(draw: st.DrawFn) -> str:
+    """Sentences in which names of the 50,000-site watchlist, whole, in part, misspelled, in any case, stand
+    beside each other, articles, kind words and the words their names need beside their indexed word."""
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        choice = draw(st.sampled_from(["name", "name", "core", "glue", "kind"]))
+        if choice in ("name", "core"):
+            site = draw(st.sampled_from(_BY_SHAPE[draw(st.sampled_from(sorted(_BY_SHAPE)))]))
+            name = site.name
+            if choice == "core":
+                name = " ".join(sites_module.split_name(name)[0])
+            for old, new in draw(st.lists(st.sampled_from(_SWAPS), max_size=2)):
+                if old in name:
+                    name = name.replace(old, new, 1)
+            parts.append(draw(st.sampled_from([name, name.lower(), name.title(), name.upper()])))
+        else:
+            parts.extend(draw(st.lists(st.sampled_from(_GLUE if choice == "glue" else _KINDS), min_size=1,
+                                       max_size=2)))
+    return " ".join([draw(st.sampled_from(["Rockets hit", "Officials in", "A", "The"])), *parts, "on Monday."])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(crowded_sentences())
+def test_the_fast_paths_give_the_full_matcher_among_crowded_names(sentence: str) -> None:
+    gazetteer = GAZETTEERS["50k"]
+    tokens = tokenize(sentence)
+    full = gazetteer.find_in_every_word(tokens, quick=False)
+    assert gazetteer.find_in_every_word(tokens) == full
+    assert gazetteer.find(tokens) == full
+    if full:
+        story = make_story(f"Talks over a new budget resumed in Baghdad. {sentence} The base rate rose late on Friday.")
+        assert _first_look(story, gazetteer)
+
+
+_LETTERS = "abdiklstuwy"
+
+
+@st.composite
+def spellings_and_a_near_one(draw: st.DrawFn) -> tuple[list[str], str]:
+    """Spellings, and a word one or two letters from one of them (or from none)."""
+    spellings = draw(st.lists(st.text(alphabet=_LETTERS, min_size=1, max_size=8), min_size=1, max_size=30))
+    written = draw(st.sampled_from(spellings))
+    for _ in range(draw(st.integers(0, 2))):
+        at = draw(st.integers(0, len(written)))
+        letter = draw(st.sampled_from(_LETTERS))
+        written = draw(st.sampled_from([written[:at] + letter + written[at:], written[:at] + written[at + 1:],
+                                        written[:at] + letter + written[at + 1:]])) or letter
+    return spellings, written
+
+
+@given(spellings_and_a_near_one())
+def test_the_index_of_needed_neighbours_finds_what_same_word_takes(case: tuple[list[str], str]) -> None:
+    """The first look's index of the words longer names need beside their own finds exactly those _same_word
+    takes for the written word (not loose, as _extend compares them)."""
+    spellings, written = case
+    index = sites_module._BesideIndex(spellings)
+    assert index.matched(written) == {expected for expected in spellings if sites_module._same_word(written, expected)}

@@ -141,3 +141,18 @@ def test_a_spun_field_name_is_still_the_field(gazetteer: Gazetteer) -> None:
     """Article spinners put "gasoline discipline" for "gas field": "Conoco gasoline discipline" is Conoco."""
     assert found(gazetteer, "A drone was downed close to Conoco gasoline discipline.") == {"conoco-gas-field"}
     assert found(gazetteer, "Officers discussed military discipline at a meeting in Deir ez-Zor.") == set()
+
+
+def test_sites_whose_names_the_words_spell_equally_are_all_named() -> None:
+    """Only a closer spelling puts a site out: two sites named alike, equally close to the words, both stand."""
+    gazetteer = Gazetteer([Site("balad", "Balad Air Base", (), "IQ", 33.0, 44.0, "Asia/Baghdad"),
+                           Site("balad-field", "Balad Airfield", (), "IQ", 33.0, 44.0, "Asia/Baghdad")])
+    assert found(gazetteer, "Rockets hit Balad air base on Monday") == {"balad", "balad-field"}
+
+
+def test_a_site_matched_by_several_of_its_names_counts_the_closest() -> None:
+    """Balad Airfield is spelled exactly, its alias Abu Balad only in part: the site is as close as its exact
+    name, so a site spelled alike (Beelad) yields to it, whichever of its names was tried last."""
+    gazetteer = Gazetteer([Site("balad", "Balad Airfield", ("Abu Balad Airfield",), "IQ", 33.0, 44.0, "Asia/Baghdad"),
+                           Site("beelad", "Beelad Air Base", (), "IQ", 33.0, 44.0, "Asia/Baghdad")])
+    assert found(gazetteer, "Rockets hit Balad airfield on Monday") == {"balad"}
