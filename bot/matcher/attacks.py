@@ -562,6 +562,10 @@ def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
         if not distinct.isdisjoint(_NATIONALITY_WORDS):
             mentions += gazetteer.find_by_nationality(_tokens(text), story_words,
                                                       named=(m.site_id for m in mentions))
+        # "Harir" alone after the story named Harir Air Base (Gazetteer.named_again)
+        told = [site_id for _, site_id in recent if not distinct.isdisjoint(gazetteer.cores_told_again(site_id))]
+        if told:
+            mentions += gazetteer.named_again(_tokens(text), told, mentions)
         for mention in mentions:
             learned[mention.site_id] = learned.get(mention.site_id, frozenset()) | _kind_named_by(_tokens(text),
                                                                                                  mention)

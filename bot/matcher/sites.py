@@ -212,6 +212,7 @@ class Gazetteer:
         # them made when first asked (see _besides_matched).
         self._beside_spellings: set[str] = set()
         self._beside_index: _BesideIndex | None = None
+        self._cores_told_again: dict[str, frozenset[str]] = {}  # see named_again
         # The cyclic garbage collector is paused meanwhile, as in config loading: each collection would walk
         # every form built so far again (50,000 sites: ~2.1 s with it, ~1.5 s without).
         collecting = gc.isenabled()
@@ -235,6 +236,11 @@ class Gazetteer:
         self._name_words[site.id] = frozenset(
             norm for name in (site.name, *site.aliases) for norm in name_words(name)[1]) - ARTICLES
         anchors: set[str] = set()
+        if _TOLD_AGAIN_KINDS.issuperset(split_name(site.name)[1]):
+            self._cores_told_again[site.id] = frozenset(
+                core[0] for core, _, _, has_kind in map(split_name, (site.name, *site.aliases))
+                if len(core) == 1 and has_kind and core[0] not in _NATIONALITY_OF and core[0] not in STOPWORDS
+                and core[0] not in PERSON_MARKERS)  # "Omar" alone is a man as often as al-Omar
         for name in (site.name, *site.aliases):
             core, kinds, article_before_core, has_kind = split_name(name)
             form = NameForm(site.id, core, tuple(spelling(w) for w in core), kinds, article_before_core,
@@ -485,6 +491,30 @@ class Gazetteer:
         context = anchors | {w + "s" for w in anchors} | {w[:-1] + "ies" for w in anchors if w.endswith("y")}
         context |= _BARE_NAME_CONTEXT if anchors & (_KIND_GROUPS["field"] | _KIND_GROUPS["facility"]) else set()
         return any(word in story_words for word in context)
+
+    def cores_told_again(self, site_id: str) -> frozenset[str]:
+        """The lone cores by which a story that has named the site may name it again alone (see named_again)."""
+        return self._cores_told_again.get(site_id, frozenset())
+
+    def named_again(self, tokens: list[Token], told: Iterable[str], taken: Sequence[Mention] = ()) -> list[Mention]:
+        """"Harir" alone in a story that has named Harir Air Base: a base, field or plant named after a place is
+        told by that name alone once the story has named it whole. Not an airport or an embassy: "Erbil" and
+        "Baghdad" alone are the cities. `told`: the sites named earlier in the story; `taken`: the sentence's
+        mentions so far."""
+        norms = [t.norm for t in tokens]
+        found: list[Mention] = []
+        for site_id in dict.fromkeys(told):
+            cores = self.cores_told_again(site_id)
+            for i, norm in enumerate(norms):
+                # As written in the name and capitalised: "harir" in lower case is no name.
+                if norm not in cores or not tokens[i].is_capitalised or \
+                        any(m.start <= i < m.end for m in (*taken, *found)):
+                    continue
+                if _beside_another_place((i, i + 1), norms) or self._names_person((i, i + 1), norms, tokens,
+                                                                                  partial=True):
+                    continue  # "the town of Harir", "Harir district", "Governor Harir", "the Harir family"
+                found.append(Mention(site_id, i, i + 1, "name"))
+        return found
 
     def anchor_words(self, site_id: str) -> frozenset[str]:
         """The words by which a story may refer back to the site: "the base", "the airport"."""
@@ -887,6 +917,8 @@ def _vowels_apart(written: str, expected: str, similarity: float) -> bool:
         written[:2] == expected[:2] and written[-1] == expected[-1] and sound_key(written) == sound_key(expected)
 
 
+# The kinds of site whose lone core a story may use again for it (Gazetteer.named_again).
+_TOLD_AGAIN_KINDS = frozenset({"base", "field", "facility"})
 _HOST_PLACES = frozenset({"city", "town", "village"})  # "the base in the village of X" is the base at X
 
 

@@ -227,3 +227,21 @@ def test_harir_air_base_is_also_called_bashur(gazetteer: Gazetteer) -> None:
                                       "Khurais, a small town near the oil field, was quiet."])
 def test_a_town_that_a_site_is_named_after_is_the_town(gazetteer: Gazetteer, sentence: str) -> None:
     assert found(gazetteer, sentence) == set()
+
+
+def test_a_base_named_whole_may_be_named_again_by_its_place_alone(gazetteer: Gazetteer) -> None:
+    tokens = tokenize("Sources added that Harir, where coalition advisers live, was targeted too.")
+    assert found(gazetteer, "Sources added that Harir, where coalition advisers live, was targeted too.") == set()
+    assert [m.site_id for m in gazetteer.named_again(tokens, ["harir-air-base"])] == ["harir-air-base"]
+    # Only once the story has named the site, only as its name is written, and never the town or a person.
+    assert gazetteer.named_again(tokens, ["balad-air-base"]) == []
+    for sentence in ("Officials said harir was quiet.", "Shops in the town of Harir reopened.",
+                     "The Harir district council met.", "Minister Harir spoke.", "The Harir family left."):
+        assert gazetteer.named_again(tokenize(sentence), ["harir-air-base"]) == [], sentence
+
+
+def test_an_airport_or_embassy_is_not_named_again_by_its_city(gazetteer: Gazetteer) -> None:
+    # "Erbil" alone is the city, whatever the story named before.
+    tokens = tokenize("Drones were also seen over Erbil on Monday.")
+    assert gazetteer.named_again(tokens, ["erbil-airport", "us-consulate-erbil"]) == []
+    assert gazetteer.cores_told_again("baghdad-airport") == frozenset()
