@@ -987,20 +987,30 @@ class _BesideIndex:
     def __init__(self, spellings: Iterable[str]) -> None:
         self._short: dict[tuple[int, str], list[str]] = defaultdict(list)
         self._long: dict[str, list[str]] = defaultdict(list)  # by first letter, the vowels together
+        self._vowel_more: dict[tuple[int, str], list[str]] = defaultdict(list)  # by length, letters but inner vowels
         for expected in spellings:
             if len(expected) < 4:
                 self._short[(len(expected), sound_key(expected))].append(expected)
             elif expected:
                 self._long[_first_letter_class(expected)].append(expected)
+            if len(expected) in (3, 4):  # Jair for Jir (_vowel_written_twice): a vowel more keeps the rest
+                self._vowel_more[(len(expected), _inner_consonants(expected))].append(expected)
 
     def matched(self, written: str) -> frozenset[str]:
         if len(written) < 4:
-            near = self._short.get((len(written), sound_key(written)), ())
+            near = list(self._short.get((len(written), sound_key(written)), ()))
         else:
             choices = self._long.get(_first_letter_class(written), ())
             near = [found for found, _, _ in process.extract(written, choices, scorer=Indel.normalized_similarity,
                                                              score_cutoff=_SAME_WORD - 0.01, limit=None)]
+        if len(written) in (3, 4):  # a word of three letters and one of four with a vowel more (Jir, Jair)
+            near += self._vowel_more.get((7 - len(written), _inner_consonants(written)), ())
         return frozenset(expected for expected in near if _same_word.__wrapped__(written, expected))
+
+
+def _inner_consonants(word: str) -> str:
+    """The first letter and the others but vowels: what a vowel added beside another leaves alone."""
+    return word[:1] + "".join(c for c in word[1:] if c not in "aeiouy")
 
 
 def _first_letter_class(word: str) -> str:
