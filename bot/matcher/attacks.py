@@ -525,22 +525,9 @@ def _attack_mentions(sentence: _Sentence) -> list[tuple[Mention, Clause]]:
     return list(chosen.values())
 
 
-# A wire story's opening dateline: "BAGHDAD (Agency) - ", "KABUL, July 22 (Agency) - ".
-_DATELINE = re.compile(r"[A-Z][A-Z .'/-]+(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{1,40}\)\s*)?[-–—]\s+")
-
-
 def _name_start(sentence: _Sentence, mention: Mention) -> int:
     """Where the name starts in the text, its article included: "at al-Tanf" reads "at" before the name."""
     start = mention.start
-    if start == 0:  # a dateline is never part of a name: "BAGHDAD (Agency) - Rockets landed near the U.S. Embassy"
-        dateline = _DATELINE.match(sentence.text)
-        if dateline and dateline.end() < sentence.tokens[mention.end - 1].start:
-            # The name is the run of capitalised words (and "in", "of") that ends the mention: "the U.S. Embassy in
-            # Baghdad", not the dateline's city the name's city was matched to.
-            start = mention.end - 1
-            while start > 0 and sentence.tokens[start - 1].start >= dateline.end() and (
-                    sentence.tokens[start - 1].text[:1].isupper() or sentence.tokens[start - 1].norm in ("in", "of")):
-                start -= 1
     while start > 0:
         previous = sentence.tokens[start - 1]
         glued = sentence.text[previous.end:previous.end + 1] == "-"  # "al-", "at-", "ad-"
@@ -575,6 +562,10 @@ def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
         if not distinct.isdisjoint(_NATIONALITY_WORDS):
             mentions += gazetteer.find_by_nationality(_tokens(text), story_words,
                                                       named=(m.site_id for m in mentions))
+        # "Harir" alone after the story named Harir Air Base (Gazetteer.named_again)
+        told = [site_id for _, site_id in recent if not distinct.isdisjoint(gazetteer.cores_told_again(site_id))]
+        if told:
+            mentions += gazetteer.named_again(_tokens(text), told, mentions)
         for mention in mentions:
             learned[mention.site_id] = learned.get(mention.site_id, frozenset()) | _kind_named_by(_tokens(text),
                                                                                                  mention)

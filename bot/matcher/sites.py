@@ -149,11 +149,25 @@ class Mention:
     strength: str  # "name": the name itself; "anaphor": "the base" referring back
 
 
+# The U.S. military's name for a coalition base at a place: "Mission Support Site Conoco", at the gas field.
+_MISSION_SUPPORT_SITE = ("mission", "support", "site")
+
+
+def _is_mission_support_site(norms: Sequence[str], end: int) -> bool:
+    """Whether the words just before `end` are "Mission Support Site"."""
+    return end >= 3 and tuple(norms[end - 3:end]) == _MISSION_SUPPORT_SITE
+
+
 def split_name(name: str) -> tuple[tuple[str, ...], frozenset[str], bool, bool]:
     """'Ain al-Asad Air Base' -> (("ain", "asad"), {"base"}, article_before_core, has_kind)."""
     words = name_words(name)[1]
     core: list[str] = []
     kinds: set[str] = set()
+    for at in range(len(words) - 3):  # "Mission Support Site Conoco": a coalition base at Conoco
+        if _is_mission_support_site(words, at + 3):
+            words = words[:at] + words[at + 3:]
+            kinds.add("base")
+            break
     article_before_core = False
     for index, word in enumerate(words):
         kind = _KIND_OF_WORD.get(word)
@@ -198,6 +212,7 @@ class Gazetteer:
         # them made when first asked (see _besides_matched).
         self._beside_spellings: set[str] = set()
         self._beside_index: _BesideIndex | None = None
+        self._cores_told_again: dict[str, frozenset[str]] = {}  # see named_again
         # The cyclic garbage collector is paused meanwhile, as in config loading: each collection would walk
         # every form built so far again (50,000 sites: ~2.1 s with it, ~1.5 s without).
         collecting = gc.isenabled()
@@ -221,6 +236,11 @@ class Gazetteer:
         self._name_words[site.id] = frozenset(
             norm for name in (site.name, *site.aliases) for norm in name_words(name)[1]) - ARTICLES
         anchors: set[str] = set()
+        if _TOLD_AGAIN_KINDS.issuperset(split_name(site.name)[1]):
+            self._cores_told_again[site.id] = frozenset(
+                core[0] for core, _, _, has_kind in map(split_name, (site.name, *site.aliases))
+                if len(core) == 1 and has_kind and core[0] not in _NATIONALITY_OF and core[0] not in STOPWORDS
+                and core[0] not in PERSON_MARKERS)  # "Omar" alone is a man as often as al-Omar
         for name in (site.name, *site.aliases):
             core, kinds, article_before_core, has_kind = split_name(name)
             form = NameForm(site.id, core, tuple(spelling(w) for w in core), kinds, article_before_core,
@@ -472,6 +492,30 @@ class Gazetteer:
         context |= _BARE_NAME_CONTEXT if anchors & (_KIND_GROUPS["field"] | _KIND_GROUPS["facility"]) else set()
         return any(word in story_words for word in context)
 
+    def cores_told_again(self, site_id: str) -> frozenset[str]:
+        """The lone cores by which a story that has named the site may name it again alone (see named_again)."""
+        return self._cores_told_again.get(site_id, frozenset())
+
+    def named_again(self, tokens: list[Token], told: Iterable[str], taken: Sequence[Mention] = ()) -> list[Mention]:
+        """"Harir" alone in a story that has named Harir Air Base: a base, field or plant named after a place is
+        told by that name alone once the story has named it whole. Not an airport or an embassy: "Erbil" and
+        "Baghdad" alone are the cities. `told`: the sites named earlier in the story; `taken`: the sentence's
+        mentions so far."""
+        norms = [t.norm for t in tokens]
+        found: list[Mention] = []
+        for site_id in dict.fromkeys(told):
+            cores = self.cores_told_again(site_id)
+            for i, norm in enumerate(norms):
+                # As written in the name and capitalised: "harir" in lower case is no name.
+                if norm not in cores or not tokens[i].is_capitalised or \
+                        any(m.start <= i < m.end for m in (*taken, *found)):
+                    continue
+                if _beside_another_place((i, i + 1), norms) or self._names_person((i, i + 1), norms, tokens,
+                                                                                  partial=True):
+                    continue  # "the town of Harir", "Harir district", "Governor Harir", "the Harir family"
+                found.append(Mention(site_id, i, i + 1, "name"))
+        return found
+
     def anchor_words(self, site_id: str) -> frozenset[str]:
         """The words by which a story may refer back to the site: "the base", "the airport"."""
         return self._anchor_words.get(site_id, frozenset())
@@ -682,13 +726,16 @@ class Gazetteer:
             if span is None:
                 span = (i, i + 1)
         if form.nationality_positions:
-            return self._match_with_nationality(form, span, norms, story_words)
+            return self._match_with_nationality(form, span, norms, tokens)
         if whole and (len(form.core) > 1 or not form.has_kind):
             if not form.has_kind and len(form.core) == 1 and not self._in_context(form.site_id, story_words):
                 return None  # "a patrol in Abqaiq": the town, in a story with no word of the site's kind
             return None if self._names_person(span, norms, tokens, partial=False) else span
         # One core word alone (Erbil, Tanf, or Asad out of Ain al-Asad): it needs its kind word beside it,
-        # or, for names written with an article (Al-Tanf), the article.
+        # or, for names written with an article (Al-Tanf), the article. A generic word of a longer core says
+        # nothing alone: "the base in the village of X" is no "Green Village base".
+        if not whole and len(form.core) > 1 and form.core[position] in GENERIC_NAME_WORDS:
+            return None
         # Beside a kind word, a word in lower case is a name only as spelled: "Air Base late on" is no Latha.
         lower_case_variant = not tokens[i].is_capitalised and spellings[i] != (
             "".join(form.core_spellings) if position == -1 else form.core_spellings[position])
@@ -755,7 +802,7 @@ class Gazetteer:
         return found
 
     def _match_with_nationality(self, form: NameForm, span: tuple[int, int], norms: list[str],
-                                story_words: Collection[str]) -> tuple[int, int] | None:
+                                tokens: list[Token]) -> tuple[int, int] | None:
         """An embassy or consulate: "the U.S. embassy in Baghdad", or "the U.S. embassy" in a story that
         names Baghdad. A British embassy in Baghdad is not the U.S. one."""
         groups = [_NATIONALITY_OF[form.core[p]] for p in form.nationality_positions]
@@ -768,7 +815,11 @@ class Gazetteer:
             found = [next((j for j in range(k - 1, max(-1, k - 4), -1) if norms[j] in group), None)
                      for group in groups]
             if all(j is not None for j in found):
-                start = min([*(j for j in found if j is not None), span[0]])
+                start = min(j for j in found if j is not None)
+                # A dateline's city ("BAGHDAD (Agency) - Rockets landed near the U.S. Embassy") places the embassy
+                # but is no part of its name: the words before the name say what hit it.
+                if not _dateline_city(span, tokens) or _joined_as_name(norms, span[1], start):
+                    start = min(start, span[0])
                 return start, max(span[1], k + 1)
         return None
 
@@ -838,12 +889,25 @@ def _same_word(written: str, expected: str, *, loose: bool = False) -> bool:
     if written == expected:
         return True
     if len(written) < 4 or len(expected) < 4:
-        # Short words are one letter from many others: only a vowel swap of the same length (Ain/Ayn/Ein).
-        return len(written) == len(expected) and sound_key(written) == sound_key(expected)
+        # Short words are one letter from many others: only a vowel swap of the same length (Ain/Ayn/Ein), or a
+        # long vowel written as two (Jair/Jir, Deir/Dir).
+        if len(written) == len(expected):
+            return sound_key(written) == sound_key(expected)
+        return _vowel_written_twice(written, expected) or _vowel_written_twice(expected, written)
     if written[:1] != expected[:1] and not (written[:1] in "aeiouy" and expected[:1] in "aeiouy"):
         return False
     similarity = Indel.normalized_similarity(written, expected)
     return similarity >= _SAME_WORD or (loose and _vowels_apart(written, expected, similarity))
+
+
+def _vowel_written_twice(longer: str, shorter: str) -> bool:
+    """Jair for Jir: the longer word is the shorter (three letters at least: "in" is no Ain) with one more vowel
+    beside a vowel."""
+    if len(longer) != len(shorter) + 1 or len(shorter) < 3:
+        return False
+    vowels = "aeiouy"
+    return any(longer[i] in vowels and (longer[i - 1] in vowels or longer[i + 1] in vowels)
+               and longer[:i] + longer[i + 1:] == shorter for i in range(1, len(longer) - 1))
 
 
 def _vowels_apart(written: str, expected: str, similarity: float) -> bool:
@@ -853,7 +917,9 @@ def _vowels_apart(written: str, expected: str, similarity: float) -> bool:
         written[:2] == expected[:2] and written[-1] == expected[-1] and sound_key(written) == sound_key(expected)
 
 
-_HOST_PLACES = frozenset({"city", "town"})
+# The kinds of site whose lone core a story may use again for it (Gazetteer.named_again).
+_TOLD_AGAIN_KINDS = frozenset({"base", "field", "facility"})
+_HOST_PLACES = frozenset({"city", "town", "village"})  # "the base in the village of X" is the base at X
 
 
 def _written_exactly(form: NameForm, span: tuple[int, int], norms: list[str], spellings: list[str]) -> bool:
@@ -921,20 +987,30 @@ class _BesideIndex:
     def __init__(self, spellings: Iterable[str]) -> None:
         self._short: dict[tuple[int, str], list[str]] = defaultdict(list)
         self._long: dict[str, list[str]] = defaultdict(list)  # by first letter, the vowels together
+        self._vowel_more: dict[tuple[int, str], list[str]] = defaultdict(list)  # by length, letters but inner vowels
         for expected in spellings:
             if len(expected) < 4:
                 self._short[(len(expected), sound_key(expected))].append(expected)
             elif expected:
                 self._long[_first_letter_class(expected)].append(expected)
+            if len(expected) in (3, 4):  # Jair for Jir (_vowel_written_twice): a vowel more keeps the rest
+                self._vowel_more[(len(expected), _inner_consonants(expected))].append(expected)
 
     def matched(self, written: str) -> frozenset[str]:
         if len(written) < 4:
-            near = self._short.get((len(written), sound_key(written)), ())
+            near = list(self._short.get((len(written), sound_key(written)), ()))
         else:
             choices = self._long.get(_first_letter_class(written), ())
             near = [found for found, _, _ in process.extract(written, choices, scorer=Indel.normalized_similarity,
                                                              score_cutoff=_SAME_WORD - 0.01, limit=None)]
+        if len(written) in (3, 4):  # a word of three letters and one of four with a vowel more (Jir, Jair)
+            near += self._vowel_more.get((7 - len(written), _inner_consonants(written)), ())
         return frozenset(expected for expected in near if _same_word.__wrapped__(written, expected))
+
+
+def _inner_consonants(word: str) -> str:
+    """The first letter and the others but vowels: what a vowel added beside another leaves alone."""
+    return word[:1] + "".join(c for c in word[1:] if c not in "aeiouy")
 
 
 def _first_letter_class(word: str) -> str:
@@ -1007,14 +1083,37 @@ def _kind_beside(kinds: frozenset[str], span: tuple[int, int], norms: list[str],
         if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
             break
     for j in range(span[0] - 1, max(-1, span[0] - 7), -1):
+        if _is_mission_support_site(norms, j + 1) and "base" in followers:
+            return True  # the base at a place, by its official name: "Mission Support Site Conoco"
         if norms[j] in anchors or (norms[j] in leaders and "at" in norms[j + 1:span[0]]):
-            # "the Harir base in Erbil": a kind word with its own name before it is another place.
-            named_before = j > 0 and tokens[j - 1].is_capitalised and norms[j - 1] not in _BRIDGE \
-                and norms[j - 1] not in ARTICLES and norms[j - 1] not in STOPWORDS
+            # "the Harir base in Erbil", "the U.S. Harir military base in Erbil": a kind word with its own name
+            # before it (past lower-case bridge words, when "in" places it) is another place; "the Iraqi air base
+            # of Balad" is Balad's.
+            named = j - 1
+            while named > 0 and "in" in norms[j + 1:span[0]] and norms[named] in _BRIDGE and \
+                    not tokens[named].is_capitalised:
+                named -= 1
+            named_before = named >= 0 and tokens[named].is_capitalised and norms[named] not in _BRIDGE \
+                and norms[named] not in ARTICLES and norms[named] not in STOPWORDS
             return not named_before
         if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
             break
     return False
+
+
+# Words that may join a city to an embassy's name: "Baghdad's U.S. embassy", "the U.S. embassy compound in Baghdad".
+_CITY_JOINERS = ARTICLES | _BRIDGE | _KIND_GROUPS["embassy"] | _KIND_GROUPS["consulate"] | {"general"}
+
+
+def _dateline_city(span: tuple[int, int], tokens: list[Token]) -> bool:
+    """A sentence's first word followed by punctuation, as a wire's dateline: "BAGHDAD (Agency) -",
+    "Baghdad, Feb 16 (Agency) -"."""
+    return span == (0, 1) and len(tokens) > 1 and tokens[1].start - tokens[0].end > 1
+
+
+def _joined_as_name(norms: list[str], start: int, end: int) -> bool:
+    """Whether the words from start to end are only words that join a name's city to the rest of it."""
+    return all(norm in _CITY_JOINERS for norm in norms[start:end])
 
 
 def _article_written(written: str, norm: str) -> bool:
@@ -1063,7 +1162,8 @@ _MAX_LOOKS = 500_000
 
 # Every word that can be the kind word a bare core needs beside it, or an embassy's kind.
 _FIRST_LOOK_KIND_WORDS = frozenset().union(*_KIND_NEIGHBOURS.values(), *_KIND_FOLLOWERS.values(),
-                                           *_KIND_LEADERS.values(), _KIND_GROUPS, {"compound"})
+                                           *_KIND_LEADERS.values(), _KIND_GROUPS, {"compound"},
+                                           _MISSION_SUPPORT_SITE[:1])  # one word of the phrase is enough
 # ... and their plurals, which name the items of a pair of names: "Abha and Jizan airports".
 _FIRST_LOOK_KIND_WORDS |= frozenset(word[:-1] + "ies" if word.endswith("y") else word + "es" if word.endswith("x")
                                     else word + "s" for word in _FIRST_LOOK_KIND_WORDS)
@@ -1081,6 +1181,8 @@ def _kind_after_list(norms: list[str], tokens: list[Token], joiner: int, anchors
 
 def _beside_another_place(span: tuple[int, int], norms: list[str]) -> bool:
     after = span[1]
+    if after < len(norms) and norms[after] in ("a", "an") and not _HOST_PLACES.isdisjoint(norms[after + 1:after + 4]):
+        return True  # "Abqaiq, an eastern town": the place the site is named after, as "the town of Abqaiq"
     while after < len(norms) and norms[after] in _KIND_WORDS | {"s", "air", "international"}:
         after += 1
     before = span[0] - 1

@@ -194,3 +194,12 @@ def test_claim_by_a_group_calling_itself_and_claim_told_later(gazetteer: Gazette
         "Two drones targeted the al-Tanf garrison on Wednesday. Nobody was hurt. The Pentagon said it was "
         "assessing the damage. Officials blamed Iran. The Islamic Resistance in Iraq claimed the attack."), gazetteer)
     assert attack.claim == "Islamic Resistance in Iraq"
+
+
+def test_a_base_told_again_by_its_place_alone_reports_its_own_attack(gazetteer: Gazetteer) -> None:
+    # The lead names the base whole; a later sentence tells an earlier attack on it by the place's name alone.
+    story = make_story("Militants fired two drones at the U.S. Harir air base on Friday, officials said. On "
+                       "Wednesday, Harir, where coalition advisers are based, was also targeted by a drone, local "
+                       "sources added.", "2023-10-21T09:00:00+03:00")
+    assert sorted((a.site_id, a.day) for a in find_attacks(story, gazetteer)) == [
+        ("harir-air-base", date(2023, 10, 18)), ("harir-air-base", date(2023, 10, 20))]

@@ -95,7 +95,8 @@ def test_the_first_look_rejects_everyday_news_that_names_no_site() -> None:
 
 
 @pytest.mark.parametrize("sentence", ["A drone hit Erbil airport.", "The U.S. embassy in Baghdad was targeted.",
-                                      "Rockets hit al-Tanf.", "Khormor was shelled.", "Shells hit Q West."])
+                                      "Rockets hit al-Tanf.", "Khormor was shelled.", "Shells hit Q West.",
+                                      "Mission Support Site Shaddadi was shelled."])
 def test_the_first_look_passes_a_site_written_in_many_ways(sentence: str) -> None:
     assert _first_look(make_story(sentence), GAZETTEERS["large"])
 

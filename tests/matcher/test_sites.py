@@ -1,6 +1,6 @@
 import pytest
 
-from bot.matcher.sites import Gazetteer
+from bot.matcher.sites import Gazetteer, _same_word, split_name
 from bot.matcher.tokens import tokenize
 from bot.models import Site
 
@@ -156,3 +156,92 @@ def test_a_site_matched_by_several_of_its_names_counts_the_closest() -> None:
     gazetteer = Gazetteer([Site("balad", "Balad Airfield", ("Abu Balad Airfield",), "IQ", 33.0, 44.0, "Asia/Baghdad"),
                            Site("beelad", "Beelad Air Base", (), "IQ", 33.0, 44.0, "Asia/Baghdad")])
     assert found(gazetteer, "Rockets hit Balad airfield on Monday") == {"balad"}
+
+
+def _spans(gazetteer: Gazetteer, sentence: str) -> list[tuple[str, str]]:
+    tokens = tokenize(sentence)
+    return [(m.site_id, " ".join(t.text for t in tokens[m.start:m.end]))
+            for m in gazetteer.find(tokens, frozenset(t.norm for t in tokens))]
+
+
+def test_a_datelines_city_is_no_part_of_an_embassy_name(gazetteer: Gazetteer) -> None:
+    # The dateline places the embassy, but what comes between it and the name ("fell near the") is the story.
+    assert _spans(gazetteer, "BAGHDAD (Agency) - Two rockets fell near the U.S. Embassy in Baghdad on Monday.") == [
+        ("us-embassy-baghdad", "U.S. Embassy in Baghdad")]
+    assert _spans(gazetteer, "BAGHDAD - A rocket fell near the U.S. embassy on Monday.") == [
+        ("us-embassy-baghdad", "U.S. embassy")]
+    # A city that name words join to the embassy is part of its name, and so is one that places it in the sentence.
+    assert _spans(gazetteer, "Baghdad's U.S. embassy was hit.") == [("us-embassy-baghdad", "Baghdad s U.S. embassy")]
+    assert _spans(gazetteer, "Rockets fell near Basra airport, where the American consulate is.") == [
+        ("us-consulate-basra", "Basra airport where the American consulate")]
+
+
+def test_a_generic_word_of_a_longer_name_alone_is_not_the_site(gazetteer: Gazetteer) -> None:
+    # "Village" of al-Omar's "Green Village base" says nothing alone.
+    assert found(gazetteer, "Shells hit a U.S. base in the village of Tal Baydar.") == set()
+    assert found(gazetteer, "Shells hit the Village base at dawn.") == set()
+    assert found(gazetteer, "Shells hit the Green Village base at dawn.") == {"al-omar-oil-field"}
+
+
+def test_a_base_in_the_village_of_its_name_is_the_site(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Shells hit the U.S. base in the village of Kharab al-Jir.") == {"rmeilan-airfield"}
+    assert found(gazetteer, "Shells hit a house in the village of Kharab al-Jir.") == set()
+
+
+@pytest.mark.parametrize("sentence", ["Rockets hit Kharab Al-Jair on Monday.", "the Kharab al Jair base was hit",
+                                      "Rockets hit Kharab al-Jir on Monday."])
+def test_a_long_vowel_written_as_two_is_the_same_short_word(gazetteer: Gazetteer, sentence: str) -> None:
+    assert found(gazetteer, sentence) == {"rmeilan-airfield"}
+
+
+def test_a_short_word_with_a_vowel_more_is_not_a_two_letter_word() -> None:
+    # "an" is not "Ain": the shorter word must have three letters at least; and the vowel added stands by a vowel.
+    assert _same_word("jair", "jir") and _same_word("dir", "deir")
+    assert not _same_word("an", "ain") and not _same_word("ain", "an")
+    assert not _same_word("jaar", "jir") and not _same_word("bard", "brd")
+
+
+def test_a_named_base_placed_in_a_city_is_not_the_citys_airport(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "A drone hit the U.S. Harir military base in Erbil.") == {"harir-air-base"}
+    assert found(gazetteer, "A drone hit the U.S. military base in Erbil.") == {"erbil-airport"}
+    # "of" gives the base's own name: "the Iraqi air base of Balad" is Balad's.
+    assert found(gazetteer, "Rockets fell on the Iraqi air base of Balad.") == {"balad-air-base"}
+
+
+def test_mission_support_site_names_the_base_at_a_place() -> None:
+    sites = [Site("conoco", "Conoco gas field", (), "SY", 35.3, 40.3, "Asia/Damascus"),
+             Site("shaddadi", "Al-Shaddadi base", (), "SY", 36.1, 40.7, "Asia/Damascus")]
+    gazetteer = Gazetteer(sites)
+    assert found(gazetteer, "Rockets hit Mission Support Site Conoco on Monday.") == {"conoco"}
+    assert found(gazetteer, "Mission Support Site Shaddadi was attacked.") == {"shaddadi"}
+    assert found(gazetteer, "Rockets hit Conoco on Monday.") == set()
+    # As a name of its own it is the base at the place.
+    assert split_name("Mission Support Site Conoco") == (("conoco",), frozenset({"base"}), False, True)
+
+
+def test_harir_air_base_is_also_called_bashur(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "The target was the Bashur base near the town of Harir.") == {"harir-air-base"}
+
+
+@pytest.mark.parametrize("sentence", ["Police in Abqaiq, an eastern town with an oil plant, raided a house.",
+                                      "Khurais, a small town near the oil field, was quiet."])
+def test_a_town_that_a_site_is_named_after_is_the_town(gazetteer: Gazetteer, sentence: str) -> None:
+    assert found(gazetteer, sentence) == set()
+
+
+def test_a_base_named_whole_may_be_named_again_by_its_place_alone(gazetteer: Gazetteer) -> None:
+    tokens = tokenize("Sources added that Harir, where coalition advisers live, was targeted too.")
+    assert found(gazetteer, "Sources added that Harir, where coalition advisers live, was targeted too.") == set()
+    assert [m.site_id for m in gazetteer.named_again(tokens, ["harir-air-base"])] == ["harir-air-base"]
+    # Only once the story has named the site, only as its name is written, and never the town or a person.
+    assert gazetteer.named_again(tokens, ["balad-air-base"]) == []
+    for sentence in ("Officials said harir was quiet.", "Shops in the town of Harir reopened.",
+                     "The Harir district council met.", "Minister Harir spoke.", "The Harir family left."):
+        assert gazetteer.named_again(tokenize(sentence), ["harir-air-base"]) == [], sentence
+
+
+def test_an_airport_or_embassy_is_not_named_again_by_its_city(gazetteer: Gazetteer) -> None:
+    # "Erbil" alone is the city, whatever the story named before.
+    tokens = tokenize("Drones were also seen over Erbil on Monday.")
+    assert gazetteer.named_again(tokens, ["erbil-airport", "us-consulate-erbil"]) == []
+    assert gazetteer.cores_told_again("baghdad-airport") == frozenset()
