@@ -1078,6 +1078,8 @@ def _kind_beside(kinds: frozenset[str], span: tuple[int, int], norms: list[str],
     for j in range(span[1], min(len(norms), span[1] + 4)):
         if norms[j] in followers:
             return True
+        if norms[j] == "field" and norms[j - 1] == "air" and "airfield" in followers:
+            return True  # the kind written as two words: "Bagram Air Field" is Bagram Airfield
         if norms[j] == "and" and _kind_after_list(norms, tokens, j, anchors):
             return True  # "the Rumaila and Zubair oil fields": one item of a list of sites of one kind
         if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
