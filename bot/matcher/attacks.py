@@ -57,7 +57,11 @@ _ATTACK_WORD = prefiltered("|".join([_HIT.pattern, *(p.pattern for _, p in WEAPO
 _STRONG_HIT = prefiltered(
     r"\b(attack(?:ed|s|ing)?|struck|target(?:ed|ing)|shell(?:ed|ing)|bombard(?:ed|ment)|explo(?:sion|sions|ded)|"
     r"blasts?|assault(?:ed)?|raid(?:ed)?|ambush(?:ed)?|came\s+under|rocketed|detonat(?:ed|ion)|"
-    r"bomb(?:ed|ing)|strikes?\s+(?:on|against))\b", re.I)
+    r"bomb(?:ed|ing)|strikes?\s+(?:on|against)|"
+    # Fire turned on a place is an attack with no weapon named ("insurgents fired on the airfield"), but not
+    # "fired on Sunday" (a day) nor a plain "fired" (a worker is fired, a plane's engines fire).
+    r"fired\s+(?:up)?on(?!\s+(?:\w+day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|the\s+\d|\d))|"
+    r"indirect[- ]fire)\b", re.I)
 # Said outright: not an attack on the site, or a first report taken back.
 _RULED_OUT = prefiltered(
     r"\b(ruled\s+out\s+(?:an?\s+)?attack|not\s+the\s+target|(?:was|were)\s+not\s+(?:the\s+)?(?:targeted|hit|struck|"
@@ -96,7 +100,8 @@ _UNREAL = prefiltered(r"\b(?:if|unless)\b[^,;.]*|\b(?:could|would|might|may|will
                      r"(?:be(?:en)?\s+)?\w+", re.I)
 # Verbs for a real, physical event (not the noun "attacks" in analysis).
 _EVENT = prefiltered(
-    r"\b(struck|hit|fired|landed|exploded|shot\s+down|downed|intercepted|shelled|crashed|slammed|targeted|"
+    r"\b(indirect[- ]fire|struck|hit|fired|landed|exploded|shot\s+down|downed|intercepted|shelled|crashed|slammed|"
+    r"targeted|"
     r"came\s+under|fell|detonated|pounded|rocketed|was\s+attacked|were\s+attacked|attacked|impacted|"
     r"explosions?|blasts?|under\s+(?:an?\s+)?(?:\w+\s+)?(?:attack|fire|bombardment|shelling))\b", re.I)
 # Modal and threat words: an attack that has not happened.
@@ -311,6 +316,7 @@ class _Draft:
     evidence: list[str] = field(default_factory=list)
     killed: list[tuple[int, bool]] = field(default_factory=list)  # (figure, superseded)
     wounded: list[tuple[int, bool]] = field(default_factory=list)
+    some_wounded: bool = False  # "several Afghans were wounded": a toll with no figure, so no zero holds
     claim: str | None = None
     headline: str | None = None  # kept last in the evidence: a headline reads worse than a sentence
     headline_weapons: list[str] = field(default_factory=list)  # used only when the body names none
@@ -1243,9 +1249,18 @@ def _after_a_reply(text: str, start: int, site_at: int) -> int:
     return replies[-1].end() if replies else start
 
 
+# Some wounded, with no figure: "several Afghans were wounded", "wounding a number of guards".
+_SOME_WOUNDED = prefiltered(r"\b(?:several|some|many|numerous|a\s+number\s+of|a\s+few|dozens\s+of|scores\s+of)\s+"
+                           r"(?:[\w.'’-]+\s+){0,3}?(?:(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?)?"
+                           r"(?:wounded|injured|hurt)\b|\b(?:wounding|injuring)\s+(?:several|some|many|numerous|"
+                           r"a\s+number\s+of|a\s+few|dozens|scores)\b", re.I)
+
+
 def _add_toll(draft: _Draft, scope: str, zeros_only: bool = False) -> bool:
     if _TALLY.search(scope):
         return False
+    if not zeros_only and _SOME_WOUNDED.search(scope):
+        draft.some_wounded = True
     toll = count_casualties(scope)
     killed, wounded = toll.killed, toll.wounded
     if zeros_only:
@@ -1314,6 +1329,7 @@ def _absorb(target: _Draft, draft: _Draft) -> None:
     target.weapons.extend(w for w in draft.weapons if w not in target.weapons)
     target.killed.extend(draft.killed)
     target.wounded.extend(draft.wounded)
+    target.some_wounded = target.some_wounded or draft.some_wounded
     target.decided.extend(e for e in draft.decided if e.fact != "claim" or not target.claim)
     target.claim = target.claim or draft.claim
 
@@ -1346,6 +1362,13 @@ def _best_figure(figures: list[tuple[int, bool]]) -> int | None:
     return max(pool) if pool else None
 
 
+def _wounded_figure(draft: _Draft) -> int | None:
+    """The best figure, but a zero in a story that also says some were wounded is a zero for one group ("No U.S.
+    troops were hurt" after "several Afghans were wounded"): no figure."""
+    figure = _best_figure(draft.wounded)
+    return None if figure == 0 and draft.some_wounded else figure
+
+
 def _finish(draft: _Draft) -> Attack:
     return Attack(
         site_id=draft.site_id,
@@ -1354,7 +1377,7 @@ def _finish(draft: _Draft) -> Attack:
         day_edge=draft.edge,
         weapons=tuple(draft.weapons or draft.headline_weapons),
         killed=_best_figure(draft.killed),
-        wounded=_best_figure(draft.wounded),
+        wounded=_wounded_figure(draft),
         claim=draft.claim,
         evidence=tuple(dict.fromkeys([*draft.evidence, *draft.details,
                                       *([draft.headline] if draft.headline else [])])),

@@ -29,3 +29,32 @@ def test_air_field_in_two_words_is_the_airfield(gazetteer: Gazetteer) -> None:
     text = "An early morning rocket attack on Bagram Air Field killed one person on Monday, NATO said."
     assert found(gazetteer, text, "2010-03-15T17:09:00+04:30") == [("bagram-air-base", date(2010, 3, 15))]
 
+
+
+# An attack told with no weapon word: fire turned on the site
+
+
+def test_fired_on_a_site_is_an_attack_with_no_weapon_named(gazetteer: Gazetteer) -> None:
+    # "Insurgents fired on" the airfield reports an attack though no weapon is named in its sentence.
+    text = "Militants fired on Bagram Airfield late on Tuesday night, a coalition spokesman said."
+    assert found(gazetteer, text, "2012-09-12T08:00:00+04:30") == [("bagram-air-base", date(2012, 9, 11))]
+
+
+def test_indirect_fire_aimed_at_a_site_is_an_attack(gazetteer: Gazetteer) -> None:
+    text = "Indirect fire aimed at Bagram Airfield on Monday killed two contractors, officials said."
+    assert found(gazetteer, text, "2012-09-11T10:00:00+04:30") == [("bagram-air-base", date(2012, 9, 10))]
+
+
+def test_fired_on_a_day_is_no_attack_word(gazetteer: Gazetteer) -> None:
+    # "fired on Friday" names a day, not a target: a worker fired on Friday at the airfield is no attack.
+    text = "A civilian worker at Bagram Airfield was fired on Friday after a dispute with his manager."
+    assert found(gazetteer, text, "2012-09-15T10:00:00+04:30") == []
+
+
+def test_a_zero_for_one_group_is_no_zero_when_some_were_wounded(gazetteer: Gazetteer) -> None:
+    # "No U.S. troops were hurt" after "several Afghans were wounded" says nothing of the whole toll: no figure,
+    # so it cannot beat another story's firmer count.
+    text = ("Gunmen attacked Afghan guards at the main gate of Bagram Airfield early Monday. One guard was killed "
+            "and several Afghans were wounded, a spokesman said. No U.S. troops were hurt.")
+    (attack,) = attacks(gazetteer, text, "2012-09-10T15:00:00+04:30")
+    assert (attack.site_id, attack.killed, attack.wounded) == ("bagram-air-base", 1, None)
