@@ -382,6 +382,8 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
             site = gazetteer.sites[mention.site_id]
             published = local_publish_time(story, site.timezone)
             days = find_days(sentence.text, published)
+            # ("A drone was downed near the garrison hours after U.S. strikes": "hours after" dates the strikes.)
+            days = [d for d in days if not (d.dates_what_follows and d.start > _name_start(sentence, mention))]
             chosen = _named_in_apposition(_day_for(days, clause, _name_start(sentence, mention), sentence.text),
                                           days, sentence.text)
             if chosen is not None and chosen.old:
@@ -928,7 +930,9 @@ def _day_for(days: list[DayMention], clause: Clause, site_at: int, text: str = "
 
     days = [d for d in days if not _is_motive_day(text, d)]
 
-    in_clause = [d for d in days if _in_clause(d.start, clause)]
+    # ("less than 24 hours after a drone was shot down": its "after" opens the clause it dates.)
+    in_clause = [d for d in days if _in_clause(d.start, clause) or (d.dates_what_follows and
+                                                                   _in_clause(d.end - 1, clause))]
     # Outside its clause only what opens the sentence ("On Tuesday, a drone struck ..."): a day in a later
     # relative clause ("..., where troops were wounded on June 28") dates something else.
     leading = [d for d in days if d.end <= clause[0][0] and d.start < 20]

@@ -73,6 +73,10 @@ _PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
                             r"prior)\b", re.I)),
     # "A day later, more rockets hit the base": counted on from the day last told.
     ("days_later", prefiltered(r"\b(a|one|two|three|four|five|six|seven|\d)\s+days?\s+later\b", re.I)),
+    # "The attack came less than 24 hours after a drone was shot down over the embassy": what came after it is told
+    # of the same day as the attack last told (or the day before it, which the label of a merge allows).
+    ("hours_after", prefiltered(r"\b(?:(?:less|fewer)\s+than\s+|just\s+|only\s+|barely\s+|mere\s+|some\s+|about\s+|"
+                               r"within\s+)?(?:\d{1,2}\s+|a\s+few\s+|few\s+|several\s+)?hours\s+after\b", re.I)),
     # Before "old": "in the past 24 hours" is recent, though "in the past" alone is a habit.
     ("vague", prefiltered(r"\b(" + "|".join(map(re.escape, VAGUE_RECENT)) + r")\b", re.I)),
     ("old", prefiltered(r"\b(" + "|".join(sorted(map(re.escape, OLD_PHRASES), key=len, reverse=True)) + r")\b",
@@ -116,6 +120,7 @@ class DayMention:
     from_event: bool = False  # "a day earlier", "the day before": counted back from the day last told, if any
     after_event: int = 0  # "a day later": this many days after the day last told (the publish day if none)
     same_as_event: bool = False  # "on the same day": the day last told, if any (else the publish day)
+    dates_what_follows: bool = False  # "hours after": it dates only an attack told after it
 
 
 def find_days(sentence: str, published_local: datetime) -> list[DayMention]:
@@ -156,6 +161,8 @@ def possible_kinds(sentence: str) -> frozenset[str] | set[str]:
             kinds.add("vague")
         if any(word in lower for word in RELATIVE_WORDS):
             kinds.add("relative")
+    if "hours after" in lower:
+        kinds.add("hours_after")
     if "local time" in lower:
         kinds.add("local_clock")
     if any(word in lower for word in HOLIDAY_WORDS):
@@ -208,7 +215,8 @@ def scan_days(sentence: str, published_local: datetime,
             found.append(DayMention(match.start(), match.end(), day, old, report, _edge(match.group(0)),
                                     kind == "vague" and match.group(1).lower() in VAGUE_PAST,
                                     bool(_FROM_EVENT.search(match.group(0))) or bool(later), later,
-                                    kind == "relative" and "same" in match.group(0).lower()))
+                                    (kind == "relative" and "same" in match.group(0).lower()) or kind == "hours_after",
+                                    kind == "hours_after"))
     found.sort(key=lambda d: d.start)
     # "Yesterday (6/23/25)": the date in brackets says which day the relative word means.
     return [d for d, after in zip(found, found[1:] + found[:1], strict=True)
@@ -257,7 +265,7 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
         return today - timedelta(days=back), False
     if kind == "days_ago":
         return today - timedelta(days=_small_number(match.group(1))), False
-    if kind == "days_later":
+    if kind in ("days_later", "hours_after"):
         return today, False  # the attacks module counts it on from the day last told
     if kind == "relative":
         back = RELATIVE_DAYS[match.group(1).lower()]

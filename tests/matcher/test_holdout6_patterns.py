@@ -58,3 +58,24 @@ def test_a_zero_for_one_group_is_no_zero_when_some_were_wounded(gazetteer: Gazet
             "and several Afghans were wounded, a spokesman said. No U.S. troops were hurt.")
     (attack,) = attacks(gazetteer, text, "2012-09-10T15:00:00+04:30")
     assert (attack.site_id, attack.killed, attack.wounded) == ("bagram-air-base", 1, None)
+
+
+# A report with no day of its own: "hours after" dates what follows it
+
+
+def test_hours_after_dates_the_earlier_attack_by_the_one_told(gazetteer: Gazetteer) -> None:
+    # The drone on the embassy comes "less than 24 hours" before the Erbil attack told on Tuesday: it is dated by it
+    # (explicitly), so a later report of other rockets on the embassy two days on cannot take it over.
+    text = ("Rockets struck Erbil International Airport late on Tuesday, officials said. The attack came less than 24 "
+            "hours after a drone was shot down over the U.S. Embassy in Baghdad.")
+    reported = attacks(gazetteer, text, "2021-07-07T09:00:00+03:00")
+    assert sorted((a.site_id, a.day, a.day_is_explicit) for a in reported) == [
+        ("erbil-airport", date(2021, 7, 6), True), ("us-embassy-baghdad", date(2021, 7, 6), True)]
+
+
+def test_hours_after_does_not_date_the_site_named_before_it(gazetteer: Gazetteer) -> None:
+    # "Hours after" dates the strikes that follow it, not the drone told before it: the headline's drone is the
+    # body's of late Sunday, not an attack of its own on the publish day.
+    title = "Drone downed at al-Tanf garrison hours after U.S. strikes"
+    text = "A drone aimed at the al-Tanf garrison was shot down late on Sunday, a U.S. official said."
+    assert found(gazetteer, text, "2023-11-13T10:00:00+03:00", title) == [("al-tanf", date(2023, 11, 12))]
