@@ -96,8 +96,8 @@ _HABITUAL = prefiltered(r"\b(?:several|many|numerous|multiple|countless|dozens\s
                        r"\b(?:has|have)\s+(?:been\s+)?(?:\w+\s+){0,2}?(?:targeted|attacked|hit|struck|shelled)\b"
                        r"[^.;]{0,60}?\bbefore\b(?=\s*(?:[.,;]|by\b|$))", re.I)
 # What did not happen: an "if" clause, a modal verb phrase ("could be targeted if Iran is attacked").
-_UNREAL = prefiltered(r"\b(?:if|unless)\b[^,;.]*|\b(?:could|would|might|may|will|shall)\s+(?:not\s+)?(?:have\s+)?"
-                     r"(?:be(?:en)?\s+)?\w+", re.I)
+_UNREAL = prefiltered(r"\b(?:if|unless)\b[^,;.]*|\b(?:could|would|might|may(?!\s+\d{1,2}\b)|will|shall)\s+"
+                     r"(?:not\s+)?(?:have\s+)?(?:be(?:en)?\s+)?\w+", re.I)
 # Verbs for a real, physical event (not the noun "attacks" in analysis).
 _EVENT = prefiltered(
     r"\b(indirect[- ]fire|struck|hit|fired|landed|exploded|shot\s+down|downed|intercepted|shelled|crashed|slammed|"
@@ -106,7 +106,8 @@ _EVENT = prefiltered(
     r"explosions?|blasts?|under\s+(?:an?\s+)?(?:\w+\s+)?(?:attack|fire|bombardment|shelling))\b", re.I)
 # Modal and threat words: an attack that has not happened.
 _HYPOTHETICAL = prefiltered(
-    r"\b(could|would|might|may|will|shall|threat(?:en(?:ed|s)?)?|vow(?:ed|s)?|warn(?:ed|s|ing)?|plan(?:ned|s)?|"
+    # ("the May 19 attack": the month, not the modal verb)
+    r"\b(could|would|might|may(?!\s+\d{1,2}\b)|will|shall|threat(?:en(?:ed|s)?)?|vow(?:ed|s)?|warn(?:ed|s|ing)?|plan(?:ned|s)?|"
     r"intend(?:ed|s)?|prepar(?:e|ed|ing)|capable|potential|possible|risk|fear(?:ed|s)?|if|unless|pledged|"
     r"promised|wants?\s+to|seek(?:s|ing)?\s+to|aim(?:ed|s)?\s+to)\b", re.I)
 _DENIAL = prefiltered(r"\b(denied|denies|deny|denying|rejected|dismiss(?:ed|es)?|refut(?:ed|es|ing)|unfounded|"

@@ -79,3 +79,14 @@ def test_hours_after_does_not_date_the_site_named_before_it(gazetteer: Gazetteer
     title = "Drone downed at al-Tanf garrison hours after U.S. strikes"
     text = "A drone aimed at the al-Tanf garrison was shot down late on Sunday, a U.S. official said."
     assert found(gazetteer, text, "2023-11-13T10:00:00+03:00", title) == [("al-tanf", date(2023, 11, 12))]
+
+
+# A follow-up's "the May 19 attack": the month, not the modal verb
+
+
+def test_a_follow_up_of_the_may_day_attack_is_dated_by_it(gazetteer: Gazetteer) -> None:
+    # "May" before a day number is the month: the follow-up two days on reports the 19 May attack, not a
+    # hypothetical one (nor one of its publish day).
+    text = ("Officials gave new details on Friday of the May 19 attack on Bagram Airfield that killed a contractor. "
+            "Dozens of militants attacked the airfield's outer wall before dawn.")
+    assert found(gazetteer, text, "2010-05-21T20:30:00+04:30") == [("bagram-air-base", date(2010, 5, 19))]
