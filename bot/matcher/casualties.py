@@ -34,7 +34,7 @@ PERSON_NOUNS = frozenset({
     "engineers", "engineer", "diplomats", "diplomat", "citizens", "nationals", "individuals", "pilots",
     "service", "them", "medic", "medics", "doctor", "doctors", "nurse", "nurses", "driver", "drivers",
     "journalist", "journalists", "technician", "technicians", "subcontractor", "subcontractors",
-    "defender", "defenders",
+    "defender", "defenders", "fighter",  # "One SDF fighter was wounded" ("fighters" alone are the attackers')
     # people named by where they are from: "two Americans and a Briton"
     "briton", "britons", "afghan", "afghans", "syrian", "syrians", "kurd", "kurds", "saudi", "saudis",
     "jordanian", "jordanians", "yemeni", "yemenis", "foreigner", "foreigners", "expatriate", "expatriates",
@@ -95,9 +95,12 @@ _NO_NOUN = prefiltered(r"\b(?:no\s+|without\s+(?:causing\s+|leaving\s+)?(?:any\s
 _NO_NOUN_REPORTED = prefiltered(r"\bno\s+(injuries|deaths|fatalities)\s+(?:were\s+|have\s+been\s+)?reported",
                                re.I)
 # "There were no reports of damage or injuries": none reported is none ("no immediate reports" is not yet known).
-_NO_REPORTS_OF = prefiltered(r"\bno\s+(?:other\s+)?reports?\s+of\s+(?:any\s+)?(?:(?:material\s+)?"
+_NO_REPORTS_OF = prefiltered(r"\bno\s+(?:other\s+)?reports?\s+of\s+(?:any\s+)?(?:civilian\s+)?(?:(?:material\s+)?"
                             r"damage\s+(?:or|and|nor)\s+)?(casualties|injuries|injured|wounded|deaths|dead|fatalities)"
                             r"\b", re.I)
+# "The troops escaped injury", "escaped unharmed": no one hurt, as "no one was hurt" says.
+_ESCAPED = prefiltered(r"\bescaped\s+(?:without\s+)?(?:any\s+)?(?:injury|injuries|harm|unhurt|unharmed|unscathed)\b",
+                      re.I)
 # "Dead or wounded among the guards were not reported" (machine translation), "casualties were not reported".
 _NOT_REPORTED = prefiltered(r"\b(dead|deaths|fatalities|casualties|injuries|wounded|injured)(?:\s+(?:or|and|nor)\s+"
                            r"(?:dead|deaths|casualties|injuries|wounded|injured))?\s+(?:among\s+(?:\w+\s+){1,3}?)?"
@@ -257,6 +260,8 @@ def _zeros(sentence: str) -> tuple[bool, bool]:
             for what in filter(None, (match.group(1), match.group(2))):
                 zero_killed = True
                 zero_wounded = zero_wounded or what.lower() != "killed"
+    if _ESCAPED.search(sentence):
+        zero_killed = zero_wounded = True
     for pattern in (_NO_NOUN, _NO_NOUN_REPORTED, _NO_REPORTS_OF, _NOT_REPORTED):
         for match in pattern.finditer(sentence):
             zero_killed = True
@@ -291,6 +296,8 @@ def _count_after(words: list[str], index: int) -> int | None:
         return None
     if words[j] == "both" and words[j + 1:j + 3] == ["of", "them"]:
         return None  # "killing both of them": whom "them" means is not known here
+    if words[j + 1:j + 3] == ["of", "them"] and set(words[max(0, index - 4):index]) & ATTACKER_NOUNS:
+        return None  # "aircraft struck the attackers, killing more than 100 of them": the attackers' dead
     return value + _parts_after(words, j)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.matcher.attacks import find_attacks
+from bot.matcher.casualties import count_casualties
 from bot.matcher.sites import Gazetteer
 from bot.models import Attack
 from tests.conftest import make_story
@@ -90,3 +91,26 @@ def test_a_follow_up_of_the_may_day_attack_is_dated_by_it(gazetteer: Gazetteer) 
     text = ("Officials gave new details on Friday of the May 19 attack on Bagram Airfield that killed a contractor. "
             "Dozens of militants attacked the airfield's outer wall before dawn.")
     assert found(gazetteer, text, "2010-05-21T20:30:00+04:30") == [("bagram-air-base", date(2010, 5, 19))]
+
+
+# Fields: the attackers' dead, a fighter, "escaped injury", "no reports of civilian deaths"
+
+
+def test_the_attackers_killed_of_them_are_no_toll() -> None:
+    # "struck the attackers, killing more than 100 of them": the attackers' dead, not the site's toll.
+    toll = count_casualties("Coalition jets struck the attackers, killing more than 100 of them, an official said.")
+    assert toll.killed is None
+
+
+def test_one_fighter_wounded_is_a_figure() -> None:
+    # A partner force's "fighter" (singular) is a person: one wounded.
+    assert count_casualties("One Kurdish fighter was wounded in the shelling.").wounded == 1
+
+
+def test_escaped_injury_is_no_one_hurt() -> None:
+    toll = count_casualties("The troops at the field came under mortar fire on Sunday but escaped injury.")
+    assert (toll.killed, toll.wounded) == (0, 0)
+
+
+def test_no_reports_of_civilian_deaths_is_none_killed() -> None:
+    assert count_casualties("There were no reports of civilian deaths after the assault.").killed == 0
