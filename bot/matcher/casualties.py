@@ -133,6 +133,14 @@ def states_a_floor(sentences: tuple[str, ...] | list[str], figure: int) -> bool:
                for sentence in sentences for match in _LOWER_BOUND.finditer(sentence))
 
 
+def states_only_a_first_figure(sentences: tuple[str, ...] | list[str], field: str, figure: int) -> bool:
+    """Do these sentences give `figure` (of the "killed" or "wounded") only as a first figure ("Initial reports
+    indicate 3 minor injuries")? Then it is older news than a later story's telling, not a correction."""
+    tolls = [count_casualties(sentence) for sentence in sentences]
+    giving = [toll for toll in tolls if getattr(toll, field) == figure]
+    return bool(giving) and all(toll.superseded for toll in giving)
+
+
 @dataclass(frozen=True, slots=True)
 class Toll:
     killed: int | None

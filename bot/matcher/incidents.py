@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
-from bot.matcher.casualties import states_a_floor
+from bot.matcher.casualties import states_a_floor, states_only_a_first_figure
 from bot.models import Attack, IncidentState, Report
 
 # A report that gives no day of its own ("the toll from the attack on the base rose to three") belongs to
@@ -80,6 +80,8 @@ def latest_figure(reports: Sequence[Report], field: str) -> int | None:
         if value is not None and figure < value and (report.is_copy or states_a_floor(report.evidence, figure) or (
                 dated_value and not report.day_is_explicit)):
             continue
+        if value is not None and figure != value and states_only_a_first_figure(report.evidence, field, figure):
+            continue  # a later story quoting the first figure ("initial reports indicate 3") corrects nothing
         value, dated_value = figure, report.day_is_explicit
     return value
 

@@ -8,8 +8,9 @@ from datetime import date
 
 from bot.matcher.attacks import find_attacks
 from bot.matcher.casualties import count_casualties
+from bot.matcher.incidents import latest_figure
 from bot.matcher.sites import Gazetteer
-from bot.models import Attack
+from bot.models import Attack, Report, Source
 from tests.conftest import make_story
 
 
@@ -114,3 +115,16 @@ def test_escaped_injury_is_no_one_hurt() -> None:
 
 def test_no_reports_of_civilian_deaths_is_none_killed() -> None:
     assert count_casualties("There were no reports of civilian deaths after the assault.").killed == 0
+
+
+def _report(published: str, wounded: int, evidence: tuple[str, ...]) -> Report:
+    return Report(0, make_story("x", published).published, Source(f"https://x.example/{published}", "X", "x"),
+                  date(2021, 7, 7), True, ("rocket",), None, wounded, None, evidence, False)
+
+
+def test_a_later_story_quoting_the_first_figure_corrects_nothing() -> None:
+    # A wire's "two wounded (first put at three)", then a blog quoting the spokesman's first post, "Initial reports
+    # indicate 3 minor injuries": the later story's only figure is the first one, older news than the wire's two.
+    reports = [_report("2021-07-07T14:30:00+00:00", 2, ("Rockets struck the base, slightly wounding two people.",)),
+               _report("2021-07-07T17:20:00+00:00", 3, ("Initial reports indicate 3 minor injuries.",))]
+    assert latest_figure(reports, "wounded") == 2
