@@ -448,7 +448,10 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
                         continue
                     day = lead.day if lead is not None and lead.day else published.date()
                     # "Rockets again hit Ain al-Asad": a new attack, not a recap of the last one.
-                    again = bool(_AGAIN.search(_clause_text(sentence.text, clause)))
+                    # "... said a drone attack on the al-Omar oil field did no damage": an attack first told here,
+                    # not "the attack on" one told before: news of the story's day, no follow-up of an older one.
+                    again = bool(_AGAIN.search(_clause_text(sentence.text, clause)) or _A_NEW_ATTACK.search(
+                        sentence.text, max(0, _name_start(sentence, mention) - 60), _name_start(sentence, mention)))
                     draft = _draft_for(drafts, site.id, day, explicit=again,
                                        from_title=index == 0 and bool(story.title))
             _gather(draft, sentence, mention, clause, index, sentences, published)
@@ -1048,6 +1051,9 @@ def _has_recent_day(days: list[DayMention]) -> bool:
 
 _AGAIN = prefiltered(r"\b(again|for\s+the\s+(?:second|third|fourth|fifth)\s+time|fresh|renewed|yet\s+another|"
                     r"another\s+(?:\w+\s+){0,2}(?:attacks?|strikes?))\b", re.I)
+# An attack named with "a" right before the site: "said a drone attack on the oil field did no damage".
+_A_NEW_ATTACK = prefiltered(r"\b(?:said|says|reported|reports|that)\s+an?\s+(?:[\w-]+\s+){0,2}?(?:attack|strike)\s+"
+                           r"(?:on|against|targeting)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}$", re.I)
 # An attack told as one more of the same day: "Drones also targeted ...".
 _ALSO = prefiltered(r"\balso\s+(?:\w+\s+)?(?:targeted|struck|hit|attacked|shelled|fell|landed|came\s+under)\b", re.I)
 # A clause that tells what came before ("after U.S. strikes on Sunday") dates that, not the attack.

@@ -128,3 +128,23 @@ def test_a_later_story_quoting_the_first_figure_corrects_nothing() -> None:
     reports = [_report("2021-07-07T14:30:00+00:00", 2, ("Rockets struck the base, slightly wounding two people.",)),
                _report("2021-07-07T17:20:00+00:00", 3, ("Initial reports indicate 3 minor injuries.",))]
     assert latest_figure(reports, "wounded") == 2
+
+
+# A report with no day of its own: "said a drone attack on X" is an attack first told, not a follow-up
+
+
+def test_an_attack_first_told_with_a_is_news_of_the_story_day(gazetteer: Gazetteer) -> None:
+    # "a drone attack on the oil field" (no day), told beside Wednesday's rockets: a new attack of the story's day
+    # (dated, so it cannot join the field's rockets of three days before as a follow-up of them).
+    text = ("Rockets struck Ain al-Asad air base on Wednesday, wounding two people. In Syria, Kurdish-led forces said "
+            "a drone attack on the al-Omar oil field caused no damage.")
+    reported = attacks(gazetteer, text, "2021-07-07T14:30:00+00:00")
+    assert sorted((a.site_id, a.day, a.day_is_explicit) for a in reported) == [
+        ("ain-al-asad", date(2021, 7, 7), True), ("al-omar-oil-field", date(2021, 7, 7), True)]
+
+
+def test_the_attack_on_a_site_with_no_day_stays_a_follow_up(gazetteer: Gazetteer) -> None:
+    # "the attack on" refers back to one told before: still undated, so it may join the last incident there.
+    text = "Officials said the toll from the attack on the al-Omar oil field had risen to three."
+    (attack,) = attacks(gazetteer, text, "2021-07-07T14:30:00+00:00")
+    assert attack.day_is_explicit is False
