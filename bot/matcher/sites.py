@@ -367,9 +367,7 @@ class Gazetteer:
             found = []
             for i in _positions(norms, watched):
                 for side in (-1, 1):
-                    j = i + side
-                    while 0 <= j <= last and norms[j] in ARTICLES:
-                        j += side
+                    j = _past_articles(norms, i + side, side)
                     if 0 <= j <= last and norms[j] in needed:
                         found.append(i)
                         break
@@ -377,9 +375,7 @@ class Gazetteer:
         beside_found = set()
         for j in _positions(norms, needed):
             for side in (-1, 1):
-                i = j + side
-                while 0 <= i <= last and norms[i] in ARTICLES:
-                    i += side
+                i = _past_articles(norms, j + side, side)
                 if 0 <= i <= last and norms[i] in watched:
                     beside_found.add(i)
         return sorted(beside_found)
@@ -434,9 +430,7 @@ class Gazetteer:
             norm = norms[i]
             sides = filed.get(norm)
             for side in sides if sides is not None else self._whole_forms(norm):
-                j = i + side  # the word beside, past articles, as _extend reads a name
-                while 0 <= j <= last and norms[j] in ARTICLES:
-                    j += side
+                j = _past_articles(norms, i + side, side)  # the word beside, as _extend reads a name
                 if not 0 <= j <= last:
                     continue
                 forms = known.get((norm, side, norms[j]))
@@ -618,9 +612,7 @@ class Gazetteer:
         if grouped.after_article and i > 0 and _article_written(tokens[i - 1].text, norms[i - 1]):
             kept.update(grouped.after_article)
         for side in grouped.sides:
-            j = i + side  # the word beside, past articles, as _extend reads it
-            while 0 <= j < len(norms) and norms[j] in ARTICLES:
-                j += side
+            j = _past_articles(norms, i + side, side)  # the word beside, as _extend reads it
             if not 0 <= j < len(norms):
                 continue
             beside = self._beside_of.get((grouped, side, norms[j]))
@@ -786,11 +778,7 @@ class Gazetteer:
                      around: _Around) -> bool:
         """Erbil airport, Erbil's international airport, the airport in Erbil, Camp Taji, Tanf garrison. Of the
         form, only its kinds are read: the answer is remembered by kinds and span for the sentence."""
-        key = (form.kinds, span)
-        found = around.kind_beside.get(key)
-        if found is None:
-            found = around.kind_beside[key] = _kind_beside(form.kinds, span, norms, tokens)
-        return found
+        return Gazetteer._kind_beside_kinds(form.kinds, span, norms, tokens, around)
 
     @staticmethod
     def _kind_beside_kinds(kinds: frozenset[str], span: tuple[int, int], norms: list[str], tokens: list[Token],
@@ -1137,6 +1125,13 @@ def _may_be_split_words(first: str, first_norm: str, second: str, second_norm: s
         and first_norm not in ARTICLES and first_norm not in STOPWORDS
 
 
+def _past_articles(norms: Sequence[str], j: int, step: int) -> int:
+    """The first position from j, going by step, whose word is no article (past either end when there is none)."""
+    while 0 <= j < len(norms) and norms[j] in ARTICLES:
+        j += step
+    return j
+
+
 def _positions(items: Sequence[str], wanted: Iterable[str]) -> list[int]:
     """Where the wanted words stand in items, in no particular order."""
     found = []
@@ -1187,9 +1182,7 @@ def _beside_another_place(span: tuple[int, int], norms: list[str]) -> bool:
         return True  # "Abqaiq, an eastern town": the place the site is named after, as "the town of Abqaiq"
     while after < len(norms) and norms[after] in _KIND_WORDS | {"s", "air", "international"}:
         after += 1
-    before = span[0] - 1
-    while before >= 0 and norms[before] in ARTICLES:
-        before -= 1
+    before = _past_articles(norms, span[0] - 1, -1)
     if after < len(norms) and norms[after] in NEARBY_PLACE_WORDS:
         # "the Baghdad airport road" is a road near the site; "the facility in al-Shaddadi town" is the site, but
         # "Harir air base in Erbil province" is a base somewhere in a province
@@ -1223,8 +1216,7 @@ def _under_one_plural_kind(norms: list[str], tokens: list[Token], span: tuple[in
         other_end = _past_other_name(norms, tokens, after + 1, 1)
         return other_end is not None and (_plural_kind_beside(norms, other_end, 1, anchors) or
                                           _plural_kind_beside(norms, before, -1, anchors))
-    while before >= 0 and norms[before] in ARTICLES:  # "Abha and the Jizan airports"
-        before -= 1
+    before = _past_articles(norms, before, -1)  # "Abha and the Jizan airports"
     if before >= 0 and norms[before] in _LIST_JOINERS:  # the second
         other_start = _past_other_name(norms, tokens, before - 1, -1)
         return other_start is not None and (_plural_kind_beside(norms, after, 1, anchors) or
