@@ -309,9 +309,7 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
         # "last June" read in March, "last March" read in March: a month gone by, or a year ago
         return None, month != today.month or match.group(0).lower().startswith("last")
     if kind == "local_clock":
-        hour = int(match.group(1)) % 12 + (12 if match.group(3).lower() == "p" else 0)
-        later = (hour, int(match.group(2) or 0)) > (published_local.hour, published_local.minute)
-        return today - timedelta(days=1 if later else 0), False
+        return today - timedelta(days=1 if _clock_after(match, published_local) else 0), False
     if kind == "old":
         return None, True
     return None, False  # vague but recent
@@ -328,11 +326,13 @@ def _later_than_published(match: re.Match[str], published_local: datetime) -> bo
     """Does the site's local clock time told after "today" come later than the publish time? Then "today" is
     the writer's (a U.S. afternoon), and the attack came the evening before the publish day at the site."""
     clock = _LOCAL_CLOCK.match(match.string, match.end())
-    if clock is None:
-        return False
+    return clock is not None and _clock_after(clock, published_local)
+
+
+def _clock_after(clock: re.Match[str], published_local: datetime) -> bool:
+    """Whether a clock time (hour, minutes or none, "a" or "p") comes later in the day than the publish time."""
     hour = int(clock.group(1)) % 12 + (12 if clock.group(3).lower() == "p" else 0)
-    minute = int(clock.group(2) or 0)
-    return (hour, minute) > (published_local.hour, published_local.minute)
+    return (hour, int(clock.group(2) or 0)) > (published_local.hour, published_local.minute)
 
 
 def _holiday_name(phrase: str) -> str:
