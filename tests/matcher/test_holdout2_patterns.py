@@ -6,22 +6,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.matcher.attacks import find_attacks
 from bot.matcher.casualties import count_casualties
 from bot.matcher.dates import find_days
 from bot.matcher.sites import Gazetteer
 from bot.matcher.stories import split_sentences
-from bot.models import Attack
-from tests.conftest import make_story
-
-
-def attacks(gazetteer: Gazetteer, text: str, published: str, title: str = "") -> list[Attack]:
-    return find_attacks(make_story(text, published, title=title), gazetteer)
-
-
-def found(gazetteer: Gazetteer, text: str, published: str, title: str = "") -> list[tuple[str, date | None]]:
-    return sorted((a.site_id, a.day) for a in attacks(gazetteer, text, published, title))
-
+from tests.matcher.told import attacks, found
 
 # Sites
 

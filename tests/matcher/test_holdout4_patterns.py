@@ -11,22 +11,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.config import load_config
-from bot.matcher.attacks import _weapons_in, find_attacks
+from bot.matcher.attacks import _weapons_in
 from bot.matcher.casualties import count_casualties
 from bot.matcher.dates import find_days
 from bot.matcher.sites import Gazetteer
-from bot.models import Attack
 from bot.replay import replay
-from tests.conftest import ROOT, make_story
-
-
-def attacks(gazetteer: Gazetteer, text: str, published: str, title: str = "") -> list[Attack]:
-    return find_attacks(make_story(text, published, title=title), gazetteer)
-
-
-def found(gazetteer: Gazetteer, text: str, published: str, title: str = "") -> list[tuple[str, date | None]]:
-    return sorted((a.site_id, a.day) for a in attacks(gazetteer, text, published, title))
-
+from tests.conftest import ROOT
+from tests.matcher.told import attacks, found
 
 # Background told with "last <month>"
 

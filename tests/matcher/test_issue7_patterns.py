@@ -10,19 +10,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.matcher.attacks import find_attacks
 from bot.matcher.casualties import count_casualties
 from bot.matcher.incidents import latest_figure
 from bot.matcher.sites import Gazetteer
-from bot.models import Alert, Attack, Report, Source, Story
+from bot.models import Alert, Report, Source, Story
 from bot.processing import process_story
 from bot.replay import alert_record
 from bot.store.base import Store
 from tests.conftest import make_store, make_story
-
-
-def attacks(gazetteer: Gazetteer, text: str, published: str, title: str = "") -> list[Attack]:
-    return find_attacks(make_story(text, published, title=title), gazetteer)
+from tests.matcher.told import attacks
 
 
 def days(gazetteer: Gazetteer, text: str, published: str, title: str = "") -> list[tuple[str, date | None]]:

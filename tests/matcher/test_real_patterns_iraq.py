@@ -7,16 +7,10 @@ from datetime import date
 
 import pytest
 
-from bot.matcher.attacks import find_attacks
 from bot.matcher.casualties import count_casualties
 from bot.matcher.sites import Gazetteer
 from bot.matcher.stories import clean_text
-from bot.models import Attack
-from tests.conftest import make_story
-
-
-def attacks(gazetteer: Gazetteer, text: str, published: str, title: str = "") -> list[Attack]:
-    return find_attacks(make_story(text, published, title=title), gazetteer)
+from tests.matcher.told import attacks
 
 
 def days(gazetteer: Gazetteer, text: str, published: str, title: str = "") -> list[tuple[str, date | None]]:
