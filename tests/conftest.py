@@ -6,7 +6,7 @@ import itertools
 import os
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from bot.matcher.stories import clean_text
 from bot.models import Site, Story
 from bot.store.postgres import PostgresStore
 from bot.store.sqlite import SQLiteStore
+from tests.fake_discord import FakeDiscordServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"
@@ -219,3 +220,11 @@ class Heartbeat:
     def longest(self) -> float:
         assert self.gaps, "the heartbeat never ran: the event loop was blocked the whole time"
         return max(self.gaps)
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeDiscordServer]:
+    """A Discord-compatible server on 127.0.0.1 (tests/fake_discord), checked clean when the test ends."""
+    async with FakeDiscordServer(heartbeat_interval_ms=200) as fake:
+        yield fake
+        fake.assert_clean()

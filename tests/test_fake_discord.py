@@ -34,13 +34,6 @@ def make_client(intents: discord.Intents | None = None) -> discord.Client:
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[FakeDiscordServer]:
-    async with FakeDiscordServer(heartbeat_interval_ms=200) as fake:
-        yield fake
-        fake.assert_clean()
-
-
-@pytest.fixture
 async def client(server: FakeDiscordServer) -> AsyncIterator[discord.Client]:
     async with running_client(make_client(), server) as ready:
         yield ready

@@ -34,13 +34,6 @@ def scenario_stories() -> list:
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[FakeDiscordServer]:
-    async with FakeDiscordServer(heartbeat_interval_ms=200) as fake:
-        yield fake
-        fake.assert_clean()
-
-
-@pytest.fixture
 async def client(server: FakeDiscordServer) -> AsyncIterator[discord.Client]:
     bot = discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.1)
     async with running_client(bot, server) as ready:
