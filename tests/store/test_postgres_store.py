@@ -20,7 +20,6 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg import sql
 
 import tests.conftest
 from bot.config import parse_config
@@ -41,6 +40,7 @@ from tests.local_feeds import LocalFeeds
 from tests.postgres_probe import find_postgres
 from tests.test_pipeline import INDEPENDENT, WIRE
 from tests.test_service import SCENARIO, config_for
+from tests.workers_harness import drop_schema
 
 URL, UNREACHABLE = find_postgres()
 pytestmark = [pytest.mark.server, pytest.mark.skipif(URL is None, reason=UNREACHABLE)]
@@ -78,8 +78,7 @@ def schema() -> Iterator[str]:
     assert URL is not None
     name = f"sitewatch_pgtest_{os.getpid()}_{next(_numbers)}"
     yield name
-    with psycopg.connect(URL, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
+    drop_schema(URL, name)
 
 
 def open_schema(schema: str, **options: Any) -> PostgresStore:

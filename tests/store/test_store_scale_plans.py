@@ -28,6 +28,7 @@ from bot.store.sqlite import SQLiteStore
 from tests.conftest import ROOT, make_story
 from tests.postgres_probe import find_postgres
 from tests.test_pipeline import INDEPENDENT, SPUN, WIRE
+from tests.workers_harness import drop_schema
 
 # The rule the benchmark prints its verdicts by: one definition (scripts/bench_store_scale.py).
 _spec = importlib.util.spec_from_file_location("bench_store_scale", ROOT / "scripts" / "bench_store_scale.py")
@@ -158,8 +159,7 @@ def pg_schema() -> Iterator[str]:
     assert URL is not None
     name = f"sitewatch_plans_{os.getpid()}"
     yield name
-    with psycopg.connect(URL, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
+    drop_schema(URL, name)
 
 
 @on_postgres
