@@ -100,6 +100,12 @@ def every_feed_polled(database: str, count: int) -> Callable[[], bool]:
     return check
 
 
+def polled_count(database: str) -> int:
+    """How many feeds have been polled at least once (none while the workers have not made the tables yet)."""
+    rows = query(database, "SELECT COUNT(*) FROM feeds WHERE last_poll IS NOT NULL")
+    return int(rows[0][0]) if rows else 0
+
+
 def replayed_incidents(documents: dict[str, bytes], folder: Path) -> list[tuple[str, str, int]]:
     """(site, day, sources) of each incident a single-process replay of the same documents makes."""
     out, errors = io.StringIO(), io.StringIO()
