@@ -22,9 +22,10 @@ from bot.models import Attack, Evidence, Story
 # What hit the site, in the vocabulary of DOMAIN.md. Order matters only for reading.
 _WEAPON_REGEXES = (
     ("rocket", r"\brockets?\b(?![- ](?:launchers?\s+(?:was|were)\s+found|system|defen[cs]e))|\bkatyushas?\b|"
+               r"\brocketed\b|"  # "the base was rocketed overnight"
                r"\b(?:107|122|240)\s?mm\b|\brpgs?\b"),
     ("missile", r"\bmissiles?\b|\bballistic\b|\bcruise\b"),
-    ("mortar", r"\bmortars?\b"),
+    ("mortar", r"\bmortar(?:s|ed)?\b"),
     ("drone", r"\bdrones?\b|\buavs?\b|\bunmanned\s+(?:aerial|air)\b|\bquadcopters?\b|\bkamikaze\b|"
               r"\bone-way\s+attack|\bloitering\s+munitions?\b"),
     ("explosive", r"\bieds?\b|\bimprovised\s+explosive|\broadside\s+bombs?\b|\bcar\s+bombs?\b|\bvbieds?\b|"
@@ -605,8 +606,10 @@ def _may_refer_back(distinct: set[str], named: list[Mention], recent: list[tuple
 
 
 # A sentence whose subject is the weapon just told: "It hit the outpost early Sunday morning".
-_PRONOUN_HIT = prefiltered(r"^\W*(?:it|they)\s+(?:\w+\s+)?(?:hit|struck|slammed\s+into|crashed\s+into|landed|exploded|"
-                          r"targeted|attacked)\b", re.I)
+# "One hit a blast wall; the other fell short of the base": one of the weapons just told.
+_PRONOUN_HIT = prefiltered(r"^\W*(?:it|they|one|both|the\s+other|another|the\s+(?:first|second|third))\s+"
+                          r"(?:\w+\s+)?(?:hit|struck|slammed\s+into|crashed\s+into|landed|exploded|fell|targeted|"
+                          r"attacked)\b", re.I)
 # Words that give the name of the place noun before them: "the small desert installation known as Tower 22".
 _NAMING_WORDS = frozenset({"called", "named", "dubbed", "nicknamed"})
 
@@ -630,9 +633,7 @@ def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int,
     sentence or a few sentences back."""
     found: list[Mention] = []
     for position, token in enumerate(tokens[1:], start=1):
-        if tokens[position - 1].norm not in ("the", "its") and not (
-                position > 1 and tokens[position - 2].norm == "the" and tokens[position - 1].norm in (
-                    "air", "military", "oil", "gas", "u", "us", "american", "same", "sprawling", "main")):
+        if not _determined(tokens, position):
             continue
         if any(m.start <= position < m.end for m in named):
             continue  # part of a name: "the Ain al-Asad air base"
@@ -654,6 +655,23 @@ def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int,
                 found.append(Mention(site_id, position, position + 1, "anaphor"))
                 break
     return found
+
+
+# Words that may describe the site between "the" and its kind word: "the heavily fortified base", "the sprawling
+# desert air base". Only words that describe; "the nearby base", "the other base", "the Iraqi base" may be another.
+_SITE_DESCRIBERS = frozenset({
+    "air", "military", "oil", "gas", "u", "us", "american", "same", "sprawling", "main", "heavily", "fortified",
+    "remote", "desert", "vast", "large", "huge", "massive", "strategic", "isolated", "besieged", "guarded",
+    "tightly", "well", "secured", "largest", "biggest", "busy", "busiest", "small", "tiny"})
+_MOST_DESCRIBERS = 3
+
+
+def _determined(tokens: list[Token], position: int) -> bool:
+    """Whether the word at position follows "the" or "its", past at most a few words that describe the site."""
+    j = position - 1
+    while j > 0 and position - j <= _MOST_DESCRIBERS and tokens[j].norm in _SITE_DESCRIBERS:
+        j -= 1
+    return tokens[j].norm in ("the", "its") and (j == position - 1 or tokens[j].norm == "the")
 
 
 def _refers_to(word: str, site_id: str, gazetteer: Gazetteer, learned: dict[str, frozenset[str]]) -> bool:

@@ -199,9 +199,12 @@ def count_casualties(sentence: str) -> Toll:
         passive = index > 0 and words[index - 1] in _BE_VERBS  # "16 were injured, three of them critically"
         if word in _ACTIVE_FORMS and not passive:
             before = set(_subject_words(words, index))
-            if before & _DEFENDERS and not before & {"were", "was", "been", "are", "is", "being"}:
-                continue  # "security forces killed two men": attackers shot by defenders are no toll
             value = _count_after(words, index)
+            if before & _DEFENDERS and not before & _BE_VERBS and value is not None:
+                # "security forces killed two men": attackers shot by defenders are no toll. With no one counted
+                # after the verb the defenders are its victims: "two soldiers killed in a drone strike", "leaving
+                # nine soldiers wounded".
+                continue
         if value is None and word not in _PRESENT_ACTIVE:
             value = _count_before(words, index)  # "killing" has its victims after it, never before
         if value is not None:
