@@ -55,6 +55,9 @@ class Attack:
     evidence: tuple[str, ...]  # the sentences that report it, best first
     day_edge: str | None = None  # "late" or "early": the attack came near midnight
     decided_by: tuple[Evidence, ...] = ()  # which sentence decided which fact; no "day" when it was inferred
+    # Told in passing with its day 15-28 days back (past dates.RECENT_DAYS, within the labels' four weeks): a
+    # source of the site's incident of that day if there is one, never a new incident.
+    in_passing: bool = False
 
 
 @dataclass(frozen=True, slots=True)

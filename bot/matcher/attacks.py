@@ -324,6 +324,7 @@ class _Draft:
     headline_weapons: list[str] = field(default_factory=list)  # used only when the body names none
     details: list[str] = field(default_factory=list)  # later sentences that add the toll or the claim
     decided: list[Evidence] = field(default_factory=list)  # which sentence decided which fact, for --explain
+    in_passing: bool = False  # told with its day past RECENT_DAYS but within PASSING_DAYS: a source only
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +390,15 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
             chosen = _named_in_apposition(_day_for(days, clause, _name_start(sentence, mention), sentence.text),
                                           days, sentence.text)
             if chosen is not None and chosen.old:
+                if not _in_passing(chosen, published):
+                    continue
+                # "On 4 January, two drones attacked the base", told 24 days on: a source of that day's incident,
+                # if one was opened, never a new one (pipeline.decide).
+                draft = _draft_for(drafts, site.id, chosen.day, explicit=True,  # type: ignore[arg-type]
+                                   from_title=index == 0 and bool(story.title))
+                draft.in_passing = True
+                draft.decided.append(Evidence("day", sentence.text))
+                _gather(draft, sentence, mention, clause, index, sentences, published)
                 continue
             if chosen is None and any(d.old or d.before_today for d in days) and not _has_recent_day(days):
                 continue  # "... in January 2020, when Iranian missiles also struck the base": background;
@@ -495,6 +505,15 @@ def _near_only_at(sentence: _Sentence, mention: Mention) -> int | None:
 
 # A story whose lead says it was told on a weekday this many days or more before its publish day ("officials said
 # on Monday" on a Friday) is a late rewrite or a repost: news tells by weekday what happened days ago, not a week.
+# The labels' background rule: an attack told with its day up to four weeks back is still a source of its incident.
+PASSING_DAYS = 28
+
+
+def _in_passing(day: DayMention, published: datetime) -> bool:
+    """A day past RECENT_DAYS but within four weeks (a stated day, not "last month")."""
+    return day.day is not None and RECENT_DAYS < (published.date() - day.day).days <= PASSING_DAYS
+
+
 _STALE_TELLING_DAYS = 4
 _WEEKDAY_NAME = prefiltered(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 
@@ -1411,6 +1430,7 @@ def _finish(draft: _Draft) -> Attack:
         evidence=tuple(dict.fromkeys([*draft.evidence, *draft.details,
                                       *([draft.headline] if draft.headline else [])])),
         decided_by=_decided_by(draft),
+        in_passing=draft.in_passing,
     )
 
 

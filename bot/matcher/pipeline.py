@@ -101,6 +101,8 @@ def decide(analysis: StoryAnalysis, candidates: Iterable[Candidate], incidents: 
         report = _report(story, source, attack, is_copy)
         # Attacks of one story were already told apart by (site, day): match only earlier incidents.
         incident = match_incident(attack, list(state.values()))
+        if attack.in_passing and (incident is None or incident.id < 0 or incident.day != attack.day):
+            continue  # an attack told weeks later in passing joins its own day's incident or nothing
         if incident is None:
             if is_copy:
                 continue  # copies never add an incident
@@ -155,6 +157,8 @@ def _reports_another_attack(analysis: StoryAnalysis, original: Candidate,
         if days:
             reported_days.setdefault(incident.site_id, set()).update({*days, incident.day})
     for attack in analysis.attacks:
+        if attack.in_passing:
+            continue  # told in passing weeks later: no new attack
         days = reported_days.get(attack.site_id)
         if days is None or (attack.day_is_explicit and attack.day not in days):
             return True

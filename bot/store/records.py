@@ -51,14 +51,16 @@ def attack_to_json(attack: Attack) -> dict[str, object]:
     return {"site_id": attack.site_id, "day": _iso_day(attack.day), "day_is_explicit": attack.day_is_explicit,
             "weapons": list(attack.weapons), "killed": attack.killed, "wounded": attack.wounded,
             "claim": attack.claim, "evidence": list(attack.evidence), "day_edge": attack.day_edge,
-            "decided_by": [[e.fact, e.sentence] for e in attack.decided_by]}
+            "decided_by": [[e.fact, e.sentence] for e in attack.decided_by],
+            **({"in_passing": True} if attack.in_passing else {})}
 
 
 def attack_from_json(data: dict[str, Any]) -> Attack:
     return Attack(site_id=data["site_id"], day=_day(data.get("day")), day_is_explicit=bool(data["day_is_explicit"]),
                   weapons=tuple(data.get("weapons") or ()), killed=data.get("killed"), wounded=data.get("wounded"),
                   claim=data.get("claim"), evidence=tuple(data.get("evidence") or ()), day_edge=data.get("day_edge"),
-                  decided_by=tuple(Evidence(f, t) for f, t in data.get("decided_by") or ()))
+                  decided_by=tuple(Evidence(f, t) for f, t in data.get("decided_by") or ()),
+                  in_passing=bool(data.get("in_passing")))
 
 
 def _iso_day(day: date | None) -> str | None:
