@@ -842,7 +842,7 @@ def _locates_another(sentence: _Sentence, mention: Mention, site_at: int) -> boo
 
 
 # Between two items of a list of targets: "Abqaiq (Buqayq) processing plant and the", "Taji, the".
-_LIST_GAP = re.compile(r"^(?:\s*(?:[\w.'’()-]+)){0,4}?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+|"
+_LIST_GAP = re.compile(r"^(?:\s*(?:[\w.'’()-]+)){0,4}?\s*(?:,?\s+as\s+well\s+as\s+|,\s*(?:and\s+)?|\s+and\s+|"
                        r"\s+or\s+)(?:the\s+|a\s+|an\s+)?$", re.I)
 _NOT_IN_A_LIST = prefiltered(r"\b(said|says|told|while|after|before|from|when)\b", re.I)
 

@@ -38,3 +38,14 @@ def test_an_attack_told_in_passing_is_a_source_of_its_incident_never_a_new_one(g
     assert [a.action for a in first] == ["new"]
     # A source of the 6 January incident; the 9 January attack, told first here 18 days on, opens nothing.
     assert [(a.action, a.incident_id, len(a.facts.sources)) for a in later] == [("update", first[0].incident_id, 2)]
+
+
+# Listing: a site added with ", as well as"
+
+
+def test_a_site_after_comma_as_well_as_is_one_of_the_list(gazetteer: Gazetteer) -> None:
+    # The militia says it hit two bases, "as well as" a third: each is a target of the claim.
+    text = ("A militia said its drones had struck the Rumailan base in Hasakah, as well as the al-Shaddadi base "
+            "farther south, on Friday.")
+    assert found(gazetteer, text, "2024-01-06T09:00:00+02:00") == [("al-shaddadi-base", date(2024, 1, 5)),
+                                                                   ("rmeilan-airfield", date(2024, 1, 5))]
