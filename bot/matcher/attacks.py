@@ -63,6 +63,10 @@ _STRONG_HIT = prefiltered(
     # "fired on Sunday" (a day) nor a plain "fired" (a worker is fired, a plane's engines fire).
     r"fired\s+(?:up)?on(?!\s+(?:\w+day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|the\s+\d|\d))|"
     r"indirect[- ]fire)\b", re.I)
+# The site as the place where sirens sounded: "warning sirens inside the U.S. consulate compound" is an alarm there,
+# not a hit ("sirens sound as rockets hit the embassy" still points the rockets at it).
+_SIRENS_AT = prefiltered(r"\bsirens?\s+(?:(?:sounded|sounding|sound|wailed|wailing|blared|blaring|went\s+off|were\s+"
+                         r"heard|heard)\s+)?(?:inside|in|at|within|across|around|over)\s+(?:the\s+)?$", re.I)
 # Said outright: not an attack on the site, or a first report taken back.
 _RULED_OUT = prefiltered(
     r"\b(ruled\s+out\s+(?:an?\s+)?attack|not\s+the\s+target|(?:was|were)\s+not\s+(?:the\s+)?(?:targeted|hit|struck|"
@@ -797,6 +801,8 @@ def _reports_attack(sentence: _Sentence, mention: Mention, clause: Clause) -> bo
         return False
     if any(m.start() < site_at < m.end() for m in _DENIED_CLAUSE.finditer(text)):
         return False  # "the coalition denied that rockets had hit the base"
+    if _SIRENS_AT.search(text, max(0, site_at - 50), site_at):
+        return False  # "warning sirens inside the U.S. consulate compound": an alarm, not a hit
     if _PLACE_NEAR.search(text[max(0, site_at - 70):site_at]):
         return False  # "gunmen opened fire on a checkpoint near Camp Taji": the checkpoint, not the base
     if _A_PLACE_IN.search(text[max(0, site_at - 60):site_at]) and not _WITH_ITS_KIND.match(text, site_at):

@@ -49,3 +49,18 @@ def test_a_site_after_comma_as_well_as_is_one_of_the_list(gazetteer: Gazetteer) 
             "farther south, on Friday.")
     assert found(gazetteer, text, "2024-01-06T09:00:00+02:00") == [("al-shaddadi-base", date(2024, 1, 5)),
                                                                    ("rmeilan-airfield", date(2024, 1, 5))]
+
+
+# Site name: the place where sirens sounded is not what was hit
+
+
+def test_sirens_inside_a_site_are_no_attack_on_it(gazetteer: Gazetteer) -> None:
+    # Blasts near the airport, alarms at the consulate: the consulate raised the alarm, it was not hit.
+    text = ("People in Erbil heard two explosions near the airport and warning sirens inside the U.S. consulate "
+            "compound on Monday night.")
+    assert ("us-consulate-erbil", date(2025, 7, 14)) not in found(gazetteer, text, "2025-07-15T08:00:00+03:00")
+
+
+def test_sirens_as_rockets_hit_a_site_are_still_an_attack(gazetteer: Gazetteer) -> None:
+    text = "Sirens wailed on Monday as two rockets hit the U.S. consulate in Erbil."
+    assert found(gazetteer, text, "2025-07-15T08:00:00+03:00") == [("us-consulate-erbil", date(2025, 7, 14))]
