@@ -213,6 +213,9 @@ class Gazetteer:
         self._beside_spellings: set[str] = set()
         self._beside_index: _BesideIndex | None = None
         self._cores_told_again: dict[str, frozenset[str]] = {}  # see named_again
+        # Forms of a name written with "airport" (Baghdad International Airport), by which "Erbil air base" is the
+        # airport but a bare "Baghdad base" is any base in the city.
+        self._airport_forms: set[NameForm] = set()
         # The cyclic garbage collector is paused meanwhile, as in config loading: each collection would walk
         # every form built so far again (50,000 sites: ~2.1 s with it, ~1.5 s without).
         collecting = gc.isenabled()
@@ -246,6 +249,8 @@ class Gazetteer:
             form = NameForm(site.id, core, tuple(spelling(w) for w in core), kinds, article_before_core,
                             has_kind, tuple(i for i, word in enumerate(core) if word in _NATIONALITY_OF))
             self._forms.append(form)
+            if kinds == _AIRPORT_ONLY and "airport" in name_words(name)[1]:
+                self._airport_forms.add(form)
             if form.nationality_positions and form.kinds:
                 for position, word in enumerate(core):
                     if position not in form.nationality_positions:
@@ -732,6 +737,8 @@ class Gazetteer:
         lower_case_variant = not tokens[i].is_capitalised and spellings[i] != (
             "".join(form.core_spellings) if position == -1 else form.core_spellings[position])
         if not lower_case_variant and self._kind_beside(form, span, norms, tokens, around):
+            if form in self._airport_forms and _bare_base_after(span, norms):
+                return None  # "rockets hit Baghdad base": a base in the city, not its airport
             person = around.person_before_kind.get(span)
             if person is None:
                 person = around.person_before_kind[span] = self._names_person(span, norms, tokens, partial=True,
@@ -1044,6 +1051,20 @@ def _closest(mentions: list[_Found], closeness: Mapping[str, list[tuple[int, int
         else:
             kept.append((site_id, start, end))
     return kept
+
+
+_AIRPORT_ONLY = frozenset({"airport"})
+
+
+def _bare_base_after(span: tuple[int, int], norms: list[str]) -> bool:
+    """Is the kind word after the core a bare "base" ("Baghdad base", "Baghdad's military base"), not "air base"
+    nor "airport"?"""
+    for j in range(span[1], min(len(norms), span[1] + 4)):
+        if norms[j] == "base":
+            return norms[j - 1] != "air"
+        if norms[j] not in _BRIDGE and norms[j] not in ARTICLES:
+            return False
+    return False
 
 
 @lru_cache(maxsize=64)

@@ -64,3 +64,17 @@ def test_sirens_inside_a_site_are_no_attack_on_it(gazetteer: Gazetteer) -> None:
 def test_sirens_as_rockets_hit_a_site_are_still_an_attack(gazetteer: Gazetteer) -> None:
     text = "Sirens wailed on Monday as two rockets hit the U.S. consulate in Erbil."
     assert found(gazetteer, text, "2025-07-15T08:00:00+03:00") == [("us-consulate-erbil", date(2025, 7, 14))]
+
+
+# Site name: a city's airport is not every "<city> base"
+
+
+def test_city_base_is_not_the_city_airport(gazetteer: Gazetteer) -> None:
+    # "Baghdad base" is a base somewhere in Baghdad; Baghdad International Airport needs "airport" or "air base".
+    assert found(gazetteer, "Mortars hit a Baghdad base on Monday.", "2011-06-07T09:00:00+03:00",
+                 title="Three soldiers hurt as mortars hit Baghdad base") == []
+
+
+def test_city_air_base_is_still_the_city_airport(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Mortars hit Baghdad air base on Monday.", "2011-06-07T09:00:00+03:00") == [
+        ("baghdad-airport", date(2011, 6, 6))]
