@@ -1066,6 +1066,13 @@ _WHEN_IT_HAPPENED = prefiltered(r"^\W*(?:(?:the|this|that)\s+(?:\w+\s+){0,2}?(?:
                                r"was\s+(?:carried\s+out|launched|staged))\b", re.I)
 
 
+# A witness's account of the attack just told: "A contractor at the base said he heard nine mortar rounds ... after
+# dusk on Wednesday".
+_HEARD = prefiltered(r"\b(?:heard|saw|felt|witnessed)\b[^.;]{0,80}?\b(?:blasts?|explosions?|rounds|rockets?|mortars?|"
+                     r"shells|impacts?|booms?)\b", re.I)
+# "after dusk on Wednesday" is a time of that day, not another event before it.
+_AFTER_ANOTHER = re.compile(r"\b(?:after|following|since)\b(?!\s+(?:dusk|dark|nightfall|sunset|sundown|midnight|"
+                            r"daybreak|sunrise|dawn|noon)\b)", re.I)
 # "It came the day before a visit by the prime minister": a day counted from another event.
 _BEFORE_ANOTHER_EVENT = re.compile(r"\s+(?:a|an|the|his|her|its|their)\b", re.I)
 
@@ -1075,15 +1082,17 @@ def _day_told_next(sentences: list[_Sentence], index: int, published: datetime) 
     """The day that one of the next two sentences, naming no site, gives the attack just told; with that
     sentence's text and days."""
     for follower in sentences[index + 1:index + 3]:
-        if follower.mentions:
+        # (A witness at "the base" tells the attack just told, not another: the base is the site told.)
+        heard = _HEARD.search(follower.text) is not None
+        if follower.mentions and not (heard and all(m.strength == "anaphor" for m in follower.mentions)):
             return None
-        if not _WHEN_IT_HAPPENED.match(follower.text):
+        if not (heard or _WHEN_IT_HAPPENED.match(follower.text)):
             continue
         days = find_days(follower.text, published)
         # "The attack came hours after US air raids ... on Thursday": that day is the raids'.
         told = [d for d in days if d.day is not None and not d.old and not d.is_report_date and
                 not _BEFORE_ANOTHER_EVENT.match(follower.text, d.end) and
-                not re.search(r"\b(?:after|following|since)\b", follower.text[:d.start], re.I)]
+                not _AFTER_ANOTHER.search(follower.text, 0, d.start)]
         return (told[0], follower.text, days) if told else None
     return None
 

@@ -78,3 +78,20 @@ def test_city_base_is_not_the_city_airport(gazetteer: Gazetteer) -> None:
 def test_city_air_base_is_still_the_city_airport(gazetteer: Gazetteer) -> None:
     assert found(gazetteer, "Mortars hit Baghdad air base on Monday.", "2011-06-07T09:00:00+03:00") == [
         ("baghdad-airport", date(2011, 6, 6))]
+
+
+# Day: a report day ("the military said Thursday") gives way to the day a witness tells
+
+
+def test_a_witness_day_dates_an_attack_told_only_with_its_report_day(gazetteer: Gazetteer) -> None:
+    # "said Thursday" is when it was told; the guard at the base heard the blasts on Wednesday evening.
+    text = ("Mortar rounds killed one soldier and wounded six at Camp Taji, the military said Thursday. A guard at "
+            "the base said he heard five explosions after dark on Wednesday.")
+    assert found(gazetteer, text, "2007-10-11T14:00:00+00:00") == [("camp-taji", date(2007, 10, 10))]
+
+
+def test_a_later_telling_without_a_witness_keeps_the_report_day(gazetteer: Gazetteer) -> None:
+    # No witness, no day of the attack: the day it was told (the story's own) stands.
+    text = ("Mortar rounds killed one soldier and wounded six at Camp Taji, the military said Thursday. A guard at "
+            "the base said security would be tightened after Wednesday's meeting.")
+    assert found(gazetteer, text, "2007-10-11T14:00:00+00:00") == [("camp-taji", date(2007, 10, 11))]
