@@ -168,6 +168,13 @@ _TREATED_FOR = prefiltered(r"\b(\w+)\s+(?:[\w.]+\s+){0,3}?(?:received|receiving|
                           r"(?:injur(?:y|ies)|wounds|concussions?)\b", re.I)
 
 
+# An apposition of the unit between the people counted and their verb: "Four soldiers of the 39th Support Battalion,
+# part of the Arkansas National Guard's 39th Brigade, were killed" counts the four soldiers (read with it set aside).
+_APPOSITION = prefiltered(r",\s+(?:part\s+of|members?\s+of|a\s+unit\s+of|assigned\s+to|attached\s+to|"
+                          r"serving\s+(?:with|in)|all\s+(?:from|of)|both\s+(?:from|of)|from)\s+[^,;.]{3,80}?,\s+"
+                          r"((?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:killed|wounded|injured|hurt|slain))\b",
+                          re.I)
+
 _words = per_story(words)  # the sentences a story reads are mostly the ones whose words it read already
 
 
@@ -178,7 +185,7 @@ def count_casualties(sentence: str) -> Toll:
     none = _NO_CASUALTIES.search(sentence)
     if none and _BUT.search(sentence, 0, none.start()) and ";" not in sentence[:none.start()]:
         return Toll(0, 0, False)
-    words = _words(sentence)[1]  # shared: never changed
+    words = _words(_APPOSITION.sub(r" \1", sentence))[1]  # shared: never changed
     killed: list[int] = []
     wounded: list[int] = []
     for index, word in enumerate(words):

@@ -95,3 +95,14 @@ def test_a_later_telling_without_a_witness_keeps_the_report_day(gazetteer: Gazet
     text = ("Mortar rounds killed one soldier and wounded six at Camp Taji, the military said Thursday. A guard at "
             "the base said security would be tightened after Wednesday's meeting.")
     assert found(gazetteer, text, "2007-10-11T14:00:00+00:00") == [("camp-taji", date(2007, 10, 11))]
+
+
+# Fields: a unit's apposition between the people counted and their verb
+
+
+def test_a_unit_apposition_does_not_cut_the_toll_from_its_verb(gazetteer: Gazetteer) -> None:
+    text = ("Mortars struck Camp Taji on Saturday. Three soldiers of the 2nd Engineer Company, part of the Ohio "
+            "National Guard's 37th Brigade, were killed.")
+    (attack,) = attacks(gazetteer, text, "2004-04-25T09:00:00+03:00")
+    assert (attack.site_id, attack.killed) == ("camp-taji", 3)
+
