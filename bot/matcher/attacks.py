@@ -96,6 +96,9 @@ _UNNAMED_WEAPON = prefiltered(r"\bprojectiles?\b", re.I)
 _HABITUAL = prefiltered(r"\b(?:several|many|numerous|multiple|countless|dozens\s+of)\s+times\b|"
                        r"\bon\s+(?:several|many|numerous)\s+occasions\b|\brepeatedly\b|"
                        r"\bin\s+the\s+past\b(?!\s+(?:\d+|few|two|three|24|48|several)\b)|"
+                       # "was often targeted by rockets and drones in past years": a habit of the site, no attack
+                       r"\b(?:often|frequently|regularly|routinely|commonly)\s+(?:been\s+)?(?:targeted|attacked|hit|"
+                       r"struck|shelled)\b|\bin\s+(?:the\s+)?(?:past|previous|recent|earlier)\s+years\b|"
                        r"\b(?:has|have)\s+also\s+(?:been\s+)?(?:targeted|attacked|hit|struck|shelled)\b|"
                        # "drones have hit the airports of Abha and Jazan before", "has been hit twice before by"
                        r"\b(?:has|have)\s+(?:been\s+)?(?:\w+\s+){0,2}?(?:targeted|attacked|hit|struck|shelled)\b"

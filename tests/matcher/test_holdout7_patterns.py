@@ -106,3 +106,18 @@ def test_a_unit_apposition_does_not_cut_the_toll_from_its_verb(gazetteer: Gazett
     (attack,) = attacks(gazetteer, text, "2004-04-25T09:00:00+03:00")
     assert (attack.site_id, attack.killed) == ("camp-taji", 3)
 
+
+
+# Fields: a habit of the site told as background adds no weapon
+
+
+def test_a_site_often_targeted_in_past_years_is_no_attack(gazetteer: Gazetteer) -> None:
+    text = "Erbil airport has frequently been targeted by rockets and drones in recent years."
+    assert found(gazetteer, text, "2025-07-15T09:00:00+03:00") == []
+
+
+def test_a_habit_told_after_an_attack_adds_no_weapon_to_it(gazetteer: Gazetteer) -> None:
+    text = ("On July 3, a drone was shot down near Erbil airport, officials said. Erbil airport was often targeted "
+            "by rockets in past years.")
+    (attack,) = attacks(gazetteer, text, "2025-07-15T09:00:00+03:00")
+    assert (attack.site_id, attack.day, attack.weapons) == ("erbil-airport", date(2025, 7, 3), ("drone",))
