@@ -1174,6 +1174,12 @@ def _latest_draft(drafts: list[_Draft], site_id: str) -> _Draft | None:
     return None
 
 
+# An opening phrase that names an attack only to time what the sentence goes on to tell.
+_TIMED_BY_IT = prefiltered(r"^\W*(?:(?:shortly|just|minutes|hours|moments|soon|right|not\s+long)\s+)?"
+                           r"(?:before|after)\s+the\s+(?:[\w-]+\s+){0,2}?(?:attack|strike|bombardment|assault|shelling)\s+(?:on|against)\s+"
+                           r"[^,;]{2,60},", re.I)
+
+
 def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause, index: int,
             sentences: list[_Sentence], published: datetime, *, zeros_only: bool = False) -> None:
     """Add what this sentence, and the next ones that go on about the same attack, say of it (of their tolls
@@ -1187,6 +1193,11 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
     weapons = _weapons_in(near) or _weapons_in(clause_text) or _weapons_in(sentence.text) or list(
         sentence.carried_weapons)
     weapons += [w for w in _weapons_of_its_other_clauses(sentence, mention, clause) if w not in weapons]
+    opening = _TIMED_BY_IT.match(sentence.text)
+    if opening is not None and site_end <= opening.end():
+        # "Shortly before the strike on al-Omar, the militia said its drones and missiles hit two bases": the
+        # strike told before only times what follows; the weapons that follow are the other attack's.
+        weapons = _weapons_in(opening.group())
     if index == 0 and sentence.is_title:
         draft.headline = sentence.text
         draft.headline_weapons = weapons

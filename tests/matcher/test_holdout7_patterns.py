@@ -121,3 +121,15 @@ def test_a_habit_told_after_an_attack_adds_no_weapon_to_it(gazetteer: Gazetteer)
             "by rockets in past years.")
     (attack,) = attacks(gazetteer, text, "2025-07-15T09:00:00+03:00")
     assert (attack.site_id, attack.day, attack.weapons) == ("erbil-airport", date(2025, 7, 3), ("drone",))
+
+
+# Fields: an attack named only to time another adds the other's weapons to nothing
+
+
+def test_an_attack_named_to_time_another_takes_none_of_its_weapons(gazetteer: Gazetteer) -> None:
+    # Tuesday's missiles on the field; the militia's drones and missiles struck the other bases.
+    text = ("Missiles hit the al-Omar oil field on Tuesday evening. Shortly before the strike on al-Omar, a militia "
+            "said its drones had hit the al-Shaddadi base.")
+    told = {(a.site_id, a.day): a.weapons for a in attacks(gazetteer, text, "2024-01-03T10:00:00+02:00")}
+    assert told == {("al-omar-oil-field", date(2024, 1, 2)): ("missile",),
+                    ("al-shaddadi-base", date(2024, 1, 2)): ("drone",)}
