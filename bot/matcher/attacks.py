@@ -1174,6 +1174,9 @@ def _latest_draft(drafts: list[_Draft], site_id: str) -> _Draft | None:
     return None
 
 
+# What the round was, told after an attack that named no weapon: "a piece of the round, a rocket or an artillery shell".
+_ROUND_NAMED = prefiltered(r"\b(?:the|that|this)\s+(?:round|projectile|munition)s?\s*,\s+((?:an?\s+)?[\w\s-]{3,50}?)"
+                           r"(?:,|\.|$)", re.I)
 # An opening phrase that names an attack only to time what the sentence goes on to tell.
 _TIMED_BY_IT = prefiltered(r"^\W*(?:(?:shortly|just|minutes|hours|moments|soon|right|not\s+long)\s+)?"
                            r"(?:before|after)\s+the\s+(?:[\w-]+\s+){0,2}?(?:attack|strike|bombardment|assault|shelling)\s+(?:on|against)\s+"
@@ -1222,6 +1225,11 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
             break  # "This comes after the missile strike on Monday night, which killed four": another attack
         if _FIRE_FROM_THE_SITE.search(follower.text):
             break  # "U.S. forces at the base then shelled a village, wounding four": the site's own fire, its toll
+        named = _ROUND_NAMED.search(follower.text) if not draft.weapons else None
+        if named is not None:  # "came under indirect fire ... a piece of the round, a rocket or an artillery shell"
+            draft.weapons.extend(w for w in _weapons_in(named.group(1)) if w not in draft.weapons)
+            if draft.weapons:
+                draft.decided.append(Evidence("weapons", follower.text))
         claim = _claim_in(follower.text)
         toll = _add_toll(draft, follower.text, zeros_only)
         if toll or claim:

@@ -133,3 +133,20 @@ def test_an_attack_named_to_time_another_takes_none_of_its_weapons(gazetteer: Ga
     told = {(a.site_id, a.day): a.weapons for a in attacks(gazetteer, text, "2024-01-03T10:00:00+02:00")}
     assert told == {("al-omar-oil-field", date(2024, 1, 2)): ("missile",),
                     ("al-shaddadi-base", date(2024, 1, 2)): ("drone",)}
+
+
+# Fields: "indirect fire" names no weapon; the round told after it does
+
+
+def test_the_round_named_after_indirect_fire_gives_the_weapons(gazetteer: Gazetteer) -> None:
+    text = ("The base at Qayyarah West Airfield came under indirect fire on Tuesday, an official said. Nobody was "
+            "hurt. Engineers later found a piece of the round, a mortar or a rocket, near the runway.")
+    (attack,) = attacks(gazetteer, text, "2016-09-21T18:00:00+03:00")
+    assert (attack.site_id, attack.day, set(attack.weapons)) == ("qayyarah-airfield", date(2016, 9, 20),
+                                                                 {"mortar", "rocket"})
+
+
+def test_indirect_fire_alone_names_no_weapon(gazetteer: Gazetteer) -> None:
+    text = "The base at Qayyarah West Airfield came under indirect fire on Tuesday, an official said."
+    (attack,) = attacks(gazetteer, text, "2016-09-21T18:00:00+03:00")
+    assert attack.weapons == ()
