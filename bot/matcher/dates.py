@@ -27,11 +27,11 @@ RELATIVE_DAYS = {
 HOLIDAYS = {"christmas day": (12, 25), "christmas eve": (12, 24), "boxing day": (12, 26),
             "new year's day": (1, 1), "new year's eve": (12, 31)}
 # Phrases that put an attack in the past beyond "recent" (days, not years).
-OLD_PHRASES = ("last year", "years ago", "a year ago", "months ago", "last month", "anniversary",
+OLD_PHRASES = ("last year", "years ago", "a year ago", "one year ago", "months ago", "last month", "anniversary",
                "previous year", "in the past year", "earlier this year", "last summer", "last winter",
                "last spring", "last autumn", "last fall", "a decade", "years earlier", "years before",
                # "A year ago today": the anniversary, not today
-               "a year ago today", "years ago today", "a year on", "one year on", "years on",
+               "a year ago today", "one year ago today", "years ago today", "a year on", "one year on", "years on",
                # Habits, not an attack: "has been targeted several times in the past"
                "in the past", "several times", "many times", "numerous times", "more than once",
                "on several occasions", "on many occasions", "repeatedly")
@@ -64,7 +64,8 @@ _PATTERNS: tuple[tuple[str, Prefiltered], ...] = (
     ("weekday", prefiltered(r"\b(?:(early|late|last|final|this|past)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|"
                            r"friday|saturday|sunday)(?:['’]s)?(?:\s+(morning|afternoon|evening|night|overnight))?\b",
                            re.I)),
-    ("month_year", prefiltered(rf"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}\s+(\d{{4}})\b",
+    # "in January 2020", and with no preposition: "compared the moment with September 2019, when ..."
+    ("month_year", prefiltered(rf"\b(?:(?:in|since|during|of)\s+)?(?:early\s+|late\s+|mid-?)?{_MONTH}\s+(\d{{4}})\b",
                               re.I)),
     ("year", prefiltered(r"\b(?:in|since|during|of)\s+(?:early\s+|late\s+|mid-?)?((?:19|20)\d{2})\b", re.I)),
     ("month", prefiltered(rf"\b(?:in|since|during|last|(?:at\s+)?the\s+(?:end|beginning|start|middle)\s+of)\s+"
@@ -297,6 +298,8 @@ def _resolve(kind: str, match: re.Match[str], published_local: datetime) -> tupl
             return None
         return min(candidates, key=lambda d: (d > today + timedelta(days=1), abs((today - d).days))), False
     if kind == "month_year":
+        if match.group(1).lower() in ("may", "mar") and match.group(1)[0].islower():
+            return None  # "may 2020 bring", "mar": verbs, not months
         month = MONTHS[match.group(1).lower().rstrip(".")]
         year = int(match.group(2))
         return None, (year, month) < (today.year, today.month)
