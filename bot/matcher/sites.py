@@ -91,7 +91,8 @@ def words_for_kind(word: str) -> frozenset[str]:
 _BRIDGE = frozenset({"s", "international", "air", "military", "oil", "gas", "main", "in", "of", "at",
                      "the", "us", "american", "coalition", "joint", "major", "sprawling", "nearby", "key",
                      "landing", "city", "town", "regional", "worldwide",  # spun copies: "Abha Worldwide Airport"
-                     "gasoline", "petrol"})  # and "Conoco gasoline discipline"
+                     "gasoline", "petrol",  # and "Conoco gasoline discipline"
+                     "occupation", "occupying"})  # a partisan outlet's "the Harir US occupation base"
 
 NATIONALITY_GROUPS = (
     frozenset({"us", "usa", "american", "america", "united", "states"}),
@@ -1101,8 +1102,9 @@ def _kind_beside(kinds: frozenset[str], span: tuple[int, int], norms: list[str],
             # before it (past lower-case bridge words, when "in" places it) is another place; "the Iraqi air base
             # of Balad" is Balad's.
             named = j - 1
+            # ("the Harir US occupation base in Erbil": past "US" too, a nationality, to the name.)
             while named > 0 and "in" in norms[j + 1:span[0]] and norms[named] in _BRIDGE and \
-                    not tokens[named].is_capitalised:
+                    (not tokens[named].is_capitalised or norms[named] in _NATIONALITY_BRIDGE):
                 named -= 1
             named_before = named >= 0 and tokens[named].is_capitalised and norms[named] not in _BRIDGE \
                 and norms[named] not in ARTICLES and norms[named] not in STOPWORDS
@@ -1113,6 +1115,7 @@ def _kind_beside(kinds: frozenset[str], span: tuple[int, int], norms: list[str],
 
 
 # Words that may join a city to an embassy's name: "Baghdad's U.S. embassy", "the U.S. embassy compound in Baghdad".
+_NATIONALITY_BRIDGE = _BRIDGE & NATIONALITY_GROUPS[0]
 _CITY_JOINERS = ARTICLES | _BRIDGE | _KIND_GROUPS["embassy"] | _KIND_GROUPS["consulate"] | {"general"}
 
 

@@ -31,3 +31,12 @@ def test_one_year_ago_today_is_an_anniversary(gazetteer: Gazetteer) -> None:
     text = ("One year ago today, Iran launched a dozen ballistic missiles at Al Udeid Air Base; all but one were "
             "intercepted.")
     assert found(gazetteer, text, "2026-06-23T09:00:00+03:00") == []
+
+
+# Site name: words between the name and its kind word
+
+
+def test_a_nationality_and_occupation_between_the_name_and_base(gazetteer: Gazetteer) -> None:
+    # "the Harir US occupation base in Erbil" is Harir's base, and its "base in Erbil" is not Erbil's airport.
+    text = "The faction said on Saturday it had struck the Harir US occupation base in Erbil with two drones."
+    assert found(gazetteer, text, "2023-12-31T09:00:00+03:00") == [("harir-air-base", date(2023, 12, 30))]
