@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from bot.matcher.casualties import states_a_floor, states_only_a_first_figure
 from bot.models import Attack, IncidentState, Report
@@ -18,8 +19,9 @@ FOLLOW_UP_DAYS = 7
 REDATE_DAYS = 2
 
 
-def match_incident(attack: Attack, incidents: Sequence[IncidentState]) -> IncidentState | None:
-    """The incident this attack report belongs to, or None for a new one."""
+def match_incident(attack: Attack, incidents: Sequence[IncidentState], timezone: str = "UTC") -> IncidentState | None:
+    """The incident this attack report belongs to, or None for a new one. `timezone`: the site's, in which an
+    undated incident's stories were published."""
     same_site = [i for i in incidents if i.site_id == attack.site_id]
     if attack.day is None:
         return max(same_site, key=_latest_report, default=None)
@@ -30,14 +32,25 @@ def match_incident(attack: Attack, incidents: Sequence[IncidentState]) -> Incide
         across_midnight = _across_midnight(attack, same_site)
         if across_midnight is not None:
             return across_midnight
+        # An undated incident is re-dated only to a day its stories could tell: an attack of Tuesday is not the
+        # one a story served on Monday evening told ("a group on Monday claimed a drone attack on the base").
         undated = [i for i in same_site if not incident_day(i.reports)[1] and i.day is not None
-                   and abs((i.day - attack.day).days) <= REDATE_DAYS]
+                   and abs((i.day - attack.day).days) <= REDATE_DAYS and _told_by(i, attack.day, timezone)]
         return min(undated, key=lambda i: abs((i.day - attack.day).days), default=None)  # type: ignore[operator]
     recent = [i for i in same_site if i.day is not None and 0 <= (attack.day - i.day).days <= FOLLOW_UP_DAYS]
     if recent:
         return max(recent, key=lambda i: (i.day, _latest_report(i)))
     ahead = [i for i in same_site if i.day is not None and 0 < (i.day - attack.day).days <= 1]
     return ahead[0] if ahead else None
+
+
+def _told_by(incident: IncidentState, day: date, timezone: str) -> bool:
+    """Was any of the incident's stories published on or after this day, at the site?"""
+    try:
+        zone = ZoneInfo(timezone)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return any(r.published.astimezone(zone).date() >= day for r in incident.reports)
 
 
 def _across_midnight(attack: Attack, incidents: Sequence[IncidentState]) -> IncidentState | None:

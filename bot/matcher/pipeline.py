@@ -100,7 +100,8 @@ def decide(analysis: StoryAnalysis, candidates: Iterable[Candidate], incidents: 
             i.site_id == a.site_id and i.day == a.day for i in incidents)):
         report = _report(story, source, attack, is_copy)
         # Attacks of one story were already told apart by (site, day): match only earlier incidents.
-        incident = match_incident(attack, list(state.values()))
+        site = sites.get(attack.site_id)
+        incident = match_incident(attack, list(state.values()), site.timezone if site else "UTC")
         if attack.in_passing and (incident is None or incident.id < 0 or incident.day != attack.day):
             continue  # an attack told weeks later in passing joins its own day's incident or nothing
         if incident is None:

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.matcher.incidents import match_incident
 from bot.matcher.sites import Gazetteer
-from tests.matcher.told import found
+from bot.models import Attack, IncidentState, Report, Source
+from tests.conftest import make_story
+from tests.matcher.told import attacks, found
 
 # Old attacks told as background
 
@@ -40,3 +43,37 @@ def test_a_nationality_and_occupation_between_the_name_and_base(gazetteer: Gazet
     # "the Harir US occupation base in Erbil" is Harir's base, and its "base in Erbil" is not Erbil's airport.
     text = "The faction said on Saturday it had struck the Harir US occupation base in Erbil with two drones."
     assert found(gazetteer, text, "2023-12-31T09:00:00+03:00") == [("harir-air-base", date(2023, 12, 30))]
+
+
+# Merge across stories: a story cannot tell an attack that came after it was served
+
+
+def _incident_of(attack: Attack, published: str) -> IncidentState:
+    report = Report(1, make_story("x", published).published, Source("https://x.example/1", "X", "x"), attack.day,
+                    attack.day_is_explicit, attack.weapons, attack.killed, attack.wounded, attack.claim,
+                    attack.evidence, False)
+    return IncidentState(1, attack.site_id, attack.day, (report,))
+
+
+def test_a_claim_served_on_monday_is_not_the_attack_of_tuesday(gazetteer: Gazetteer) -> None:
+    # The claim of Monday evening names no day for the attack itself (so it is not explicit), but it cannot be of an
+    # attack that came on Tuesday: Tuesday's drone is an incident of its own, not a re-dating of Monday's.
+    monday = "2024-01-01T20:30:00+03:00"
+    text = ("An Iraqi faction on Monday claimed a drone attack on a U.S. base in Syria. Its statement said the drone "
+            "struck al-Shaddadi military base in Hasakah province.")
+    (claimed,) = attacks(gazetteer, text, monday)
+    assert (claimed.site_id, claimed.day, claimed.day_is_explicit) == ("al-shaddadi-base", date(2024, 1, 1), False)
+    (tuesday,) = attacks(gazetteer, "The faction said it launched a drone at the al-Shaddadi base on Tuesday.",
+                         "2024-01-03T01:30:00+03:00")
+    assert match_incident(tuesday, [_incident_of(claimed, monday)], "Asia/Damascus") is None
+
+
+def test_an_undated_report_is_still_dated_by_an_earlier_day(gazetteer: Gazetteer) -> None:
+    # Re-dating keeps working the other way: a report with no day, served on Wednesday, joins Tuesday's attack told
+    # later with its day.
+    (undated,) = attacks(gazetteer, "A drone struck the al-Shaddadi base, a monitor said.", "2024-01-03T08:00:00+03:00")
+    assert not undated.day_is_explicit
+    (tuesday,) = attacks(gazetteer, "The faction said it launched a drone at the al-Shaddadi base on Tuesday.",
+                         "2024-01-03T12:00:00+03:00")
+    incident = _incident_of(undated, "2024-01-03T08:00:00+03:00")
+    assert match_incident(tuesday, [incident], "Asia/Damascus") is incident
