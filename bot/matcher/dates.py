@@ -21,7 +21,12 @@ RELATIVE_DAYS = {
     "yesterday": 1, "last night": 1, "the previous day": 1, "the day before": 1, "a day earlier": 1,
     "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0, "overnight": 0,
     "earlier today": 0, "earlier in the day": 0, "on the same day": 0, "at dawn": 0,
+    "later in the day": 0, "earlier that day": 0, "later that day": 0,
 }
+# Of those, the ones that mean the day last told, if any ("... on Tuesday. Earlier in the day, rockets hit the
+# base"): the publish day only when no day was told before.
+SAME_AS_EVENT = frozenset({"on the same day", "earlier in the day", "later in the day", "earlier that day",
+                           "later that day"})
 # Days named by a fixed-date holiday (month, day): "earlier today, Christmas Day" names the day whatever the
 # writer's zone makes of "today".
 HOLIDAYS = {"christmas day": (12, 25), "christmas eve": (12, 24), "boxing day": (12, 26),
@@ -216,7 +221,8 @@ def scan_days(sentence: str, published_local: datetime,
             found.append(DayMention(match.start(), match.end(), day, old, report, _edge(match.group(0)),
                                     kind == "vague" and match.group(1).lower() in VAGUE_PAST,
                                     bool(_FROM_EVENT.search(match.group(0))) or bool(later), later,
-                                    (kind == "relative" and "same" in match.group(0).lower()) or kind == "hours_after",
+                                    (kind == "relative" and match.group(0).lower() in SAME_AS_EVENT) or
+                                    kind == "hours_after",
                                     kind == "hours_after"))
     found.sort(key=lambda d: d.start)
     # "Yesterday (6/23/25)": the date in brackets says which day the relative word means.

@@ -77,3 +77,21 @@ def test_an_undated_report_is_still_dated_by_an_earlier_day(gazetteer: Gazetteer
                          "2024-01-03T12:00:00+03:00")
     incident = _incident_of(undated, "2024-01-03T08:00:00+03:00")
     assert match_incident(tuesday, [incident], "Asia/Damascus") is incident
+
+
+# Day: "earlier in the day" is the day just told
+
+
+def test_earlier_in_the_day_is_the_day_told_before(gazetteer: Gazetteer) -> None:
+    # Served at 01:30 on Wednesday, the story tells Tuesday's drone; "earlier in the day" is that Tuesday, not the
+    # publish day: one incident, with both weapons.
+    text = ("The faction said it flew an explosive drone at the al-Shaddadi base on Tuesday. Nothing was said of "
+            "casualties.\n\nEarlier in the day, rockets were fired at the base.")
+    (attack,) = attacks(gazetteer, text, "2024-01-03T01:30:00+03:00")
+    assert (attack.site_id, attack.day, sorted(attack.weapons)) == ("al-shaddadi-base", date(2024, 1, 2),
+                                                                   ["drone", "rocket"])
+
+
+def test_earlier_in_the_day_with_no_day_told_is_the_publish_day(gazetteer: Gazetteer) -> None:
+    text = "Earlier in the day, rockets were fired at the al-Shaddadi base, a monitor said."
+    assert found(gazetteer, text, "2024-01-03T15:00:00+03:00") == [("al-shaddadi-base", date(2024, 1, 3))]
