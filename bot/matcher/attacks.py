@@ -381,6 +381,7 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
     last_told: tuple[int, date] | None = None  # the sentence that last told an attack's day, and that day
     unarmed = any(_UNARMED_DRONE.search(s.text) for s in sentences)
     for index, sentence in enumerate(sentences):
+        first_days: dict[str, date | None] = {}  # the day of each site's first attack mention in the sentence
         for mention, clause in reported[index]:
             near = _near_only_at(sentence, mention)
             if near is not None and (any(_AIMED_ELSEWHERE.search(s.text) for s in sentences) or
@@ -396,6 +397,12 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
             days = [d for d in days if not (d.dates_what_follows and d.start > _name_start(sentence, mention))]
             chosen = _named_in_apposition(_day_for(days, clause, _name_start(sentence, mention), sentence.text),
                                           days, sentence.text)
+            if site.id in first_days:  # a later clause on the same site: another attack only on a day of its own
+                if chosen is None or chosen.day is None or chosen.old or chosen.is_report_date or \
+                        chosen.from_event or not _in_clause(chosen.start, clause) or chosen.day == first_days[site.id]:
+                    continue
+            else:
+                first_days[site.id] = chosen.day if chosen is not None else None
             if chosen is not None and chosen.old:
                 if not _in_passing(chosen, published):
                     continue
@@ -555,13 +562,28 @@ def _told_this_morning(day: DayMention, on: date, published: datetime, text: str
 def _attack_mentions(sentence: _Sentence) -> list[tuple[Mention, Clause]]:
     """For each site the sentence names, its first mention that reports an attack, with its clause."""
     chosen: dict[str, tuple[Mention, Clause]] = {}
+    again: list[tuple[Mention, Clause]] = []
     for mention in sentence.mentions:
         if mention.site_id in chosen:
+            # "On Friday the base was targeted by a missile, and on Saturday rockets fell around the base": a
+            # later clause with a day of its own may tell another attack (the caller keeps it if its day differs).
+            first = chosen[mention.site_id][1]
+            if len(sentence.mentions) > 1 and mention.start > first[0][0]:
+                clause = _clause_of(sentence.text, _name_start(sentence, mention))
+                if clause[0][0] >= first[-1][1] and _DAY_WORD.search(_clause_text(sentence.text, clause)) and \
+                        _reports_attack(sentence, mention, clause):
+                    again.append((mention, clause))
             continue
         clause = _clause_of(sentence.text, _name_start(sentence, mention))
         if _reports_attack(sentence, mention, clause):
             chosen[mention.site_id] = (mention, clause)
-    return list(chosen.values())
+    return [*chosen.values(), *again]
+
+
+# A day named in a clause: a weekday, or a month with a day number.
+_DAY_WORD = prefiltered(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
+                        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+                        r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))", re.I)
 
 
 def _name_start(sentence: _Sentence, mention: Mention) -> int:
@@ -1195,7 +1217,8 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
     near = " ".join(sentence.text[_after_a_reply(sentence.text, max(a, low), site_at):min(b, high)] for a, b in clause)
     weapons = _weapons_in(near) or _weapons_in(clause_text) or _weapons_in(sentence.text) or list(
         sentence.carried_weapons)
-    weapons += [w for w in _weapons_of_its_other_clauses(sentence, mention, clause) if w not in weapons]
+    weapons += [w for w in _weapons_of_its_other_clauses(sentence, mention, clause, draft.day, published)
+                if w not in weapons]
     opening = _TIMED_BY_IT.match(sentence.text)
     if opening is not None and site_end <= opening.end():
         # "Shortly before the strike on al-Omar, the militia said its drones and missiles hit two bases": the
@@ -1243,7 +1266,8 @@ _GOES_ON = re.compile(r"\s*(?:and|then)\b", re.I)
 _JOINED_ON = re.compile(r",\s+(?:and|then)\b", re.I)
 
 
-def _weapons_of_its_other_clauses(sentence: _Sentence, mention: Mention, clause: Clause) -> list[str]:
+def _weapons_of_its_other_clauses(sentence: _Sentence, mention: Mention, clause: Clause, day: date | None,
+                                  published: datetime) -> list[str]:
     """What a clause joined on with "and" that reports an attack on the same site names: "A car bomb blew up on the
     edge of Bagram Airfield, and gunmen then tried to fight their way into the base" (a bomb, and gunfire); not a
     clause of what came before or was first reported ("after ... had first reported that three rockets landed")."""
@@ -1255,9 +1279,18 @@ def _weapons_of_its_other_clauses(sentence: _Sentence, mention: Mention, clause:
             continue  # (most sentences: no later mention of the site after ", and")
         other_clause = _clause_of(sentence.text, sentence.tokens[other.start].start)
         if other_clause != clause and _GOES_ON.match(sentence.text, other_clause[0][0]) and \
-                _reports_attack(sentence, other, other_clause):
+                _reports_attack(sentence, other, other_clause) and \
+                not _on_another_day(sentence.text, other_clause, day, published):
             found += _weapons_in(_clause_text(sentence.text, other_clause))
     return found
+
+
+def _on_another_day(text: str, clause: Clause, day: date | None, published: datetime) -> bool:
+    """Does the clause name a day of its own other than this one ("..., and on Saturday rockets fell around the
+    base": another attack, with its own weapons)?"""
+    return day is not None and any(
+        d.day is not None and d.day != day and not d.is_report_date and not d.from_event and _in_clause(d.start, clause)
+        for d in find_days(text, published))
 
 
 def _toll_scope(sentence: _Sentence, clause: Clause, clause_text: str, site_end: int, answered: bool) -> str:

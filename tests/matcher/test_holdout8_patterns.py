@@ -95,3 +95,23 @@ def test_earlier_in_the_day_is_the_day_told_before(gazetteer: Gazetteer) -> None
 def test_earlier_in_the_day_with_no_day_told_is_the_publish_day(gazetteer: Gazetteer) -> None:
     text = "Earlier in the day, rockets were fired at the al-Shaddadi base, a monitor said."
     assert found(gazetteer, text, "2024-01-03T15:00:00+03:00") == [("al-shaddadi-base", date(2024, 1, 3))]
+
+
+# Two days, two attacks, one sentence
+
+
+def test_two_clauses_with_two_days_are_two_attacks(gazetteer: Gazetteer) -> None:
+    # "On Friday ... a missile, and on Saturday rockets fell around the base": two attacks, each with its weapon.
+    text = ("Attacks on the al-Omar field have multiplied. On Friday the base was hit by a missile, a local reporter "
+            "said, and on Saturday rockets struck the base.")
+    reported = attacks(gazetteer, text, "2023-10-29T10:00:00+03:00")
+    assert sorted((a.site_id, a.day, a.weapons) for a in reported) == [
+        ("al-omar-oil-field", date(2023, 10, 27), ("missile",)), ("al-omar-oil-field", date(2023, 10, 28), ("rocket",))]
+
+
+def test_a_later_clause_on_the_same_day_is_the_same_attack(gazetteer: Gazetteer) -> None:
+    # The clause that goes on with no day of its own (or the same day) is the same attack, with both weapons.
+    text = ("On Friday a drone struck the al-Omar oil field, and late on Friday rockets also landed inside the "
+            "field.")
+    (attack,) = attacks(gazetteer, text, "2023-10-29T10:00:00+03:00")
+    assert (attack.day, sorted(attack.weapons)) == (date(2023, 10, 27), ["drone", "rocket"])
