@@ -456,6 +456,8 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
             else:
                 draft = _latest_draft(drafts, site.id) if mention.strength == "anaphor" or not _has_recent_day(
                     days) else None
+                if draft is not None:
+                    draft = _draft_of_its_weapons(drafts, draft, _clause_text(sentence.text, clause))
                 if draft is None and _told_as_earlier(sentence.text, clause):
                     continue  # "strikes on Friday in retaliation for the Tower 22 attack", "weeks after a drone
                     # attack on Tower 22": an earlier one, undated
@@ -1205,6 +1207,27 @@ _TIMED_BY_IT = prefiltered(r"^\W*(?:(?:shortly|just|minutes|hours|moments|soon|r
                            r"[^,;]{2,60},", re.I)
 
 
+def _draft_of_its_weapons(drafts: list[_Draft], latest: _Draft, text: str) -> _Draft:
+    """Of a site's attacks told so far, the one a sentence with no day goes on about: the latest, unless it names
+    none of the weapons the sentence does and one other does ("Drones were shot down at Abha on Friday. The missile
+    on Wednesday wounded 26 at the airport. ... five drones launched towards Abha International Airport. No
+    casualties were reported": the drones, of Friday)."""
+    if not latest.weapons or sum(d.site_id == latest.site_id for d in drafts) < 2:
+        return latest  # (nearly always: one attack on the site so far)
+    weapons = set(_weapons_in(text))
+    if not weapons or weapons & set(latest.weapons):
+        return latest
+    others = [d for d in drafts if d.site_id == latest.site_id and d is not latest and
+              weapons & set(d.weapons or d.headline_weapons)]
+    return others[0] if len(others) == 1 else latest
+
+
+def _tells_other_weapons(text: str, weapons: list[str]) -> bool:
+    """Does the text name weapons, none of them these?"""
+    named = set(_weapons_in(text))
+    return bool(named) and not named & set(weapons)
+
+
 def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause, index: int,
             sentences: list[_Sentence], published: datetime, *, zeros_only: bool = False) -> None:
     """Add what this sentence, and the next ones that go on about the same attack, say of it (of their tolls
@@ -1246,6 +1269,9 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
             break
         if _tells_another_event(follower.text, draft.day, published):
             break  # "This comes after the missile strike on Monday night, which killed four": another attack
+        if follower.mentions and draft.weapons and _tells_other_weapons(follower.text, draft.weapons):
+            break  # "The missile on Wednesday wounded 26 at the airport. ... five drones fired towards the airport":
+            # the story is back on another attack on the site
         if _FIRE_FROM_THE_SITE.search(follower.text):
             break  # "U.S. forces at the base then shelled a village, wounding four": the site's own fire, its toll
         named = _ROUND_NAMED.search(follower.text) if not draft.weapons else None

@@ -115,3 +115,26 @@ def test_a_later_clause_on_the_same_day_is_the_same_attack(gazetteer: Gazetteer)
             "field.")
     (attack,) = attacks(gazetteer, text, "2023-10-29T10:00:00+03:00")
     assert (attack.day, sorted(attack.weapons)) == (date(2023, 10, 27), ["drone", "rocket"])
+
+
+# Merge within a story: a sentence with no day goes on about the attack of its weapon
+
+
+def test_a_sentence_with_no_day_joins_the_attack_of_its_weapon(gazetteer: Gazetteer) -> None:
+    # Friday's drones are the lead; Wednesday's missile is told in passing; the statement on the drones and its "no
+    # casualties" are Friday's, not the missile's (which keeps its 26 wounded and gains no drone).
+    text = ("Saudi air defences on Friday downed four drones the Houthis launched at Abha airport, the coalition "
+            "said. The missile on Wednesday wounded 26 civilians at Abha airport. \"Our forces destroyed four drones "
+            "fired towards Abha International Airport,\" the statement said. No casualties were reported.")
+    reported = {a.day: a for a in attacks(gazetteer, text, "2019-06-14T21:00:00+03:00")}
+    friday, wednesday = reported[date(2019, 6, 14)], reported[date(2019, 6, 12)]
+    assert (friday.weapons, friday.killed, friday.wounded) == (("drone",), 0, 0)
+    assert (wednesday.weapons, wednesday.killed, wednesday.wounded) == (("missile",), None, 26)
+
+
+def test_a_sentence_with_no_day_and_the_latest_weapon_stays_with_the_latest(gazetteer: Gazetteer) -> None:
+    # When the latest attack told has the sentence's weapon, it is still the one the sentence goes on about.
+    text = ("Drones were shot down near Abha airport on Friday. A missile hit Abha airport on Wednesday. The missile "
+            "that struck Abha airport wounded 26 people.")
+    reported = {a.day: a for a in attacks(gazetteer, text, "2019-06-14T21:00:00+03:00")}
+    assert (reported[date(2019, 6, 12)].wounded, reported[date(2019, 6, 14)].wounded) == (26, None)
