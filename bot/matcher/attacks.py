@@ -1361,7 +1361,16 @@ def _own_stretch(sentence: _Sentence, mention: Mention, site_at: int, site_end: 
             ends = list(_ITEM_END.finditer(text, site_end, hit.start()))
             if ends:
                 high = min(high, ends[-1].start())
-    return low, high
+    # "two missiles launched at the base were shot down, along with a drone east of Riyadh": downed elsewhere
+    elsewhere = _ALONG_WITH_ELSEWHERE.search(text, site_end, high)
+    return low, elsewhere.start() if elsewhere else high
+
+
+# Other things downed or struck that the text places elsewhere, told after the site's: "..., along with a drone east
+# of Riyadh and several drones over the Empty Quarter".
+_ALONG_WITH_ELSEWHERE = prefiltered(r",?\s+(?:along|together)\s+with\s+[^,;.]{0,40}?\b(?:(?:north|south|east|west)"
+                                    r"(?:[- ]?(?:east|west))?(?:ern)?\s+of|over|heading\s+(?:for|to)|aimed\s+at)\b",
+                                    re.I)
 
 
 # Openings by which a story turns to another event: "Separately, a rocket hit a house ...", "This comes after the

@@ -138,3 +138,21 @@ def test_a_sentence_with_no_day_and_the_latest_weapon_stays_with_the_latest(gaze
             "that struck Abha airport wounded 26 people.")
     reported = {a.day: a for a in attacks(gazetteer, text, "2019-06-14T21:00:00+03:00")}
     assert (reported[date(2019, 6, 12)].wounded, reported[date(2019, 6, 14)].wounded) == (26, None)
+
+
+# Weapons: what was downed elsewhere "along with" the site's
+
+
+def test_drones_downed_elsewhere_along_with_the_missiles_are_not_the_sites(gazetteer: Gazetteer) -> None:
+    text = ("The ministry said three ballistic missiles fired at Prince Sultan Air Base were intercepted on Sunday, "
+            "along with two drones over the eastern desert.")
+    (attack,) = attacks(gazetteer, text, "2026-03-08T20:00:00+03:00")
+    assert (attack.site_id, attack.weapons) == ("prince-sultan-air-base", ("missile",))
+
+
+def test_drones_along_with_the_missiles_at_the_site_are_its_own(gazetteer: Gazetteer) -> None:
+    # With no other place given, what came "along with" the missiles is the site's too.
+    text = ("The ministry said three ballistic missiles fired at Prince Sultan Air Base were intercepted on Sunday, "
+            "along with two drones.")
+    (attack,) = attacks(gazetteer, text, "2026-03-08T20:00:00+03:00")
+    assert sorted(attack.weapons) == ["drone", "missile"]
