@@ -203,8 +203,8 @@ _ORIGIN = prefiltered(r"\b(from|out\s+of|stationed\s+(?:at|in)|based\s+(?:at|in)
                      r"(?:systems|batteries|launchers|artillery|guns|howitzers)\s+at)\s*"
                      r"(?:the\s+|\w+\s+)?$", re.I)
 # After an attack word, the words that lead to its target: "fired at the", "landed inside", "attack on".
-_AIM = prefiltered(r"\b(on|at|against|targeting|targeted|toward|towards|near|into|inside|within|struck|hit|attacked|"
-                  r"hitting|striking|outside|over|in|upon|hits|strikes|rocked|shelled|pounded|rocketed|approach(?:ing)?|"
+_AIM = prefiltered(r"\b(on|at|against|targeting|targeted|toward|towards|near|around|into|inside|within|struck|hit|"
+                  r"attacked|hitting|striking|outside|over|in|upon|hits|strikes|rocked|shelled|pounded|rocketed|approach(?:ing)?|"
                   r"heading\s+(?:for|toward|towards)|reach(?:ing|ed)?|"
                   r"bombed|of)\s+(?:[\w.'’:,“”\"-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
 # Verbs whose object is what was hit, and the few words that may stand between verb and name.

@@ -156,3 +156,9 @@ def test_drones_along_with_the_missiles_at_the_site_are_its_own(gazetteer: Gazet
             "along with two drones.")
     (attack,) = attacks(gazetteer, text, "2026-03-08T20:00:00+03:00")
     assert sorted(attack.weapons) == ["drone", "missile"]
+
+
+def test_rockets_landed_around_a_site_are_an_attack_on_it(gazetteer: Gazetteer) -> None:
+    # tune8's note: "landed around the base" as "fell around" and "landed near" already were (at its perimeter).
+    text = "Three rockets landed around the al-Omar oil field base on Saturday, the monitor said."
+    assert found(gazetteer, text, "2023-10-29T10:00:00+03:00") == [("al-omar-oil-field", date(2023, 10, 28))]
