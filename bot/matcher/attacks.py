@@ -13,7 +13,15 @@ from zoneinfo import ZoneInfo
 from bot.matcher.casualties import NUMBER_WORDS, PERSON_NOUNS, count_casualties
 from bot.matcher.dates import RECENT_DAYS, DayMention, clock_edge, find_days
 from bot.matcher.prefilter import Prefiltered, prefiltered
-from bot.matcher.sites import ARTICLES, NATIONALITY_GROUPS, NEARBY_PLACE_WORDS, Gazetteer, Mention, words_for_kind
+from bot.matcher.sites import (
+    ARTICLES,
+    NATIONALITY_GROUPS,
+    NEARBY_PLACE_WORDS,
+    OTHER_NATIONALITY_WORDS,
+    Gazetteer,
+    Mention,
+    words_for_kind,
+)
 from bot.matcher.stories import split_sentences
 from bot.matcher.story_memo import one_story, per_story
 from bot.matcher.tokens import Token, tokenize, words
@@ -689,7 +697,7 @@ def _anaphors(tokens: list[Token], named: list[Mention], recent: list[tuple[int,
             continue  # part of a name: "the Ain al-Asad air base"
         following = tokens[position + 1].norm if position + 1 < len(tokens) else ""
         if following in NEARBY_PLACE_WORDS or _placed_elsewhere(tokens, position, named) or \
-                _placed_at_named(tokens, position, named):
+                _placed_at_named(tokens, position, named) or _another_country_s(tokens, position, named):
             continue
         earlier = [(index, m.site_id) for m in named if m.end <= position]
         told = [*recent, *earlier]
@@ -734,6 +742,21 @@ def _placed_at_named(tokens: list[Token], position: int, named: list[Mention]) -
     if position + 1 >= len(tokens) or tokens[position + 1].norm not in ("in", "inside", "at", "within", "of"):
         return False
     return any(position + 2 <= m.start <= position + 4 and m.strength == "name" for m in named)
+
+
+_COUNTRY_KINDS = (words_for_kind("embassy") | words_for_kind("consulate")) - {"compound"}  # not "an Iraqi base"
+
+
+def _another_country_s(tokens: list[Token], position: int, named: list[Mention]) -> bool:
+    """"... fell near the United Arab Emirates consulate, and the UAE condemned the targeting of the consulate":
+    the same kind word told just before in the sentence with a nationality, and no tracked site, is the place
+    referred back to."""
+    word = tokens[position].norm
+    if word not in _COUNTRY_KINDS:
+        return False
+    return any(tokens[j].norm == word and not any(m.start <= j < m.end for m in named) and any(
+        t.norm in _NATIONALITY_WORDS or t.norm in OTHER_NATIONALITY_WORDS for t in tokens[max(0, j - 3):j])
+        for j in range(position - 1, 0, -1))
 
 
 def _placed_elsewhere(tokens: list[Token], position: int, named: list[Mention]) -> bool:

@@ -103,6 +103,25 @@ NATIONALITY_GROUPS = (
     frozenset({"russian", "russia"}),
 )
 _NATIONALITY_OF = {word: group for group in NATIONALITY_GROUPS for word in group}
+# Words that make the embassy or consulate before them another country's (or body's) though no tracked site is
+# named by them: the nationality nearest the kind word is the building's ("the United Arab Emirates consulate" is
+# not the U.S. one though "United" is one of the U.S.'s words).
+OTHER_NATIONALITY_WORDS = frozenset({
+    "emirates", "emirati", "uae", "saudi", "qatari", "kuwaiti", "bahraini", "omani", "jordanian", "egyptian",
+    "syrian", "iraqi", "kurdish", "israeli", "lebanese", "german", "italian", "spanish", "dutch", "canadian",
+    "australian", "japanese", "chinese", "indian", "pakistani", "afghan", "korean", "polish", "greek",
+    "kingdom", "nations",  # "the United Kingdom embassy", "the United Nations compound"
+})
+
+
+def _nearest_nationality_is(group: frozenset[str], norms: list[str], k: int) -> bool:
+    """Whether, of the three words before the kind word at k, the nationality nearest it is of this group."""
+    for j in range(k - 1, max(-1, k - 4), -1):
+        if norms[j] in group:
+            return True
+        if norms[j] in _NATIONALITY_OF or norms[j] in OTHER_NATIONALITY_WORDS:
+            return False
+    return False
 
 # Before a matched name these mark a person, not a place (Bashar al-Assad, President Assad) ...
 PERSON_MARKERS = frozenset({
@@ -810,7 +829,7 @@ class Gazetteer:
         for k in kind_at:
             found = [next((j for j in range(k - 1, max(-1, k - 4), -1) if norms[j] in group), None)
                      for group in groups]
-            if all(j is not None for j in found):
+            if all(j is not None for j in found) and all(_nearest_nationality_is(g, norms, k) for g in groups):
                 start = min(j for j in found if j is not None)
                 # A dateline's city ("BAGHDAD (Agency) - Rockets landed near the U.S. Embassy") places the embassy
                 # but is no part of its name: the words before the name say what hit it.
@@ -835,7 +854,7 @@ class Gazetteer:
                 continue
             groups = [_NATIONALITY_OF[form.core[p]] for p in form.nationality_positions]
             for k, norm in enumerate(norms):
-                if norm in form.kinds and all(any(norms[j] in g for j in range(max(0, k - 3), k)) for g in groups):
+                if norm in form.kinds and all(_nearest_nationality_is(g, norms, k) for g in groups):
                     weight = min(story_words[w] for w in rest) if rest else 0
                     candidates.append((weight, Mention(form.site_id, max(0, k - 1), k + 1, "name"),
                                        (frozenset().union(*groups), form.kinds)))
