@@ -61,7 +61,11 @@ _HIT = prefiltered(
     r"rocketed|pounded|salvos?|barrage|volley|detonat(?:ed|ion)|set\s+off|sirens?|falls?|fallen|"
     r"bombed|bombing|storm(?:ed|ing)?|blew\s+up|fight(?:ing)?\s+(?:their|its|his)\s+way|fought\s+(?:their|its|his)\s+way)\b",
     re.I)
-_ATTACK_WORD = prefiltered("|".join([_HIT.pattern, *(p.pattern for _, p in WEAPON_PATTERNS), r"\bfire\b"]), re.I)
+# A weapon's course to the site, read only where a weapon is named (_aimed_at): "the third aimed for Erbil airport",
+# "was heading for a base ... at Erbil International Airport".
+_COURSE = r"\baim(?:ed|ing)\s+(?:for|at)\b|\bheading\s+(?:for|to|toward|towards)\b"
+_ATTACK_WORD = prefiltered("|".join([_HIT.pattern, *(p.pattern for _, p in WEAPON_PATTERNS), r"\bfire\b", _COURSE]),
+                           re.I)
 # Without a weapon named, only these say "attack": not "landed", "fell", "hit", "fired" (a plane lands).
 _STRONG_HIT = prefiltered(
     r"\b(attack(?:ed|s|ing)?|struck|target(?:ed|ing)|shell(?:ed|ing)|bombard(?:ed|ment)|explo(?:sion|sions|ded)|"
@@ -216,7 +220,8 @@ _AIM = prefiltered(r"\b(on|at|against|targeting|targeted|toward|towards|near|aro
                   r"heading\s+(?:for|toward|towards)|reach(?:ing|ed)?|"
                   r"bombed|of)\s+(?:[\w.'’:,“”\"-]+\s+){0,4}(?:\b(?:al|el|ad|ar|as|at|an|ash|az)-)?$", re.I)
 # Verbs whose object is what was hit, and the few words that may stand between verb and name.
-_TRANSITIVE = prefiltered(r"struck|hits?|hitting|strikes|targets|targeted|targeting|attacked|attacks|shelled|bombed|"
+_TRANSITIVE = prefiltered(r"aim(?:ed|ing)\s+(?:for|at)|"
+                         r"struck|hits?|hitting|strikes|targets|targeted|targeting|attacked|attacks|shelled|bombed|"
                          r"pounded|rocketed|storm|stormed|storming", re.I)
 # After a site's name: "Ain al-Asad air base, which hosts U.S. troops, was hit", "al-Omar field attacked by
 # drones", "the Erbil airport attack".
@@ -224,7 +229,10 @@ _SUBJECT_HIT = prefiltered(r"^[^;!?]{0,80}?\b(was|were|had\s+been|has\s+been|cam
                           r"(?:\w+\s+){0,2}?(attacked|hit|struck|targeted|under|shelled|rocketed|bombarded|rocked|"
                           r"shaken|bombed|stormed)\b|"
                           # "was the target of 15 rockets" (not "has been the target of many attacks": a history)
-                          r"^[^;!?]{0,80}?\b(?:was|were)\s+the\s+target\s+of\b", re.I)
+                          r"^[^;!?]{0,80}?\b(?:was|were)\s+the\s+target\s+of\b|"
+                          # "had been the target of the drone": the one just told
+                          r"^[^;!?]{0,80}?\b(?:had|has)\s+been\s+the\s+(?:intended\s+)?target\s+of\s+(?:the|this|that|an?)\s+"
+                          r"(?:[\w-]+\s+)?(?:drones?|rockets?|missiles?|mortars?|attack|strike|bombing|uavs?)\b", re.I)
 _PARTICIPLE_HIT = prefiltered(r"^[^;!?,]{0,30}?\b(attacked|hit|struck|targeted|shelled|rocketed|bombed)\s+(?:by|with|"
                              r"in|overnight|early|late|on)\b", re.I)
 # "fires at its facilities in Abqaiq and Khurais as a result of drones": what happened there was caused by them.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.matcher.sites import Gazetteer
-from tests.matcher.told import found
+from tests.matcher.told import attacks, found
 
 # Site name: another country's consulate in the site's city
 
@@ -35,3 +35,32 @@ def test_the_consulate_after_another_countrys_consulate_is_that_one(gazetteer: G
             "On Saturday, wreckage of a drone fell beside the UAE consulate, and Abu Dhabi denounced the attack "
             "on the consulate.")
     assert found(gazetteer, text, "2026-03-10T18:00:00+03:00", title) == [("us-consulate-erbil", date(2026, 3, 10))]
+
+
+# Attack phrasings not seen before: a weapon's course to the site, the site as the target of the weapon just told
+
+
+def test_a_drone_aimed_for_the_site_is_an_attack(gazetteer: Gazetteer) -> None:
+    # The attack word ("targeted") is too far from the site; "aimed for" itself points at it.
+    text = ("Air defences destroyed three explosive drones over the city on Monday: two of them targeted a hotel "
+            "near the citadel, while the third aimed for Erbil airport.")
+    assert found(gazetteer, text, "2026-03-10T09:00:00+03:00") == [("erbil-airport", date(2026, 3, 9))]
+
+
+def test_a_drone_heading_for_a_base_at_the_site_is_an_attack(gazetteer: Gazetteer) -> None:
+    text = ("Kurdish forces said on Sunday they had downed a drone. The drone was loaded with explosives and was "
+            "heading for a coalition base at Erbil International Airport, they said, adding that no one was hurt.")
+    (attack,) = attacks(gazetteer, text, "2023-12-31T18:00:00+03:00")
+    assert (attack.site_id, attack.day, attack.weapons, attack.killed, attack.wounded) == (
+        "erbil-airport", date(2023, 12, 31), ("drone",), 0, 0)
+
+
+def test_the_site_had_been_the_target_of_the_drone_just_told(gazetteer: Gazetteer) -> None:
+    text = ("An explosive-laden drone blew up on a road outside Erbil late on Wednesday. A security official said "
+            "the U.S. consulate had been the target of the drone.")
+    assert found(gazetteer, text, "2022-06-09T10:00:00+03:00") == [("us-consulate-erbil", date(2022, 6, 8))]
+
+
+def test_had_been_the_target_of_many_attacks_is_history(gazetteer: Gazetteer) -> None:
+    text = "Officials in Erbil said the U.S. consulate had been the target of many attacks since 2020."
+    assert found(gazetteer, text, "2022-06-09T10:00:00+03:00") == []
