@@ -498,9 +498,30 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
                     draft = _draft_for(drafts, site.id, day, explicit=again,
                                        from_title=index == 0 and bool(story.title))
             _gather(draft, sentence, mention, clause, index, sentences, published)
+    if len(drafts) > 1:
+        _zeros_for_all_told(drafts, sentences)
     drafts = _without_headline_guesses(_merge_inferred(_merge_weak(drafts)), sentences)
     _claim_for_the_story(drafts, sentences)
     return [_finish(draft) for draft in drafts], named
+
+
+# A sentence of no site that speaks of every attack just told: "Neither incident caused injuries", "None of the
+# attacks caused casualties".
+_OF_ALL_TOLD = prefiltered(r"^\W*(?:neither|none\s+of\s+the)\s+(?:\w+\s+)?(?:incidents?|attacks?|strikes?)\b", re.I)
+_ALL_TOLD_REACH = 4  # sentences back
+
+
+def _zeros_for_all_told(drafts: list[_Draft], sentences: list[_Sentence]) -> None:
+    """A none said of all the attacks just told is each one's, though other sites were told in between."""
+    for index, sentence in enumerate(sentences):
+        if sentence.mentions or not _OF_ALL_TOLD.match(sentence.text):
+            continue
+        before = {s.text for s in sentences[max(0, index - _ALL_TOLD_REACH):index]}
+        for draft in drafts:
+            if sentence.text not in draft.details and not before.isdisjoint(draft.evidence) and \
+                    _add_toll(draft, sentence.text, zeros_only=True):
+                draft.details.append(sentence.text)
+                draft.decided.append(Evidence("toll", sentence.text))
 
 
 # A drone the story says was unarmed: one that crashed at a site is an accident, not an attack (DOMAIN.md counts

@@ -88,8 +88,11 @@ _NO_ONE = prefiltered(r"\b(?:no\s*(?:one|body)|nobody|none\s+of\s+(?:the\s+)?\w+
 _NO_PEOPLE = prefiltered(r"\bno\s+(?:[\w.-]+\s+){0,5}?(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?"
                         r"(killed|hurt|injured|wounded|harmed)(?:\s+(?:or|nor|and)\s+(killed|hurt|injured|wounded|"
                         r"harmed))?", re.I)
-# ("exploded inside the base without causing any injuries": none, as "no injuries" is)
-_NO_NOUN = prefiltered(r"\b(?:no\s+|without\s+(?:causing\s+|leaving\s+)?(?:any\s+)?)(?:immediate\s+)?(?:reported\s+)?"
+# ("exploded inside the base without causing any injuries": none, as "no injuries" is; "Neither incident caused
+# injuries or material damage": none in either)
+_NO_NOUN = prefiltered(r"\b(?:no\s+|without\s+(?:causing\s+|leaving\s+)?(?:any\s+)?|"
+                      r"neither\s+(?:\w+\s+){1,2}?(?:caused|left|resulted\s+in)\s+(?:any\s+)?)"
+                      r"(?:immediate\s+)?(?:reported\s+)?"
                       r"(injuries|deaths|fatalities|dead|wounded)\b"
                       r"(?!\s+(?:were\s+)?(?:immediately\s+)?reported)", re.I)
 _NO_NOUN_REPORTED = prefiltered(r"\bno\s+(injuries|deaths|fatalities)\s+(?:were\s+|have\s+been\s+)?reported",

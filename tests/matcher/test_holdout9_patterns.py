@@ -66,3 +66,18 @@ def test_the_site_had_been_the_target_of_the_drone_just_told(gazetteer: Gazettee
 def test_had_been_the_target_of_many_attacks_is_history(gazetteer: Gazetteer) -> None:
     text = "Officials in Erbil said the U.S. consulate had been the target of many attacks since 2020."
     assert found(gazetteer, text, "2022-06-09T10:00:00+03:00") == []
+
+
+# Tolls: a none said of every attack just told
+
+
+def test_neither_incident_caused_injuries_is_none_for_each(gazetteer: Gazetteer) -> None:
+    # Said after two sites' attacks, it is each one's, though the second site's sentence stands between the first
+    # and it.
+    text = ("Air defences shot down a drone near Erbil International Airport on Tuesday evening. "
+            "Officials did not say what it had been aimed at. "
+            "Hours earlier, a drone fell inside the Majnoon oil field in Basra. "
+            "Neither incident caused injuries or material damage.")
+    reported = attacks(gazetteer, text, "2026-03-10T22:00:00+03:00")
+    assert sorted((a.site_id, a.killed, a.wounded) for a in reported) == [
+        ("erbil-airport", 0, 0), ("majnoon-oil-field", 0, 0)]
