@@ -1371,12 +1371,19 @@ def _on_another_day(text: str, clause: Clause, day: date | None, published: date
         for d in find_days(text, published))
 
 
+# After a site's name, a description of it and then the relative clause of the attack's toll.
+_APPOSITION_THEN_TOLL = prefiltered(r",\s*(?:an?|the)\s+[^,;()]{1,60},\s*(?:that|which)\s+(?:\w+\s+){0,2}?"
+                                    r"(?:killed|wounded|injured|left|hurt)\b", re.I)
+
+
 def _toll_scope(sentence: _Sentence, clause: Clause, clause_text: str, site_end: int, answered: bool) -> str:
     """Where the toll of the attack on this site is told: the sentence, or its clause when it names other sites;
     in "strikes in retaliation for the attack on Ain al-Asad on Wednesday, killing 40" only up to the comma after
     the site ("... for the attack on Tower 22 that killed three soldiers" keeps its relative clause)."""
     if answered:
         comma = sentence.text.find(",", site_end, clause[-1][1])
+        if comma != -1 and _APPOSITION_THEN_TOLL.match(sentence.text, comma):
+            comma = -1  # "... for a rocket attack on K-1, an Iraqi base near Kirkuk, that killed a contractor"
         return sentence.text[clause[0][0]:comma if comma != -1 else clause[-1][1]]
     return (len({m.site_id for m in sentence.mentions}) > 1 and clause_text) or sentence.text
 

@@ -81,3 +81,13 @@ def test_neither_incident_caused_injuries_is_none_for_each(gazetteer: Gazetteer)
     reported = attacks(gazetteer, text, "2026-03-10T22:00:00+03:00")
     assert sorted((a.site_id, a.killed, a.wounded) for a in reported) == [
         ("erbil-airport", 0, 0), ("majnoon-oil-field", 0, 0)]
+
+
+def test_the_toll_after_a_description_of_the_site_in_a_retaliation_story(gazetteer: Gazetteer) -> None:
+    # The retaliation answers an attack whose toll follows a description of the site: "K-1, an Iraqi base near
+    # Kirkuk, that killed ...". The strikes' own toll is not read (the scope stops at the comma otherwise).
+    text = ("The United States struck five militia sites on Sunday in retaliation for a rocket attack on Friday on "
+            "K-1, an Iraqi base near Kirkuk, that killed a U.S. contractor and wounded three American troops and "
+            "two Iraqi policemen.")
+    (attack,) = attacks(gazetteer, text, "2019-12-29T20:00:00-05:00")
+    assert (attack.site_id, attack.day, attack.killed, attack.wounded) == ("k1-air-base", date(2019, 12, 27), 1, 5)
