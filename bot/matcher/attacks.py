@@ -404,6 +404,9 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
                                      _FIRED_INTO.search(sentence.text, 0, near)):
                 continue  # "missiles fired at what they called a spy headquarters ... ten fell near the consulate",
                 # "Rockets fired into the Green Zone land near the US embassy": aimed elsewhere, fell near the site
+            if _REPORTED_BY_OTHERS.search(sentence.text) and _denies_reports(sentences):
+                continue  # "... denied reports of a drone strike on the field. Some outlets had reported a drone
+                # attack on the field on Sunday evening": the report denied, no attack told
             if unarmed and _CRASHED.search(sentence.text) and set(_weapons_in(sentence.text)) <= {"drone"}:
                 continue  # "a drone crashed in the camp ... it carried no explosives, only a camera": no attack
             site = gazetteer.sites[mention.site_id]
@@ -522,6 +525,21 @@ def _zeros_for_all_told(drafts: list[_Draft], sentences: list[_Sentence]) -> Non
                     _add_toll(draft, sentence.text, zeros_only=True):
                 draft.details.append(sentence.text)
                 draft.decided.append(Evidence("toll", sentence.text))
+
+
+# What other outlets reported, told as such: "Some outlets had reported a drone attack on the field", "Some Kurdish
+# outlets had reported earlier on Saturday that drones hit the base".
+_REPORTED_BY_OTHERS = prefiltered(r"\b(?:some|several|other|a\s+few|local|social|earlier)\s+(?:[\w-]+\s+){0,2}?"
+                                  r"(?:outlets|media|websites|sites|channels|accounts|reports|news\s+agencies)\s+"
+                                  r"(?:had\s+|have\s+)?(?:reported|claimed|said|circulated)\b", re.I)
+# A story that denies reports: "denied reports of a drone strike on", "refutes reports that".
+_DENIES_REPORTS = prefiltered(r"\b(?:den(?:ied|ies|y|ying)|refut(?:ed|es|ing)?|dismiss(?:ed|es|ing)|"
+                              r"reject(?:ed|s|ing))\s+"
+                              r"(?:(?:on\s+)?\w+day\s+)?(?:the\s+)?(?:media\s+)?(?:reports?|claims?|rumou?rs?)\b", re.I)
+
+
+def _denies_reports(sentences: list[_Sentence]) -> bool:
+    return any(_DENIES_REPORTS.search(s.text) for s in sentences)
 
 
 # A drone the story says was unarmed: one that crashed at a site is an accident, not an attack (DOMAIN.md counts

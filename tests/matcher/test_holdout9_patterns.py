@@ -91,3 +91,18 @@ def test_the_toll_after_a_description_of_the_site_in_a_retaliation_story(gazette
             "two Iraqi policemen.")
     (attack,) = attacks(gazetteer, text, "2019-12-29T20:00:00-05:00")
     assert (attack.site_id, attack.day, attack.killed, attack.wounded) == ("k1-air-base", date(2019, 12, 27), 1, 5)
+
+
+# Denials: what other outlets had reported, in a story that denies those reports
+
+
+def test_what_outlets_had_reported_in_a_denial_is_no_attack(gazetteer: Gazetteer) -> None:
+    text = ("A district official on Sunday denied reports of a drone strike on the Khor Mor gas field. "
+            "\"The field is safe and running,\" he said. "
+            "Several outlets had reported a drone attack on the field on Sunday afternoon.")
+    assert found(gazetteer, text, "2024-05-12T22:00:00+03:00") == []
+
+
+def test_what_outlets_reported_in_a_story_with_no_denial_is_an_attack(gazetteer: Gazetteer) -> None:
+    text = "Local media reported that a drone hit the Khor Mor gas field on Sunday afternoon."
+    assert found(gazetteer, text, "2024-05-12T22:00:00+03:00") == [("khor-mor-gas-field", date(2024, 5, 12))]
