@@ -34,7 +34,7 @@ _WEAPON_REGEXES = (
                r"\b(?:107|122|240)\s?mm\b|\brpgs?\b"),
     ("missile", r"\bmissiles?\b|\bballistic\b|\bcruise\b"),
     ("mortar", r"\bmortar(?:s|ed)?\b"),
-    ("drone", r"\bdrones?\b|\buavs?\b|\bunmanned\s+(?:aerial|air)\b|\bquadcopters?\b|\bkamikaze\b|"
+    ("drone", r"\bdrones?\b|\buavs?\b|\bunmanned\s+(?:aerial|air|aircraft|planes?)\b|\bquadcopters?\b|\bkamikaze\b|"
               r"\bone-way\s+attack|\bloitering\s+munitions?\b"),
     ("explosive", r"\bieds?\b|\bimprovised\s+explosive|\broadside\s+bombs?\b|\bcar\s+bombs?\b|\bvbieds?\b|"
                   r"\bsuicide\s+(?:bomb|bomber|bombing|attack|vest)|\bexplosive\s+devices?\b|"

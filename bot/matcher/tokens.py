@@ -16,9 +16,10 @@ _ASCII_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z0-9]+", re.ASCII)
 _DOTTED_PAIR = re.compile(r"\.[A-Za-z]\.", re.ASCII)
 _ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 _VOWELS = frozenset("aeiouy")
-# Spellings that transliterations swap freely: Conoco/Koniko, Qayyarah/Kayara, Khor/Kor, Baghdad/Bagdad.
-_LETTER_SWAPS = (("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("q", "k"), ("c", "k"),
-                 ("ou", "u"), ("ee", "i"), ("oo", "u"))
+# Spellings that transliterations swap freely: Conoco/Koniko, Qayyarah/Kayara, Khor/Kor, Baghdad/Bagdad; the jim
+# written "dj" (French) or "dzh" (Russian): Madjnun/Madzhnun/Majnoon.
+_LETTER_SWAPS = (("dzh", "j"), ("dj", "j"), ("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("q", "k"),
+                 ("c", "k"), ("ou", "u"), ("ee", "i"), ("oo", "u"))
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, and tokens are made by the

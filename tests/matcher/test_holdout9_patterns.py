@@ -106,3 +106,19 @@ def test_what_outlets_had_reported_in_a_denial_is_no_attack(gazetteer: Gazetteer
 def test_what_outlets_reported_in_a_story_with_no_denial_is_an_attack(gazetteer: Gazetteer) -> None:
     text = "Local media reported that a drone hit the Khor Mor gas field on Sunday afternoon."
     assert found(gazetteer, text, "2024-05-12T22:00:00+03:00") == [("khor-mor-gas-field", date(2024, 5, 12))]
+
+
+# Site name: the jim written "dj" or "dzh"
+
+
+def test_dj_and_dzh_spell_the_j_of_a_name(gazetteer: Gazetteer) -> None:
+    # French- and Russian-style transliterations of Majnoon; no alias names them.
+    for name in ("Madjnun", "Madzhnun"):
+        text = f"Two drones crashed on the oil field {name} in Basra on Friday morning, a security source said."
+        assert found(gazetteer, text, "2026-03-13T14:00:00+03:00") == [("majnoon-oil-field", date(2026, 3, 13))]
+
+
+def test_unmanned_aircraft_are_drones(gazetteer: Gazetteer) -> None:
+    text = "Two unmanned aircraft crashed inside the Majnoon oil field on Friday morning, a security source said."
+    (attack,) = attacks(gazetteer, text, "2026-03-13T14:00:00+03:00")
+    assert (attack.site_id, attack.weapons) == ("majnoon-oil-field", ("drone",))
