@@ -58,6 +58,9 @@ class Attack:
     # Told in passing with its day 15-28 days back (past dates.RECENT_DAYS, within the labels' four weeks): a
     # source of the site's incident of that day if there is one, never a new incident.
     in_passing: bool = False
+    # Told with no day as news, not a follow-up: "Two drones hit communications towers near the Majnoon oil field"
+    # (not "the attack on ..."): it may not join the site's incident of an earlier, stated day.
+    told_as_news: bool = False
 
 
 @dataclass(frozen=True, slots=True)

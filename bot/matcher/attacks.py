@@ -337,6 +337,7 @@ class _Draft:
     from_title: bool  # only the headline told it: it belongs to the story's dated attack on the site
     edge: str | None = None
     weak: bool = False  # dated only by "today" or "overnight": a named day for the site in the story wins
+    news: bool = False  # told with no day as news, not as a follow-up (Attack.told_as_news)
     weapons: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
     killed: list[tuple[int, bool]] = field(default_factory=list)  # (figure, superseded)
@@ -500,6 +501,7 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
                         sentence.text, max(0, _name_start(sentence, mention) - 60), _name_start(sentence, mention)))
                     draft = _draft_for(drafts, site.id, day, explicit=again,
                                        from_title=index == 0 and bool(story.title))
+                    draft.news = draft.news or (not again and _told_as_news(sentence, mention, clause))
             _gather(draft, sentence, mention, clause, index, sentences, published)
     if len(drafts) > 1:
         _zeros_for_all_told(drafts, sentences)
@@ -540,6 +542,24 @@ _DENIES_REPORTS = prefiltered(r"\b(?:den(?:ied|ies|y|ying)|refut(?:ed|es|ing)?|d
 
 def _denies_reports(sentences: list[_Sentence]) -> bool:
     return any(_DENIES_REPORTS.search(s.text) for s in sentences)
+
+
+# An attack told as news: a weapon with "a" or a number, then what it did, before the site in its clause: "Two
+# drones hit communications towers near the Majnoon oil field", "a reconnaissance drone went down at a facility in",
+# "A drone attack targeted a U.S. base near" (a follow-up says "the attack on", "the drones that hit").
+_AS_NEWS = prefiltered(r"(?:^|[^\w’'])(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|several|\d+)\s+"
+                       r"(?:[\w-]+\s+){0,2}?(?:drones?|rockets?|missiles?|mortars?|projectiles?|uavs?|(?:drone|rocket|"
+                       r"missile|mortar)\s+(?:attack|strike))\s+(?:\w+\s+){0,2}?(?:hit|struck|targeted|fell|crashed|"
+                       r"landed|exploded|went\s+down|came\s+down|slammed)\b", re.I)
+# ... unless it is told as what something answered or followed, or as what was claimed.
+_NOT_AS_NEWS = prefiltered(r"\b(?:after|following|since|claim(?:ed|s|ing)?|responsibility|retaliation|response|"
+                           r"revenge|reprisal|earlier|last\s+week|previous|toll)\b", re.I)
+
+
+def _told_as_news(sentence: _Sentence, mention: Mention, clause: Clause) -> bool:
+    site_at = _name_start(sentence, mention)
+    before = " ".join(sentence.text[a:min(b, site_at)] for a, b in clause if a < site_at)
+    return bool(_AS_NEWS.search(before)) and not _NOT_AS_NEWS.search(sentence.text)
 
 
 # A drone the story says was unarmed: one that crashed at a site is an accident, not an attack (DOMAIN.md counts
@@ -1613,6 +1633,7 @@ def _finish(draft: _Draft) -> Attack:
                                       *([draft.headline] if draft.headline else [])])),
         decided_by=_decided_by(draft),
         in_passing=draft.in_passing,
+        told_as_news=draft.news and not draft.explicit,
     )
 
 

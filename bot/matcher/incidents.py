@@ -38,6 +38,11 @@ def match_incident(attack: Attack, incidents: Sequence[IncidentState], timezone:
                    and abs((i.day - attack.day).days) <= REDATE_DAYS and _told_by(i, attack.day, timezone)]
         return min(undated, key=lambda i: abs((i.day - attack.day).days), default=None)  # type: ignore[operator]
     recent = [i for i in same_site if i.day is not None and 0 <= (attack.day - i.day).days <= FOLLOW_UP_DAYS]
+    if attack.told_as_news:
+        # News of its own day is no follow-up of an attack dated days before; it may still be one that a report
+        # of the evening before gave no day either.
+        recent = [i for i in recent if i.day == attack.day or (
+            not incident_day(i.reports)[1] and (attack.day - i.day).days <= 1)]
     if recent:
         return max(recent, key=lambda i: (i.day, _latest_report(i)))
     ahead = [i for i in same_site if i.day is not None and 0 < (i.day - attack.day).days <= 1]

@@ -52,7 +52,8 @@ def attack_to_json(attack: Attack) -> dict[str, object]:
             "weapons": list(attack.weapons), "killed": attack.killed, "wounded": attack.wounded,
             "claim": attack.claim, "evidence": list(attack.evidence), "day_edge": attack.day_edge,
             "decided_by": [[e.fact, e.sentence] for e in attack.decided_by],
-            **({"in_passing": True} if attack.in_passing else {})}
+            **({"in_passing": True} if attack.in_passing else {}),
+            **({"told_as_news": True} if attack.told_as_news else {})}
 
 
 def attack_from_json(data: dict[str, Any]) -> Attack:
@@ -60,7 +61,7 @@ def attack_from_json(data: dict[str, Any]) -> Attack:
                   weapons=tuple(data.get("weapons") or ()), killed=data.get("killed"), wounded=data.get("wounded"),
                   claim=data.get("claim"), evidence=tuple(data.get("evidence") or ()), day_edge=data.get("day_edge"),
                   decided_by=tuple(Evidence(f, t) for f, t in data.get("decided_by") or ()),
-                  in_passing=bool(data.get("in_passing")))
+                  in_passing=bool(data.get("in_passing")), told_as_news=bool(data.get("told_as_news")))
 
 
 def _iso_day(day: date | None) -> str | None:

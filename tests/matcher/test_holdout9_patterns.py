@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.matcher.incidents import match_incident
 from bot.matcher.sites import Gazetteer
+from bot.models import Attack, IncidentState, Report, Source
+from tests.conftest import make_story
 from tests.matcher.told import attacks, found
 
 # Site name: another country's consulate in the site's city
@@ -122,3 +125,54 @@ def test_unmanned_aircraft_are_drones(gazetteer: Gazetteer) -> None:
     text = "Two unmanned aircraft crashed inside the Majnoon oil field on Friday morning, a security source said."
     (attack,) = attacks(gazetteer, text, "2026-03-13T14:00:00+03:00")
     assert (attack.site_id, attack.weapons) == ("majnoon-oil-field", ("drone",))
+
+
+# Merge: a report with no day, told as news, is not a follow-up of the site's incident of an earlier, stated day
+
+
+def _incident(site_id: str, day: date, published: str, *, explicit: bool) -> IncidentState:
+    report = Report(0, make_story("x", published).published, Source(f"https://x.example/{published}", "X", "x"),
+                    day, explicit, ("drone",), None, None, None, ("x",), False)
+    return IncidentState(1, site_id, day, (report,))
+
+
+def test_an_attack_told_as_news_with_no_day_is_flagged(gazetteer: Gazetteer) -> None:
+    text = ("Two drones hit communications towers near the Majnoon oil field, causing no casualties, two oil "
+            "officials said.")
+    (attack,) = attacks(gazetteer, text, "2026-03-13T12:40:00+03:00")
+    assert (attack.day, attack.day_is_explicit, attack.told_as_news) == (date(2026, 3, 13), False, True)
+
+
+def test_the_attack_on_a_site_with_no_day_is_no_news(gazetteer: Gazetteer) -> None:
+    # A follow-up refers back to the attack: "the drones that hit", "the attack on".
+    for text in ("Officials said the drones that hit the Majnoon oil field had been launched from the east.",
+                 "The group claimed responsibility for a drone attack that hit the Majnoon oil field."):
+        (attack,) = attacks(gazetteer, text, "2026-03-13T12:40:00+03:00")
+        assert attack.told_as_news is False
+
+
+def test_news_with_no_day_does_not_join_a_dated_incident_days_before(gazetteer: Gazetteer) -> None:
+    (attack,) = attacks(gazetteer, "Two drones hit communications towers near the Majnoon oil field, officials said.",
+                        "2026-03-13T12:40:00+03:00")
+    dated = _incident("majnoon-oil-field", date(2026, 3, 11), "2026-03-11T22:00:00+03:00", explicit=True)
+    assert match_incident(attack, [dated]) is None
+    # ... while a follow-up with no day still joins it
+    follow_up = Attack("majnoon-oil-field", date(2026, 3, 13), False, ("drone",), None, None, None, ("x",))
+    assert match_incident(follow_up, [dated]) is dated
+
+
+def test_news_with_no_day_joins_an_undated_report_of_the_evening_before(gazetteer: Gazetteer) -> None:
+    (attack,) = attacks(gazetteer, "Two drones hit communications towers near the Majnoon oil field, officials said.",
+                        "2026-03-13T08:40:00+03:00")
+    undated = _incident("majnoon-oil-field", date(2026, 3, 12), "2026-03-12T22:00:00+03:00", explicit=False)
+    assert match_incident(attack, [undated]) is undated
+
+
+def test_a_later_stated_day_does_not_redate_a_report_served_before_it() -> None:
+    # A day-less report served on Monday evening cannot tell Tuesday evening's attack: the Tuesday report opens its
+    # own incident (a stated day one or two days before the undated report still redates it).
+    undated = _incident("erbil-airport", date(2026, 3, 9), "2026-03-09T20:40:00+03:00", explicit=False)
+    tuesday = Attack("erbil-airport", date(2026, 3, 10), True, ("drone",), None, None, None, ("x",))
+    assert match_incident(tuesday, [undated]) is None
+    sunday = Attack("erbil-airport", date(2026, 3, 8), True, ("drone",), None, None, None, ("x",))
+    assert match_incident(sunday, [undated]) is undated
