@@ -90,6 +90,11 @@ _RULED_OUT = prefiltered(
     r"launchers?\s+(?:\w+\s+){0,3}aimed\s+at|but\s+(?:was\s+|were\s+)?not\s+(?:yet\s+)?(?:fired|launched)|"
     r"(?:was|were)\s+never\s+(?:fired|launched))\b",
     re.I)
+# Explosions only heard near a site, with no weapon named: a sound, no attack told on the site (what blew up, and
+# where, is not said).
+_HEARD_NEAR = prefiltered(r"(?:\bsounds?\s+of\s+(?:\w+\s+){0,3}?(?:explosions?|blasts?)|\b(?:explosions?|blasts?)\s+"
+                          r"(?:\w+\s+){0,2}?(?:heard|audible))\b[^.;]{0,60}?\b(?:near|around|close\s+to|"
+                          r"in\s+the\s+vicinity\s+of)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}$", re.I)
 _DESTINATION = prefiltered(r"\b(?:bound|headed|heading|destined|en\s+route|on\s+(?:its|their)\s+way)\s+(?:for|to|"
                           r"toward|towards)\s+(?:the\s+)?$", re.I)
 # "two kilometres from the compound": a distance puts the event away from the site.
@@ -405,6 +410,8 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
                                      _FIRED_INTO.search(sentence.text, 0, near)):
                 continue  # "missiles fired at what they called a spy headquarters ... ten fell near the consulate",
                 # "Rockets fired into the Green Zone land near the US embassy": aimed elsewhere, fell near the site
+            if _only_heard_near(sentence, mention, reported, index):
+                continue  # "a source reported the sound of several explosions near Erbil International Airport"
             if _REPORTED_BY_OTHERS.search(sentence.text) and _denies_reports(sentences):
                 continue  # "... denied reports of a drone strike on the field. Some outlets had reported a drone
                 # attack on the field on Sunday evening": the report denied, no attack told
@@ -538,6 +545,18 @@ _REPORTED_BY_OTHERS = prefiltered(r"\b(?:some|several|other|a\s+few|local|social
 _DENIES_REPORTS = prefiltered(r"\b(?:den(?:ied|ies|y|ying)|refut(?:ed|es|ing)?|dismiss(?:ed|es|ing)|"
                               r"reject(?:ed|s|ing))\s+"
                               r"(?:(?:on\s+)?\w+day\s+)?(?:the\s+)?(?:media\s+)?(?:reports?|claims?|rumou?rs?)\b", re.I)
+
+
+def _only_heard_near(sentence: _Sentence, mention: Mention, reported: list[list[tuple[Mention, Clause]]],
+                     index: int) -> bool:
+    """Explosions heard near the site, no weapon named, and no other sentence of the story telling an attack there:
+    a sound, not an attack told ("Two blasts were heard near the consulate. The first came as its defences shot down
+    a drone inside the perimeter" is one)."""
+    text = sentence.text
+    site_at = _name_start(sentence, mention)
+    if not _HEARD_NEAR.search(text, max(0, site_at - 120), site_at) or _weapons_in(text):
+        return False
+    return not any(m.site_id == mention.site_id for i, told in enumerate(reported) if i != index for m, _ in told)
 
 
 def _denies_reports(sentences: list[_Sentence]) -> bool:

@@ -176,3 +176,22 @@ def test_a_later_stated_day_does_not_redate_a_report_served_before_it() -> None:
     assert match_incident(tuesday, [undated]) is None
     sunday = Attack("erbil-airport", date(2026, 3, 8), True, ("drone",), None, None, None, ("x",))
     assert match_incident(sunday, [undated]) is undated
+
+
+# Judgement: explosions only heard near a site
+
+
+def test_explosions_heard_near_a_site_are_no_attack_on_it(gazetteer: Gazetteer) -> None:
+    # A sound, with no weapon named and nothing else in the story at the airport: no attack told on it.
+    text = ("A drone attack targeted the U.S. consulate in Erbil on Wednesday, a security source said. "
+            "Meanwhile, residents reported the sound of several explosions near Erbil International Airport.")
+    assert found(gazetteer, text, "2022-06-09T07:30:00+03:00") == [("us-consulate-erbil", date(2022, 6, 8))]
+
+
+def test_explosions_heard_near_a_site_that_the_story_says_was_attacked_still_date_it(gazetteer: Gazetteer) -> None:
+    # The blasts heard near the consulate are the drone's shot down inside its perimeter, told next: the heard
+    # sentence's day ("on Monday evening") dates the attack.
+    text = ("Two explosions were heard on Monday evening near the United States Consulate in Erbil, a source said. "
+            "The first came as the consulate's air defences shot down a drone inside the perimeter.")
+    reported = attacks(gazetteer, text, "2026-03-03T08:00:00+03:00")
+    assert [(a.site_id, a.day, a.day_is_explicit) for a in reported] == [("us-consulate-erbil", date(2026, 3, 2), True)]
