@@ -547,15 +547,19 @@ _DENIES_REPORTS = prefiltered(r"\b(?:den(?:ied|ies|y|ying)|refut(?:ed|es|ing)?|d
                               r"(?:(?:on\s+)?\w+day\s+)?(?:the\s+)?(?:media\s+)?(?:reports?|claims?|rumou?rs?)\b", re.I)
 
 
+_STOPPED_ANYWHERE = prefiltered(r"\b(?:intercept(?:ed|ion|s)?|shot\s+down|downed|brought\s+down)\b", re.I)
+
+
 def _only_heard_near(sentence: _Sentence, mention: Mention, reported: list[list[tuple[Mention, Clause]]],
                      index: int) -> bool:
-    """Explosions heard near the site, no weapon named, and no other sentence of the story telling an attack there:
-    a sound, not an attack told ("Two blasts were heard near the consulate. The first came as its defences shot down
-    a drone inside the perimeter" is one)."""
+    """Explosions heard near the site, no weapon or defence named, and no other sentence of the story telling an
+    attack there: a sound, not an attack told ("Two blasts were heard near the consulate. The first came as its
+    defences shot down a drone inside the perimeter" is one)."""
     text = sentence.text
     site_at = _name_start(sentence, mention)
-    if not _HEARD_NEAR.search(text, max(0, site_at - 120), site_at) or _weapons_in(text):
-        return False
+    if not _HEARD_NEAR.search(text, max(0, site_at - 120), site_at) or _weapons_in(text) or \
+            _DEFENCE_WEAPONS.search(text) or _STOPPED_ANYWHERE.search(text):
+        return False  # "Explosions heard near US embassy in Baghdad as C-RAM fires": its defences met something
     return not any(m.site_id == mention.site_id for i, told in enumerate(reported) if i != index for m, _ in told)
 
 
