@@ -34,8 +34,10 @@ def match_incident(attack: Attack, incidents: Sequence[IncidentState], timezone:
             return across_midnight
         # An undated incident is re-dated only to a day its stories could tell: an attack of Tuesday is not the
         # one a story served on Monday evening told ("a group on Monday claimed a drone attack on the base").
+        # Nor is it a day after the one the incident's reports gave it (a lead's "on Monday" in a story served on
+        # Tuesday morning dates it Monday: Tuesday evening's attack is another).
         undated = [i for i in same_site if not incident_day(i.reports)[1] and i.day is not None
-                   and abs((i.day - attack.day).days) <= REDATE_DAYS and _told_by(i, attack.day, timezone)]
+                   and 0 <= (i.day - attack.day).days <= REDATE_DAYS and _told_by(i, attack.day, timezone)]
         return min(undated, key=lambda i: abs((i.day - attack.day).days), default=None)  # type: ignore[operator]
     recent = [i for i in same_site if i.day is not None and 0 <= (attack.day - i.day).days <= FOLLOW_UP_DAYS]
     if attack.told_as_news:

@@ -195,3 +195,11 @@ def test_explosions_heard_near_a_site_that_the_story_says_was_attacked_still_dat
             "The first came as the consulate's air defences shot down a drone inside the perimeter.")
     reported = attacks(gazetteer, text, "2026-03-03T08:00:00+03:00")
     assert [(a.site_id, a.day, a.day_is_explicit) for a in reported] == [("us-consulate-erbil", date(2026, 3, 2), True)]
+
+
+def test_a_later_stated_day_does_not_redate_a_report_dated_by_its_lead() -> None:
+    # Served on Tuesday morning, the report dated the attack Monday by its lead ("... over Erbil on Monday,
+    # officials said"): Tuesday evening's stated attack is another, though the report was served on Tuesday.
+    undated = _incident("erbil-airport", date(2026, 3, 9), "2026-03-10T09:15:00+03:00", explicit=False)
+    tuesday = Attack("erbil-airport", date(2026, 3, 10), True, ("drone",), None, None, None, ("x",))
+    assert match_incident(tuesday, [undated], "Asia/Baghdad") is None
