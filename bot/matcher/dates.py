@@ -37,6 +37,7 @@ OLD_PHRASES = ("last year", "years ago", "a year ago", "one year ago", "months a
                "last spring", "last autumn", "last fall", "a decade", "years earlier", "years before",
                # "A year ago today": the anniversary, not today
                "a year ago today", "one year ago today", "years ago today", "a year on", "one year on", "years on",
+               "a year ago tonight", "one year ago tonight", "years ago tonight", "years ago this week",
                # Habits, not an attack: "has been targeted several times in the past"
                "in the past", "several times", "many times", "numerous times", "more than once",
                "on several occasions", "on many occasions", "repeatedly")
@@ -103,6 +104,10 @@ _DATELINE_END = re.compile(r"\s*(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\)\s*(?:--|[-â€
 _FROM_EVENT = re.compile(r"\b(?:earlier|before|prior|previous|same)\b", re.I)
 _REPORT_VERBS = prefiltered(r"\b(said|says|told|announced|reported|confirmed|added|stated|statement|"
                            r"tweeted|wrote|posted)\s+(?:\w+\s+){0,2}$|\btold\s+(?:the\s+)?(?:[A-Z][\w'â€™-]*\s+){1,3}on\s+$")
+# A day followed by what was said or done about the attack: "the government on Friday condemned the drone attack",
+# "the ministry on Sunday said" date the telling, not the attack.
+_REACTION_AFTER = prefiltered(r"\s*(?:condemned|denounced|deplored|decried|blamed|said|says|announced|confirmed|"
+                              r"stated|told|reported)\b", re.I)
 # The day an earlier figure was given: "50 have been diagnosed, up from 34 on Friday" dates the count, not an attack.
 _EARLIER_FIGURE = prefiltered(r"\b(?:up|down)\s+from\s+(?:about\s+|around\s+)?(?:\d[\d,]*|[a-z]+)\s+"
                               r"(?:[\w.]+\s+){0,2}?(?:(?:reported|given|announced)\s+)?(?:on\s+)?$", re.I)
@@ -215,7 +220,7 @@ def scan_days(sentence: str, published_local: datetime,
             if day is not None and (day - today).days > 1:  # the future: a plan, not an attack
                 continue
             report = bool(_REPORT_VERBS.search(sentence[:match.start()]) or _EARLIER_FIGURE.search(
-                sentence, max(0, match.start() - 60), match.start()))
+                sentence, max(0, match.start() - 60), match.start()) or _REACTION_AFTER.match(sentence, match.end()))
             taken.append((match.start(), match.end()))
             later = _small_number(match.group(1)) if kind == "days_later" else 0
             found.append(DayMention(match.start(), match.end(), day, old, report, _edge(match.group(0)),

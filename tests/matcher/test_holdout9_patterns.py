@@ -203,3 +203,25 @@ def test_a_later_stated_day_does_not_redate_a_report_dated_by_its_lead() -> None
     undated = _incident("erbil-airport", date(2026, 3, 9), "2026-03-10T09:15:00+03:00", explicit=False)
     tuesday = Attack("erbil-airport", date(2026, 3, 10), True, ("drone",), None, None, None, ("x",))
     assert match_incident(tuesday, [undated], "Asia/Baghdad") is None
+
+
+# Left by tune9 (owned by the other passes), mended after the merge: an anniversary told "tonight", and the day of a
+# reaction.
+
+
+def test_years_ago_tonight_is_an_anniversary(gazetteer: Gazetteer) -> None:
+    # "Five years ago tonight" opens a look back, as "a year ago today" does: no attack tonight.
+    text = "Five years ago tonight, Iran fired ballistic missiles at Ain al-Asad air base."
+    assert found(gazetteer, text, "2025-01-08T20:00:00+03:00") == []
+    assert found(gazetteer, "Tonight, Iran fired ballistic missiles at Ain al-Asad air base.",
+                 "2025-01-08T20:00:00+03:00") == [("ain-al-asad", date(2025, 1, 8))]
+
+
+def test_the_day_of_a_reaction_dates_the_telling_not_the_attack(gazetteer: Gazetteer) -> None:
+    # "The government on Friday condemned the drone attack": Friday is when it was condemned, a weaker clue than a
+    # day told for the attack itself ("said on Friday" already was), so the attack is not dated Friday for sure.
+    text = "The Kurdistan Regional Government on Friday condemned the drone attack on the Khor Mor gas field."
+    found_attacks = attacks(gazetteer, text, "2025-11-29T10:00:00+03:00")
+    assert [(a.site_id, a.day_is_explicit) for a in found_attacks] == [("khor-mor-gas-field", False)]
+    told = "A drone struck the Khor Mor gas field on Friday, the government said."
+    assert [a.day_is_explicit for a in attacks(gazetteer, told, "2025-11-29T10:00:00+03:00")] == [True]
