@@ -739,7 +739,55 @@ def _read_sentences(story: Story, gazetteer: Gazetteer) -> list[_Sentence]:
         carried = tuple(_weapons_in(texts[index - 1])) if index > 0 and _PRONOUN_HIT.match(text) else ()
         sentences.append(_Sentence(text, mentions, is_title=index == 0 and bool(story.title),
                                    carried_weapons=carried))
+    if recent:
+        _name_told_next(sentences, looked, gazetteer)
     return sentences
+
+
+# Words that open a clause telling another event: an indefinite place after them is not the sentence's own.
+_SUBORDINATE_BEFORE = prefiltered(r"\b(?:after|following|since|before|while|whereas|when|as)\b", re.I)
+_CATAPHOR_REACH = 2  # sentences ahead where the site that "an air base" was is named
+_INDEFINITE = frozenset({"a", "an"})
+
+
+def _name_told_next(sentences: list[_Sentence], looked: list[tuple[list[str], list[str]]],
+                    gazetteer: Gazetteer) -> None:
+    """"An air base in western Iraq ... came under attack by rockets on Thursday evening. The army closed the roads
+    around Ain al-Asad air base": an indefinite place of a site's kind, attacked in a sentence that names no site of
+    that kind, is the site of that kind named in the next sentence or two (which tells no attack of its own), when
+    no other site of that kind is named before it."""
+    for index, sentence in enumerate(sentences):
+        if _INDEFINITE.isdisjoint(looked[index][1]):
+            continue
+        ahead = [(k, m) for k in range(index + 1, min(len(sentences), index + 1 + _CATAPHOR_REACH))
+                 for m in sentences[k].mentions if m.strength == "name"]
+        if not ahead:
+            continue
+        distinct = set(looked[index][1])
+        kind_word = next((w for w in distinct if any(w in gazetteer.anchor_words(m.site_id) for _, m in ahead)), None)
+        if kind_word is None or any(kind_word in gazetteer.anchor_words(m.site_id) for m in sentence.mentions):
+            continue
+        tokens = sentence.tokens
+        position = next((p for p, t in enumerate(tokens) if t.norm == kind_word and _indefinite(tokens, p)), None)
+        if position is None or not _ATTACK_WORD.search(sentence.text) or \
+                _SUBORDINATE_BEFORE.search(sentence.text, 0, tokens[position].start):
+            continue  # "... hours after Iran fired missiles at a US base in Qatar": another attack told aside
+        kinds = [(k, m) for k, m in ahead if kind_word in gazetteer.anchor_words(m.site_id)]
+        at, first = kinds[0]
+        if any(m.site_id != first.site_id for k, m in kinds if k == at):
+            continue  # two sites of that kind named together: which one is not told
+        if any(m.site_id == first.site_id for m, _ in _attack_mentions(sentences[at])):
+            continue  # the next sentence tells its own attack on the site
+        sentence.mentions.append(Mention(first.site_id, position, position + 1, "anaphor"))
+        sentence.mentions.sort(key=lambda m: m.start)
+
+
+def _indefinite(tokens: list[Token], position: int) -> bool:
+    """Whether the word at position follows "a" or "an", past at most a few words that describe the site."""
+    j = position - 1
+    while j > 0 and position - j <= _MOST_DESCRIBERS and tokens[j].norm in _SITE_DESCRIBERS:
+        j -= 1
+    return j >= 0 and tokens[j].norm in _INDEFINITE
 
 
 def _may_refer_back(distinct: set[str], named: list[Mention], recent: list[tuple[int, str]], index: int,

@@ -210,7 +210,7 @@ def count_casualties(sentence: str) -> Toll:
         if word in _ACTIVE_FORMS and not passive:
             before = set(_subject_words(words, index))
             value = _count_after(words, index)
-            if before & _DEFENDERS and not before & _BE_VERBS and value is not None:
+            if value is not None and not before & _BE_VERBS and (before & _DEFENDERS or _fired_back(words, index)):
                 # "security forces killed two men": attackers shot by defenders are no toll. With no one counted
                 # after the verb the defenders are its victims: "two soldiers killed in a drone strike", "leaving
                 # nine soldiers wounded".
@@ -289,6 +289,18 @@ def _zeros(sentence: str) -> tuple[bool, bool]:
             zero_wounded = (zero_wounded or match.group(1).lower() not in ("deaths", "fatalities", "dead")
                             or _WOUNDED_NAMED.search(match.group(0)) is not None)  # "dead or wounded"
     return zero_killed, zero_wounded
+
+
+_FIRED_BACK_REACH = 12  # words before a toll verb
+
+
+def _fired_back(words: list[str], index: int) -> bool:
+    """"security forces fired back at those who launched the rockets, killing three": the defenders' fire killed
+    them, the attackers, though their word stands too far back to be the verb's subject."""
+    window = words[max(0, index - _FIRED_BACK_REACH):index]
+    return any((word in ("fired", "shot") and window[k + 1:k + 2] == ["back"]) or
+               (word in ("returned", "returning") and window[k + 1:k + 2] == ["fire"])
+               for k, word in enumerate(window))
 
 
 def _subject_words(words: list[str], index: int) -> list[str]:
