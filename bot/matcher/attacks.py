@@ -38,11 +38,14 @@ _WEAPON_REGEXES = (
               r"\bone-way\s+attack|\bloitering\s+munitions?\b"),
     ("explosive", r"\bieds?\b|\bimprovised\s+explosive|\broadside\s+bombs?\b|\bcar\s+bombs?\b|\bvbieds?\b|"
                   r"\bsuicide\s+(?:bomb|bomber|bombing|attack|vest)|\bexplosive\s+devices?\b|"
-                  r"\bbombs?\b(?![- ]laden)|\bsticky\s+bombs?\b|\bbooby[- ]trap|"
+                  r"(?<!\bto\s)\bbombs?\b(?![- ]laden)|"  # not the verb: "jets tried to bomb the base"
+                  r"\bsticky\s+bombs?\b|\bbooby[- ]trap|"
                   # A blast at a gate is set off there, not fired in: "an explosion at the entrance to the airport"
                   r"\b(?:explosions?|blasts?)\s+(?:at|near|outside|by)\s+(?:the\s+|an?\s+)?(?:\w+\s+)?"
                   r"(?:entrance|gate|gates|checkpoint|entry)\b"),
-    ("airstrike", r"\bair\s?strikes?\b|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\baerial\s+bombardment"),
+    # ("jets ... tried to bomb the base": jets that bomb make an airstrike)
+    ("airstrike", r"\bair\s?strikes?\b|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\baerial\s+bombardment|"
+                  r"\bjets\s+(?:[\w-]+\s+){0,8}?(?:bombed|(?:tried|attempted)\s+to\s+bomb)\b"),
     # ("shelled with four rockets": the rockets, not artillery)
     ("artillery", r"\bartillery\b|\bshelling\b|\bshelled\b(?!\s+(?:with|by)\s+(?:[\w-]+\s+){0,2}?(?:rockets?|missiles?|"
                   r"mortars?|drones?|katyushas?)\b)|\bhowitzers?\b|\bartillery\s+shells?\b"),
@@ -74,7 +77,14 @@ _STRONG_HIT = prefiltered(
     # Fire turned on a place is an attack with no weapon named ("insurgents fired on the airfield"), but not
     # "fired on Sunday" (a day) nor a plain "fired" (a worker is fired, a plane's engines fire).
     r"fired\s+(?:up)?on(?!\s+(?:\w+day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|the\s+\d|\d))|"
-    r"indirect[- ]fire)\b", re.I)
+    r"indirect[- ]fire|"
+    # An armed force as the subject of "hit" ("Pakistan's military has hit Bagram Air Base"), and an attack tried
+    # ("jets tried to bomb the base"): no weapon need be named.
+    r"(?:military|army|air\s+force|forces|troops|jets|warplanes|militias?)\s+(?:has\s+|have\s+|had\s+)?hit|"
+    r"(?:tried|attempted|trying|attempting)\s+to\s+(?:bomb|strike|attack|hit|target|shell))\b", re.I)
+# "tried to bomb the base": the attempt points at what follows it.
+_TRIED_TO = prefiltered(r"\b(?:tried|attempted|trying|attempting)\s+to\s+(?:bomb|strike|attack|hit|target|shell)"
+                        r"\s+(?:the\s+|an?\s+)?(?:[\w.'’-]+\s+){0,3}$", re.I)
 # The site as the place where sirens sounded: "warning sirens inside the U.S. consulate compound" is an alarm there,
 # not a hit ("sirens sound as rockets hit the embassy" still points the rockets at it).
 _SIRENS_AT = prefiltered(r"\bsirens?\s+(?:(?:sounded|sounding|sound|wailed|wailing|blared|blaring|went\s+off|were\s+"
@@ -1109,6 +1119,8 @@ def _aimed_at(text: str, site_start: int, site_end: int) -> bool:
         return False
     if _DEFENCES_AT.search(before) and _STOPPED.match(text[site_end:]):
         return True
+    if _TRIED_TO.search(before):
+        return True  # "jets tried to bomb the base"
     for match in _ATTACK_WORD.finditer(before):
         gap = before[match.end():]
         if _TRANSITIVE.fullmatch(match.group()) and _OBJECT_GAP.fullmatch(gap):

@@ -55,3 +55,25 @@ def test_attackers_killed_by_defenders_firing_back_are_no_toll() -> None:
 def test_a_rocket_killing_people_is_still_a_toll() -> None:
     toll = count_casualties("A rocket hit the barracks at dawn, killing three soldiers.")
     assert toll.killed == 3
+
+
+# Attack phrasings not seen before: an armed force that "has hit" the site, an attack tried
+
+
+def test_a_military_that_has_hit_the_site_is_an_attack(gazetteer: Gazetteer) -> None:
+    text = "Pakistan's air force has hit Bagram Air Base, commercial satellite pictures show."
+    assert found(gazetteer, text, "2026-03-03T10:40:00+05:30") == [("bagram-air-base", date(2026, 3, 3))]
+
+
+def test_a_visitor_who_hit_the_road_to_the_site_is_no_attack(gazetteer: Gazetteer) -> None:
+    text = "The minister hit the road to Bagram Air Base on Sunday to meet the new commander."
+    assert found(gazetteer, text, "2026-03-03T10:40:00+05:30") == []
+
+
+def test_jets_that_tried_to_bomb_the_site_made_an_airstrike_on_it(gazetteer: Gazetteer) -> None:
+    # Aimed at the site and driven off is an attack (DOMAIN.md); "to bomb" is the jets' act, not a planted bomb.
+    text = ("Explosions were heard near the town of Bagram before dawn on Sunday. Provincial officials said "
+            "foreign jets crossed the border and tried to bomb Bagram Air Base, but anti-aircraft fire drove them "
+            "away.")
+    (attack,) = attacks(gazetteer, text, "2026-03-02T09:00:00+04:30")
+    assert (attack.site_id, attack.day, attack.weapons) == ("bagram-air-base", date(2026, 3, 1), ("airstrike",))
