@@ -247,7 +247,11 @@ _SUBJECT_HIT = prefiltered(r"^[^;!?]{0,80}?\b(was|were|had\s+been|has\s+been|cam
                           r"^[^;!?]{0,80}?\b(?:was|were)\s+the\s+target\s+of\b|"
                           # "had been the target of the drone": the one just told
                           r"^[^;!?]{0,80}?\b(?:had|has)\s+been\s+the\s+(?:intended\s+)?target\s+of\s+(?:the|this|that|an?)\s+"
-                          r"(?:[\w-]+\s+)?(?:drones?|rockets?|missiles?|mortars?|attack|strike|bombing|uavs?)\b", re.I)
+                          r"(?:[\w-]+\s+)?(?:drones?|rockets?|missiles?|mortars?|attack|strike|bombing|uavs?)\b|"
+                          # "suffered heavy damage in the airstrikes": the site as what the attack damaged
+                          r"^[^;!?]{0,40}?\b(?:suffered|sustained)\s+(?:[\w-]+\s+){0,2}?damage\s+(?:in|from)\s+"
+                          r"(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?|air\s?strikes?|air\s+raids?|raids?|"
+                          r"bombardment|shelling|bombing|rockets?|missiles?|drones?)\b", re.I)
 _PARTICIPLE_HIT = prefiltered(r"^[^;!?,]{0,30}?\b(attacked|hit|struck|targeted|shelled|rocketed|bombed)\s+(?:by|with|"
                              r"in|overnight|early|late|on)\b", re.I)
 # "fires at its facilities in Abqaiq and Khurais as a result of drones": what happened there was caused by them.
@@ -529,7 +533,8 @@ def _analyse_story(story: Story, gazetteer: Gazetteer) -> tuple[list[Attack], li
 
 # A sentence of no site that speaks of every attack just told: "Neither incident caused injuries", "None of the
 # attacks caused casualties".
-_OF_ALL_TOLD = prefiltered(r"^\W*(?:neither|none\s+of\s+the)\s+(?:\w+\s+)?(?:incidents?|attacks?|strikes?)\b", re.I)
+_OF_ALL_TOLD = prefiltered(r"^\W*(?:(?:neither|none\s+of\s+the)\s+(?:\w+\s+)?(?:incidents?|attacks?|strikes?)|"
+                           r"none\s+of\s+(?:them|the\s+(?:two|three|four|five|six)))\b", re.I)  # "None of the four"
 _ALL_TOLD_REACH = 4  # sentences back
 
 
@@ -1338,6 +1343,11 @@ _AFTERMATH = prefiltered(r"\b(?:production|operations?|output|flights?|gas\s+flo
                         r"uavs?|(?:air)?strikes?)\b", re.I)
 
 
+# A campaign's start told before a day: "launched Operation Righteous Fury on 27 February".
+_CAMPAIGN_LAUNCHED = prefiltered(r"\b(?:launched|began|started|opened)\s+(?:an?\s+|the\s+|its\s+|their\s+)?"
+                                 r"(?:[\w-]+\s+){0,2}?(?:operation|offensive|campaign)\b[^.;!?]*$", re.I)
+
+
 def _lead_day(sentences: list[_Sentence], published: datetime) -> DayMention | None:
     """The day a story's opening gives ("officials said on Wednesday"): it dates attacks told without one."""
     for sentence in sentences[:4]:
@@ -1346,6 +1356,8 @@ def _lead_day(sentences: list[_Sentence], published: datetime) -> DayMention | N
         for day in find_days(sentence.text, published):
             clause = _clause_text(sentence.text, _clause_of(sentence.text, day.start))
             earlier = _EARLIER_EVENT.match(clause.lstrip(" ,")) and not _AFTERMATH.search(sentence.text)
+            if _CAMPAIGN_LAUNCHED.search(sentence.text, max(0, day.start - 80), day.start):
+                continue  # "launched Operation Righteous Fury on 27 February": the campaign's day, not a strike's
             if (day.day is not None or day.old) and not earlier and not _is_motive_day(sentence.text, day):
                 return day  # an old one too: "A year ago today, Iran fired ..." opens a look back
     return None

@@ -67,6 +67,8 @@ _NONE_CAUSED = (
     r"no\s+", r"without\s+(?:causing\s+|leaving\s+)?(?:any\s+)?", r"did\s+not\s+cause\s+(?:any\s+)?",
     r"caused\s+no\s+", r"zero\s+", r"free\s+of\s+", r"(?:caus(?:ed|ing|es)|left|leaving)\s+neither\s+",
     r"neither\s+(?:\w+\s+){1,2}?(?:caused|left|resulted\s+in|brought\s+about)\s+(?:any\s+)?",
+    # "None of the four caused casualties", "None of them caused casualties"
+    r"none\s+of\s+(?:the\s+|them\s+|these\s+|those\s+)(?:\w+\s+)?(?:caused|left|resulted\s+in)\s+(?:any\s+)?",
 )
 _NO_CASUALTIES = prefiltered(
     r"\b(?:" + "|".join(_NONE_CAUSED) + r")(?:reported\s+|immediate\s+reported\s+|"
@@ -91,7 +93,9 @@ _NO_PEOPLE = prefiltered(r"\bno\s+(?:[\w.-]+\s+){0,5}?(?:were|was|had\s+been|hav
 # ("exploded inside the base without causing any injuries": none, as "no injuries" is; "Neither incident caused
 # injuries or material damage": none in either)
 _NO_NOUN = prefiltered(r"\b(?:no\s+|without\s+(?:causing\s+|leaving\s+)?(?:any\s+)?|"
-                      r"neither\s+(?:\w+\s+){1,2}?(?:caused|left|resulted\s+in)\s+(?:any\s+)?)"
+                      r"neither\s+(?:\w+\s+){1,2}?(?:caused|left|resulted\s+in)\s+(?:any\s+)?|"
+                      r"none\s+of\s+(?:the\s+|them\s+|these\s+|those\s+)(?:\w+\s+)?(?:caused|left|resulted\s+in)\s+"
+                      r"(?:any\s+)?)"
                       r"(?:immediate\s+)?(?:reported\s+)?"
                       r"(injuries|deaths|fatalities|dead|wounded)\b"
                       r"(?!\s+(?:were\s+)?(?:immediately\s+)?reported)", re.I)

@@ -77,3 +77,43 @@ def test_jets_that_tried_to_bomb_the_site_made_an_airstrike_on_it(gazetteer: Gaz
             "away.")
     (attack,) = attacks(gazetteer, text, "2026-03-02T09:00:00+04:30")
     assert (attack.site_id, attack.day, attack.weapons) == ("bagram-air-base", date(2026, 3, 1), ("airstrike",))
+
+
+# The site as what suffered damage in the attack; a campaign's launch day is not the strike's
+
+
+def test_the_site_that_suffered_damage_in_airstrikes_was_attacked(gazetteer: Gazetteer) -> None:
+    text = "Bagram Air Base sustained serious damage in the air strikes the neighbouring air force flew this week."
+    (attack,) = attacks(gazetteer, text, "2026-03-04T15:00:00+05:00")
+    assert (attack.site_id, attack.weapons) == ("bagram-air-base", ("airstrike",))
+
+
+def test_damage_from_a_sandstorm_is_no_attack(gazetteer: Gazetteer) -> None:
+    text = "Bagram Air Base suffered heavy damage from a sandstorm that swept Parwan on Sunday."
+    assert found(gazetteer, text, "2026-03-04T15:00:00+05:00") == []
+
+
+def test_the_day_a_campaign_was_launched_does_not_date_its_strikes(gazetteer: Gazetteer) -> None:
+    text = ("Bagram Air Base suffered heavy damage in the airstrikes, state television said. The army launched "
+            "Operation Iron Gate on 27 February 2026 after border clashes, and has since struck many targets.")
+    assert found(gazetteer, text, "2026-03-04T15:00:00+05:00") == [("bagram-air-base", date(2026, 3, 4))]
+
+
+# Tolls: a none said of every attack just told, by their number
+
+
+def test_none_of_the_four_caused_casualties_is_none() -> None:
+    toll = count_casualties("None of the four caused casualties or damage, a defence official said.")
+    assert (toll.killed, toll.wounded) == (0, 0)
+
+
+def test_none_of_the_wounded_is_no_statement_of_none() -> None:
+    toll = count_casualties("None of the wounded caused the delay at the gate.")
+    assert (toll.killed, toll.wounded) == (None, None)
+
+
+def test_none_of_the_four_is_none_for_each_attack_just_told(gazetteer: Gazetteer) -> None:
+    text = ("A drone struck Ain al-Asad air base late on Thursday. Rockets hit the Conoco gas field the same night. "
+            "None of the four caused casualties, the official added.")
+    assert {(a.site_id, a.killed, a.wounded) for a in attacks(gazetteer, text, "2023-11-24T05:40:00+03:00")} == {
+        ("ain-al-asad", 0, 0), ("conoco-gas-field", 0, 0)}
