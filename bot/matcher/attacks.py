@@ -1422,9 +1422,15 @@ def _gather(draft: _Draft, sentence: _Sentence, mention: Mention, clause: Clause
     # What hit the site is named near it: "A drone was shot down near the consulate, capping a week in which
     # rockets and drones targeted sites" names one drone.
     low, high = _own_stretch(sentence, mention, site_at, site_end)
+    low = _with_coordinated_weapons(sentence.text, low, site_at)
+    # "... struck the base in retaliation for U.S. airstrikes on the Harabesh neighbourhood": the motive's weapons
+    # after the site are not the attack's.
+    motive = _MOTIVE_PHRASE.search(sentence.text, site_end) if _MOTIVE_PHRASE.search(sentence.text) else None
+    if motive is not None:
+        high = min(high, motive.start())
     near = " ".join(sentence.text[_after_a_reply(sentence.text, max(a, low), site_at):min(b, high)] for a, b in clause)
-    weapons = _weapons_in(near) or _weapons_in(clause_text) or _weapons_in(sentence.text) or list(
-        sentence.carried_weapons)
+    weapons = _weapons_in(near) or _weapons_in(_without(clause_text, motive)) or \
+        _weapons_in(_without(sentence.text, motive)) or list(sentence.carried_weapons)
     weapons += [w for w in _weapons_of_its_other_clauses(sentence, mention, clause, draft.day, published)
                 if w not in weapons]
     opening = _TIMED_BY_IT.match(sentence.text)
@@ -1535,6 +1541,37 @@ def _without_other_days(sentence: str, clause: Clause, day: date | None, publish
 
 # Where one item of a list of attacks ends: "Rockets struck Balad air base and a drone hit Baghdad airport".
 _ITEM_END = re.compile(r"\band\b|\bwhile\b|\bbut\b|\bas\b|[,;]", re.I)
+
+
+# Any weapon word, and a word joined to the next by "and", "or" or a comma: "a barrage of rockets and drones".
+_ANY_WEAPON = prefiltered("|".join(f"(?:{p.pattern})" for _, p in WEAPON_PATTERNS), re.I)
+_JOINED_BEFORE = prefiltered(r"\b([\w-]+)\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$", re.I)
+_MOST_JOINED = 3
+# What an attack answered, with its own weapons: "in retaliation for U.S. airstrikes on the Harabesh neighbourhood".
+_MOTIVE_PHRASE = prefiltered(r"\b(?:in\s+)?(?:revenge|retaliation|response|reprisal)\s+(?:for|to|against)\s+[^,;]*",
+                             re.I)
+
+
+def _without(text: str, phrase: re.Match[str] | None) -> str:
+    return text.replace(phrase.group(), " ") if phrase is not None else text
+
+
+def _with_coordinated_weapons(text: str, low: int, site_at: int) -> int:
+    """The reach before a site's name, widened to take in the weapons joined to the first one inside it: "A heavy
+    barrage of rockets and drones hit the headquarters of the armoured units at the Conoco gas field base" names
+    rockets too, though they stand past WEAPON_REACH."""
+    if low <= 0:
+        return low
+    first = _ANY_WEAPON.search(text, low, site_at)
+    if first is None:
+        return low
+    start = first.start()
+    for _ in range(_MOST_JOINED):
+        joined = _JOINED_BEFORE.search(text, max(0, start - 40), start)
+        if joined is None or not _ANY_WEAPON.fullmatch(joined.group(1)):
+            break
+        start = joined.start(1)
+    return min(low, start)
 
 
 def _own_stretch(sentence: _Sentence, mention: Mention, site_at: int, site_end: int) -> tuple[int, int]:

@@ -117,3 +117,28 @@ def test_none_of_the_four_is_none_for_each_attack_just_told(gazetteer: Gazetteer
             "None of the four caused casualties, the official added.")
     assert {(a.site_id, a.killed, a.wounded) for a in attacks(gazetteer, text, "2023-11-24T05:40:00+03:00")} == {
         ("ain-al-asad", 0, 0), ("conoco-gas-field", 0, 0)}
+
+
+# Weapons: every weapon of a list that hit the site, though the list starts far from its name; a motive's weapons
+# are not the attack's
+
+
+def test_a_list_of_weapons_far_before_the_site_is_all_its(gazetteer: Gazetteer) -> None:
+    # The drones stand within WEAPON_REACH of the name, the rockets and missiles joined to them past it.
+    text = ("A fierce salvo of missiles, rockets and drones slammed into the command post of U.S. tank crews at the "
+            "Conoco gas field base in Deir Ezzor early on Sunday, sources said.")
+    (attack,) = attacks(gazetteer, text, "2024-09-29T10:00:00+03:00")
+    assert attack.weapons == ("rocket", "missile", "drone")
+
+
+def test_the_weapons_of_a_motive_after_the_site_are_not_the_attacks(gazetteer: Gazetteer) -> None:
+    text = ("Local factions struck the Conoco gas field base again on Sunday in retaliation for U.S. airstrikes on a "
+            "village near Deir Ezzor, and the shelling hit the headquarters.")
+    (attack,) = attacks(gazetteer, text, "2024-09-29T18:00:00+03:00")
+    assert attack.weapons == ("artillery",)
+
+
+def test_the_attack_on_the_site_as_a_motive_keeps_its_weapons(gazetteer: Gazetteer) -> None:
+    text = ("U.S. jets struck militia depots on Sunday in response to the rocket attack on K-1 Air Base on Friday, "
+            "officials said.")
+    assert [a.weapons for a in attacks(gazetteer, text, "2019-12-29T20:00:00+03:00")] == [("rocket",)]
