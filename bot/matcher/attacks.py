@@ -778,15 +778,16 @@ def _name_told_next(sentences: list[_Sentence], looked: list[tuple[list[str], li
                  for m in sentences[k].mentions if m.strength == "name"]
         if not ahead:
             continue
-        distinct = set(looked[index][1])
-        kind_word = next((w for w in distinct if any(w in gazetteer.anchor_words(m.site_id) for _, m in ahead)), None)
-        if kind_word is None or any(kind_word in gazetteer.anchor_words(m.site_id) for m in sentence.mentions):
+        kind_words = set(looked[index][1]) & frozenset().union(*(gazetteer.anchor_words(m.site_id) for _, m in ahead))
+        kind_words -= frozenset().union(*(gazetteer.anchor_words(m.site_id) for m in sentence.mentions))
+        if not kind_words or not _ATTACK_WORD.search(sentence.text):
             continue
         tokens = sentence.tokens
-        position = next((p for p, t in enumerate(tokens) if t.norm == kind_word and _indefinite(tokens, p)), None)
-        if position is None or not _ATTACK_WORD.search(sentence.text) or \
-                _SUBORDINATE_BEFORE.search(sentence.text, 0, tokens[position].start):
+        # the first indefinite place of such a kind in the sentence
+        position = next((p for p, t in enumerate(tokens) if t.norm in kind_words and _indefinite(tokens, p)), None)
+        if position is None or _SUBORDINATE_BEFORE.search(sentence.text, 0, tokens[position].start):
             continue  # "... hours after Iran fired missiles at a US base in Qatar": another attack told aside
+        kind_word = tokens[position].norm
         kinds = [(k, m) for k, m in ahead if kind_word in gazetteer.anchor_words(m.site_id)]
         at, first = kinds[0]
         if any(m.site_id != first.site_id for k, m in kinds if k == at):
