@@ -61,14 +61,16 @@ _QUANTIFIERS = frozenset({"at", "least", "more", "than", "about", "around", "nea
                           "over", "up", "to", "another", "additional", "further", "of", "the", "those"})
 _SUPERSEDED = prefiltered(r"\b(first|initially|originally|earlier|previously|initial)\b\s*(said|reported|"
                          r"put|gave|stated|announced|counted|reports?|toll|figure|statement)?", re.I)
+# "None of the four caused casualties", "None of them caused injuries": said of every attack just told.
+_NONE_OF_THEM_CAUSED = (r"none\s+of\s+(?:the\s+|them\s+|these\s+|those\s+)(?:\w+\s+)?(?:caused|left|resulted\s+in)\s+"
+                        r"(?:any\s+)?")
 # Words before "casualties", "losses" or "victims" that say there were none: "caused no casualties", "without
 # causing any losses", "causing neither human nor material losses", "Neither attack caused casualties".
 _NONE_CAUSED = (
     r"no\s+", r"without\s+(?:causing\s+|leaving\s+)?(?:any\s+)?", r"did\s+not\s+cause\s+(?:any\s+)?",
     r"caused\s+no\s+", r"zero\s+", r"free\s+of\s+", r"(?:caus(?:ed|ing|es)|left|leaving)\s+neither\s+",
     r"neither\s+(?:\w+\s+){1,2}?(?:caused|left|resulted\s+in|brought\s+about)\s+(?:any\s+)?",
-    # "None of the four caused casualties", "None of them caused casualties"
-    r"none\s+of\s+(?:the\s+|them\s+|these\s+|those\s+)(?:\w+\s+)?(?:caused|left|resulted\s+in)\s+(?:any\s+)?",
+    _NONE_OF_THEM_CAUSED,
 )
 _NO_CASUALTIES = prefiltered(
     r"\b(?:" + "|".join(_NONE_CAUSED) + r")(?:reported\s+|immediate\s+reported\s+|"
@@ -94,8 +96,7 @@ _NO_PEOPLE = prefiltered(r"\bno\s+(?:[\w.-]+\s+){0,5}?(?:were|was|had\s+been|hav
 # injuries or material damage": none in either)
 _NO_NOUN = prefiltered(r"\b(?:no\s+|without\s+(?:causing\s+|leaving\s+)?(?:any\s+)?|"
                       r"neither\s+(?:\w+\s+){1,2}?(?:caused|left|resulted\s+in)\s+(?:any\s+)?|"
-                      r"none\s+of\s+(?:the\s+|them\s+|these\s+|those\s+)(?:\w+\s+)?(?:caused|left|resulted\s+in)\s+"
-                      r"(?:any\s+)?)"
+                      + _NONE_OF_THEM_CAUSED + r")"
                       r"(?:immediate\s+)?(?:reported\s+)?"
                       r"(injuries|deaths|fatalities|dead|wounded)\b"
                       r"(?!\s+(?:were\s+)?(?:immediately\s+)?reported)", re.I)
